@@ -1,0 +1,2 @@
+export * from './lib/analysis';
+export * from './lib/manifest';

@@ -1,0 +1,42 @@
+import { resolve } from 'node:path';
+import swc from 'unplugin-swc';
+import { defineConfig } from 'vitest/config';
+
+const shared = {
+  // SWC instead of esbuild: Nest's dependency injection needs emitDecoratorMetadata.
+  plugins: [swc.vite({ module: { type: 'es6' } })],
+  resolve: {
+    alias: [{ find: /^@palisade\/([a-z0-9-]+)$/, replacement: resolve(__dirname, 'libs/$1/src/index.ts') }],
+  },
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        ...shared,
+        test: {
+          name: 'unit',
+          globals: true,
+          include: ['libs/netpol-engine/**/*.spec.ts', 'apps/cli/**/*.spec.ts'],
+          env: { TZ: 'UTC' },
+          testTimeout: 60_000,
+        },
+      },
+      {
+        ...shared,
+        test: {
+          name: 'db',
+          globals: true,
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts'],
+          exclude: ['libs/netpol-engine/**', 'apps/cli/**', '**/node_modules/**'],
+          globalSetup: ['test/support/global-setup.ts'],
+          env: { TZ: 'UTC' },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          pool: 'forks',
+        },
+      },
+    ],
+  },
+});
