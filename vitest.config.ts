@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'db',
           globals: true,
-          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts'],
+          include: ['apps/**/*.spec.ts', 'libs/**/*.spec.ts', 'test/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
           exclude: ['libs/netpol-engine/**', 'apps/cli/**', '**/node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           env: { TZ: 'UTC' },

@@ -1,0 +1,1 @@
+export const API_ENV = Symbol('API_ENV');

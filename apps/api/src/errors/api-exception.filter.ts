@@ -1,0 +1,35 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import { GqlArgumentsHost, type GqlContextType } from '@nestjs/graphql';
+import type { Request, Response } from 'express';
+
+import { INTERNAL_ERROR, toApiError } from './api-error';
+import { toGraphqlError } from './to-graphql';
+import { toProblem } from './to-problem';
+
+/**
+ * The one place errors leave the API: REST gets application/problem+json (RFC 9457), GraphQL an
+ * error with the same code. Unexpected failures are logged with the request id and never leak details.
+ */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    const isGraphql = host.getType<GqlContextType>() === 'graphql';
+    const request: Request | undefined = isGraphql
+      ? GqlArgumentsHost.create(host).getContext<{ req?: Request }>().req
+      : host.switchToHttp().getRequest<Request>();
+    const requestId = request?.requestId;
+    let error = toApiError(exception);
+    if (!error) {
+      this.logger.error(
+        `request ${requestId ?? '-'} failed: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
+      error = INTERNAL_ERROR;
+    }
+    if (isGraphql) return toGraphqlError(error, requestId);
+    const response = host.switchToHttp().getResponse<Response>();
+    response.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error, request, requestId)));
+    return undefined;
+  }
+}

@@ -1,0 +1,52 @@
+import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
+import type { Actor } from '@palisade/shared-types';
+import { Controller, DefaultValuePipe, Get, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+
+import { CurrentActor } from '../common/current-actor.decorator';
+import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
+import { policySetInputFrom } from './policy-set-input.from-request';
+
+@ApiTags('versions')
+@Controller('api/v1/clusters/:name/versions')
+export class PolicyVersionController {
+  constructor(private readonly versions: PolicyVersionsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: PolicyVersionPageModel, description: 'Newest first' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
+  async list(
+    @Param('name') name: string,
+    @Query('limit', new DefaultValuePipe(20), new PositiveIntPipe('limit', 100)) limit: number,
+    @Query('cursor') cursor?: string,
+  ): Promise<PolicyVersionPageModel> {
+    const page = await this.versions.list(name, { cursor, limit });
+    return { items: page.items.map(toPolicyVersionSummaryModel), nextCursor: page.nextCursor };
+  }
+
+  @Get('head')
+  @ApiOkResponse({ type: PolicyVersionModel })
+  async head(@Param('name') name: string): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.get(name, 'head'));
+  }
+
+  @Get(':number')
+  @ApiOkResponse({ type: PolicyVersionModel })
+  async get(@Param('name') name: string, @Param('number', new PositiveIntPipe('number')) number: number): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.get(name, number));
+  }
+
+  @Post('import')
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiBody({
+    description: 'JSON {"policies": [NetworkPolicy...]} or YAML with one or more NetworkPolicy documents',
+    schema: { type: 'object', properties: { policies: { type: 'array', items: { type: 'object' } } } },
+  })
+  @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
+  async import(@Param('name') name: string, @Req() request: Request, @CurrentActor() actor: Actor): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input: policySetInputFrom(request), actor })));
+  }
+}

@@ -1,0 +1,48 @@
+import { ImportVersionCommand, type PolicySetInput, PolicyVersionsService } from '@palisade/policy-versions';
+import { type Actor, CommonErrorCode, DomainException } from '@palisade/shared-types';
+import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+
+import { CurrentActor } from '../common/current-actor.decorator';
+import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { ImportVersionInput } from './import-version.input';
+import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
+
+function policySetInputOf(input: ImportVersionInput): PolicySetInput {
+  if ((input.policies === undefined || input.policies === null) === (input.yaml === undefined || input.yaml === null)) {
+    const message = 'give exactly one of policies or yaml';
+    throw new DomainException(CommonErrorCode.VALIDATION_FAILED, message, [{ path: 'input', message }]);
+  }
+  return input.yaml != null ? { format: 'yaml', text: input.yaml } : { format: 'json', policies: input.policies ?? [] };
+}
+
+@Resolver(() => PolicyVersionModel)
+export class PolicyVersionResolver {
+  constructor(private readonly versionService: PolicyVersionsService) {}
+
+  @Query(() => PolicyVersionPageModel, { description: 'Versions of a cluster, newest first' })
+  async versions(
+    @Args('cluster') cluster: string,
+    @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+  ): Promise<PolicyVersionPageModel> {
+    const page = await this.versionService.list(cluster, { cursor: after ?? undefined, limit: first });
+    return { items: page.items.map(toPolicyVersionSummaryModel), nextCursor: page.nextCursor };
+  }
+
+  @Query(() => PolicyVersionModel, { description: 'One version of a cluster; its head when number is omitted' })
+  async version(
+    @Args('cluster') cluster: string,
+    @Args('number', { type: () => Int, nullable: true }) number?: number,
+  ): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versionService.get(cluster, number == null ? 'head' : new PositiveIntPipe('number').transform(number)));
+  }
+
+  @Mutation(() => PolicyVersionModel, { description: "Imports a cluster's first version" })
+  async importVersion(
+    @Args('cluster') cluster: string,
+    @Args('input') input: ImportVersionInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policySetInputOf(input), actor })));
+  }
+}

@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+
+import type { PolicySetVersion } from '../generated/prisma/client';
+import type {
+  NewPolicySetVersion,
+  PolicySetVersionRecord,
+  PolicySetVersionWithPolicies,
+  StoredPolicy,
+} from './policy-set-version.record';
+import { PrismaService, type TransactionClient } from './prisma.service';
+
+export function toPolicySetVersion(row: PolicySetVersion): PolicySetVersionRecord {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    number: row.number,
+    parentNumber: row.parentNumber,
+    contentHash: row.contentHash,
+    authorId: row.authorId,
+    authorName: row.authorName,
+    origin: row.origin,
+    policyCount: row.policyCount,
+    createdAt: row.createdAt,
+  };
+}
+
+@Injectable()
+export class PolicySetVersionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /**
+   * Appends the next version of a cluster and makes it the desired one. The caller must hold the
+   * cluster's row lock (ClusterRepository.lockByName) in `tx`, which keeps numbers gap-free.
+   */
+  async append(version: NewPolicySetVersion, tx: TransactionClient): Promise<PolicySetVersionRecord> {
+    const cluster = await tx.cluster.findUniqueOrThrow({ where: { id: version.clusterId } });
+    const number = cluster.headVersion + 1;
+    await tx.networkPolicyContent.createMany({
+      data: version.policies.map((p) => ({
+        hash: p.hash,
+        namespace: p.namespace,
+        name: p.name,
+        manifest: p.manifest as object,
+      })),
+      skipDuplicates: true,
+    });
+    const row = await tx.policySetVersion.create({
+      data: {
+        clusterId: version.clusterId,
+        number,
+        parentNumber: cluster.headVersion === 0 ? null : cluster.headVersion,
+        contentHash: version.contentHash,
+        authorId: version.authorId,
+        authorName: version.authorName,
+        origin: version.origin,
+        policyCount: version.policies.length,
+      },
+    });
+    await tx.policySetEntry.createMany({
+      data: version.policies.map((p) => ({ versionId: row.id, namespace: p.namespace, name: p.name, policyHash: p.hash })),
+    });
+    await tx.cluster.update({ where: { id: version.clusterId }, data: { headVersion: number, desiredVersion: number } });
+    return toPolicySetVersion(row);
+  }
+
+  /** Newest first; `before` is an exclusive upper bound on the version number (keyset pagination). */
+  async list(clusterId: string, options: { before?: number; limit: number }): Promise<PolicySetVersionRecord[]> {
+    const rows = await this.prisma.policySetVersion.findMany({
+      where: { clusterId, ...(options.before !== undefined ? { number: { lt: options.before } } : {}) },
+      orderBy: { number: 'desc' },
+      take: options.limit,
+    });
+    return rows.map(toPolicySetVersion);
+  }
+
+  async findWithPolicies(
+    clusterId: string,
+    number: number,
+    tx: TransactionClient = this.prisma,
+  ): Promise<PolicySetVersionWithPolicies | null> {
+    const row = await tx.policySetVersion.findUnique({
+      where: { clusterId_number: { clusterId, number } },
+      include: { entries: { include: { policy: true }, orderBy: [{ namespace: 'asc' }, { name: 'asc' }] } },
+    });
+    if (!row) return null;
+    const policies: StoredPolicy[] = row.entries.map((entry) => ({
+      namespace: entry.namespace,
+      name: entry.name,
+      hash: entry.policyHash,
+      manifest: entry.policy.manifest,
+    }));
+    return { ...toPolicySetVersion(row), policies };
+  }
+}

@@ -1,0 +1,11 @@
+import { DomainException } from '@palisade/shared-types';
+
+export enum PolicyVersionsErrorCode {
+  VERSION_NOT_FOUND = 'VERSION_NOT_FOUND',
+  /** An import is only for a cluster's first version; later versions come from merged proposals. */
+  CLUSTER_ALREADY_HAS_VERSIONS = 'CLUSTER_ALREADY_HAS_VERSIONS',
+  MANIFEST_INVALID = 'MANIFEST_INVALID',
+  INVALID_CURSOR = 'INVALID_CURSOR',
+}
+
+export class PolicyVersionsException extends DomainException<PolicyVersionsErrorCode> {}

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { Client } from 'pg';
+import type { TestProject } from 'vitest/node';
+
+import { applyMigrations } from '../../libs/persistence/src/lib/migrations/migration-runner';
+import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from '../../tools/embedded-postgres';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseServerUrl: string;
+    templateDatabase: string;
+  }
+}
+
+/** Swaps the database name in a PostgreSQL URL. */
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+/**
+ * Uses the server in DATABASE_URL when set, otherwise starts an embedded PostgreSQL for this run.
+ * Migrates a template database once; each test file clones it (libs/testing createTestDatabase).
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let embedded: EmbeddedDatabaseServer | undefined;
+  let dataDir: string | undefined;
+  let serverUrl = process.env['DATABASE_URL'];
+  if (!serverUrl) {
+    dataDir = mkdtempSync(join(tmpdir(), 'palisade-test-pg-'));
+    embedded = await startEmbeddedPostgres({ dataDir, persistent: false });
+    serverUrl = embedded.serverUrl;
+  }
+  const templateDatabase = `palisade_template_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${templateDatabase}`);
+  await admin.query(`CREATE DATABASE ${templateDatabase}`);
+  await admin.end();
+  await applyMigrations(withDatabase(serverUrl, templateDatabase));
+
+  project.provide('databaseServerUrl', serverUrl);
+  project.provide('templateDatabase', templateDatabase);
+
+  return async () => {
+    const cleanup = new Client({ connectionString: serverUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP DATABASE IF EXISTS ${templateDatabase} WITH (FORCE)`);
+    await cleanup.end();
+    if (embedded) await embedded.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+}
