@@ -1,12 +1,18 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
+
+const root = dirname(fileURLToPath(import.meta.url));
 
 const shared = {
   // SWC instead of esbuild: Nest's dependency injection needs emitDecoratorMetadata.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: [{ find: /^@palisade\/([a-z0-9-]+)$/, replacement: resolve(__dirname, 'libs/$1/src/index.ts') }],
+    alias: [{ find: /^@palisade\/([a-z0-9-]+)$/, replacement: resolve(root, 'libs/$1/src/index.ts') },
+      // One copy of graphql: Nest's GraphQL module loads the CommonJS build, so our code must too.
+      { find: /^graphql$/, replacement: resolve(root, 'node_modules/graphql/index.js') },
+    ],
   },
 };
 
