@@ -46,6 +46,10 @@ export default [
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts', '**/__tests__/**/*.ts'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
     // Prisma's client is confined to the persistence library.
     files: ['apps/**/*.ts', 'libs/!(persistence)/**/*.ts'],
     rules: {

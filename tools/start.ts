@@ -94,7 +94,8 @@ async function main(): Promise<void> {
   }
 
   const base = `http://localhost:${port}`;
-  if (await waitForHealth(`${base}/healthz`, children[0]!, 120_000)) {
+  const [api] = children as [ChildProcess, ChildProcess];
+  if (await waitForHealth(`${base}/healthz`, api, 120_000)) {
     say(`ready
   REST API     ${base}/api/v1
   REST docs    ${base}/api/docs
