@@ -13,6 +13,9 @@ const articleYaml = readFileSync(join(fixtures, 'article-policies.yaml'), 'utf8'
 const brokenYaml = readFileSync(join(fixtures, 'article-broken-egress.yaml'), 'utf8');
 const articlePolicies = parseAllDocuments(articleYaml).map((doc) => doc.toJS() as Record<string, unknown>);
 
+// The mis-indented `   ports:` line of the article's last manifest.
+const SEED_BROKEN_LINE = 13;
+
 const VERSION_FIELDS = 'number parentNumber contentHash author { id name } origin policyCount createdAt policies';
 
 describe('policy versions (REST and GraphQL)', () => {

@@ -1,0 +1,53 @@
+import type { ManifestError } from './manifest-error.type';
+import type { NetworkPolicy, NetworkPolicyProtocol } from './network-policy.type';
+
+/** A Namespace as seen by namespaceSelectors. */
+export interface NamespaceManifest {
+  name: string;
+  /** Includes `kubernetes.io/metadata.name`, which the API server sets on every namespace. */
+  labels: Record<string, string>;
+}
+
+/** A container port: what named ports in policies resolve against. */
+export interface ContainerPort {
+  name?: string;
+  port: number;
+  protocol: NetworkPolicyProtocol;
+}
+
+export interface PodManifest {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  /** From `status.podIP`, when the manifest came from a live cluster. */
+  ip?: string;
+  /** From `spec.containers[].ports[]`; protocol defaulted to TCP. */
+  ports: ContainerPort[];
+  /** The controlling owner reference (`controller: true`), if any. */
+  ownerKind?: string;
+  ownerName?: string;
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
+
+/** A controller with a pod template: stands for the pods it will create. */
+export interface WorkloadManifest {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  /**
+   * `spec.replicas` (default 1) for Deployment, StatefulSet and ReplicaSet; `parallelism` (default 1)
+   * for Job and CronJob; 1 for DaemonSet (one pod per node; the node count is not in the manifests).
+   */
+  replicas: number;
+  templateLabels: Record<string, string>;
+  ports: ContainerPort[];
+}
+
+export interface ParseManifestsResult {
+  policies: NetworkPolicy[];
+  namespaces: NamespaceManifest[];
+  pods: PodManifest[];
+  workloads: WorkloadManifest[];
+  errors: ManifestError[];
+}
