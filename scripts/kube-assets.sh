@@ -15,6 +15,10 @@
 #        - kube-apiserver from the `kubernetes` source package, compiled with
 #          Debian's golang-1.19 (extracted with dpkg -x, not installed);
 #        - etcd from the `etcd-server` binary package (extracted with dpkg -x).
+#      The vendored github.com/modern-go/reflect2 v1.0.1 is replaced by
+#      Debian's golang-github-modern-go-reflect2-dev (v1.0.2): v1.0.1 makes a
+#      Go >= 1.18 built apiserver panic (nil pointer in reflect2.Type2) when
+#      it encodes/decodes map fields, e.g. on any LIST request.
 #      Only Debian's apt archive is contacted (through apt-get). The build is
 #      done in a work folder under the cache dir and the assets folder is
 #      moved into place atomically at the end, so a re-run after a partial
@@ -34,15 +38,21 @@ CACHE_DIR="${PALISADE_CACHE_DIR:-/var/cache/palisade}"
 ASSETS_DIR="${CACHE_DIR}/kubebuilder-assets"
 WORK_DIR="${CACHE_DIR}/kube-assets-work"
 SRC_LIST=/etc/apt/sources.list.d/palisade-src.sources
+# Bump when the build recipe changes so that older cached builds are redone.
+RECIPE=2
 
 log() { printf '[kube-assets] %s\n' "$*" >&2; }
+# first_file GLOB...: print the first existing file a glob expands to.
+first_file() { local f; for f in "$@"; do [[ -f "$f" ]] && { printf '%s\n' "$f"; return 0; }; done; return 1; }
 die() { log "ERROR: $*"; exit 1; }
 
-# assets_ok DIR [check-run]: both executables present (and apiserver runs).
+# assets_ok DIR [cache]: both executables present; for our own cache folder
+# also check that apiserver runs and that it was built by the current recipe.
 assets_ok() {
-  local dir="$1" run="${2:-}"
+  local dir="$1" cache="${2:-}"
   [[ -n "$dir" && -x "$dir/kube-apiserver" && -x "$dir/etcd" ]] || return 1
-  if [[ -n "$run" ]]; then
+  if [[ -n "$cache" ]]; then
+    grep -qx "recipe: ${RECIPE}" "$dir/VERSIONS" 2>/dev/null || return 1
     "$dir/kube-apiserver" --version >/dev/null 2>&1 || return 1
   fi
   return 0
@@ -53,7 +63,7 @@ if [[ -n "${KUBEBUILDER_ASSETS:-}" ]] && assets_ok "$KUBEBUILDER_ASSETS"; then
   printf '%s\n' "$KUBEBUILDER_ASSETS"
   exit 0
 fi
-if assets_ok "$ASSETS_DIR" run; then
+if assets_ok "$ASSETS_DIR" cache; then
   printf '%s\n' "$ASSETS_DIR"
   exit 0
 fi
@@ -68,12 +78,14 @@ mkdir -p "$CACHE_DIR" "$WORK_DIR"
 exec 9>"$CACHE_DIR/.kube-assets.lock"
 log "waiting for lock $CACHE_DIR/.kube-assets.lock"
 flock 9
-if assets_ok "$ASSETS_DIR" run; then
+if assets_ok "$ASSETS_DIR" cache; then
   printf '%s\n' "$ASSETS_DIR"
   exit 0
 fi
 
 export DEBIAN_FRONTEND=noninteractive
+# Leftovers of an interrupted earlier run (we hold the lock, so none is live).
+rm -rf "$WORK_DIR"/.tmp.* "$WORK_DIR/reflect2.tmp" "$CACHE_DIR"/.kubebuilder-assets.*
 START_TS=$(date +%s)
 DEB_ARCH="$(dpkg --print-architecture)"
 case "$DEB_ARCH" in
@@ -182,7 +194,8 @@ stage_into() {
 # ---------------------------------------------------------------- downloads
 fetch_debs() {  # into ./out
   mkdir out && cd out || return 1
-  apt-get download "golang-${KUBE_GO_VERSION}-go" "golang-${KUBE_GO_VERSION}-src" etcd-server >&2 || return 1
+  apt-get download "golang-${KUBE_GO_VERSION}-go" "golang-${KUBE_GO_VERSION}-src" etcd-server \
+    golang-github-modern-go-reflect2-dev >&2 || return 1
 }
 
 extract_go() {  # into ./out (a dpkg -x root)
@@ -211,9 +224,27 @@ fetch_kube_src() {  # into ./out (the unpacked source tree)
     die "could not download source kubernetes=${KUBE_SRC_VERSION} (set KUBE_SRC_VERSION to a version 'apt-cache showsrc kubernetes' lists)"
   fi
   local dsc
-  dsc="$(ls ./kubernetes_*.dsc 2>/dev/null | head -n1)"
-  [[ -n "$dsc" ]] || return 1
+  dsc="$(first_file ./kubernetes_*.dsc)" || return 1
   dpkg-source --no-check -x "$dsc" out >&2 || return 1
+}
+
+# Replace the vendored reflect2 v1.0.1 (broken with Go >= 1.18) by Debian's
+# v1.0.2 sources. Idempotent; leaves a marker file in the source tree.
+patch_vendor_reflect2() {
+  local src="$1" deb from vend
+  deb="$(first_file "$WORK_DIR"/debs/golang-github-modern-go-reflect2-dev_*.deb)" || return 1
+  rm -rf "$WORK_DIR/reflect2.tmp"
+  dpkg -x "$deb" "$WORK_DIR/reflect2.tmp" || return 1
+  from="$WORK_DIR/reflect2.tmp/usr/share/gocode/src/github.com/modern-go/reflect2"
+  vend="$src/vendor/github.com/modern-go/reflect2"
+  [[ -f "$from/reflect2.go" && -d "$vend" ]] || return 1
+  find "$vend" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) -delete || return 1
+  find "$from" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) ! -name '*_test.go' \
+    -exec cp -t "$vend" {} + || return 1
+  sed -i 's#github.com/modern-go/reflect2 v1.0.1#github.com/modern-go/reflect2 v1.0.2#g' \
+    "$src/go.mod" "$src/vendor/modules.txt" || return 1
+  rm -rf "$WORK_DIR/reflect2.tmp"
+  touch "$src/.palisade-reflect2-v1.0.2"
 }
 
 # ---------------------------------------------------------------- main build
@@ -227,8 +258,8 @@ fi
 setup_deb_src
 
 if ! ls "$WORK_DIR"/debs/golang-"${KUBE_GO_VERSION}"-go_*.deb "$WORK_DIR"/debs/golang-"${KUBE_GO_VERSION}"-src_*.deb \
-        "$WORK_DIR"/debs/etcd-server_*.deb >/dev/null 2>&1; then
-  log "downloading golang-${KUBE_GO_VERSION}-go, golang-${KUBE_GO_VERSION}-src, etcd-server"
+        "$WORK_DIR"/debs/etcd-server_*.deb "$WORK_DIR"/debs/golang-github-modern-go-reflect2-dev_*.deb >/dev/null 2>&1; then
+  log "downloading golang-${KUBE_GO_VERSION}-go, golang-${KUBE_GO_VERSION}-src, etcd-server, golang-github-modern-go-reflect2-dev"
   stage_into "$WORK_DIR/debs" fetch_debs || die "apt-get download failed"
 fi
 
@@ -249,11 +280,14 @@ if [[ ! -f "$SRC_DIR/Makefile" ]]; then
   log "downloading and unpacking source kubernetes=${KUBE_SRC_VERSION}"
   stage_into "$SRC_DIR" fetch_kube_src || die "fetching the kubernetes source failed"
 fi
+if [[ ! -f "$SRC_DIR/.palisade-reflect2-v1.0.2" ]]; then
+  log "replacing vendored github.com/modern-go/reflect2 v1.0.1 with Debian's v1.0.2 (Go >= 1.18 fix)"
+  patch_vendor_reflect2 "$SRC_DIR" || die "patching vendored reflect2 failed"
+fi
 
 export GOROOT="$GO_ROOT_DIR/usr/lib/go-${KUBE_GO_VERSION}"
 export PATH="$GOROOT/bin:$PATH"
 export GOPROXY=off GOFLAGS=-mod=vendor CGO_ENABLED=0 GO111MODULE=on
-export GOCACHE="$WORK_DIR/gocache"
 export GOTOOLCHAIN=local GOTELEMETRY=off
 unset GOPATH GOBIN
 log "building kube-apiserver with $(go version) (takes a few minutes)"
@@ -281,8 +315,10 @@ chmod 0755 "$STAGE"
 "$STAGE/kube-apiserver" --version >&2 || { rm -rf "$STAGE"; die "built kube-apiserver does not run"; }
 "$STAGE/etcd" --version >&2 || { rm -rf "$STAGE"; die "extracted etcd does not run"; }
 {
-  echo "kubernetes source: ${KUBE_SRC_VERSION} (Debian), built with $(go version)"
-  echo "etcd: $(ls "$WORK_DIR"/debs/etcd-server_*.deb | xargs -n1 basename)"
+  echo "recipe: ${RECIPE}"
+  echo "kubernetes source: ${KUBE_SRC_VERSION} (Debian), vendored reflect2 -> v1.0.2, built with $(go version)"
+  echo "etcd: $(basename "$(first_file "$WORK_DIR"/debs/etcd-server_*.deb)")"
+  echo "reflect2: $(basename "$(first_file "$WORK_DIR"/debs/golang-github-modern-go-reflect2-dev_*.deb)")"
   echo "built: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >"$STAGE/VERSIONS"
 

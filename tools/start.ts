@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { Client } from 'pg';
 
+import { generateApiTokenSecret } from '../libs/auth/src/lib/api-token-secret.util';
 import { applyMigrations } from '../libs/persistence/src/lib/migrations/migration-runner';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from './embedded-postgres';
 
@@ -45,21 +48,62 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   return false;
 }
 
+/**
+ * The key that encrypts cluster credentials in embedded mode: generated once into .data/secret-key
+ * (owner-only) and reused, since credentials stored under one key cannot be read with another.
+ */
+function embeddedSecretKey(): string {
+  const file = join(root, '.data', 'secret-key');
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+    say(`generated the credentials key in ${file}; keep it with the data`);
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/**
+ * Embedded mode, first start: a fresh admin token when no usable admin exists. The API makes it the
+ * first admin's (PALISADE_BOOTSTRAP_ADMIN_TOKEN) and this launcher prints it once; only its hash is stored.
+ */
+async function firstAdminToken(databaseUrl: string): Promise<string | undefined> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(
+      `SELECT 1 FROM api_tokens WHERE 'ADMIN' = ANY(roles) AND all_clusters AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) LIMIT 1`,
+    );
+    return rowCount ? undefined : generateApiTokenSecret();
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3000);
   const workerHealthPort = Number(process.env['WORKER_HEALTH_PORT'] ?? port + 1);
   let embedded: EmbeddedDatabaseServer | undefined;
   let databaseUrl = process.env['DATABASE_URL'];
+  let secretKey = process.env['PALISADE_SECRET_KEY'];
   if (!databaseUrl) {
     const dataDir = join(root, '.data', 'postgres');
     say(`no DATABASE_URL: starting the embedded PostgreSQL with its data in ${dataDir}`);
     embedded = await startEmbeddedPostgres({ dataDir, persistent: true });
     databaseUrl = await ensureDatabase(embedded.serverUrl, 'palisade');
+    secretKey ??= embeddedSecretKey();
   }
   const applied = await applyMigrations(databaseUrl);
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  const firstAdmin = embedded && !process.env['PALISADE_BOOTSTRAP_ADMIN_TOKEN'] ? await firstAdminToken(databaseUrl) : undefined;
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), WORKER_HEALTH_PORT: String(workerHealthPort) };
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    WORKER_HEALTH_PORT: String(workerHealthPort),
+    ...(secretKey ? { PALISADE_SECRET_KEY: secretKey } : {}),
+    ...(firstAdmin ? { PALISADE_BOOTSTRAP_ADMIN_TOKEN: firstAdmin } : {}),
+  };
   const children = [startApp('API', 'apps/api/src/main.ts', env), startApp('sync worker', 'apps/sync-worker/src/main.ts', env)];
 
   let stopping = false;
@@ -102,6 +146,11 @@ async function main(): Promise<void> {
   GraphQL      ${base}/graphql
   Health       ${base}/healthz (worker: http://localhost:${workerHealthPort}/healthz)
 Press Ctrl-C to stop.`);
+    if (firstAdmin) {
+      say(`no admin existed, so this is the first admin's API token. It is shown once and only its hash is kept:
+  ${firstAdmin}
+  curl -H 'Authorization: Bearer ${firstAdmin}' ${base}/api/v1/me`);
+    }
   }
 }
 

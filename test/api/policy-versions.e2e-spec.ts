@@ -16,7 +16,7 @@ const articlePolicies = parseAllDocuments(articleYaml).map((doc) => doc.toJS() a
 // The mis-indented `   ports:` line of the article's last manifest.
 const SEED_BROKEN_LINE = 13;
 
-const VERSION_FIELDS = 'number parentNumber contentHash author { id name } origin policyCount createdAt policies';
+const VERSION_FIELDS = 'number parentNumber contentHash author { id name } origin sourceProposalId policyCount createdAt policies';
 
 describe('policy versions (REST and GraphQL)', () => {
   let t: TestApp;
@@ -60,7 +60,7 @@ describe('policy versions (REST and GraphQL)', () => {
     expect(response.body.contentHash).toMatch(/^[0-9a-f]{64}$/);
     const expected = articlePolicies
       .map((p) => ({ ...p, metadata: { ...(p['metadata'] as object), namespace: 'default' } }))
-      .sort((a, b) => (a.metadata as { name: string }).name.localeCompare((b.metadata as { name: string }).name));
+      .sort((a, b) => (a.metadata as unknown as { name: string }).name.localeCompare((b.metadata as unknown as { name: string }).name));
     expect(response.body.policies).toEqual(expected);
 
     const head = await t.http.get('/api/v1/clusters/seed/versions/head').expect(200);
@@ -163,7 +163,7 @@ describe('policy versions (REST and GraphQL)', () => {
     expect(second.body.items[0].parentNumber).toBe(2);
 
     const gql = await t.gql<{ versions: unknown }>(
-      `query { versions(cluster: "paged", first: 2) { items { number parentNumber contentHash author { id name } origin policyCount createdAt } nextCursor } }`,
+      `query { versions(cluster: "paged", first: 2) { items { number parentNumber contentHash author { id name } origin sourceProposalId policyCount createdAt } nextCursor } }`,
     );
     expect(gql.data?.versions).toEqual(first.body);
 

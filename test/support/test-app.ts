@@ -13,27 +13,73 @@ export interface GqlResult<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: { code?: string; details?: unknown[] } }[];
 }
 
+export interface MintedToken {
+  /** The bearer secret. */
+  token: string;
+  id: string;
+  principalId: string;
+}
+
+export interface MintTokenInput {
+  name: string;
+  kind?: 'human' | 'bot';
+  roles: ('admin' | 'approver' | 'proposer' | 'auditor')[];
+  clusters?: string[] | null;
+  groups?: string[];
+  expiresAt?: string;
+}
+
 export interface TestApp {
   app: INestApplication;
+  /** Authenticated as the bootstrap admin (every role's checks pass for it). */
   http: TestAgent;
+  /** No Authorization header. */
+  anonymous: TestAgent;
   db: TestDatabase;
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
+  /** An agent sending `Authorization: Bearer <token>`. */
+  as(token: string): TestAgent;
+  /** Creates a token through the API as the admin. */
+  mintToken(input: MintTokenInput): Promise<MintedToken>;
+  /** GraphQL as the admin, or as `token`. */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResult<T>>;
   close(): Promise<void>;
 }
+
+/** The first admin's token of every test app (PALISADE_BOOTSTRAP_ADMIN_TOKEN). */
+export const TEST_ADMIN_TOKEN = 'pal_test-bootstrap-admin-0000000000000000000000';
+
+/** The credentials key test apps and in-process test workers share. */
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Boots the production AppModule through the same bootstrap() as main.ts, on a fresh database. */
 export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
-  const env = loadApiEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'error', DATABASE_POOL_SIZE: '5', ...extraEnv });
+  const env = loadApiEnv({
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'error',
+    DATABASE_POOL_SIZE: '5',
+    PALISADE_SECRET_KEY: TEST_SECRET_KEY,
+    PALISADE_BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...extraEnv,
+  });
   const app = bootstrap(await NestFactory.create(AppModule.register(env), { logger: ['error'] }));
   await app.init();
-  const http = request(app.getHttpServer());
+  const as = (token: string): TestAgent => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${token}`);
+  const http = as(TEST_ADMIN_TOKEN);
   return {
     app,
     http,
+    anonymous: request(app.getHttpServer()),
     db,
-    async gql<T>(query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>> {
-      const response = await request(app.getHttpServer()).post('/graphql').send({ query, variables });
+    as,
+    async mintToken(input: MintTokenInput): Promise<MintedToken> {
+      const response = await http.post('/api/v1/tokens').send({ kind: 'human', ...input });
+      if (response.status !== 201) throw new Error(`minting a token failed: ${response.status} ${JSON.stringify(response.body)}`);
+      const body = response.body as { secret: string; id: string; principal: { id: string } };
+      return { token: body.secret, id: body.id, principalId: body.principal.id };
+    },
+    async gql<T>(query: string, variables?: Record<string, unknown>, token: string = TEST_ADMIN_TOKEN): Promise<GqlResult<T>> {
+      const response = await request(app.getHttpServer()).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query, variables });
       return response.body as GqlResult<T>;
     },
     async close() {

@@ -1,18 +1,38 @@
+import { AuditModule } from '@palisade/audit';
+import { Authenticator, AuthModule } from '@palisade/auth';
 import { ClustersModule } from '@palisade/clusters';
 import { PersistenceModule } from '@palisade/persistence';
+import { PolicySyncModule } from '@palisade/policy-sync';
 import { PolicyVersionsModule } from '@palisade/policy-versions';
+import { ProposalsModule } from '@palisade/proposals';
+import { parseSecretKey } from '@palisade/shared-types';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { Request } from 'express';
 
+import { ApprovalRuleController } from './approval-rule/approval-rule.controller';
+import { ApprovalRuleResolver } from './approval-rule/approval-rule.resolver';
+import { AuditController } from './audit/audit.controller';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuthenticationGuard } from './auth/authentication.guard';
+import { BootstrapAdminInitializer } from './auth/bootstrap-admin.initializer';
+import { graphqlContext } from './auth/graphql-context.factory';
+import { TokenController } from './auth/token.controller';
+import { TokenResolver } from './auth/token.resolver';
 import { ClusterController } from './cluster/cluster.controller';
 import { ClusterResolver } from './cluster/cluster.resolver';
 import type { ApiEnv } from './config/env';
 import { API_ENV } from './config/api-env.token';
 import { HealthController } from './health/health.controller';
+import { InventoryController } from './inventory/inventory.controller';
+import { InventoryResolver } from './inventory/inventory.resolver';
 import { PolicyVersionController } from './policy-version/policy-version.controller';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
+import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
+import { ProposalResolver } from './proposal/proposal.resolver';
+import { ClusterSyncController } from './sync/cluster-sync.controller';
+import { ClusterSyncResolver } from './sync/cluster-sync.resolver';
 
 @Module({})
 export class AppModule {
@@ -20,21 +40,58 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        AuditModule,
+        AuthModule,
         ClustersModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          autoSchemaFile: true,
-          sortSchema: true,
-          path: '/graphql',
-          context: ({ req }: { req: Request }) => ({ req }),
-          // Errors already carry their code and a safe message (ApiExceptionFilter); never a stack trace.
-          includeStacktraceInErrorResponses: false,
+          imports: [AuthModule],
+          inject: [Authenticator],
+          useFactory: (authenticator: Authenticator) => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            path: '/graphql',
+            // Authenticates before any field runs: a missing or bad token is an HTTP 401 here too.
+            context: graphqlContext(authenticator),
+            // Errors already carry their code and a safe message (ApiExceptionFilter); never a stack trace.
+            includeStacktraceInErrorResponses: false,
+          }),
         }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
+        PolicySyncModule.register({
+          // Validated by ApiEnv (IsSecretKey), so never null here.
+          secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
+          kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
+          userAgent: 'palisade-api',
+        }),
         PolicyVersionsModule,
+        ProposalsModule,
       ],
-      controllers: [ClusterController, HealthController, PolicyVersionController],
-      providers: [{ provide: API_ENV, useValue: env }, ClusterResolver, PolicyVersionResolver],
+      controllers: [
+        ApprovalRuleController,
+        AuditController,
+        ClusterController,
+        ClusterProposalController,
+        ClusterSyncController,
+        HealthController,
+        InventoryController,
+        PolicyVersionController,
+        ProposalController,
+        TokenController,
+      ],
+      providers: [
+        { provide: API_ENV, useValue: env },
+        { provide: APP_GUARD, useClass: AuthenticationGuard },
+        ApprovalRuleResolver,
+        AuditResolver,
+        BootstrapAdminInitializer,
+        ClusterResolver,
+        ClusterSyncResolver,
+        InventoryResolver,
+        PolicyVersionResolver,
+        ProposalResolver,
+        TokenResolver,
+      ],
     };
   }
 }

@@ -1,19 +1,32 @@
 import { PersistenceModule, PrismaService } from '@palisade/persistence';
+import { PolicySyncModule } from '@palisade/policy-sync';
+import { parseSecretKey } from '@palisade/shared-types';
 import { type DynamicModule, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 
 import type { WorkerEnv } from './config/env';
 import { WORKER_ENV } from './config/worker-env.token';
 import { HealthServer } from './health/health-server';
+import { SyncSupervisor } from './sync/sync-supervisor';
+import { toWorkerSettings, WORKER_SETTINGS } from './sync/worker-settings';
 
 @Module({})
 export class SyncWorkerModule implements OnApplicationBootstrap {
   constructor(private readonly prisma: PrismaService) {}
 
   static register(env: WorkerEnv): DynamicModule {
+    const settings = toWorkerSettings(env);
     return {
       module: SyncWorkerModule,
-      imports: [PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE })],
-      providers: [{ provide: WORKER_ENV, useValue: env }, HealthServer],
+      imports: [
+        PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
+        PolicySyncModule.register({
+          // Validated by WorkerEnv (IsSecretKey), so never null here.
+          secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
+          kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
+          userAgent: settings.userAgent,
+        }),
+      ],
+      providers: [{ provide: WORKER_ENV, useValue: env }, { provide: WORKER_SETTINGS, useValue: settings }, HealthServer, SyncSupervisor],
     };
   }
 

@@ -1,2 +1,3 @@
 export * from './lib/analysis';
+export * from './lib/findings';
 export * from './lib/manifest';

@@ -1,6 +1,8 @@
 import { ClustersService, RegisterClusterCommand } from '@palisade/clusters';
+import type { Caller } from '@palisade/shared-types';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 
+import { CurrentCaller } from '../common/current-actor.decorator';
 import { ClusterModel, toClusterModel } from './cluster.model';
 import { RegisterClusterInput } from './register-cluster.input';
 
@@ -9,17 +11,17 @@ export class ClusterResolver {
   constructor(private readonly clusterService: ClustersService) {}
 
   @Query(() => [ClusterModel])
-  async clusters(): Promise<ClusterModel[]> {
-    return (await this.clusterService.list()).map(toClusterModel);
+  async clusters(@CurrentCaller() caller: Caller): Promise<ClusterModel[]> {
+    return (await this.clusterService.list(caller)).map(toClusterModel);
   }
 
   @Query(() => ClusterModel)
-  async cluster(@Args('name') name: string): Promise<ClusterModel> {
-    return toClusterModel(await this.clusterService.get(name));
+  async cluster(@Args('name') name: string, @CurrentCaller() caller: Caller): Promise<ClusterModel> {
+    return toClusterModel(await this.clusterService.get(name, caller));
   }
 
   @Mutation(() => ClusterModel)
-  async registerCluster(@Args('input') input: RegisterClusterInput): Promise<ClusterModel> {
-    return toClusterModel(await this.clusterService.register(RegisterClusterCommand.from(input)));
+  async registerCluster(@Args('input') input: RegisterClusterInput, @CurrentCaller() caller: Caller): Promise<ClusterModel> {
+    return toClusterModel(await this.clusterService.register(RegisterClusterCommand.from({ ...input, caller })));
   }
 }

@@ -1,5 +1,8 @@
+import { AuthErrorCode } from '@palisade/auth';
 import { ClustersErrorCode } from '@palisade/clusters';
+import { PolicySyncErrorCode } from '@palisade/policy-sync';
 import { PolicyVersionsErrorCode } from '@palisade/policy-versions';
+import { ProposalsErrorCode } from '@palisade/proposals';
 import { CommonErrorCode } from '@palisade/shared-types';
 
 /** Codes raised by the transport itself rather than a use case. */
@@ -13,11 +16,21 @@ export enum TransportErrorCode {
 }
 
 /** Every code a response can carry; to-http.ts and to-graphql.ts must map each one. */
-export type ApiErrorCode = CommonErrorCode | ClustersErrorCode | PolicyVersionsErrorCode | TransportErrorCode;
+export type ApiErrorCode =
+  | CommonErrorCode
+  | AuthErrorCode
+  | ClustersErrorCode
+  | PolicySyncErrorCode
+  | PolicyVersionsErrorCode
+  | ProposalsErrorCode
+  | TransportErrorCode;
 
 export const ALL_API_ERROR_CODES: readonly ApiErrorCode[] = [
   ...Object.values(CommonErrorCode),
+  ...Object.values(AuthErrorCode),
   ...Object.values(ClustersErrorCode),
+  ...Object.values(PolicySyncErrorCode),
   ...Object.values(PolicyVersionsErrorCode),
+  ...Object.values(ProposalsErrorCode),
   ...Object.values(TransportErrorCode),
 ];

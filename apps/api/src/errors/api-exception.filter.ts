@@ -29,6 +29,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isGraphql) return toGraphqlError(error, requestId);
     const response = host.switchToHttp().getResponse<Response>();
+    if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="palisade"');
     response.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error, request, requestId)));
     return undefined;
   }

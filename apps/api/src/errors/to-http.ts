@@ -1,5 +1,8 @@
+import { AuthErrorCode } from '@palisade/auth';
 import { ClustersErrorCode } from '@palisade/clusters';
+import { PolicySyncErrorCode } from '@palisade/policy-sync';
 import { PolicyVersionsErrorCode } from '@palisade/policy-versions';
+import { ProposalsErrorCode } from '@palisade/proposals';
 import { assertUnreachable, CommonErrorCode } from '@palisade/shared-types';
 import { HttpStatus } from '@nestjs/common';
 
@@ -12,15 +15,38 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case PolicyVersionsErrorCode.MANIFEST_INVALID:
     case PolicyVersionsErrorCode.INVALID_CURSOR:
     case TransportErrorCode.BAD_REQUEST:
+    case PolicySyncErrorCode.CONNECTION_INVALID:
+    case PolicySyncErrorCode.CONNECTION_CHECK_FAILED:
+    case PolicySyncErrorCode.CONNECTION_PERMISSIONS_MISSING:
+    case PolicySyncErrorCode.UNSUPPORTED_BY_CLUSTER:
+    case ProposalsErrorCode.POLICY_NOT_IN_BASE:
       return HttpStatus.BAD_REQUEST;
+    case AuthErrorCode.UNAUTHENTICATED:
+      return HttpStatus.UNAUTHORIZED;
     case ClustersErrorCode.CLUSTER_NOT_FOUND:
     case PolicyVersionsErrorCode.VERSION_NOT_FOUND:
     case TransportErrorCode.ROUTE_NOT_FOUND:
+    case PolicySyncErrorCode.CONNECTION_NOT_FOUND:
+    case PolicySyncErrorCode.INVENTORY_NOT_FOUND:
+    case AuthErrorCode.TOKEN_NOT_FOUND:
+    case ProposalsErrorCode.PROPOSAL_NOT_FOUND:
+    case ProposalsErrorCode.APPROVAL_RULE_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case ClustersErrorCode.CLUSTER_ALREADY_EXISTS:
     case PolicyVersionsErrorCode.CLUSTER_ALREADY_HAS_VERSIONS:
     case TransportErrorCode.CONFLICT:
+    case AuthErrorCode.PRINCIPAL_KIND_MISMATCH:
+    case ProposalsErrorCode.IDEMPOTENCY_KEY_REUSED:
+    case ProposalsErrorCode.PROPOSAL_CLOSED:
+    case ProposalsErrorCode.PROPOSAL_NOT_APPROVED:
+    case ProposalsErrorCode.PROPOSAL_ALREADY_MERGED:
+    case ProposalsErrorCode.PROPOSAL_CONFLICTED:
       return HttpStatus.CONFLICT;
+    case ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case CommonErrorCode.FORBIDDEN:
+    case ProposalsErrorCode.SELF_APPROVAL_FORBIDDEN:
+      return HttpStatus.FORBIDDEN;
     case TransportErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case TransportErrorCode.PAYLOAD_TOO_LARGE:

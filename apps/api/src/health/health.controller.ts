@@ -2,7 +2,10 @@ import { PrismaService } from '@palisade/persistence';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 
+import { Public } from '../auth/public.decorator';
+
 @ApiTags('health')
+@Public() // probes carry no token
 @Controller('healthz')
 export class HealthController {
   constructor(private readonly prisma: PrismaService) {}

@@ -1,10 +1,10 @@
 import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
-import type { Actor } from '@palisade/shared-types';
+import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
-import { CurrentActor } from '../common/current-actor.decorator';
+import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
 import { policySetInputFrom } from './policy-set-input.from-request';
@@ -21,22 +21,27 @@ export class PolicyVersionController {
   async list(
     @Param('name') name: string,
     @Query('limit', new DefaultValuePipe(20), new PositiveIntPipe('limit', 100)) limit: number,
+    @CurrentCaller() caller: Caller,
     @Query('cursor') cursor?: string,
   ): Promise<PolicyVersionPageModel> {
-    const page = await this.versions.list(name, { cursor, limit });
+    const page = await this.versions.list(name, { cursor, limit }, caller);
     return { items: page.items.map(toPolicyVersionSummaryModel), nextCursor: page.nextCursor };
   }
 
   @Get('head')
   @ApiOkResponse({ type: PolicyVersionModel })
-  async head(@Param('name') name: string): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versions.get(name, 'head'));
+  async head(@Param('name') name: string, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.get(name, 'head', caller));
   }
 
   @Get(':number')
   @ApiOkResponse({ type: PolicyVersionModel })
-  async get(@Param('name') name: string, @Param('number', new PositiveIntPipe('number')) number: number): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versions.get(name, number));
+  async get(
+    @Param('name') name: string,
+    @Param('number', new PositiveIntPipe('number')) number: number,
+    @CurrentCaller() caller: Caller,
+  ): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.get(name, number, caller));
   }
 
   @Post('import')
@@ -46,7 +51,7 @@ export class PolicyVersionController {
     schema: { type: 'object', properties: { policies: { type: 'array', items: { type: 'object' } } } },
   })
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
-  async import(@Param('name') name: string, @Req() request: Request, @CurrentActor() actor: Actor): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input: policySetInputFrom(request), actor })));
+  async import(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
+    return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input: policySetInputFrom(request), caller })));
   }
 }

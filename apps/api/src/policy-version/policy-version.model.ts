@@ -43,6 +43,10 @@ export class PolicyVersionSummaryModel {
   @Field(() => VersionOrigin)
   origin!: VersionOrigin;
 
+  @ApiProperty({ nullable: true, type: String, description: 'The merged proposal this version came from; null for an import' })
+  @Field(() => String, { nullable: true })
+  sourceProposalId!: string | null;
+
   @ApiProperty()
   @Field(() => Int)
   policyCount!: number;

@@ -1,8 +1,8 @@
 import { ImportVersionCommand, type PolicySetInput, PolicyVersionsService } from '@palisade/policy-versions';
-import { type Actor, CommonErrorCode, DomainException } from '@palisade/shared-types';
+import { type Caller, CommonErrorCode, DomainException } from '@palisade/shared-types';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
-import { CurrentActor } from '../common/current-actor.decorator';
+import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ImportVersionInput } from './import-version.input';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
@@ -23,26 +23,32 @@ export class PolicyVersionResolver {
   async versions(
     @Args('cluster') cluster: string,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,
+    @CurrentCaller() caller: Caller,
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<PolicyVersionPageModel> {
-    const page = await this.versionService.list(cluster, { cursor: after ?? undefined, limit: first });
+    const page = await this.versionService.list(cluster, { cursor: after ?? undefined, limit: first }, caller);
     return { items: page.items.map(toPolicyVersionSummaryModel), nextCursor: page.nextCursor };
   }
 
   @Query(() => PolicyVersionModel, { description: 'One version of a cluster; its head when number is omitted' })
   async version(
     @Args('cluster') cluster: string,
+    @CurrentCaller() caller: Caller,
     @Args('number', { type: () => Int, nullable: true }) number?: number,
   ): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versionService.get(cluster, number == null ? 'head' : new PositiveIntPipe('number').transform(number)));
+    return toPolicyVersionModel(
+      await this.versionService.get(cluster, number == null ? 'head' : new PositiveIntPipe('number').transform(number), caller),
+    );
   }
 
   @Mutation(() => PolicyVersionModel, { description: "Imports a cluster's first version" })
   async importVersion(
     @Args('cluster') cluster: string,
     @Args('input') input: ImportVersionInput,
-    @CurrentActor() actor: Actor,
+    @CurrentCaller() caller: Caller,
   ): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policySetInputOf(input), actor })));
+    return toPolicyVersionModel(
+      await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policySetInputOf(input), caller })),
+    );
   }
 }

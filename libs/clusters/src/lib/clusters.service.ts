@@ -1,4 +1,6 @@
-import { ClusterNameTakenError, type ClusterRecord, ClusterRepository } from '@palisade/persistence';
+import { AuditRecorder } from '@palisade/audit';
+import { ClusterNameTakenError, type ClusterRecord, ClusterRepository, PrismaService } from '@palisade/persistence';
+import { assertClusterInScope, assertRole, type Caller, isClusterInScope } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { ClustersErrorCode, ClustersException } from './clusters.exception';
@@ -6,11 +8,31 @@ import type { RegisterClusterCommand } from './register-cluster.command';
 
 @Injectable()
 export class ClustersService {
-  constructor(private readonly clusters: ClusterRepository) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly clusters: ClusterRepository,
+    private readonly audit: AuditRecorder,
+  ) {}
 
+  /** Admins, within their scope. */
   async register(command: RegisterClusterCommand): Promise<ClusterRecord> {
+    assertRole(command.caller, ['admin']);
+    assertClusterInScope(command.caller, command.name);
     try {
-      return await this.clusters.create({ name: command.name, displayName: command.displayName, labels: command.labels });
+      return await this.prisma.$transaction(async (tx) => {
+        const cluster = await this.clusters.create({ name: command.name, displayName: command.displayName, labels: command.labels }, tx);
+        await this.audit.record(tx, {
+          actor: command.caller.principal.actor,
+          action: 'cluster.registered',
+          clusterId: cluster.id,
+          clusterName: cluster.name,
+          subjectType: 'cluster',
+          subjectId: cluster.id,
+          after: { name: cluster.name, displayName: cluster.displayName, labels: cluster.labels },
+          request: command.caller.request,
+        });
+        return cluster;
+      });
     } catch (error) {
       if (error instanceof ClusterNameTakenError) {
         throw new ClustersException(ClustersErrorCode.CLUSTER_ALREADY_EXISTS, `cluster "${command.name}" already exists`);
@@ -19,13 +41,21 @@ export class ClustersService {
     }
   }
 
-  list(): Promise<ClusterRecord[]> {
-    return this.clusters.list();
+  /** The clusters in the caller's scope, by name. */
+  list(caller: Caller): Promise<ClusterRecord[]> {
+    return this.clusters.list(caller.principal.clusters ?? undefined);
   }
 
-  async get(name: string): Promise<ClusterRecord> {
+  /** A cluster in the caller's scope; FORBIDDEN outside it, whether or not it exists. */
+  async get(name: string, caller: Caller): Promise<ClusterRecord> {
+    assertClusterInScope(caller, name);
     const cluster = await this.clusters.findByName(name);
     if (!cluster) throw ClustersException.notFound(name);
     return cluster;
+  }
+
+  /** Whether the caller may see the cluster at all (for lists that mix clusters). */
+  inScope(name: string, caller: Caller): boolean {
+    return isClusterInScope(caller.principal, name);
   }
 }

@@ -1,12 +1,16 @@
-import { DNS1123_LABEL_MESSAGE, validateCommand } from '@palisade/shared-types';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { type Caller, validateCommand } from '@palisade/shared-types';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
-import { IsLabelMap } from './is-label-map.validator';
+import { IsDns1123Label, IsLabelMap } from './kubernetes-names.validator';
+
+export interface RegisterClusterInput {
+  name: string;
+  displayName?: string;
+  labels?: Record<string, string>;
+}
 
 export class RegisterClusterCommand {
-  @IsString()
-  @MaxLength(63, { message: `name ${DNS1123_LABEL_MESSAGE}` })
-  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { message: `name ${DNS1123_LABEL_MESSAGE}` })
+  @IsDns1123Label()
   readonly name: string;
 
   @IsOptional()
@@ -17,14 +21,18 @@ export class RegisterClusterCommand {
   @IsLabelMap()
   readonly labels: Record<string, string>;
 
-  private constructor(input: { name: string; displayName?: string; labels?: Record<string, string> }) {
+  private constructor(
+    input: RegisterClusterInput,
+    readonly caller: Caller,
+  ) {
     this.name = input.name;
     this.displayName = input.displayName;
     this.labels = input.labels ?? {};
     validateCommand(this);
   }
 
-  static from(input: { name: string; displayName?: string; labels?: Record<string, string> }): RegisterClusterCommand {
-    return new RegisterClusterCommand(input);
+  static from(input: RegisterClusterInput & { caller: Caller }): RegisterClusterCommand {
+    const { caller, ...rest } = input;
+    return new RegisterClusterCommand(rest, caller);
   }
 }

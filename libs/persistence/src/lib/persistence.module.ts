@@ -1,10 +1,27 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 
+import { ApiTokenRepository } from './api-token.repository';
+import { ApprovalRuleRepository } from './approval-rule.repository';
+import { AuditEventRepository } from './audit-event.repository';
 import { ClusterRepository } from './cluster.repository';
+import { ClusterConnectionRepository } from './cluster-connection.repository';
+import { ClusterSyncStateRepository } from './cluster-sync-state.repository';
+import { InventorySnapshotRepository } from './inventory-snapshot.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
+import { ProposalRepository } from './proposal.repository';
 import { PERSISTENCE_OPTIONS, type PersistenceOptions, PrismaService } from './prisma.service';
 
-const repositories = [ClusterRepository, PolicySetVersionRepository];
+const repositories = [
+  ApiTokenRepository,
+  ApprovalRuleRepository,
+  AuditEventRepository,
+  ClusterConnectionRepository,
+  ClusterRepository,
+  ClusterSyncStateRepository,
+  InventorySnapshotRepository,
+  PolicySetVersionRepository,
+  ProposalRepository,
+];
 
 @Global()
 @Module({})

@@ -17,6 +17,8 @@ export interface PolicySetVersionRecord {
   authorId: string | null;
   authorName: string;
   origin: VersionOriginKind;
+  /** The merged proposal this version came from; null for an import. */
+  sourceProposalId: string | null;
   policyCount: number;
   createdAt: Date;
 }
@@ -32,5 +34,6 @@ export interface NewPolicySetVersion {
   authorId: string | null;
   authorName: string;
   origin: VersionOriginKind;
+  sourceProposalId?: string | null;
   policies: StoredPolicy[];
 }

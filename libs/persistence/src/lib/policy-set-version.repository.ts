@@ -19,6 +19,7 @@ export function toPolicySetVersion(row: PolicySetVersion): PolicySetVersionRecor
     authorId: row.authorId,
     authorName: row.authorName,
     origin: row.origin,
+    sourceProposalId: row.sourceProposalId,
     policyCount: row.policyCount,
     createdAt: row.createdAt,
   };
@@ -53,6 +54,7 @@ export class PolicySetVersionRepository {
         authorId: version.authorId,
         authorName: version.authorName,
         origin: version.origin,
+        sourceProposalId: version.sourceProposalId ?? null,
         policyCount: version.policies.length,
       },
     });

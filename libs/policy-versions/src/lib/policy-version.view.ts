@@ -6,6 +6,8 @@ export interface PolicyVersionSummary {
   contentHash: string;
   author: { id: string | null; name: string };
   origin: 'IMPORT' | 'PROPOSAL';
+  /** The merged proposal this version came from; null for an import. */
+  sourceProposalId: string | null;
   policyCount: number;
   createdAt: Date;
 }
@@ -22,6 +24,7 @@ export function toPolicyVersionSummary(record: PolicySetVersionRecord): PolicyVe
     contentHash: record.contentHash,
     author: { id: record.authorId, name: record.authorName },
     origin: record.origin,
+    sourceProposalId: record.sourceProposalId,
     policyCount: record.policyCount,
     createdAt: record.createdAt,
   };

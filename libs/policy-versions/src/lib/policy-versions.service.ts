@@ -1,6 +1,8 @@
-import { ClustersException } from '@palisade/clusters';
+import { AuditRecorder } from '@palisade/audit';
+import { ClustersException, ClustersService } from '@palisade/clusters';
 import { ClusterRepository, PolicySetVersionRepository, PrismaService } from '@palisade/persistence';
-import { decodeCursor, encodeCursor, type Page } from '@palisade/shared-types';
+import { ClusterCapabilitiesService } from '@palisade/policy-sync';
+import { assertClusterInScope, assertRole, type Caller, decodeCursor, encodeCursor, type Page } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import type { ImportVersionCommand } from './import-version.command';
@@ -21,10 +23,15 @@ export class PolicyVersionsService {
     private readonly prisma: PrismaService,
     private readonly clusters: ClusterRepository,
     private readonly versions: PolicySetVersionRepository,
+    private readonly clusterService: ClustersService,
+    private readonly audit: AuditRecorder,
+    private readonly capabilities: ClusterCapabilitiesService,
   ) {}
 
-  /** Stores a cluster's first version; refused once the cluster has any version. */
+  /** Stores a cluster's first version (admins); refused once the cluster has any version. */
   async importVersion(command: ImportVersionCommand): Promise<PolicyVersionDetail> {
+    assertRole(command.caller, ['admin']);
+    assertClusterInScope(command.caller, command.clusterName);
     const { contentHash, stored } = toStoredPolicies(command.policies);
     const number = await this.prisma.$transaction(async (tx) => {
       const cluster = await this.clusters.lockByName(command.clusterName, tx);
@@ -35,25 +42,31 @@ export class PolicyVersionsService {
           `cluster "${command.clusterName}" already has ${cluster.headVersion} version(s); later versions come from merged proposals`,
         );
       }
+      // A connected cluster refuses fields its API server cannot store (e.g. endPort before 1.22).
+      await this.capabilities.assertCanStore(cluster.id, command.policies, tx);
+      const actor = command.caller.principal.actor;
       const version = await this.versions.append(
-        {
-          clusterId: cluster.id,
-          contentHash,
-          authorId: command.actor.id,
-          authorName: command.actor.name,
-          origin: 'IMPORT',
-          policies: stored,
-        },
+        { clusterId: cluster.id, contentHash, authorId: actor.id, authorName: actor.name, origin: 'IMPORT', policies: stored },
         tx,
       );
+      await this.audit.record(tx, {
+        actor,
+        action: 'version.imported',
+        clusterId: cluster.id,
+        clusterName: cluster.name,
+        subjectType: 'version',
+        subjectId: version.id,
+        before: { headVersion: 0 },
+        after: { version: version.number, contentHash, policyCount: stored.length },
+        request: command.caller.request,
+      });
       return version.number;
     });
-    return this.get(command.clusterName, number);
+    return this.get(command.clusterName, number, command.caller);
   }
 
-  async list(clusterName: string, options: { cursor?: string; limit: number }): Promise<Page<PolicyVersionSummary>> {
-    const cluster = await this.clusters.findByName(clusterName);
-    if (!cluster) throw ClustersException.notFound(clusterName);
+  async list(clusterName: string, options: { cursor?: string; limit: number }, caller: Caller): Promise<Page<PolicyVersionSummary>> {
+    const cluster = await this.clusterService.get(clusterName, caller);
     let before: number | undefined;
     if (options.cursor !== undefined) {
       before = decodeCursor(options.cursor, isVersionNumber);
@@ -68,9 +81,8 @@ export class PolicyVersionsService {
   }
 
   /** A version by number, or the newest one for 'head'. */
-  async get(clusterName: string, number: number | 'head'): Promise<PolicyVersionDetail> {
-    const cluster = await this.clusters.findByName(clusterName);
-    if (!cluster) throw ClustersException.notFound(clusterName);
+  async get(clusterName: string, number: number | 'head', caller: Caller): Promise<PolicyVersionDetail> {
+    const cluster = await this.clusterService.get(clusterName, caller);
     const wanted = number === 'head' ? cluster.headVersion : number;
     const version = wanted > 0 ? await this.versions.findWithPolicies(cluster.id, wanted) : null;
     if (!version) {

@@ -1,6 +1,8 @@
 /** Codes every feature can raise; feature libraries add their own enums beside this one. */
 export enum CommonErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
+  /** Wrong role, or a cluster outside the caller's scope. */
+  FORBIDDEN = 'FORBIDDEN',
 }
 
 export interface ErrorDetail {

@@ -1,1 +1,9 @@
-export {};
+export * from './analysis.exception';
+export * from './connectivity.util';
+export * from './create-analysis.util';
+export * from './diff-connectivity.util';
+export * from './explain.util';
+export * from './format-explanation.util';
+export * from './format-flow.util';
+export * from './model.type';
+export * from './reach.util';

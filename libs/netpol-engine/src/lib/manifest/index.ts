@@ -39,4 +39,5 @@ export { canonicalizeNetworkPolicy, hashNetworkPolicy, hashPolicySet } from './c
 export { canonicalJson } from './canonical-json.util';
 export { toYaml } from './policy-to-yaml.util';
 export { isStrictSubnet, parseCidr } from './parse-cidr.util';
+export { dns1123LabelErrors, labelValueErrors, qualifiedNameErrors } from './kubernetes-names.util';
 export type { ParseCidrResult, ParsedCidr } from './parse-cidr.util';

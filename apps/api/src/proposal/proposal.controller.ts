@@ -1,0 +1,109 @@
+import { CreateProposalCommand, MergeService, ProposalsService, ReviewsService, SubmitReviewCommand, UpdateProposalCommand } from '@palisade/proposals';
+import type { Caller } from '@palisade/shared-types';
+import { Body, Controller, DefaultValuePipe, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+
+import { CurrentCaller } from '../common/current-actor.decorator';
+import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { RejectInput, RevertInput, ReviewInput } from './proposal.input';
+import { ProposalModel, ProposalPageModel, toProposalModel, toProposalSummaryModel } from './proposal.model';
+import { createProposalInputFrom, updateProposalInputFrom } from './proposal-request.util';
+
+const PROPOSAL_BODY = {
+  description:
+    'JSON {title, description?, baseVersion, changes: {upsert: [NetworkPolicy...], delete: [{namespace, name}...]}, source?: {kind, url?, commit?}}, ' +
+    'or {title, baseVersion?, policies: [...]} with ?mode=replace, or YAML (the complete desired set) with ?mode=replace&title=...&baseVersion=...&sourceKind=...',
+  schema: { type: 'object' },
+};
+
+@ApiTags('proposals')
+@ApiBearerAuth()
+@Controller('api/v1/clusters/:name')
+export class ClusterProposalController {
+  constructor(private readonly proposals: ProposalsService) {}
+
+  @Post('proposals')
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiBody(PROPOSAL_BODY)
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result' })
+  @ApiQuery({ name: 'mode', required: false, enum: ['changes', 'replace'] })
+  @ApiCreatedResponse({ type: ProposalModel })
+  async create(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.create(CreateProposalCommand.from({ ...createProposalInputFrom(request), clusterName: name, caller })));
+  }
+
+  @Get('proposals')
+  @ApiQuery({ name: 'status', required: false, description: 'One or more statuses, comma-separated' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
+  @ApiOkResponse({ type: ProposalPageModel, description: 'Newest first' })
+  async list(
+    @Param('name') name: string,
+    @Query('limit', new DefaultValuePipe(20), new PositiveIntPipe('limit', 100)) limit: number,
+    @CurrentCaller() caller: Caller,
+    @Query('status') status?: string,
+    @Query('cursor') cursor?: string,
+  ): Promise<ProposalPageModel> {
+    const page = await this.proposals.list(name, { status: status ? status.split(',') : undefined, cursor, limit }, caller);
+    return { items: page.items.map(toProposalSummaryModel), nextCursor: page.nextCursor };
+  }
+
+  @Post('revert')
+  @ApiCreatedResponse({ type: ProposalModel, description: "A normal proposal restoring that version's content" })
+  async revert(@Param('name') name: string, @Body() input: RevertInput, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.revert({ ...input, clusterName: name, caller }));
+  }
+}
+
+@ApiTags('proposals')
+@ApiBearerAuth()
+@Controller('api/v1/proposals/:id')
+export class ProposalController {
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly reviews: ReviewsService,
+    private readonly merges: MergeService,
+  ) {}
+
+  @Get()
+  @ApiOkResponse({ type: ProposalModel })
+  async get(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.get(id, caller));
+  }
+
+  @Patch()
+  @ApiConsumes('application/json', 'application/yaml')
+  @ApiBody(PROPOSAL_BODY)
+  @ApiOkResponse({ type: ProposalModel, description: 'New changes dismiss earlier approvals' })
+  async update(@Param('id') id: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.update(UpdateProposalCommand.from({ ...updateProposalInputFrom(request), id, caller })));
+  }
+
+  @Post('withdraw')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProposalModel })
+  async withdraw(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.withdraw(id, caller));
+  }
+
+  @Post('reject')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProposalModel })
+  async reject(@Param('id') id: string, @Body() input: RejectInput, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.reject(id, input.comment ?? null, caller));
+  }
+
+  @Post('reviews')
+  @ApiCreatedResponse({ type: ProposalModel, description: 'The proposal with the review and its new status' })
+  async review(@Param('id') id: string, @Body() input: ReviewInput, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.reviews.submit(SubmitReviewCommand.from({ ...input, proposalId: id, caller })));
+  }
+
+  @Post('merge')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ProposalModel, description: 'MERGED, with mergedVersion' })
+  async merge(@Param('id') id: string, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.merges.merge(id, caller));
+  }
+}

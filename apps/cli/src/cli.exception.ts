@@ -1,0 +1,33 @@
+export enum CliErrorCode {
+  /** Bad command line: exit code 2, with usage text. */
+  USAGE = 'USAGE',
+  /** Unreadable or invalid input: exit code 1. */
+  INPUT = 'INPUT',
+}
+
+/** A failure the CLI reports as a message (never a stack trace) and an exit code. */
+export class CliException extends Error {
+  constructor(
+    readonly code: CliErrorCode,
+    message: string,
+    /** Further lines, e.g. one per manifest error. */
+    readonly details: readonly string[] = [],
+    /** The command whose usage to print for a usage error. */
+    readonly command?: string,
+  ) {
+    super(message);
+    this.name = 'CliException';
+  }
+
+  static usage(message: string, command?: string): CliException {
+    return new CliException(CliErrorCode.USAGE, message, [], command);
+  }
+
+  static input(message: string, details: readonly string[] = []): CliException {
+    return new CliException(CliErrorCode.INPUT, message, details);
+  }
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;

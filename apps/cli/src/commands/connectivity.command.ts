@@ -1,0 +1,23 @@
+import { createAnalysis } from '@palisade/netpol-engine';
+
+import type { CliIo } from '../cli-io.type';
+import { EXIT_OK } from '../cli.exception';
+import { loadValidManifests } from '../input/load-manifests.util';
+import { toInventory } from '../input/to-inventory.util';
+import { FLOW_FORMATS, formatFlows } from '../output/format-flows.util';
+import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
+import { ANALYSIS_OPTIONS, analysisOptions, inventoryWorkloads, requirePositionals } from './common-options.util';
+
+const COMMAND = 'connectivity';
+
+/** `palisade connectivity <dir-or-file...> [--format text|json|csv|dot]`: every allowed flow. */
+export function connectivityCommand(argv: readonly string[], io: CliIo): number {
+  const args = parseCommandArgs(COMMAND, argv, { format: { type: 'string', short: 'f' }, ...ANALYSIS_OPTIONS });
+  const format = choiceOption(COMMAND, args, 'format', FLOW_FORMATS, 'text');
+  const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
+  const loaded = loadValidManifests(paths, io.cwd);
+  const { inventory } = toInventory(loaded);
+  const flows = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) }).connectivity();
+  io.stdout(formatFlows(flows, format, inventoryWorkloads(inventory)));
+  return EXIT_OK;
+}

@@ -1,0 +1,60 @@
+const FORMATS = 'text|json|csv|dot';
+
+/** Usage text per command; `''` is the overview. */
+export const USAGE: Readonly<Record<string, string>> = {
+  '': [
+    'usage: palisade <command> [options]',
+    '',
+    'Local NetworkPolicy analysis for people, bots and CI. Manifests are YAML or JSON files',
+    '(Namespaces, Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs,',
+    'NetworkPolicies and Lists of them); directories are read recursively for .yaml, .yml and .json.',
+    '',
+    'commands:',
+    `  connectivity <dir-or-file...> [--format ${FORMATS}]   every allowed flow, per workload`,
+    '  diff <before> <after> [--inventory <dir-or-file>] [--format text|json]   flows a change opens and closes',
+    '  explain <dir-or-file...> --from ns/pod --to ns/pod|IP --port N [--protocol TCP|UDP|SCTP]',
+    '  lint <dir-or-file...> [--format text|json] [--fail-on info|low|medium|high]   errors and findings',
+    '  reach --input FILE                  answer the queries of a JSON file (machine interface)',
+    '',
+    'options of every command: --no-pod-ip-blocks (ipBlocks do not match pod IPs), -h/--help',
+    'exit codes: 0 ok, 1 invalid input (or lint errors), 2 usage error',
+  ].join('\n'),
+  connectivity: [
+    `usage: palisade connectivity <dir-or-file...> [--format ${FORMATS}] [--no-pod-ip-blocks]`,
+    '',
+    'Prints every allowed flow, aggregated per workload and per external address range, with ports',
+    'as ranges: `prod/frontend[Deployment] => prod/api[Deployment] : TCP 8080`.',
+    '  --format text   one flow per line (default)',
+    '  --format json   {"flows": [{from, to, ports: [{protocol, ranges: [[start, end]]}]}]}',
+    '  --format csv    from,to,protocol,port_from,port_to (one row per port range)',
+    '  --format dot    a Graphviz digraph: namespaces as clusters, workloads as boxes, flows as edges',
+  ].join('\n'),
+  diff: [
+    'usage: palisade diff <before> <after> [--inventory <dir-or-file>] [--format text|json] [--no-pod-ip-blocks]',
+    '',
+    'Flows the change from <before> to <after> opens (+) and closes (-), then its findings.',
+    'Each side is a directory or file. Namespaces and workloads come from --inventory when given;',
+    'otherwise from each side, and a side without any is analysed with the other side\'s.',
+  ].join('\n'),
+  explain: [
+    'usage: palisade explain <dir-or-file...> --from ns/pod --to ns/pod|IP --port N [--protocol TCP|UDP|SCTP] [--format text|json]',
+    '',
+    'Says whether one connection is allowed and which policies and rules decide it. A pod can also',
+    'be named by its workload (`ns/<deployment name>` stands for its first pod).',
+  ].join('\n'),
+  lint: [
+    'usage: palisade lint <dir-or-file...> [--format text|json] [--fail-on info|low|medium|high] [--no-pod-ip-blocks]',
+    '',
+    'Prints validation errors (file, document, line and field) and findings. With Namespaces, Pods or',
+    'workloads in the input, also policies that select no pod and peers that match nothing.',
+    'Exit code 1 when there is an error, or a finding at or above --fail-on.',
+  ].join('\n'),
+  reach: [
+    'usage: palisade reach --input FILE',
+    '',
+    'FILE is JSON: {namespaces: [{name, labels}], pods: [{namespace, name, labels, ip, ports: [{name, port,',
+    'protocol}], workload?: {kind, name}}], policies: [NetworkPolicy...], queries: [{from, to, port, protocol}],',
+    'options?: {ipBlockMatchesPodIps}}. An endpoint is `namespace/pod` or an IPv4/IPv6 address.',
+    'Prints {"results": [{from, to, port, protocol, allowed}]} in query order.',
+  ].join('\n'),
+};

@@ -1,0 +1,67 @@
+import { type Caller, DNS1123_LABEL_MESSAGE, type Role, ROLES, validateCommand } from '@palisade/shared-types';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinDate } from 'class-validator';
+
+const PRINCIPAL_NAME = /^[a-z0-9]([a-z0-9._@-]*[a-z0-9])?$/;
+const GROUP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export interface CreateApiTokenInput {
+  name: string;
+  kind: 'human' | 'bot';
+  roles: Role[];
+  clusters?: string[] | null;
+  groups?: string[] | null;
+  expiresAt?: Date | string | null;
+}
+
+export class CreateApiTokenCommand {
+  /** The principal's name; a new token for an existing name is another token of that principal. */
+  @IsString()
+  @MaxLength(100)
+  @Matches(PRINCIPAL_NAME, { message: 'name must be lowercase letters, digits, ".", "_", "@" or "-", starting and ending with a letter or digit' })
+  readonly name: string;
+
+  @IsIn(['human', 'bot'], { message: 'kind must be human or bot' })
+  readonly kind: 'human' | 'bot';
+
+  @IsArray()
+  @ArrayMinSize(1, { message: 'roles must name at least one of admin, approver, proposer, auditor' })
+  @ArrayUnique()
+  @IsIn(ROLES, { each: true, message: 'each role must be one of admin, approver, proposer, auditor' })
+  readonly roles: Role[];
+
+  /** null: every cluster. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(1000)
+  @ArrayUnique()
+  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { each: true, message: `each cluster ${DNS1123_LABEL_MESSAGE}` })
+  readonly clusters: string[] | null;
+
+  @IsArray()
+  @ArrayUnique()
+  @Matches(GROUP_NAME, { each: true, message: `each group ${DNS1123_LABEL_MESSAGE}` })
+  readonly groups: string[];
+
+  @IsOptional()
+  @IsDate({ message: 'expiresAt must be an ISO 8601 date-time' })
+  @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
+  readonly expiresAt: Date | null;
+
+  private constructor(
+    input: CreateApiTokenInput,
+    readonly caller: Caller,
+  ) {
+    this.name = input.name;
+    this.kind = input.kind;
+    this.roles = input.roles;
+    this.clusters = input.clusters ?? null;
+    this.groups = input.groups ?? [];
+    this.expiresAt = input.expiresAt === undefined || input.expiresAt === null ? null : new Date(input.expiresAt);
+    validateCommand(this);
+  }
+
+  static from(input: CreateApiTokenInput & { caller: Caller }): CreateApiTokenCommand {
+    const { caller, ...rest } = input;
+    return new CreateApiTokenCommand(rest, caller);
+  }
+}

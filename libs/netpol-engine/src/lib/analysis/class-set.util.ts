@@ -1,0 +1,183 @@
+/**
+ * An immutable set of pod-class ids `0..universe-1`: everything, a sorted id list (sparse)
+ * or a bitset over 32-bit words (dense), whichever is smaller.
+ */
+export class ClassSet {
+  private constructor(
+    readonly universe: number,
+    readonly size: number,
+    readonly list: Int32Array | null,
+    readonly bits: Uint32Array | null,
+  ) {}
+
+  get isAll(): boolean {
+    return this.size === this.universe;
+  }
+
+  get isEmpty(): boolean {
+    return this.size === 0;
+  }
+
+  static all(universe: number): ClassSet {
+    return new ClassSet(universe, universe, null, null);
+  }
+
+  static empty(universe: number): ClassSet {
+    return new ClassSet(universe, 0, new Int32Array(0), null);
+  }
+
+  /** From ids that are sorted ascending and unique. */
+  static fromSorted(universe: number, ids: Int32Array): ClassSet {
+    if (ids.length === universe) return ClassSet.all(universe);
+    if (ids.length * 32 <= universe) return new ClassSet(universe, ids.length, ids, null);
+    const bits = new Uint32Array((universe + 31) >>> 5);
+    for (let i = 0; i < ids.length; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+    return new ClassSet(universe, ids.length, null, bits);
+  }
+
+  static fromBits(universe: number, bits: Uint32Array): ClassSet {
+    let size = 0;
+    for (let i = 0; i < bits.length; i++) size += popcount(bits[i]);
+    if (size === universe) return ClassSet.all(universe);
+    if (size * 32 > universe) return new ClassSet(universe, size, null, bits);
+    const ids = new Int32Array(size);
+    let k = 0;
+    for (let w = 0; w < bits.length; w++) {
+      let word = bits[w];
+      while (word !== 0) {
+        const low = word & -word;
+        ids[k++] = (w << 5) | (31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+    return new ClassSet(universe, size, ids, null);
+  }
+
+  /** From any ids (unsorted, possibly repeated). */
+  static fromIds(universe: number, ids: ArrayLike<number>): ClassSet {
+    const sorted = Int32Array.from(ids).sort();
+    let k = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
+    return ClassSet.fromSorted(universe, sorted.subarray(0, k));
+  }
+
+  /** Ids `lo..hi-1`. */
+  static range(universe: number, lo: number, hi: number): ClassSet {
+    const ids = new Int32Array(Math.max(0, hi - lo));
+    for (let i = 0; i < ids.length; i++) ids[i] = lo + i;
+    return ClassSet.fromSorted(universe, ids);
+  }
+
+  /** The union of several sets; sparse inputs are merged as lists, dense ones through a bitset. */
+  static union(universe: number, sets: readonly ClassSet[]): ClassSet {
+    if (sets.length === 0) return ClassSet.empty(universe);
+    if (sets.length === 1) return sets[0];
+    let total = 0;
+    let largest = sets[0];
+    for (const set of sets) {
+      if (set.isAll) return set;
+      total += set.size;
+      if (set.size > largest.size) largest = set;
+    }
+    if (largest.size === total) return largest;
+    if (total * 32 > universe) {
+      const builder = new ClassSetBuilder(universe);
+      for (const set of sets) builder.addSet(set);
+      return builder.build();
+    }
+    const ids = new Int32Array(total);
+    let k = 0;
+    for (const set of sets) {
+      ids.set(set.list as Int32Array, k);
+      k += set.size;
+    }
+    ids.sort();
+    let unique = 0;
+    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i];
+    return ClassSet.fromSorted(universe, ids.subarray(0, unique));
+  }
+
+  has(id: number): boolean {
+    if (this.bits) return (this.bits[id >>> 5] & (1 << (id & 31))) !== 0;
+    if (!this.list) return id >= 0 && id < this.universe;
+    const list = this.list;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const value = list[mid];
+      if (value === id) return true;
+      if (value < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  forEach(callback: (id: number) => void): void {
+    if (this.list) {
+      for (let i = 0; i < this.list.length; i++) callback(this.list[i]);
+    } else if (this.bits) {
+      const bits = this.bits;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w];
+        while (word !== 0) {
+          const low = word & -word;
+          callback((w << 5) | (31 - Math.clz32(low)));
+          word ^= low;
+        }
+      }
+    } else {
+      for (let i = 0; i < this.universe; i++) callback(i);
+    }
+  }
+
+  toArray(): Int32Array {
+    if (this.list) return this.list;
+    const out = new Int32Array(this.size);
+    let k = 0;
+    this.forEach((id) => (out[k++] = id));
+    return out;
+  }
+}
+
+/** Accumulates a union of class sets in a bitset. */
+export class ClassSetBuilder {
+  private bits: Uint32Array | null;
+  private all = false;
+
+  constructor(readonly universe: number) {
+    this.bits = new Uint32Array((universe + 31) >>> 5);
+  }
+
+  add(id: number): void {
+    if (this.bits) this.bits[id >>> 5] |= 1 << (id & 31);
+  }
+
+  addSet(set: ClassSet): void {
+    if (this.all || set.size === 0) return;
+    if (set.isAll) {
+      this.all = true;
+      this.bits = null;
+      return;
+    }
+    const bits = this.bits as Uint32Array;
+    if (set.bits) {
+      const other = set.bits;
+      for (let i = 0; i < other.length; i++) bits[i] |= other[i];
+    } else if (set.list) {
+      const list = set.list;
+      for (let i = 0; i < list.length; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
+    }
+  }
+
+  build(): ClassSet {
+    if (this.all || !this.bits) return ClassSet.all(this.universe);
+    return ClassSet.fromBits(this.universe, this.bits);
+  }
+}
+
+function popcount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}

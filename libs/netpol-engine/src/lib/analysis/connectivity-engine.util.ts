@@ -1,0 +1,209 @@
+import type { ClassLayout } from './class-layout.util';
+import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
+import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
+import { PortSetTable } from './port-set.util';
+
+/** The policy state connectivity is computed from. */
+export interface EngineState {
+  layout: ClassLayout;
+  ctx: LayoutContext;
+  ingress: DirectionIndex;
+  egress: DirectionIndex;
+}
+
+/**
+ * Allowed traffic per workload: `pairs` maps `fromWorkload * workloadCount + toWorkload` to a
+ * port-set id; the external maps give, per workload, the ports open from (ingress) or to
+ * (egress) each external address. Pod-to-itself traffic is left out.
+ */
+export interface ConnectivityData {
+  workloadCount: number;
+  pairs: Map<number, number>;
+  ingressExternal: Map<number, PiecewisePorts>;
+  egressExternal: Map<number, PiecewisePorts>;
+}
+
+/** Restricts a computation to flows from `sources` or to `destinations` (workload flags). */
+export interface ConnectivityScope {
+  sources: Uint8Array;
+  destinations: Uint8Array;
+}
+
+/** Ports a side's table allows for one peer class (`resolved`: the entries' port sets on the destination). */
+function sidePorts(ports: PortSetTable, table: SideTable, resolved: readonly number[], peer: number): number {
+  let acc = PortSetTable.EMPTY;
+  const entries = table.entries;
+  for (let i = 0; i < entries.length; i++) {
+    if (entries[i].classes.has(peer)) {
+      acc = ports.union(acc, resolved[i]);
+      if (acc === PortSetTable.ALL) break;
+    }
+  }
+  return acc;
+}
+
+interface EgressReach {
+  unisolated: Int32Array;
+  reachesAll: Int32Array;
+  members: Int32Array[];
+  bySink: (number[] | undefined)[];
+}
+
+/**
+ * Computes allowed traffic on pod classes. For each destination class, the candidate sources
+ * are whichever is smaller: the classes its ingress admits, or the classes whose egress can
+ * reach it (an inverted index over egress signatures). Only candidates are evaluated, so the
+ * cost follows the number of allowed class pairs, not the square of the class count.
+ */
+export function computeConnectivity(state: EngineState, scope?: ConnectivityScope): ConnectivityData {
+  const { layout, ctx } = state;
+  const ports = ctx.ports;
+  const workloadCount = layout.inventory.workloads.length;
+  const count = layout.count;
+  const inSig = state.ingress.classSig;
+  const egSig = state.egress.classSig;
+  const inSigs = state.ingress.sigs;
+  const egSigs = state.egress.sigs;
+  const portMap = layout.classPortMap;
+  const pairs = new Map<number, number>();
+
+  const inTables: (SideTable | null)[] = new Array(count);
+  const inTable = (d: number): SideTable | null => {
+    let t = inTables[d];
+    if (t === undefined) {
+      t = inSig[d] === 0 ? null : ctx.table('ingress', inSigs[inSig[d]]);
+      inTables[d] = t;
+    }
+    return t;
+  };
+  const egTable = (s: number): SideTable | null => (egSig[s] === 0 ? null : ctx.table('egress', egSigs[egSig[s]]));
+
+  const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
+    const pm = portMap[d];
+    const inPorts = tIn ? sidePorts(ports, tIn, ctx.resolved(tIn, pm), s) : PortSetTable.ALL;
+    if (inPorts === PortSetTable.EMPTY) return;
+    const tEg = egTable(s);
+    const egPorts = tEg ? sidePorts(ports, tEg, ctx.resolved(tEg, pm), d) : PortSetTable.ALL;
+    const allowed = ports.intersect(inPorts, egPorts);
+    if (allowed !== PortSetTable.EMPTY) emit(s, d, allowed);
+  };
+
+  const classWorkloads = layout.classWorkloads;
+  const emit = (s: number, d: number, allowed: number): void => {
+    const from = classWorkloads[s];
+    const to = classWorkloads[d];
+    for (let i = 0; i < from.length; i += 2) {
+      const ws = from[i];
+      for (let j = 0; j < to.length; j += 2) {
+        const wd = to[j];
+        // A pod to itself is not a network flow; within one class, distinct pods need two of them.
+        if (s === d && ws === wd && from[i + 1] < 2) continue;
+        if (scope && !scope.sources[ws] && !scope.destinations[wd]) continue;
+        const key = ws * workloadCount + wd;
+        const previous = pairs.get(key);
+        pairs.set(key, previous === undefined ? allowed : ports.union(previous, allowed));
+      }
+    }
+  };
+
+  if (!scope) {
+    let reach: EgressReach | undefined;
+    for (let d = 0; d < count; d++) {
+      const tIn = inTable(d);
+      if (tIn && tIn.union.size === 0) continue;
+      const admitted = tIn ? tIn.union.size : count;
+      if (admitted > 64) {
+        reach ??= buildEgressReach(state);
+        const sinks = reach.bySink[d];
+        let reaching = reach.unisolated.length + reach.reachesAll.length;
+        if (sinks) for (const sig of sinks) reaching += reach.members[sig].length;
+        if (reaching < admitted) {
+          for (const s of reach.unisolated) evaluate(s, d, tIn);
+          for (const s of reach.reachesAll) evaluate(s, d, tIn);
+          if (sinks) for (const sig of sinks) for (const s of reach.members[sig]) evaluate(s, d, tIn);
+          continue;
+        }
+      }
+      if (tIn) tIn.union.forEach((s) => evaluate(s, d, tIn));
+      else for (let s = 0; s < count; s++) evaluate(s, d, null);
+    }
+  } else {
+    const destinationClasses = new Uint8Array(count);
+    for (let w = 0; w < workloadCount; w++) {
+      if (!scope.destinations[w]) continue;
+      for (const d of layout.workloadClasses[w]) destinationClasses[d] = 1;
+    }
+    for (let d = 0; d < count; d++) {
+      if (!destinationClasses[d]) continue;
+      const tIn = inTable(d);
+      if (tIn) tIn.union.forEach((s) => evaluate(s, d, tIn));
+      else for (let s = 0; s < count; s++) evaluate(s, d, null);
+    }
+    const sourceClasses = new Uint8Array(count);
+    for (let w = 0; w < workloadCount; w++) {
+      if (!scope.sources[w]) continue;
+      for (const s of layout.workloadClasses[w]) sourceClasses[s] = 1;
+    }
+    for (let s = 0; s < count; s++) {
+      if (!sourceClasses[s]) continue;
+      const tEg = egTable(s);
+      const visit = (d: number) => {
+        if (!destinationClasses[d]) evaluate(s, d, inTable(d));
+      };
+      if (tEg) tEg.union.forEach(visit);
+      else for (let d = 0; d < count; d++) visit(d);
+    }
+  }
+
+  const ingressExternal = new Map<number, PiecewisePorts>();
+  const egressExternal = new Map<number, PiecewisePorts>();
+  for (let w = 0; w < workloadCount; w++) {
+    const wantIngress = !scope || scope.destinations[w] === 1;
+    const wantEgress = !scope || scope.sources[w] === 1;
+    if (!wantIngress && !wantEgress) continue;
+    let inFn = NO_PIECES;
+    let egFn = NO_PIECES;
+    for (const c of layout.workloadClasses[w]) {
+      if (wantIngress) inFn = unionPiecewise(inFn, ctx.external('ingress', inSigs[inSig[c]], portMap[c]), ports);
+      if (wantEgress) egFn = unionPiecewise(egFn, ctx.external('egress', egSigs[egSig[c]], portMap[c]), ports);
+    }
+    if (inFn.ports.length > 0) ingressExternal.set(w, inFn);
+    if (egFn.ports.length > 0) egressExternal.set(w, egFn);
+  }
+  return { workloadCount, pairs, ingressExternal, egressExternal };
+}
+
+/** Inverted egress index: for each destination class, the egress signatures that can reach it. */
+function buildEgressReach(state: EngineState): EgressReach {
+  const { layout, ctx } = state;
+  const count = layout.count;
+  const egSig = state.egress.classSig;
+  const sigs = state.egress.sigs;
+  const memberLists = new Map<number, number[]>();
+  for (let c = 0; c < count; c++) {
+    const list = memberLists.get(egSig[c]);
+    if (list) list.push(c);
+    else memberLists.set(egSig[c], [c]);
+  }
+  const members: Int32Array[] = [];
+  const bySink: (number[] | undefined)[] = new Array(count);
+  const reachesAll: number[] = [];
+  let unisolated = new Int32Array(0);
+  for (const [sigId, list] of memberLists) {
+    const ids = Int32Array.from(list);
+    members[sigId] = ids;
+    if (sigId === 0) {
+      unisolated = ids;
+      continue;
+    }
+    const union = ctx.table('egress', sigs[sigId]).union;
+    if (union.isAll) reachesAll.push(...list);
+    else
+      union.forEach((d) => {
+        const sinks = bySink[d];
+        if (sinks) sinks.push(sigId);
+        else bySink[d] = [sigId];
+      });
+  }
+  return { unisolated, reachesAll: Int32Array.from(reachesAll), members, bySink };
+}

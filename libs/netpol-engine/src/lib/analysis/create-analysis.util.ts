@@ -1,0 +1,244 @@
+import type { NetworkPolicy } from '../manifest';
+import { ClassLayout } from './class-layout.util';
+import { computeConnectivity, type ConnectivityData, type ConnectivityScope, type EngineState } from './connectivity-engine.util';
+import { diffFlowSources, type FlowSource, toFlows } from './connectivity-flows.util';
+import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
+import type { AnalysisInput, AnalysisOptions, ConnectivityDiff, Explanation, Flow, Inventory, PolicyChanges, ReachQuery, ReachResult } from './model.type';
+import { type BoundPolicy, DirectionIndex, LayoutContext } from './policy-index.util';
+import type { AddressSet } from './ip-address.util';
+import { boundariesOf, IrContext, type PolicyIR, policyBlocks, toPolicyIR } from './policy-ir.util';
+import { PortSetTable } from './port-set.util';
+import { PreparedInventory } from './prepared-inventory.util';
+
+/**
+ * A policy set analysed against one inventory. Build it once with `createAnalysis`, then ask
+ * it many questions; `withPolicyChanges` derives the analysis of a changed policy set reusing
+ * every cache, and `diff` between the two recomputes only the classes the change touches.
+ */
+export interface Analysis {
+  /** The options in effect (defaults applied). */
+  readonly options: Required<AnalysisOptions>;
+  /** The policies analysed, after any changes, in insertion order. */
+  readonly policies: readonly NetworkPolicy[];
+  /** Answers explicit connection queries, in query order. */
+  reach(queries: readonly ReachQuery[]): ReachResult[];
+  /** Why one connection is allowed or denied. */
+  explain(query: ReachQuery): Explanation;
+  /** Every allowed flow, per workload and per external address group (computed once, then cached). */
+  connectivity(): Flow[];
+  /** Flows `after` opens (`added`) and closes (`removed`) compared with this analysis. */
+  diff(after: Analysis): ConnectivityDiff;
+  /** The analysis of this policy set with policies upserted (by namespace/name) and deleted. */
+  withPolicyChanges(changes: PolicyChanges): Analysis;
+}
+
+/** Per inventory and options: prepared inventory, interned port sets and per-policy IR. */
+class Lineage {
+  readonly ports = new PortSetTable();
+  readonly irContext = new IrContext(this.ports);
+  readonly inventory: PreparedInventory;
+  private readonly irs = new WeakMap<NetworkPolicy, PolicyIR>();
+
+  constructor(
+    readonly source: Inventory,
+    readonly options: Required<AnalysisOptions>,
+  ) {
+    this.inventory = new PreparedInventory(source, this.ports);
+  }
+
+  ir(policy: NetworkPolicy): PolicyIR {
+    let ir = this.irs.get(policy);
+    if (!ir) {
+      ir = toPolicyIR(policy, this.irContext);
+      this.irs.set(policy, ir);
+    }
+    return ir;
+  }
+}
+
+interface Parent {
+  base: AnalysisImpl;
+  changedIngress: Int32Array;
+  changedEgress: Int32Array;
+}
+
+class AnalysisImpl implements Analysis {
+  private flowsCache?: Flow[];
+  private dataCache?: ConnectivityData;
+  private byNamespace?: Map<string, PolicyIR[]>;
+
+  constructor(
+    readonly lineage: Lineage,
+    readonly ctx: LayoutContext,
+    readonly policyMap: Map<string, PolicyIR>,
+    readonly ingress: DirectionIndex,
+    readonly egress: DirectionIndex,
+    readonly parent: Parent | undefined,
+  ) {}
+
+  static build(lineage: Lineage, irs: Iterable<PolicyIR>): AnalysisImpl {
+    const policyMap = new Map<string, PolicyIR>();
+    for (const ir of irs) policyMap.set(ir.key, ir);
+    const blocks = new Set<AddressSet>();
+    if (lineage.options.ipBlockMatchesPodIps) for (const ir of policyMap.values()) policyBlocks(ir, blocks);
+    const sorted = boundariesOf(blocks);
+    const layout = new ClassLayout(lineage.inventory, lineage.options.ipBlockMatchesPodIps, sorted);
+    const ctx = new LayoutContext(layout, lineage.ports, lineage.irContext);
+    const bound = [...policyMap.values()].map((ir) => ctx.bind(ir));
+    return new AnalysisImpl(lineage, ctx, policyMap, DirectionIndex.build('ingress', bound, ctx), DirectionIndex.build('egress', bound, ctx), undefined);
+  }
+
+  get options(): Required<AnalysisOptions> {
+    return this.lineage.options;
+  }
+
+  get policies(): readonly NetworkPolicy[] {
+    return [...this.policyMap.values()].map((ir) => ir.source);
+  }
+
+  private get state(): EngineState {
+    return { layout: this.ctx.layout, ctx: this.ctx, ingress: this.ingress, egress: this.egress };
+  }
+
+  private evaluation(): EvaluationContext {
+    if (!this.byNamespace) {
+      const byNamespace = new Map<string, PolicyIR[]>();
+      for (const ir of this.policyMap.values()) {
+        const list = byNamespace.get(ir.namespace);
+        if (list) list.push(ir);
+        else byNamespace.set(ir.namespace, [ir]);
+      }
+      for (const list of byNamespace.values()) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      this.byNamespace = byNamespace;
+    }
+    const byNamespace = this.byNamespace;
+    return {
+      inventory: this.lineage.inventory,
+      ports: this.lineage.ports,
+      ipBlockMatchesPodIps: this.options.ipBlockMatchesPodIps,
+      policiesInNamespace: (ns) => byNamespace.get(ns) ?? [],
+    };
+  }
+
+  reach(queries: readonly ReachQuery[]): ReachResult[] {
+    const ctx = this.evaluation();
+    return queries.map((q) => {
+      const e = evaluateConnection(ctx, q, false);
+      return { from: q.from, to: q.to, port: q.port, protocol: e.protocol, allowed: e.allowed };
+    });
+  }
+
+  explain(query: ReachQuery): Explanation {
+    return evaluateConnection(this.evaluation(), query, true);
+  }
+
+  data(): ConnectivityData {
+    this.dataCache ??= computeConnectivity(this.state);
+    return this.dataCache;
+  }
+
+  flowSource(data: ConnectivityData): FlowSource {
+    const sets = this.lineage.ports.sets;
+    return { data, inventory: this.lineage.inventory, portRanges: (id) => sets[id] };
+  }
+
+  connectivity(): Flow[] {
+    this.flowsCache ??= toFlows(this.flowSource(this.data()));
+    return this.flowsCache;
+  }
+
+  withPolicyChanges(changes: PolicyChanges): Analysis {
+    const lineage = this.lineage;
+    const next = new Map(this.policyMap);
+    const removed: PolicyIR[] = [];
+    const added: PolicyIR[] = [];
+    for (const ref of changes.delete ?? []) {
+      const key = `${ref.namespace}/${ref.name}`;
+      const old = next.get(key);
+      if (old) {
+        removed.push(old);
+        next.delete(key);
+      }
+    }
+    for (const policy of changes.upsert ?? []) {
+      const ir = lineage.ir(policy);
+      const old = next.get(ir.key);
+      if (old === ir) continue;
+      if (old) removed.push(old);
+      next.set(ir.key, ir);
+      added.push(ir);
+    }
+    // Net effect only: a policy upserted twice, or upserted then deleted, counts once.
+    const finalRemoved = [...new Set(removed)].filter((ir) => this.policyMap.get(ir.key) === ir);
+    const finalAdded = [...new Set(added)].filter((ir) => next.get(ir.key) === ir);
+    const layout = this.ctx.layout;
+    if (lineage.options.ipBlockMatchesPodIps) {
+      const known = new Set(layout.boundaries);
+      const blocks = new Set<AddressSet>();
+      for (const ir of finalAdded) policyBlocks(ir, blocks);
+      for (const b of boundariesOf(blocks)) {
+        // A new address boundary through a class would split it: rebuild the classes.
+        if (!known.has(b) && layout.wouldSplit(b)) return AnalysisImpl.build(lineage, next.values());
+      }
+    }
+    const bind = (ir: PolicyIR): BoundPolicy => this.ctx.bind(ir);
+    const removedBound = finalRemoved.map(bind);
+    const addedBound = finalAdded.map(bind);
+    const ingress = this.ingress.withChanges(removedBound, addedBound, this.ctx);
+    const egress = this.egress.withChanges(removedBound, addedBound, this.ctx);
+    return new AnalysisImpl(lineage, this.ctx, next, ingress.index, egress.index, {
+      base: this,
+      changedIngress: ingress.changed,
+      changedEgress: egress.changed,
+    });
+  }
+
+  /** Classes whose ingress / egress changed along the derivation chain from `ancestor` to this. */
+  private changesSince(ancestor: AnalysisImpl): { ingress: Set<number>; egress: Set<number> } | undefined {
+    const ingress = new Set<number>();
+    const egress = new Set<number>();
+    let current: AnalysisImpl = this;
+    while (current !== ancestor) {
+      if (!current.parent || current.ctx !== ancestor.ctx) return undefined;
+      for (const c of current.parent.changedIngress) ingress.add(c);
+      for (const c of current.parent.changedEgress) egress.add(c);
+      current = current.parent.base;
+    }
+    return { ingress, egress };
+  }
+
+  diff(after: Analysis): ConnectivityDiff {
+    if (!(after instanceof AnalysisImpl) || after.lineage !== this.lineage) {
+      const other = after as AnalysisImpl;
+      return diffFlowSources(this.flowSource(this.data()), other.flowSource(other.data()), false);
+    }
+    const forward = after.changesSince(this);
+    const backward = forward ? undefined : this.changesSince(after);
+    const changes = forward ?? backward;
+    if (!changes) return diffFlowSources(this.flowSource(this.data()), after.flowSource(after.data()), true);
+    const workloadCount = this.lineage.inventory.workloads.length;
+    const scope: ConnectivityScope = { sources: new Uint8Array(workloadCount), destinations: new Uint8Array(workloadCount) };
+    const classWorkloads = this.ctx.layout.classWorkloads;
+    for (const c of changes.egress) for (let i = 0; i < classWorkloads[c].length; i += 2) scope.sources[classWorkloads[c][i]] = 1;
+    for (const c of changes.ingress) for (let i = 0; i < classWorkloads[c].length; i += 2) scope.destinations[classWorkloads[c][i]] = 1;
+    const before = this.flowSource(computeConnectivity(this.state, scope));
+    const afterSource = after.flowSource(computeConnectivity(after.state, scope));
+    return diffFlowSources(before, afterSource, true);
+  }
+}
+
+/**
+ * Analyses a policy set against an inventory. Pods are grouped into classes that no policy can
+ * tell apart; connectivity, diff and explain work on those classes.
+ *
+ * @example
+ * const analysis = createAnalysis({ inventory, policies });
+ * analysis.connectivity().map(formatFlow); // ['prod/frontend[Deployment] => prod/api[Deployment] : TCP 8080', …]
+ * const next = analysis.withPolicyChanges({ upsert: [changedPolicy] });
+ * analysis.diff(next); // { added: [...], removed: [...] }, recomputing only what the change touches
+ */
+export function createAnalysis(input: AnalysisInput): Analysis {
+  const lineage = new Lineage(input.inventory, { ipBlockMatchesPodIps: input.options?.ipBlockMatchesPodIps ?? true });
+  const irs = input.policies.map((p) => lineage.ir(p));
+  return AnalysisImpl.build(lineage, irs);
+}

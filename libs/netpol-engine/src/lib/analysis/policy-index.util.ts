@@ -1,0 +1,309 @@
+import { ClassSet } from './class-set.util';
+import type { ClassLayout } from './class-layout.util';
+import { type AddressSet } from './ip-address.util';
+import { mix } from './hash.util';
+import { ALL_PIECES, buildPiecewise, NO_PIECES, type PiecewisePorts } from './piecewise-ports.util';
+import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
+import { PortSetTable } from './port-set.util';
+
+export type Direction = 'ingress' | 'egress';
+
+/** A rule bound to a class layout: the classes and external addresses it admits, and its ports. */
+export interface BoundRule {
+  classes: ClassSet;
+  addresses: AddressSet;
+  spec: number;
+}
+
+export interface BoundPolicy {
+  ir: PolicyIR;
+  selected: ClassSet;
+  ingress: BoundRule[] | null;
+  egress: BoundRule[] | null;
+}
+
+/** Policies of one direction that share a namespace and a podSelector, so select the same classes. */
+export interface PolicyGroup {
+  id: number;
+  key: string;
+  selected: ClassSet;
+  policies: readonly BoundPolicy[];
+}
+
+/** For one peer class (or address), the ports a side allows: entries grouped by port spec. */
+export interface SideTable {
+  entries: { classes: ClassSet; spec: number }[];
+  union: ClassSet;
+  addressEntries: { addresses: AddressSet; spec: number }[];
+  /** Cache of `LayoutContext.resolved`: entry port sets for one named-port map. */
+  resolvedFor: number;
+  resolved: number[];
+}
+
+/**
+ * The set of policy groups selecting a class in one direction. Classes with the same signature
+ * are treated alike on that side; signature 0 (no group) means not isolated.
+ */
+export interface Signature {
+  id: number;
+  groups: readonly PolicyGroup[];
+  table?: SideTable;
+  external?: Map<number, PiecewisePorts>;
+}
+
+/** Caches shared by every analysis built on one class layout (immutable entries only). */
+export class LayoutContext {
+  private nextGroupId = 1;
+  readonly signatures: Record<Direction, { byHash: Map<number, Signature[]>; byId: Signature[] }>;
+  private readonly bound = new WeakMap<PolicyIR, BoundPolicy>();
+
+  private readonly externals = new Map<string, PiecewisePorts>();
+
+  constructor(
+    readonly layout: ClassLayout,
+    readonly ports: PortSetTable,
+    readonly ir: IrContext,
+  ) {
+    const unisolated = (): { byHash: Map<number, Signature[]>; byId: Signature[] } => {
+      const sig: Signature = { id: 0, groups: [] };
+      return { byHash: new Map(), byId: [sig] };
+    };
+    this.signatures = { ingress: unisolated(), egress: unisolated() };
+  }
+
+  newGroupId(): number {
+    return this.nextGroupId++;
+  }
+
+  bind(ir: PolicyIR): BoundPolicy {
+    let bound = this.bound.get(ir);
+    if (!bound) {
+      const layout = this.layout;
+      const nsId = layout.inventory.namespaceByName.get(ir.namespace);
+      const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorKey);
+      const bindRule = (rule: RuleIR): BoundRule => {
+        if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
+        const sets: ClassSet[] = [];
+        for (const peer of rule.peers) {
+          let set: ClassSet | undefined;
+          if (peer.kind === 'ip') set = layout.classesInAddresses(peer.addresses);
+          else if (peer.kind === 'pods') {
+            if (peer.namespaceSelector) set = layout.selectClasses(undefined, peer.namespaceSelector, peer.namespaceKey, peer.podSelector, peer.podKey);
+            else if (nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, peer.podKey);
+          }
+          if (set && set.size > 0) sets.push(set);
+        }
+        const classes = sets.length === 0 ? layout.none : ClassSet.union(layout.count, sets);
+        return { classes, addresses: rule.addresses, spec: rule.spec };
+      };
+      bound = {
+        ir,
+        selected,
+        ingress: ir.ingress ? ir.ingress.map(bindRule) : null,
+        egress: ir.egress ? ir.egress.map(bindRule) : null,
+      };
+      this.bound.set(ir, bound);
+    }
+    return bound;
+  }
+
+  /** The signature of a sorted group list (hashed and verified: this runs once per class). */
+  signature(direction: Direction, groups: PolicyGroup[]): Signature {
+    const registry = this.signatures[direction];
+    let hash = groups.length;
+    for (const g of groups) hash = mix(hash, g.id);
+    let bucket = registry.byHash.get(hash);
+    if (bucket) {
+      for (const sig of bucket) if (sameGroups(sig.groups, groups)) return sig;
+    } else {
+      bucket = [];
+      registry.byHash.set(hash, bucket);
+    }
+    const sig: Signature = { id: registry.byId.length, groups };
+    bucket.push(sig);
+    registry.byId.push(sig);
+    return sig;
+  }
+
+  table(direction: Direction, sig: Signature): SideTable {
+    if (!sig.table) {
+      const specs: number[] = [];
+      const sets: ClassSet[][] = [];
+      const all: ClassSet[] = [];
+      const addressEntries: SideTable['addressEntries'] = [];
+      for (const group of sig.groups) {
+        for (const policy of group.policies) {
+          const rules = policy[direction];
+          if (!rules) continue;
+          for (const rule of rules) {
+            if (rule.classes.size > 0) {
+              let i = specs.indexOf(rule.spec);
+              if (i < 0) {
+                i = specs.length;
+                specs.push(rule.spec);
+                sets.push([]);
+              }
+              sets[i].push(rule.classes);
+              all.push(rule.classes);
+            }
+            if (rule.addresses.length > 0) addressEntries.push({ addresses: rule.addresses, spec: rule.spec });
+          }
+        }
+      }
+      const count = this.layout.count;
+      const entries: SideTable['entries'] = specs.map((spec, i) => ({ classes: ClassSet.union(count, sets[i]), spec }));
+      sig.table = { entries, union: ClassSet.union(count, all), addressEntries, resolvedFor: -1, resolved: [] };
+    }
+    return sig.table;
+  }
+
+  /** Port-set ids of a table's entries on a destination with the given named ports (last one cached). */
+  resolved(table: SideTable, portMapId: number): number[] {
+    if (table.resolvedFor !== portMapId) {
+      table.resolved = table.entries.map((e) => this.ports.resolve(e.spec, portMapId));
+      table.resolvedFor = portMapId;
+    }
+    return table.resolved;
+  }
+
+  /** What a side allows to or from external addresses, for a pod with the given named ports. */
+  external(direction: Direction, sig: Signature, portMapId: number): PiecewisePorts {
+    if (sig.id === 0) return ALL_PIECES;
+    // Named ports never match an external destination, so egress ignores the port map.
+    const pm = direction === 'egress' ? 0 : portMapId;
+    sig.external ??= new Map();
+    let fn = sig.external.get(pm);
+    if (!fn) {
+      const table = this.table(direction, sig);
+      if (table.addressEntries.length === 0) {
+        sig.external.set(pm, NO_PIECES);
+        return NO_PIECES;
+      }
+      const entries = table.addressEntries.map((e) => ({ addresses: e.addresses, ports: this.ports.resolve(e.spec, pm) }));
+      // Many signatures (one per namespace) allow the same addresses: share one function object.
+      const key = entries.map((e) => `${this.ir.addressId(e.addresses)}:${e.ports}`).sort().join(',');
+      fn = this.externals.get(key);
+      if (!fn) {
+        fn = buildPiecewise(entries, this.ports);
+        this.externals.set(key, fn);
+      }
+      sig.external.set(pm, fn);
+    }
+    return fn;
+  }
+}
+
+/** Which groups select which classes, and each class's signature, for one direction. */
+export class DirectionIndex {
+  private constructor(
+    readonly direction: Direction,
+    readonly groups: Map<string, PolicyGroup>,
+    readonly classGroups: (readonly PolicyGroup[] | undefined)[],
+    readonly classSig: Int32Array,
+    readonly sigs: Signature[],
+  ) {}
+
+  static build(direction: Direction, policies: readonly BoundPolicy[], ctx: LayoutContext): DirectionIndex {
+    const byKey = new Map<string, BoundPolicy[]>();
+    for (const policy of policies) {
+      if (!policy[direction] || policy.selected.size === 0) continue;
+      const key = groupKey(policy);
+      const list = byKey.get(key);
+      if (list) list.push(policy);
+      else byKey.set(key, [policy]);
+    }
+    const groups = new Map<string, PolicyGroup>();
+    for (const [key, list] of byKey) groups.set(key, newGroup(key, list, ctx));
+    const count = ctx.layout.count;
+    const classGroups: PolicyGroup[][] = new Array(count);
+    for (const group of groups.values()) {
+      group.selected.forEach((c) => {
+        const list = classGroups[c];
+        if (list) list.push(group);
+        else classGroups[c] = [group];
+      });
+    }
+    const classSig = new Int32Array(count);
+    const sigs = ctx.signatures[direction].byId;
+    for (let c = 0; c < count; c++) {
+      const list = classGroups[c];
+      if (list) {
+        list.sort((a, b) => a.id - b.id);
+        classSig[c] = ctx.signature(direction, list).id;
+      }
+    }
+    return new DirectionIndex(direction, groups, classGroups, classSig, sigs);
+  }
+
+  /**
+   * A copy with some policies removed and others added; only the classes those policies select
+   * get a new signature. Returns the classes whose signature changed.
+   */
+  withChanges(removed: readonly BoundPolicy[], added: readonly BoundPolicy[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
+    const direction = this.direction;
+    const touchedKeys = new Set<string>();
+    for (const p of [...removed, ...added]) if (p[direction] && p.selected.size > 0) touchedKeys.add(groupKey(p));
+    if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
+    const groups = new Map(this.groups);
+    const replaced = new Map<number, PolicyGroup | undefined>();
+    const affectedSets: ClassSet[] = [];
+    const removedSet = new Set(removed);
+    for (const key of touchedKeys) {
+      const old = groups.get(key);
+      const list = (old?.policies ?? []).filter((p) => !removedSet.has(p));
+      for (const p of added) if (p[direction] && p.selected.size > 0 && groupKey(p) === key) list.push(p);
+      const next = list.length > 0 ? newGroup(key, list, ctx) : undefined;
+      if (old) {
+        replaced.set(old.id, next);
+        affectedSets.push(old.selected);
+      }
+      if (next) {
+        groups.set(key, next);
+        affectedSets.push(next.selected);
+      } else groups.delete(key);
+    }
+    const addedGroups = [...touchedKeys].map((k) => groups.get(k)).filter((g): g is PolicyGroup => !!g && !replacedHasNew(replaced, g));
+    const classGroups = this.classGroups.slice();
+    const classSig = this.classSig.slice();
+    const changed: number[] = [];
+    ClassSet.union(ctx.layout.count, affectedSets).forEach((c) => {
+      const list: PolicyGroup[] = [];
+      for (const g of this.classGroups[c] ?? []) {
+        if (!replaced.has(g.id)) list.push(g);
+        else {
+          const next = replaced.get(g.id);
+          if (next && next.selected.has(c)) list.push(next);
+        }
+      }
+      for (const g of addedGroups) if (g.selected.has(c)) list.push(g);
+      list.sort((a, b) => a.id - b.id);
+      classGroups[c] = list.length > 0 ? list : undefined;
+      const sig = list.length > 0 ? ctx.signature(direction, list).id : 0;
+      if (sig !== classSig[c]) {
+        classSig[c] = sig;
+        changed.push(c);
+      }
+    });
+    return { index: new DirectionIndex(direction, groups, classGroups, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
+  }
+}
+
+function sameGroups(a: readonly PolicyGroup[], b: readonly PolicyGroup[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function replacedHasNew(replaced: Map<number, PolicyGroup | undefined>, group: PolicyGroup): boolean {
+  for (const next of replaced.values()) if (next === group) return true;
+  return false;
+}
+
+function groupKey(policy: BoundPolicy): string {
+  return policy.ir.groupKey;
+}
+
+function newGroup(key: string, policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
+  const sorted = [...policies].sort((a, b) => (a.ir.key < b.ir.key ? -1 : a.ir.key > b.ir.key ? 1 : 0));
+  return { id: ctx.newGroupId(), key, selected: policies[0].selected, policies: sorted };
+}

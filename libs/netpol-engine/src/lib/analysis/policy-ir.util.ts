@@ -1,0 +1,178 @@
+import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../manifest';
+import { ALL_ADDRESSES, type AddressSet, ipBlockAddresses, NO_ADDRESSES, unionAddressSets } from './ip-address.util';
+import { selectorKey } from './label-selector.util';
+import { ALL_PORT_RANGES, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
+
+/** A peer of a rule, with its ipBlock already turned into addresses. */
+export type PeerIR =
+  | { kind: 'ip'; addresses: AddressSet }
+  | {
+      kind: 'pods';
+      namespaceSelector: LabelSelector | undefined;
+      podSelector: LabelSelector | undefined;
+      /** Canonical selector texts (`''` for an absent podSelector, which matches every pod). */
+      namespaceKey: string | undefined;
+      podKey: string;
+    }
+  | { kind: 'none' };
+
+export interface RuleIR {
+  /** null when `from`/`to` is missing or empty: every source/destination. */
+  peers: PeerIR[] | null;
+  /** Addresses of the rule's ipBlock peers (everything when `peers` is null). */
+  addresses: AddressSet;
+  /** Port spec id in the lineage's PortSetTable. */
+  spec: number;
+}
+
+/**
+ * A policy reduced to what analysis needs: policyTypes defaulted, ipBlocks parsed and
+ * host-masked, ports interned. A direction is null when the policy does not isolate it.
+ */
+export interface PolicyIR {
+  key: string;
+  namespace: string;
+  name: string;
+  source: NetworkPolicy;
+  podSelector: LabelSelector;
+  podSelectorKey: string;
+  /** `namespace` + podSelectorKey: policies with equal group keys select the same pods. */
+  groupKey: string;
+  ingress: RuleIR[] | null;
+  egress: RuleIR[] | null;
+}
+
+/**
+ * `policyTypes` as the API server defaults it: when absent or empty, Ingress always and
+ * Egress only when `egress` has at least one rule (an empty `egress: []` does not count).
+ */
+export function effectivePolicyTypes(policy: NetworkPolicy): { ingress: boolean; egress: boolean } {
+  const types = policy.spec.policyTypes;
+  if (types && types.length > 0) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
+  return { ingress: true, egress: (policy.spec.egress?.length ?? 0) > 0 };
+}
+
+/** Interning caches for policy IR, shared by every analysis of one lineage. */
+export class IrContext {
+  private readonly blocks = new Map<string, AddressSet>();
+  private readonly addressSets = new Map<string, AddressSet>();
+  private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
+  private readonly specs = new Map<string, number>();
+
+  constructor(readonly ports: PortSetTable) {
+    this.addressSets.set(ALL_ADDRESSES.join(','), ALL_ADDRESSES);
+  }
+
+  /** One shared, parsed address set per distinct ipBlock text. */
+  block(block: { cidr: string; except?: string[] }): AddressSet {
+    const key = block.except && block.except.length > 0 ? `${block.cidr}|${block.except.join(',')}` : block.cidr;
+    let set = this.blocks.get(key);
+    if (!set) {
+      set = this.intern(ipBlockAddresses(block));
+      this.blocks.set(key, set);
+    }
+    return set;
+  }
+
+  /** One shared object per distinct address set, so sets can be compared and keyed by identity. */
+  intern(set: AddressSet): AddressSet {
+    const key = set.join(',');
+    const known = this.addressSets.get(key);
+    if (known) return known;
+    this.addressSets.set(key, set);
+    return set;
+  }
+
+  addressId(set: AddressSet): number {
+    let id = this.addressIds.get(set);
+    if (id === undefined) {
+      id = this.addressIds.size;
+      this.addressIds.set(set, id);
+    }
+    return id;
+  }
+
+  portSpec(ports: readonly NetworkPolicyPort[] | undefined): number {
+    let key = '';
+    for (const p of ports ?? []) key += `${p.protocol ?? ''}/${p.port ?? ''}/${p.endPort ?? ''},`;
+    let id = this.specs.get(key);
+    if (id === undefined) {
+      id = computePortSpec(ports, this.ports);
+      this.specs.set(key, id);
+    }
+    return id;
+  }
+}
+
+function computePortSpec(ports: readonly NetworkPolicyPort[] | undefined, table: PortSetTable): number {
+  if (!ports || ports.length === 0) return table.spec([...ALL_PORT_RANGES], []);
+  const numeric: [number, number][] = [];
+  const named: { protocol: number; name: string }[] = [];
+  for (const p of ports) {
+    const protocol = protocolIndex(p.protocol);
+    const base = protocol * PROTOCOL_SPAN;
+    if (p.port === undefined) numeric.push([base + 1, base + 65535]);
+    else if (typeof p.port === 'string') named.push({ protocol, name: p.port });
+    else numeric.push([base + p.port, base + (p.endPort ?? p.port)]);
+  }
+  return table.spec(normalizePortRanges(numeric), named);
+}
+
+function peerIR(peer: NetworkPolicyPeer, ctx: IrContext): PeerIR {
+  if (peer.ipBlock) return { kind: 'ip', addresses: ctx.block(peer.ipBlock) };
+  if (peer.podSelector || peer.namespaceSelector) {
+    return {
+      kind: 'pods',
+      namespaceSelector: peer.namespaceSelector,
+      podSelector: peer.podSelector,
+      namespaceKey: peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : undefined,
+      podKey: peer.podSelector ? selectorKey(peer.podSelector) : '',
+    };
+  }
+  // Rejected by API validation; treated as matching nothing.
+  return { kind: 'none' };
+}
+
+function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly NetworkPolicyPort[] | undefined, ctx: IrContext): RuleIR {
+  const spec = ctx.portSpec(ports);
+  if (!peers || peers.length === 0) return { peers: null, addresses: ALL_ADDRESSES, spec };
+  const irs = peers.map((p) => peerIR(p, ctx));
+  let addresses: AddressSet = NO_ADDRESSES;
+  for (const ir of irs) if (ir.kind === 'ip') addresses = addresses.length === 0 ? ir.addresses : unionAddressSets(addresses, ir.addresses);
+  return { peers: irs, addresses: ctx.intern(addresses), spec };
+}
+
+export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
+  const types = effectivePolicyTypes(policy);
+  const podSelector = policy.spec.podSelector ?? {};
+  const podSelectorKey = selectorKey(podSelector);
+  return {
+    key: `${policy.metadata.namespace}/${policy.metadata.name}`,
+    namespace: policy.metadata.namespace,
+    name: policy.metadata.name,
+    source: policy,
+    podSelector,
+    podSelectorKey,
+    groupKey: `${policy.metadata.namespace}\u0003${podSelectorKey}`,
+    ingress: types.ingress ? (policy.spec.ingress ?? []).map((r) => ruleIR(r.from, r.ports, ctx)) : null,
+    egress: types.egress ? (policy.spec.egress ?? []).map((r) => ruleIR(r.to, r.ports, ctx)) : null,
+  };
+}
+
+/** The distinct address sets of the policy's ipBlock peers (interned objects). */
+export function policyBlocks(ir: PolicyIR, into: Set<AddressSet>): void {
+  for (const rules of [ir.ingress, ir.egress]) {
+    if (!rules) continue;
+    for (const rule of rules) {
+      if (!rule.peers) continue;
+      for (const peer of rule.peers) if (peer.kind === 'ip') into.add(peer.addresses);
+    }
+  }
+}
+
+/** Every address boundary (`lo` and `hi + 1` of each interval) of some address sets. */
+export function boundariesOf(sets: Iterable<AddressSet>): bigint[] {
+  const out = new Set<bigint>();
+  for (const set of sets) for (let i = 0; i < set.length; i += 2) out.add(set[i]).add(set[i + 1] + 1n);
+  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}

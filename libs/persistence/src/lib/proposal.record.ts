@@ -1,0 +1,109 @@
+import type { Actor } from '@palisade/shared-types';
+
+export type ProposalStatusName = 'OPEN' | 'CHANGES_REQUESTED' | 'APPROVED' | 'MERGED' | 'REJECTED' | 'WITHDRAWN' | 'CONFLICTED';
+export type ReviewVerdictName = 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
+
+export interface PolicyRefRecord {
+  namespace: string;
+  name: string;
+}
+
+/** The effective changes of a proposal against its base: manifests to add or replace, policies to delete. */
+export interface ProposalChangesRecord {
+  upsert: unknown[];
+  delete: PolicyRefRecord[];
+}
+
+export interface ProposalSourceRecord {
+  kind: string;
+  url: string | null;
+  commit: string | null;
+}
+
+export interface ProposalRecord {
+  id: string;
+  clusterId: string;
+  clusterName: string;
+  title: string;
+  description: string | null;
+  author: Actor;
+  baseVersion: number;
+  revision: number;
+  changes: ProposalChangesRecord;
+  changeHash: string;
+  /** `namespace/name` keys, sorted. */
+  touchedPolicies: string[];
+  status: ProposalStatusName;
+  conflictPolicies: string[];
+  source: ProposalSourceRecord | null;
+  idempotencyKey: string | null;
+  idempotencyHash: string | null;
+  revertsToVersion: number | null;
+  mergedVersion: number | null;
+  mergedOntoVersion: number | null;
+  closedAt: Date | null;
+  closedBy: { id: string | null; name: string } | null;
+  closeComment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface NewProposal {
+  clusterId: string;
+  title: string;
+  description: string | null;
+  author: Actor;
+  baseVersion: number;
+  changes: ProposalChangesRecord;
+  changeHash: string;
+  touchedPolicies: string[];
+  status: ProposalStatusName;
+  source: ProposalSourceRecord | null;
+  idempotencyKey: string | null;
+  idempotencyHash: string | null;
+  revertsToVersion: number | null;
+}
+
+/** Fields a use case may change on a proposal. */
+export type ProposalUpdate = Partial<
+  Pick<
+    ProposalRecord,
+    | 'title'
+    | 'description'
+    | 'baseVersion'
+    | 'revision'
+    | 'changes'
+    | 'changeHash'
+    | 'touchedPolicies'
+    | 'status'
+    | 'conflictPolicies'
+    | 'mergedVersion'
+    | 'mergedOntoVersion'
+    | 'closedAt'
+    | 'closedBy'
+    | 'closeComment'
+  >
+>;
+
+export interface ReviewRecord {
+  id: string;
+  proposalId: string;
+  reviewer: Actor;
+  /** The reviewer's approver groups when the review was given. */
+  reviewerGroups: string[];
+  verdict: ReviewVerdictName;
+  comment: string | null;
+  /** The proposal revision reviewed; a later revision dismisses the review. */
+  proposalRevision: number;
+  changeHash: string;
+  createdAt: Date;
+}
+
+export type NewReview = Omit<ReviewRecord, 'id' | 'createdAt'>;
+
+export interface ProposalListOptions {
+  statuses?: ProposalStatusName[];
+  /** Keyset cursor: proposals created before this one (createdAt, then id). */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}

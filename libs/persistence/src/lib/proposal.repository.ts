@@ -1,0 +1,185 @@
+import type { Actor } from '@palisade/shared-types';
+import { Injectable } from '@nestjs/common';
+
+import { Prisma, type Proposal, type Review } from '../generated/prisma/client';
+import type {
+  NewProposal,
+  NewReview,
+  ProposalChangesRecord,
+  ProposalListOptions,
+  ProposalRecord,
+  ProposalStatusName,
+  ProposalUpdate,
+  ReviewRecord,
+} from './proposal.record';
+import { PrismaService, type TransactionClient } from './prisma.service';
+import { isUniqueViolation } from './prisma-errors.util';
+
+/** Another proposal of the same author already uses this idempotency key. */
+export class IdempotencyKeyTakenError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`idempotency key ${idempotencyKey} is taken`);
+  }
+}
+
+const ACTIVE: ProposalStatusName[] = ['OPEN', 'CHANGES_REQUESTED', 'APPROVED', 'CONFLICTED'];
+
+export function toProposal(row: Proposal & { cluster: { name: string } }): ProposalRecord {
+  return {
+    id: row.id,
+    clusterId: row.clusterId,
+    clusterName: row.cluster.name,
+    title: row.title,
+    description: row.description,
+    author: { id: row.authorId, name: row.authorName, kind: row.authorKind as Actor['kind'] },
+    baseVersion: row.baseVersion,
+    revision: row.revision,
+    changes: row.changes as unknown as ProposalChangesRecord,
+    changeHash: row.changeHash,
+    touchedPolicies: row.touchedPolicies,
+    status: row.status,
+    conflictPolicies: row.conflictPolicies,
+    source: row.sourceKind !== null ? { kind: row.sourceKind, url: row.sourceUrl, commit: row.sourceCommit } : null,
+    idempotencyKey: row.idempotencyKey,
+    idempotencyHash: row.idempotencyHash,
+    revertsToVersion: row.revertsToVersion,
+    mergedVersion: row.mergedVersion,
+    mergedOntoVersion: row.mergedOntoVersion,
+    closedAt: row.closedAt,
+    closedBy: row.closedByName !== null ? { id: row.closedById, name: row.closedByName } : null,
+    closeComment: row.closeComment,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function toReview(row: Review): ReviewRecord {
+  return {
+    id: row.id,
+    proposalId: row.proposalId,
+    reviewer: { id: row.reviewerId, name: row.reviewerName, kind: row.reviewerKind as Actor['kind'] },
+    reviewerGroups: row.reviewerGroups,
+    verdict: row.verdict,
+    comment: row.comment,
+    proposalRevision: row.proposalRevision,
+    changeHash: row.changeHash,
+    createdAt: row.createdAt,
+  };
+}
+
+const withCluster = { cluster: { select: { name: true } } } as const;
+
+@Injectable()
+export class ProposalRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** @throws IdempotencyKeyTakenError when the author already used the key. */
+  async create(proposal: NewProposal, tx: TransactionClient = this.prisma): Promise<ProposalRecord> {
+    try {
+      const row = await tx.proposal.create({
+        data: {
+          clusterId: proposal.clusterId,
+          title: proposal.title,
+          description: proposal.description,
+          authorId: proposal.author.id,
+          authorName: proposal.author.name,
+          authorKind: proposal.author.kind,
+          baseVersion: proposal.baseVersion,
+          changes: proposal.changes as unknown as Prisma.InputJsonValue,
+          changeHash: proposal.changeHash,
+          touchedPolicies: proposal.touchedPolicies,
+          conflictPolicies: [],
+          status: proposal.status,
+          sourceKind: proposal.source?.kind ?? null,
+          sourceUrl: proposal.source?.url ?? null,
+          sourceCommit: proposal.source?.commit ?? null,
+          idempotencyKey: proposal.idempotencyKey,
+          idempotencyHash: proposal.idempotencyHash,
+          revertsToVersion: proposal.revertsToVersion,
+        },
+        include: withCluster,
+      });
+      return toProposal(row);
+    } catch (error) {
+      if (proposal.idempotencyKey !== null && isUniqueViolation(error)) throw new IdempotencyKeyTakenError(proposal.idempotencyKey);
+      throw error;
+    }
+  }
+
+  async findById(id: string, tx: TransactionClient = this.prisma): Promise<ProposalRecord | null> {
+    const row = await tx.proposal.findUnique({ where: { id }, include: withCluster });
+    return row ? toProposal(row) : null;
+  }
+
+  async findByIdempotencyKey(authorId: string, key: string, tx: TransactionClient = this.prisma): Promise<ProposalRecord | null> {
+    const row = await tx.proposal.findUnique({ where: { authorId_idempotencyKey: { authorId, idempotencyKey: key } }, include: withCluster });
+    return row ? toProposal(row) : null;
+  }
+
+  /** Locks the proposal row until the transaction ends (after the cluster row, when both are locked). */
+  async lockById(id: string, tx: TransactionClient): Promise<ProposalRecord | null> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM proposals WHERE id = ${id}::uuid FOR UPDATE`;
+    return rows.length === 0 ? null : this.findById(id, tx);
+  }
+
+  async update(id: string, update: ProposalUpdate, tx: TransactionClient): Promise<ProposalRecord> {
+    const { changes, closedBy, ...rest } = update;
+    const row = await tx.proposal.update({
+      where: { id },
+      data: {
+        ...rest,
+        ...(changes !== undefined ? { changes: changes as unknown as Prisma.InputJsonValue } : {}),
+        ...(closedBy !== undefined ? { closedById: closedBy?.id ?? null, closedByName: closedBy?.name ?? null } : {}),
+      },
+      include: withCluster,
+    });
+    return toProposal(row);
+  }
+
+  /** Newest first, keyset-paginated on (createdAt, id). */
+  async list(clusterId: string, options: ProposalListOptions): Promise<ProposalRecord[]> {
+    const before = options.before;
+    const rows = await this.prisma.proposal.findMany({
+      where: {
+        clusterId,
+        ...(options.statuses ? { status: { in: options.statuses } } : {}),
+        ...(before
+          ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: options.limit,
+      include: withCluster,
+    });
+    return rows.map(toProposal);
+  }
+
+  /** Proposals whose status can still change (for re-evaluation when approval rules change). */
+  async listActive(tx: TransactionClient = this.prisma): Promise<ProposalRecord[]> {
+    const rows = await tx.proposal.findMany({ where: { status: { in: ACTIVE } }, include: withCluster, orderBy: { createdAt: 'asc' } });
+    return rows.map(toProposal);
+  }
+
+  async addReview(review: NewReview, tx: TransactionClient): Promise<ReviewRecord> {
+    const row = await tx.review.create({
+      data: {
+        proposalId: review.proposalId,
+        reviewerId: review.reviewer.id,
+        reviewerName: review.reviewer.name,
+        reviewerKind: review.reviewer.kind,
+        reviewerGroups: review.reviewerGroups,
+        verdict: review.verdict,
+        comment: review.comment,
+        proposalRevision: review.proposalRevision,
+        changeHash: review.changeHash,
+      },
+    });
+    return toReview(row);
+  }
+
+  /** Oldest first. */
+  async listReviews(proposalId: string, tx: TransactionClient = this.prisma): Promise<ReviewRecord[]> {
+    const rows = await tx.review.findMany({ where: { proposalId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toReview);
+  }
+}

@@ -1,0 +1,34 @@
+import { AuditModule } from '@palisade/audit';
+import { ClustersModule } from '@palisade/clusters';
+import { type DynamicModule, Module } from '@nestjs/common';
+
+import { ClusterCapabilitiesModule } from './capabilities/cluster-capabilities.module';
+import { ClusterConnectionsService } from './connection/cluster-connections.service';
+import { ConnectionCredentialsStore } from './connection/connection-credentials.store';
+import { InventoryService } from './inventory/inventory.service';
+import { POLICY_SYNC_OPTIONS, type PolicySyncOptions } from './policy-sync.options';
+import { ApplyVersionService } from './sync/apply-version.service';
+import { RecordDriftService } from './sync/record-drift.service';
+import { SyncStatusService } from './sync/sync-status.service';
+
+const services = [
+  ApplyVersionService,
+  ClusterConnectionsService,
+  ConnectionCredentialsStore,
+  InventoryService,
+  RecordDriftService,
+  SyncStatusService,
+];
+
+/** Cluster connections, applying versions, drift and inventory: used by the API and the sync worker alike. */
+@Module({})
+export class PolicySyncModule {
+  static register(options: PolicySyncOptions): DynamicModule {
+    return {
+      module: PolicySyncModule,
+      imports: [AuditModule, ClusterCapabilitiesModule, ClustersModule],
+      providers: [{ provide: POLICY_SYNC_OPTIONS, useValue: options }, ...services],
+      exports: [ClusterCapabilitiesModule, POLICY_SYNC_OPTIONS, ...services],
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { ApprovalRuleRepository, ClusterRepository, type ProposalRecord, ProposalRepository, type ProposalStatusName, type TransactionClient } from '@palisade/persistence';
+import { Injectable } from '@nestjs/common';
+
+import { type ApprovalEvaluation, evaluateApprovals } from './evaluate-approvals.util';
+
+const TERMINAL: readonly ProposalStatusName[] = ['MERGED', 'REJECTED', 'WITHDRAWN', 'CONFLICTED'];
+
+/** The status a proposal has given its approvals: derived, never set by hand. */
+export function deriveStatus(current: ProposalStatusName, evaluation: ApprovalEvaluation): ProposalStatusName {
+  if (TERMINAL.includes(current)) return current;
+  if (evaluation.blockedBy.length > 0) return 'CHANGES_REQUESTED';
+  return evaluation.satisfied ? 'APPROVED' : 'OPEN';
+}
+
+export function isOpenStatus(status: ProposalStatusName): boolean {
+  return !TERMINAL.includes(status);
+}
+
+/** Loads what evaluateApprovals needs (rules, cluster labels, reviews) and keeps stored statuses current. */
+@Injectable()
+export class ApprovalEvaluator {
+  constructor(
+    private readonly rules: ApprovalRuleRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly proposals: ProposalRepository,
+  ) {}
+
+  async evaluate(proposal: ProposalRecord, tx?: TransactionClient): Promise<ApprovalEvaluation> {
+    const rules = await this.rules.list(tx);
+    const cluster = await this.clusters.findByName(proposal.clusterName, tx);
+    const reviews = await this.proposals.listReviews(proposal.id, tx);
+    return evaluateApprovals({ author: proposal.author, revision: proposal.revision, clusterLabels: cluster?.labels ?? {} }, rules, reviews);
+  }
+
+  /** Re-derives the status inside `tx` and stores it when it changed. */
+  async refresh(proposal: ProposalRecord, tx: TransactionClient): Promise<ProposalRecord> {
+    const status = deriveStatus(proposal.status, await this.evaluate(proposal, tx));
+    return status === proposal.status ? proposal : this.proposals.update(proposal.id, { status }, tx);
+  }
+}

@@ -1,0 +1,123 @@
+import { type NetworkPolicy, policyKey, toYaml } from '@palisade/netpol-engine';
+import type { ProposalRecord, ProposalStatusName, ReviewRecord } from '@palisade/persistence';
+import type { Actor } from '@palisade/shared-types';
+
+import type { ApprovalEvaluation } from './evaluate-approvals.util';
+import type { PolicyRef } from './proposal-changes.util';
+import { unifiedDiff } from './text-diff.util';
+
+export interface PolicyDiffView {
+  namespace: string;
+  name: string;
+  change: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** Canonical YAML in the base version; null when added. */
+  before: string | null;
+  /** Canonical YAML after the change; null when deleted. */
+  after: string | null;
+  /** Unified diff of before and after. */
+  diff: string;
+}
+
+export interface ReviewView {
+  id: string;
+  reviewer: Actor;
+  verdict: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
+  comment: string | null;
+  revision: number;
+  /** True once the proposal changed after this review (it no longer counts or blocks). */
+  dismissed: boolean;
+  createdAt: Date;
+}
+
+export interface ProposalSummaryView {
+  id: string;
+  cluster: string;
+  title: string;
+  description: string | null;
+  status: ProposalStatusName;
+  author: Actor;
+  baseVersion: number;
+  revision: number;
+  touchedPolicies: string[];
+  conflictPolicies: string[];
+  source: { kind: string; url: string | null; commit: string | null } | null;
+  revertsToVersion: number | null;
+  mergedVersion: number | null;
+  mergedOntoVersion: number | null;
+  closedAt: Date | null;
+  closedBy: { id: string | null; name: string } | null;
+  closeComment: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProposalView extends ProposalSummaryView {
+  changes: { upsert: unknown[]; delete: PolicyRef[] };
+  changeHash: string;
+  diff: PolicyDiffView[];
+  reviews: ReviewView[];
+  approvals: ApprovalEvaluation;
+}
+
+export function toProposalSummaryView(record: ProposalRecord): ProposalSummaryView {
+  return {
+    id: record.id,
+    cluster: record.clusterName,
+    title: record.title,
+    description: record.description,
+    status: record.status,
+    author: record.author,
+    baseVersion: record.baseVersion,
+    revision: record.revision,
+    touchedPolicies: record.touchedPolicies,
+    conflictPolicies: record.conflictPolicies,
+    source: record.source,
+    revertsToVersion: record.revertsToVersion,
+    mergedVersion: record.mergedVersion,
+    mergedOntoVersion: record.mergedOntoVersion,
+    closedAt: record.closedAt,
+    closedBy: record.closedBy,
+    closeComment: record.closeComment,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+/** Per touched policy: its YAML before (in the base) and after, and their unified diff. */
+export function policyDiffs(base: readonly NetworkPolicy[], changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] }): PolicyDiffView[] {
+  const before = new Map(base.map((p) => [policyKey(p), p]));
+  const views: PolicyDiffView[] = [];
+  for (const policy of changes.upsert) {
+    const old = before.get(policyKey(policy));
+    const beforeYaml = old ? toYaml(old) : null;
+    const afterYaml = toYaml(policy);
+    const key = policyKey(policy);
+    views.push({
+      namespace: policy.metadata.namespace,
+      name: policy.metadata.name,
+      change: old ? 'MODIFIED' : 'ADDED',
+      before: beforeYaml,
+      after: afterYaml,
+      diff: unifiedDiff(beforeYaml ?? '', afterYaml, key, key),
+    });
+  }
+  for (const ref of changes.delete) {
+    const old = before.get(`${ref.namespace}/${ref.name}`);
+    const beforeYaml = old ? toYaml(old) : '';
+    const key = `${ref.namespace}/${ref.name}`;
+    views.push({ namespace: ref.namespace, name: ref.name, change: 'DELETED', before: beforeYaml, after: null, diff: unifiedDiff(beforeYaml, '', key, key) });
+  }
+  return views.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+export function toReviewView(review: ReviewRecord, currentRevision: number): ReviewView {
+  return {
+    id: review.id,
+    reviewer: review.reviewer,
+    verdict: review.verdict,
+    comment: review.comment,
+    revision: review.proposalRevision,
+    dismissed: review.proposalRevision !== currentRevision,
+    createdAt: review.createdAt,
+  };
+}

@@ -1,0 +1,298 @@
+import { AuditRecorder } from '@palisade/audit';
+import { ClustersService } from '@palisade/clusters';
+import type { NetworkPolicy } from '@palisade/netpol-engine';
+import {
+  IdempotencyKeyTakenError,
+  PolicySetVersionRepository,
+  PrismaService,
+  type ProposalRecord,
+  ProposalRepository,
+  type ProposalStatusName,
+  type ProposalUpdate,
+} from '@palisade/persistence';
+import { PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
+import { assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, type Page } from '@palisade/shared-types';
+import { Injectable } from '@nestjs/common';
+
+import { ApprovalEvaluator, isOpenStatus } from './approval-evaluator.service';
+import { CreateProposalCommand } from './create-proposal.command';
+import { changeHashOf, effectiveChanges, type PolicyRef, type ProposalContent } from './proposal-changes.util';
+import { assertAuthor, gone, UUID, visibleOrNotFound } from './proposal-access.util';
+import { policyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
+import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
+import type { UpdateProposalCommand } from './update-proposal.command';
+
+const STATUSES: readonly ProposalStatusName[] = ['OPEN', 'CHANGES_REQUESTED', 'APPROVED', 'MERGED', 'REJECTED', 'WITHDRAWN', 'CONFLICTED'];
+type ListCursor = [string, string];
+const isListCursor = (v: unknown): v is ListCursor =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && !Number.isNaN(Date.parse(v[0])) && typeof v[1] === 'string' && UUID.test(v[1]);
+
+/** What the audit trail keeps of a proposal: enough to follow it, not its manifests. */
+export function proposalSummary(p: ProposalRecord): Record<string, unknown> {
+  return { title: p.title, status: p.status, baseVersion: p.baseVersion, revision: p.revision, changeHash: p.changeHash, touchedPolicies: p.touchedPolicies };
+}
+
+export const versionNotFound = (cluster: string, number: number): PolicyVersionsException =>
+  new PolicyVersionsException(PolicyVersionsErrorCode.VERSION_NOT_FOUND, `cluster "${cluster}" has no version ${number}`);
+
+@Injectable()
+export class ProposalsService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly proposals: ProposalRepository,
+    private readonly versions: PolicySetVersionRepository,
+    private readonly clusterService: ClustersService,
+    private readonly evaluator: ApprovalEvaluator,
+    private readonly audit: AuditRecorder,
+  ) {}
+
+  /** Proposers and admins, within their scope. A retry with the same Idempotency-Key returns the first result. */
+  async create(command: CreateProposalCommand): Promise<ProposalView> {
+    const { caller } = command;
+    assertRole(caller, ['proposer', 'admin']);
+    const cluster = await this.clusterService.get(command.clusterName, caller);
+    const actor = caller.principal.actor;
+    const replay = async (): Promise<ProposalView | null> => {
+      if (command.idempotencyKey === null || actor.id === null) return null;
+      const existing = await this.proposals.findByIdempotencyKey(actor.id, command.idempotencyKey);
+      if (!existing) return null;
+      if (existing.idempotencyHash !== command.requestHash()) {
+        throw new ProposalsException(
+          ProposalsErrorCode.IDEMPOTENCY_KEY_REUSED,
+          `Idempotency-Key "${command.idempotencyKey}" was already used for a different request (proposal ${existing.id})`,
+        );
+      }
+      return this.view(existing);
+    };
+    const replayed = await replay();
+    if (replayed) return replayed;
+
+    const baseVersion = command.baseVersion ?? cluster.headVersion;
+    if (baseVersion < 1) {
+      throw new PolicyVersionsException(PolicyVersionsErrorCode.VERSION_NOT_FOUND, `cluster "${cluster.name}" has no versions yet; import one first`);
+    }
+    const base = await this.basePolicies(cluster.id, cluster.name, baseVersion);
+    const effective = effectiveChanges(base, command.content);
+    if (effective.touched.length === 0) {
+      throw new ProposalsException(
+        ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT,
+        `the proposal changes nothing: applied to version ${baseVersion} it gives the same canonical content`,
+      );
+    }
+    try {
+      const created = await this.prisma.$transaction(async (tx) => {
+        const proposal = await this.proposals.create(
+          {
+            clusterId: cluster.id,
+            title: command.title,
+            description: command.description,
+            author: actor,
+            baseVersion,
+            changes: { upsert: effective.upsert, delete: effective.delete },
+            changeHash: changeHashOf(baseVersion, effective),
+            touchedPolicies: effective.touched,
+            status: 'OPEN',
+            source: command.source ? { kind: command.source.kind, url: command.source.url ?? null, commit: command.source.commit ?? null } : null,
+            idempotencyKey: actor.id === null ? null : command.idempotencyKey,
+            idempotencyHash: command.idempotencyKey === null ? null : command.requestHash(),
+            revertsToVersion: command.revertsToVersion,
+          },
+          tx,
+        );
+        const refreshed = await this.evaluator.refresh(proposal, tx); // a rule may need no approval at all
+        await this.audit.record(tx, {
+          actor,
+          action: 'proposal.created',
+          clusterId: cluster.id,
+          clusterName: cluster.name,
+          subjectType: 'proposal',
+          subjectId: proposal.id,
+          after: { ...proposalSummary(refreshed), source: refreshed.source, revertsToVersion: refreshed.revertsToVersion },
+          request: caller.request,
+        });
+        return refreshed;
+      });
+      return await this.view(created);
+    } catch (error) {
+      if (error instanceof IdempotencyKeyTakenError) {
+        const again = await replay(); // a concurrent retry won the race: answer with its result
+        if (again) return again;
+      }
+      throw error;
+    }
+  }
+
+  /** Opens a normal proposal whose content is an earlier version's, so a rollback is reviewed like any change. */
+  async revert(input: { caller: Caller; clusterName: string; toVersion: number; title?: string | null; description?: string | null }): Promise<ProposalView> {
+    assertRole(input.caller, ['proposer', 'admin']);
+    const cluster = await this.clusterService.get(input.clusterName, input.caller);
+    if (!Number.isInteger(input.toVersion) || input.toVersion < 1) {
+      throw new DomainException(CommonErrorCode.VALIDATION_FAILED, 'toVersion must be a version number', [{ path: 'toVersion', message: 'must be a version number' }]);
+    }
+    const target = await this.basePolicies(cluster.id, cluster.name, input.toVersion);
+    return this.create(
+      CreateProposalCommand.from({
+        caller: input.caller,
+        clusterName: cluster.name,
+        title: input.title ?? `Revert to version ${input.toVersion}`,
+        description: input.description ?? null,
+        baseVersion: cluster.headVersion,
+        content: { mode: 'replace', input: { format: 'json', policies: target } },
+        source: { kind: 'revert' },
+        revertsToVersion: input.toVersion,
+      }),
+    );
+  }
+
+  async get(id: string, caller: Caller): Promise<ProposalView> {
+    return this.view(await this.findVisible(id, caller));
+  }
+
+  /** A cluster's proposals, newest first, optionally of some statuses. */
+  async list(clusterName: string, options: { status?: string[]; cursor?: string; limit: number }, caller: Caller): Promise<Page<ProposalSummaryView>> {
+    const cluster = await this.clusterService.get(clusterName, caller);
+    const unknown = (options.status ?? []).filter((s) => !STATUSES.includes(s as ProposalStatusName));
+    if (unknown.length > 0) {
+      const message = `status must be one of ${STATUSES.join(', ')}`;
+      throw new DomainException(CommonErrorCode.VALIDATION_FAILED, message, [{ path: 'status', message }]);
+    }
+    let before: { createdAt: Date; id: string } | undefined;
+    if (options.cursor !== undefined) {
+      const decoded = decodeCursor(options.cursor, isListCursor);
+      if (!decoded) throw new DomainException(CommonErrorCode.VALIDATION_FAILED, 'cursor is not one this API returned', [{ path: 'cursor', message: 'cursor is not one this API returned' }]);
+      before = { createdAt: new Date(decoded[0]), id: decoded[1] };
+    }
+    const statuses = options.status && options.status.length > 0 ? (options.status as ProposalStatusName[]) : undefined;
+    const rows = await this.proposals.list(cluster.id, { statuses, before, limit: options.limit + 1 });
+    const items = rows.slice(0, options.limit);
+    const last = items.at(-1);
+    return {
+      items: items.map(toProposalSummaryView),
+      nextCursor: rows.length > options.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    };
+  }
+
+  /** The author replaces the changes (dismissing earlier reviews), the base, or the title. */
+  async update(command: UpdateProposalCommand): Promise<ProposalView> {
+    const { caller } = command;
+    const found = await this.findVisible(command.id, caller);
+    assertAuthor(found, caller, 'update');
+    const updated = await this.prisma.$transaction(async (tx) => {
+      const current = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
+      if (!isOpenStatus(current.status) && current.status !== 'CONFLICTED') throw closed(current, 'updated');
+      const patch: ProposalUpdate = {};
+      if (command.title !== null) patch.title = command.title;
+      if (command.description !== null) patch.description = command.description;
+      if (command.content !== null || command.baseVersion !== null) {
+        const baseVersion = command.baseVersion ?? current.baseVersion;
+        const base = await this.basePolicies(current.clusterId, current.clusterName, baseVersion, tx);
+        const content: ProposalContent = command.content ?? {
+          mode: 'changes',
+          upsert: current.changes.upsert as NetworkPolicy[],
+          delete: current.changes.delete,
+        };
+        const effective = effectiveChanges(base, content);
+        if (effective.touched.length === 0) {
+          throw new ProposalsException(ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT, `the new changes leave version ${baseVersion} as it is (same canonical content)`);
+        }
+        const changeHash = changeHashOf(baseVersion, effective);
+        if (changeHash !== current.changeHash) {
+          Object.assign(patch, {
+            baseVersion,
+            changes: { upsert: effective.upsert, delete: effective.delete },
+            changeHash,
+            touchedPolicies: effective.touched,
+            revision: current.revision + 1,
+            conflictPolicies: [],
+            status: 'OPEN',
+          } satisfies ProposalUpdate);
+        }
+      }
+      const saved = await this.evaluator.refresh(await this.proposals.update(current.id, patch, tx), tx);
+      await this.audit.record(tx, {
+        actor: caller.principal.actor,
+        action: 'proposal.updated',
+        clusterId: current.clusterId,
+        clusterName: current.clusterName,
+        subjectType: 'proposal',
+        subjectId: current.id,
+        before: proposalSummary(current),
+        after: proposalSummary(saved),
+        request: caller.request,
+      });
+      return saved;
+    });
+    return this.view(updated);
+  }
+
+  /** The author closes their own proposal. */
+  async withdraw(id: string, caller: Caller): Promise<ProposalView> {
+    const found = await this.findVisible(id, caller);
+    assertAuthor(found, caller, 'withdraw');
+    return this.close(found, caller, 'WITHDRAWN', 'proposal.withdrawn', null);
+  }
+
+  /** An approver (or admin) closes a proposal for good. */
+  async reject(id: string, comment: string | null, caller: Caller): Promise<ProposalView> {
+    const found = await this.findVisible(id, caller);
+    assertRole(caller, ['approver', 'admin']);
+    return this.close(found, caller, 'REJECTED', 'proposal.rejected', comment);
+  }
+
+  async findVisible(id: string, caller: Caller): Promise<ProposalRecord> {
+    return visibleOrNotFound(id, UUID.test(id) ? await this.proposals.findById(id) : null, caller);
+  }
+
+  /** The full view: changes with per-policy diffs against the base, reviews and the approval evaluation. */
+  async view(record: ProposalRecord): Promise<ProposalView> {
+    const base = await this.basePolicies(record.clusterId, record.clusterName, record.baseVersion);
+    const reviews = await this.proposals.listReviews(record.id);
+    const changes = { upsert: record.changes.upsert as NetworkPolicy[], delete: record.changes.delete as PolicyRef[] };
+    return {
+      ...toProposalSummaryView(record),
+      changes,
+      changeHash: record.changeHash,
+      diff: policyDiffs(base, changes),
+      reviews: reviews.map((r) => toReviewView(r, record.revision)),
+      approvals: await this.evaluator.evaluate(record),
+    };
+  }
+
+  private async close(found: ProposalRecord, caller: Caller, status: 'WITHDRAWN' | 'REJECTED', action: string, comment: string | null): Promise<ProposalView> {
+    const saved = await this.prisma.$transaction(async (tx) => {
+      const current = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
+      if (!isOpenStatus(current.status) && current.status !== 'CONFLICTED') throw closed(current, status.toLowerCase());
+      const updated = await this.proposals.update(
+        current.id,
+        { status, closedAt: new Date(), closedBy: { id: caller.principal.actor.id, name: caller.principal.actor.name }, closeComment: comment },
+        tx,
+      );
+      await this.audit.record(tx, {
+        actor: caller.principal.actor,
+        action,
+        clusterId: current.clusterId,
+        clusterName: current.clusterName,
+        subjectType: 'proposal',
+        subjectId: current.id,
+        before: { status: current.status },
+        after: { status, comment },
+        request: caller.request,
+      });
+      return updated;
+    });
+    return this.view(saved);
+  }
+
+  private async basePolicies(clusterId: string, clusterName: string, number: number, tx?: Parameters<PolicySetVersionRepository['findWithPolicies']>[2]): Promise<NetworkPolicy[]> {
+    const version = await this.versions.findWithPolicies(clusterId, number, tx);
+    if (!version) throw versionNotFound(clusterName, number);
+    return version.policies.map((p) => p.manifest as NetworkPolicy);
+  }
+}
+
+export function closed(proposal: ProposalRecord, attempted: string): ProposalsException {
+  if (proposal.status === 'MERGED') {
+    return new ProposalsException(ProposalsErrorCode.PROPOSAL_ALREADY_MERGED, `proposal ${proposal.id} is already merged (version ${proposal.mergedVersion})`);
+  }
+  return new ProposalsException(ProposalsErrorCode.PROPOSAL_CLOSED, `proposal ${proposal.id} is ${proposal.status} and cannot be ${attempted}`);
+}

@@ -1,0 +1,55 @@
+// `npm run bench [-- <name> [options]]`: runs one named bench, or all of them in order.
+// To add a bench: write tools/bench/<name>.bench.ts exporting `runBench(args: string[]): Promise<void>`
+// and register it below.
+import * as audit from './audit-query.bench';
+import * as engine from './engine.bench';
+import * as sync from './sync.bench';
+
+interface BenchEntry {
+  description: string;
+  runBench(args: string[]): Promise<void>;
+}
+
+const BENCHES: Record<string, BenchEntry> = {
+  audit: {
+    description: 'audit query: first and deep pages with filters over 1M hash-chained events (PostgreSQL)',
+    runBench: audit.runBench,
+  },
+  engine: {
+    description: 'reachability engine: connectivity, one-policy diff and explain on synthetic clusters S, M, L and stress',
+    runBench: engine.runBench,
+  },
+  sync: {
+    description: 'sync worker: a 1,000-policy version to one cluster, 50 clusters kept in sync (real kube-apiserver, KUBEBUILDER_ASSETS)',
+    runBench: sync.runBench,
+  },
+};
+
+function usage(): string {
+  const names = Object.entries(BENCHES).map(([name, b]) => `  ${name.padEnd(10)} ${b.description}`);
+  return ['usage: npm run bench [-- <name> [options]]', '', 'benches (all of them when no name is given):', ...names].join('\n');
+}
+
+async function main(): Promise<void> {
+  const [name, ...rest] = process.argv.slice(2);
+  if (name === '--help' || name === '-h') {
+    process.stdout.write(`${usage()}\n`);
+    return;
+  }
+  if (name !== undefined && !name.startsWith('-') && !BENCHES[name]) {
+    process.stderr.write(`bench: unknown bench ${JSON.stringify(name)}\n\n${usage()}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const selected = name === undefined || name.startsWith('-') ? Object.keys(BENCHES) : [name];
+  const args = name === undefined || name.startsWith('-') ? process.argv.slice(2) : rest;
+  for (const bench of selected) {
+    process.stdout.write(`== bench ${bench}\n`);
+    await BENCHES[bench].runBench(args);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exitCode = 1;
+});
