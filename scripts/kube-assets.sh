@@ -10,7 +10,8 @@
 # Resolution order:
 #   1. $KUBEBUILDER_ASSETS, if it holds both executables.
 #   2. ${PALISADE_CACHE_DIR:-/var/cache/palisade}/kubebuilder-assets, if it
-#      holds both executables and `kube-apiserver --version` runs (no network).
+#      holds both executables, `kube-apiserver --version` runs and its VERSIONS
+#      file says it was built by the current recipe (no network).
 #   3. Otherwise build them (as root) from Debian's own packages:
 #        - kube-apiserver from the `kubernetes` source package, compiled with
 #          Debian's golang-1.19 (extracted with dpkg -x, not installed);

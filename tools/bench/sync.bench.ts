@@ -177,11 +177,11 @@ export async function runBench(args: string[]): Promise<void> {
     const names = Array.from({ length: clusterCount }, (_, i) => `c${String(i).padStart(2, '0')}`);
     for (const name of names) await fixture.cluster(name);
     const registered = performance.now();
-    await Promise.all(names.map((name) => fixture.version(name, policies(name, perCluster))));
+    for (const name of names) await fixture.version(name, policies(name, perCluster));
     const initialMs = await until('all clusters in sync', async () => (await fixture.inSync(names)) === names.length);
     process.stdout.write(`  ${clusterCount} clusters x ${perCluster} policies claimed and in sync in ${s(performance.now() - registered)} s (versions written to all in sync: ${s(initialMs)} s)\n`);
 
-    await Promise.all(names.map((name) => fixture.version(name, policies(name, perCluster, 1).map((p, i) => (i < perCluster - 2 ? policies(name, perCluster)[i]! : p)))));
+    for (const name of names) await fixture.version(name, policies(name, perCluster, 1).map((p, i) => (i < perCluster - 2 ? policies(name, perCluster)[i]! : p)));
     const rolloutMs = await until('a new version everywhere', async () => (await fixture.inSync(names)) === names.length);
     process.stdout.write(`  a new version (2 policies changed) on all ${clusterCount} clusters in ${s(rolloutMs)} s\n`);
 

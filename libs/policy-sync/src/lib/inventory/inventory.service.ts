@@ -15,8 +15,8 @@ import { Injectable } from '@nestjs/common';
 
 import { PolicySyncErrorCode, PolicySyncException } from '../policy-sync.exception';
 import type { SyncTarget } from '../sync/sync-target.type';
-import { type InventorySnapshotSummaryView, type InventorySnapshotView, toInventorySummaryView, toInventoryView } from './inventory.view';
 import { WORKER_TRANSACTION } from '../sync/worker-transaction.constant';
+import { type InventorySnapshotSummaryView, type InventorySnapshotView, toInventorySummaryView, toInventoryView } from './inventory.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
