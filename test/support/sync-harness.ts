@@ -37,7 +37,7 @@ export interface TestWorker {
 /** A sync worker in this process: the production SyncWorkerModule with test intervals. */
 export async function startTestWorker(databaseUrl: string, id: string, env: Record<string, string> = {}): Promise<TestWorker> {
   const workerEnv = loadWorkerEnv({ ...TEST_WORKER_ENV, DATABASE_URL: databaseUrl, WORKER_ID: id, ...env });
-  const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(workerEnv), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(workerEnv), { logger: env['LOG_LEVEL'] === 'debug' ? ['log', 'warn', 'error'] : ['error'] });
   await app.init();
   const supervisor = app.get(SyncSupervisor);
   return { id, app, held: () => supervisor.heldClusters, close: () => app.close() };

@@ -142,6 +142,22 @@ describeWithKube('cluster connections (real kube-apiserver)', () => {
     expect(response.body.errors.map((e: { path: string }) => e.path)).toContain(path);
   });
 
+  it('lets only admins (within scope) connect, change settings or retry; any principal in scope reads', async () => {
+    const proposer = await t.mintToken({ name: 'pat', roles: ['proposer', 'approver'] });
+    const scopedAdmin = await t.mintToken({ name: 'ada', roles: ['admin'], clusters: ['staging'] });
+    const body = { server: kube.url, caData: kube.caData, token: kube.adminToken };
+    expect((await t.as(proposer.token).put('/api/v1/clusters/prod/connection').send(body).expect(403)).body.code).toBe('FORBIDDEN');
+    expect((await t.as(scopedAdmin.token).put('/api/v1/clusters/prod/connection').send(body).expect(403)).body.code).toBe('FORBIDDEN');
+    await t.as(proposer.token).patch('/api/v1/clusters/prod/sync').send({ mode: 'heal' }).expect(403);
+    await t.as(proposer.token).post('/api/v1/clusters/prod/sync/retry').expect(403);
+    await t.as(scopedAdmin.token).get('/api/v1/clusters/prod/sync').expect(403);
+    expect((await t.as(proposer.token).get('/api/v1/clusters/prod/sync').expect(200)).body).toMatchObject({ cluster: 'prod', mode: 'report' });
+    const denied = await t.gql('mutation { updateSyncSettings(cluster: "prod", input: {mode: heal}) { mode } }', {}, proposer.token);
+    expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const invalid = await t.http.patch('/api/v1/clusters/prod/sync').send({ mode: 'fix-it' }).expect(400);
+    expect(invalid.body.code).toBe('VALIDATION_FAILED');
+  });
+
   it('needs a token to read, and 404s for an unknown cluster', async () => {
     await t.anonymous.get('/api/v1/clusters/prod/sync').expect(401);
     const missing = await t.http.put('/api/v1/clusters/nope/connection').send({ server: kube.url, caData: kube.caData, token: kube.adminToken }).expect(404);

@@ -84,6 +84,13 @@ describeWithKube('workers, leases and faults (real kube-apiserver behind a fault
     const recovered = await untilSync('down', 'in sync once the server is back', (s) => s['status'] === 'IN_SYNC' && s['appliedVersion'] === 1);
     expect(recovered).toMatchObject({ attempts: 0, nextRetryAt: null, lastError: null });
     expect(await liveCount('down')).toBe(3);
+
+    // Down again while in sync: the watches notice, and recover on their own.
+    await p.setDown(true);
+    const lost = await untilSync('down', 'unreachable while steady', (s) => s['status'] === 'UNREACHABLE');
+    expect(lost['lastError']).toContain('watching NetworkPolicies failed');
+    await p.setDown(false);
+    await untilSync('down', 'in sync again', (s) => s['status'] === 'IN_SYNC' && s['lastError'] === null);
   });
 
   it('retries 500s, 429s (honouring Retry-After), timeouts and dropped connections, then gets IN_SYNC', async () => {

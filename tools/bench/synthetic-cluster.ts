@@ -5,7 +5,8 @@ import type { Inventory, InventoryPod, LabelSelector, NetworkPolicy, NetworkPoli
  * cluster. The shape follows a multi-team cluster: namespaces per team (team and env labels), a few
  * workloads per namespace with replicas, pod labels drawn from a small vocabulary, named container
  * ports, a default deny plus DNS and monitoring allowances per namespace, and per-workload allow
- * policies whose peers are mostly local, some from the same team, a few from anywhere; about one
+ * policies whose peers are mostly local (50%), some from the same team (30%), from one other
+ * namespace (16%) or cluster-wide (4%: a whole environment, or every other team); about one
  * egress rule in five goes to an ipBlock (a public /32 or /24, a private VPC range, or 0.0.0.0/0
  * minus private space).
  */
@@ -127,12 +128,13 @@ function peerFor(r: Random, from: Workload, byNamespace: Map<string, Workload[]>
       ? { namespaceSelector: { matchLabels: { team: from.team } }, podSelector: { matchLabels: { app: target.labels['app'] } } }
       : { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: { app: target.labels['app'] } } };
   }
-  if (roll < 0.9) {
+  if (roll < 0.96) {
     const ns = r.pick(namespaces);
     const target = r.pick(byNamespace.get(ns) as Workload[]);
     return { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } }, podSelector: { matchLabels: { app: target.labels['app'] } } };
   }
-  if (roll < 0.95) {
+  // Rare cluster-wide peers (every frontend of an environment, of every other team): few rules, many flows.
+  if (roll < 0.98) {
     return { namespaceSelector: { matchLabels: { env: r.pick(ENVS) } }, podSelector: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['frontend', 'backend'] }] } };
   }
   return { namespaceSelector: { matchExpressions: [{ key: 'team', operator: 'NotIn', values: [from.team] }] }, podSelector: { matchLabels: { tier: 'frontend' } } };
@@ -186,7 +188,7 @@ function generateTeamCluster(spec: TierSpec, r: Random): Omit<SyntheticCluster, 
   nsNames.forEach((ns, i) => {
     const list: Workload[] = [];
     for (let j = 0; j < perNamespace[i]; j++) {
-      const app = j < APPS.length ? APPS[(j + i) % APPS.length] : `${APPS[j % APPS.length]}-${Math.floor(j / APPS.length)}`;
+      const app = j < APPS.length ? APPS[(j + i + Math.floor(i / teams) * 11) % APPS.length] : `${APPS[j % APPS.length]}-${Math.floor(j / APPS.length)}`;
       let roll = r.next();
       const kind = KINDS.find(([, p]) => (roll -= p) < 0)?.[0] ?? 'Deployment';
       const team = nsTeam.get(ns) as string;

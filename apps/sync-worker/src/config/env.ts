@@ -26,7 +26,7 @@ export class WorkerEnv {
   @IsInt({ message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
   @Min(1, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
   @Max(200, { message: 'DATABASE_POOL_SIZE must be an integer between 1 and 200' })
-  DATABASE_POOL_SIZE = 5;
+  DATABASE_POOL_SIZE = 10; // up to SYNC_CONCURRENCY applies at once, plus drift and inventory writes
 
   /** Key of the cluster credentials (AES-256-GCM), the same as the API's. */
   @IsSecretKey()

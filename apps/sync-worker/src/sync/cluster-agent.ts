@@ -65,12 +65,18 @@ export class ClusterAgent {
   private desired?: { version: number; policies: Map<string, DesiredPolicy> };
   private readonly queue = new Set<'reconcile' | 'drift'>();
   private unreachable: string | null = null;
-  private unreachableReported = false;
   private running = false;
   private drained: Promise<void> = Promise.resolve();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private intervals: NodeJS.Timeout[] = [];
   private healAttempts = 0;
+  /**
+   * What the last drift evaluation recorded (version, state it was judged against, drift found).
+   * An evaluation that would record the same again skips the database: with many clusters on one
+   * API server every watch event reaches every agent. Forgotten whenever this agent writes
+   * otherwise, the poll shows a change, or the informer lists afresh.
+   */
+  private recorded: string | null = null;
   private nextHealAt = 0;
   private stopped = false;
 
@@ -128,7 +134,9 @@ export class ClusterAgent {
       if (retryAt <= now) this.enqueue('reconcile');
       else this.later('retry', retryAt - now, () => this.enqueue('reconcile'));
     }
-    if (desired !== null && applied === desired && (previous.appliedVersion !== applied || previous.driftMode !== held.driftMode)) {
+    const changed = previous.appliedVersion !== applied || previous.driftMode !== held.driftMode || previous.failedVersion !== held.failedVersion;
+    if (changed) this.recorded = null;
+    if (desired !== null && applied === desired && changed) {
       this.scheduleDrift(0);
     }
   }
@@ -154,7 +162,8 @@ export class ClusterAgent {
         onReset: (items) => {
           this.live = items;
           this.liveSynced = true;
-          this.unreachableReported = false;
+          this.unreachable = null; // a report still queued is out of date now
+          this.recorded = null;
           this.scheduleDrift(0);
         },
         onUpsert: (key, item) => {
@@ -196,15 +205,17 @@ export class ClusterAgent {
     feed('jobs', this.inventory.jobs, toCompactOwner);
 
     this.intervals.push(
-      setInterval(() => this.policyInformer?.relist(), settings.resyncMs),
+      setInterval(() => {
+        this.recorded = null;
+        this.policyInformer?.relist();
+      }, settings.resyncMs),
       setInterval(() => void this.snapshot(), settings.inventorySnapshotMs),
     );
   }
 
+  /** Queued, not written at once: the write must not race an apply. Repeats of the same error write nothing. */
   private reportUnreachable(error: Error): void {
     this.logger.warn(`NetworkPolicy watch: ${error.message}`);
-    if (this.unreachableReported) return;
-    this.unreachableReported = true;
     this.unreachable = error.message;
     this.kick();
   }
@@ -248,6 +259,7 @@ export class ClusterAgent {
         if (this.unreachable !== null) {
           const message = this.unreachable;
           this.unreachable = null;
+          this.recorded = null;
           await this.deps.drift.unreachable(this.target, `watching NetworkPolicies failed: ${message}`);
         } else if (this.queue.delete('reconcile')) {
           await this.reconcile();
@@ -275,7 +287,9 @@ export class ClusterAgent {
   private async reconcile(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    const outcome = await this.deps.pool.run(() => this.deps.apply.execute(this.target, client, this.tuning(), 'apply'));
+    // A task that waited in the pool while the worker stopped does not start.
+    const outcome = await this.deps.pool.run(async () => (this.stopped ? { kind: 'idle' as const } : this.deps.apply.execute(this.target, client, this.tuning(), 'apply')));
+    if (outcome.kind !== 'idle' && outcome.kind !== 'waiting') this.recorded = null;
     if (outcome.kind === 'applied') {
       this.healAttempts = 0;
       this.scheduleDrift(0);
@@ -301,7 +315,11 @@ export class ClusterAgent {
     const desired = await this.desiredPolicies(version);
     if (!desired) return;
     const drift = computeDrift(desired, this.live, version, this.held.clusterName);
+    const { appliedVersion, driftMode, failedVersion } = this.held;
+    const signature = JSON.stringify([version, appliedVersion, driftMode, failedVersion, drift]);
+    if (signature === this.recorded) return;
     const decision = await this.deps.drift.execute(this.target, version, drift);
+    this.recorded = decision.heal ? null : signature;
     if (drift.length === 0) this.healAttempts = 0;
     if (!decision.heal) return;
     // A heal that something keeps undoing backs off instead of fighting at watch speed.
@@ -314,7 +332,7 @@ export class ClusterAgent {
     this.nextHealAt = Date.now() + backoffDelay(this.healAttempts, this.deps.settings.tuning.retry);
     const unhealable = drift.filter((item) => !isHealable(item));
     this.logger.log(`healing ${drift.length - unhealable.length} drifted object(s)`);
-    await this.deps.pool.run(() => this.deps.apply.execute(this.target, client, this.tuning(), 'heal', unhealable));
+    await this.deps.pool.run(async () => (this.stopped ? undefined : this.deps.apply.execute(this.target, client, this.tuning(), 'heal', unhealable)));
   }
 
   private async snapshot(): Promise<void> {

@@ -38,7 +38,11 @@ export class ClassLayout {
   private readonly ipOrder: Int32Array;
   private readonly ipMins: bigint[];
   private readonly namespaceCache = new Map<string, Int32Array>();
-  private readonly inNamespaceCache: (Map<string, ClassSet> | undefined)[] = [];
+  private readonly inNamespaceCache: (Map<string, ClassSet> | undefined)[];
+  private readonly globalCache = new Map<string, Int32Array>();
+  private readonly nsScratch: Uint8Array;
+  private readonly classScratch: Uint8Array;
+  private readonly idScratch: Int32Array;
   private readonly bySelectorCache = new Map<string, Map<string, ClassSet>>();
   private readonly addressCache = new Map<AddressSet, ClassSet>();
 
@@ -148,6 +152,10 @@ export class ClassLayout {
     this.workloadClasses = workloadClassLists.map((list) => Int32Array.from(list));
 
     this.postings = buildPostings(classLabels);
+    this.inNamespaceCache = new Array(nsCount).fill(undefined);
+    this.nsScratch = new Uint8Array(nsCount);
+    this.classScratch = new Uint8Array(this.count);
+    this.idScratch = new Int32Array(Math.max(this.count, nsCount));
     this.nsPostings = buildPostings(inventory.namespaces.map((ns) => ns.labels));
     const withIp: number[] = [];
     for (let c = 0; c < this.count; c++) if (classIpMin[c] !== undefined) withIp.push(c);
@@ -171,16 +179,18 @@ export class ClassLayout {
     const key = selectorKey(selector);
     let result = this.namespaceCache.get(key);
     if (!result) {
-      const namespaces = this.inventory.namespaces;
-      const candidates = candidatesFor(selector, this.nsPostings);
-      const out: number[] = [];
-      if (candidates) {
-        for (const ns of candidates) if (selectorMatches(selector, namespaces[ns].labels)) out.push(ns);
-      } else {
-        for (const ns of namespaces) if (selectorMatches(selector, ns.labels)) out.push(ns.id);
-      }
-      result = Int32Array.from(out);
+      result = matchIds(selector, this.nsPostings, this.inventory.namespaces.length, this.nsScratch);
       this.namespaceCache.set(key, result);
+    }
+    return result;
+  }
+
+  /** Sorted ids of the classes (in any namespace) whose labels a pod selector matches. */
+  private matchingClasses(selector: LabelSelector, key: string): Int32Array {
+    let result = this.globalCache.get(key);
+    if (!result) {
+      result = matchIds(selector, this.postings, this.count, this.classScratch);
+      this.globalCache.set(key, result);
     }
     return result;
   }
@@ -214,44 +224,44 @@ export class ClassLayout {
     }
     let result = cache.get(podKey);
     if (!result) {
-      result = this.computeClasses(namespaceId, namespaceSelector, podKey === '' ? undefined : podSelector);
+      result = this.computeClasses(namespaceId, namespaceSelector, podKey === '' ? undefined : podSelector, podKey);
       cache.set(podKey, result);
     }
     return result;
   }
 
-  private computeClasses(namespaceId: number | undefined, namespaceSelector: LabelSelector | undefined, podSelector: LabelSelector | undefined): ClassSet {
-    const namespaces = namespaceId !== undefined ? Int32Array.of(namespaceId) : this.selectNamespaces(namespaceSelector ?? {});
-    const emptyPodSelector = !podSelector;
-    const out: number[] = [];
-    if (emptyPodSelector) {
+  private computeClasses(namespaceId: number | undefined, namespaceSelector: LabelSelector | undefined, podSelector: LabelSelector | undefined, podKey: string): ClassSet {
+    const namespaces: ArrayLike<number> = namespaceId !== undefined ? [namespaceId] : this.selectNamespaces(namespaceSelector ?? {});
+    // Ids are collected in a reused buffer: wide selections would otherwise allocate per call.
+    const out = this.idScratch;
+    let n = 0;
+    if (!podSelector) {
       if (namespaces.length === this.inventory.namespaces.length) return this.all;
-      for (const ns of namespaces) for (let c = this.nsStart[ns]; c < this.nsEnd[ns]; c++) out.push(c);
-      return ClassSet.fromSorted(this.count, Int32Array.from(out));
+      for (let i = 0; i < namespaces.length; i++) for (let c = this.nsStart[namespaces[i]]; c < this.nsEnd[namespaces[i]]; c++) out[n++] = c;
+      return ClassSet.fromSorted(this.count, head(out, n));
     }
-    const selector = podSelector as LabelSelector;
     let inRanges = 0;
-    for (const ns of namespaces) inRanges += this.nsEnd[ns] - this.nsStart[ns];
-    // Small namespaces are scanned; the label index pays off for wide selections only.
-    const candidates = inRanges <= 64 ? null : candidatesFor(selector, this.postings);
-    if (candidates && candidates.length < inRanges) {
-      if (namespaces.length === 1) {
-        const ns = namespaces[0];
-        const from = lowerBound(candidates, this.nsStart[ns]);
-        for (let i = from; i < candidates.length && candidates[i] < this.nsEnd[ns]; i++) {
-          if (selectorMatches(selector, this.classLabels[candidates[i]])) out.push(candidates[i]);
-        }
-      } else {
-        const wanted = new Uint8Array(this.inventory.namespaces.length);
-        for (const ns of namespaces) wanted[ns] = 1;
-        for (const c of candidates) if (wanted[this.classNs[c]] && selectorMatches(selector, this.classLabels[c])) out.push(c);
+    for (let i = 0; i < namespaces.length; i++) inRanges += this.nsEnd[namespaces[i]] - this.nsStart[namespaces[i]];
+    // Few classes: test them one by one. Many: filter the selector's matches over the whole cluster
+    // (computed once per selector from the label index) by namespace.
+    if (inRanges <= 64) {
+      for (let i = 0; i < namespaces.length; i++) {
+        const ns = namespaces[i];
+        for (let c = this.nsStart[ns]; c < this.nsEnd[ns]; c++) if (selectorMatches(podSelector, this.classLabels[c])) out[n++] = c;
       }
-    } else {
-      for (const ns of namespaces) {
-        for (let c = this.nsStart[ns]; c < this.nsEnd[ns]; c++) if (selectorMatches(selector, this.classLabels[c])) out.push(c);
-      }
+      return ClassSet.fromSorted(this.count, head(out, n));
     }
-    return ClassSet.fromSorted(this.count, Int32Array.from(out));
+    const matching = this.matchingClasses(podSelector, podKey);
+    if (namespaces.length === this.inventory.namespaces.length) return ClassSet.fromSorted(this.count, matching);
+    if (namespaces.length === 1) {
+      const ns = namespaces[0];
+      return ClassSet.fromSorted(this.count, matching.slice(lowerBound(matching, this.nsStart[ns]), lowerBound(matching, this.nsEnd[ns])));
+    }
+    const wanted = this.nsScratch;
+    for (let i = 0; i < namespaces.length; i++) wanted[namespaces[i]] = 1;
+    for (let i = 0; i < matching.length; i++) if (wanted[this.classNs[matching[i]]]) out[n++] = matching[i];
+    for (let i = 0; i < namespaces.length; i++) wanted[namespaces[i]] = 0;
+    return ClassSet.fromSorted(this.count, head(out, n));
   }
 
   /** Classes whose pod IPs lie in the address set (empty unless ipBlocks match pod IPs). */
@@ -311,40 +321,72 @@ function buildPostings(labelSets: readonly Labels[]): Postings {
   return out;
 }
 
-/** A sorted superset of the ids a selector can match, from the label index; null when no bound is known. */
-function candidatesFor(selector: LabelSelector, postings: Postings): Int32Array | null {
-  let best: Int32Array[] | null = null;
-  let bestSize = Infinity;
-  const consider = (lists: Int32Array[]) => {
-    let size = 0;
-    for (const l of lists) size += l.length;
-    if (size < bestSize) {
-      best = lists;
-      bestSize = size;
-    }
-  };
+/**
+ * The sorted ids a selector matches, by set algebra on the label index: matchLabels, `In` and
+ * `Exists` give sets to intersect; `NotIn` and `DoesNotExist` give sets to remove (so a missing
+ * key matches them). `scratch` is a zeroed byte per id, returned zeroed.
+ */
+function matchIds(selector: LabelSelector, postings: Postings, universe: number, scratch: Uint8Array): Int32Array {
+  const include: Int32Array[] = [];
+  const exclude: Int32Array[] = [];
   const posting = (key: string, value: string) => postings.byValue.get(key)?.get(value) ?? NO_IDS;
+  const anyOf = (key: string, values: readonly string[]): Int32Array => {
+    const lists = [...new Set(values)].map((v) => posting(key, v)).filter((l) => l.length > 0);
+    if (lists.length <= 1) return lists[0] ?? NO_IDS;
+    // Values of one key never share an id, so the lists are disjoint.
+    const merged = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+    let k = 0;
+    for (const l of lists) {
+      merged.set(l, k);
+      k += l.length;
+    }
+    return merged.sort();
+  };
   const matchLabels = selector.matchLabels ?? {};
-  for (const key in matchLabels) consider([posting(key, matchLabels[key])]);
+  for (const key in matchLabels) include.push(posting(key, matchLabels[key]));
   for (const e of selector.matchExpressions ?? []) {
-    if (e.operator === 'Exists') consider([postings.byKey.get(e.key) ?? NO_IDS]);
-    else if (e.operator === 'In') consider((e.values ?? []).map((v) => posting(e.key, v)));
+    if (e.operator === 'In') include.push(anyOf(e.key, e.values ?? []));
+    else if (e.operator === 'NotIn') exclude.push(anyOf(e.key, e.values ?? []));
+    else if (e.operator === 'Exists') include.push(postings.byKey.get(e.key) ?? NO_IDS);
+    else exclude.push(postings.byKey.get(e.key) ?? NO_IDS);
   }
-  const lists = best as Int32Array[] | null;
-  if (!lists) return null;
-  if (lists.length === 1) return lists[0];
-  // Only the chosen bound of an `In` requirement is merged (its value lists are disjoint).
-  const merged = new Int32Array(bestSize);
-  let k = 0;
-  for (const l of lists) {
-    merged.set(l, k);
-    k += l.length;
+  let result: Int32Array;
+  if (include.length === 0) {
+    // Only exclusions (or nothing): everything but the excluded ids.
+    for (const list of exclude) for (const id of list) scratch[id] = 1;
+    let n = 0;
+    for (let i = 0; i < universe; i++) if (scratch[i] === 0) n++;
+    result = new Int32Array(n);
+    n = 0;
+    for (let i = 0; i < universe; i++) if (scratch[i] === 0) result[n++] = i;
+    for (const list of exclude) for (const id of list) scratch[id] = 0;
+    return result;
+  } else {
+    include.sort((a, b) => a.length - b.length);
+    result = include[0];
+    for (let i = 1; i < include.length && result.length > 0; i++) {
+      const other = include[i];
+      for (const id of other) scratch[id] = 1;
+      const kept = result.filter((id) => scratch[id] === 1);
+      for (const id of other) scratch[id] = 0;
+      result = kept;
+    }
   }
-  merged.sort();
-  // `In` may repeat a value: keep ids unique.
-  let unique = 0;
-  for (let i = 0; i < merged.length; i++) if (i === 0 || merged[i] !== merged[i - 1]) merged[unique++] = merged[i];
-  return merged.subarray(0, unique);
+  if (exclude.length > 0 && result.length > 0) {
+    for (const list of exclude) for (const id of list) scratch[id] = 1;
+    const kept = result.filter((id) => scratch[id] === 0);
+    for (const list of exclude) for (const id of list) scratch[id] = 0;
+    result = kept;
+  }
+  return result;
+}
+
+/** The first `n` ids of a buffer as a plain array (sparse) or typed copy (large). */
+function head(buffer: Int32Array, n: number): ArrayLike<number> {
+  if (n > 256) return buffer.slice(0, n);
+  const out: number[] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = buffer[i];
+  return out;
 }
 
 function upperBound(sorted: readonly bigint[], value: bigint): number {

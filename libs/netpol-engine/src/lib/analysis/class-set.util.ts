@@ -1,3 +1,8 @@
+/** Sorted, unique ids. Sparse sets use plain arrays: tens of thousands of tiny typed arrays cost the GC more. */
+export type IdList = ArrayLike<number>;
+
+const NO_IDS: readonly number[] = [];
+
 /**
  * An immutable set of pod-class ids `0..universe-1`: everything, a sorted id list (sparse)
  * or a bitset over 32-bit words (dense), whichever is smaller.
@@ -6,7 +11,7 @@ export class ClassSet {
   private constructor(
     readonly universe: number,
     readonly size: number,
-    readonly list: Int32Array | null,
+    readonly list: IdList | null,
     readonly bits: Uint32Array | null,
   ) {}
 
@@ -23,11 +28,11 @@ export class ClassSet {
   }
 
   static empty(universe: number): ClassSet {
-    return new ClassSet(universe, 0, new Int32Array(0), null);
+    return new ClassSet(universe, 0, NO_IDS, null);
   }
 
   /** From ids that are sorted ascending and unique. */
-  static fromSorted(universe: number, ids: Int32Array): ClassSet {
+  static fromSorted(universe: number, ids: IdList): ClassSet {
     if (ids.length === universe) return ClassSet.all(universe);
     if (ids.length * 32 <= universe) return new ClassSet(universe, ids.length, ids, null);
     const bits = new Uint32Array((universe + 31) >>> 5);
@@ -40,7 +45,7 @@ export class ClassSet {
     for (let i = 0; i < bits.length; i++) size += popcount(bits[i]);
     if (size === universe) return ClassSet.all(universe);
     if (size * 32 > universe) return new ClassSet(universe, size, null, bits);
-    const ids = new Int32Array(size);
+    const ids: number[] = new Array(size);
     let k = 0;
     for (let w = 0; w < bits.length; w++) {
       let word = bits[w];
@@ -55,16 +60,17 @@ export class ClassSet {
 
   /** From any ids (unsorted, possibly repeated). */
   static fromIds(universe: number, ids: ArrayLike<number>): ClassSet {
-    const sorted = Int32Array.from(ids).sort();
+    const sorted = Array.from(ids).sort((a, b) => a - b);
     let k = 0;
     for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
-    return ClassSet.fromSorted(universe, sorted.subarray(0, k));
+    sorted.length = k;
+    return ClassSet.fromSorted(universe, sorted);
   }
 
   /** Ids `lo..hi-1`. */
   static range(universe: number, lo: number, hi: number): ClassSet {
-    const ids = new Int32Array(Math.max(0, hi - lo));
-    for (let i = 0; i < ids.length; i++) ids[i] = lo + i;
+    const ids: number[] = [];
+    for (let i = lo; i < hi; i++) ids.push(i);
     return ClassSet.fromSorted(universe, ids);
   }
 
@@ -85,16 +91,16 @@ export class ClassSet {
       for (const set of sets) builder.addSet(set);
       return builder.build();
     }
-    const ids = new Int32Array(total);
-    let k = 0;
+    const ids: number[] = [];
     for (const set of sets) {
-      ids.set(set.list as Int32Array, k);
-      k += set.size;
+      const list = set.list as IdList;
+      for (let i = 0; i < list.length; i++) ids.push(list[i]);
     }
-    ids.sort();
+    ids.sort((a, b) => a - b);
     let unique = 0;
     for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i];
-    return ClassSet.fromSorted(universe, ids.subarray(0, unique));
+    ids.length = unique;
+    return ClassSet.fromSorted(universe, ids);
   }
 
   has(id: number): boolean {
@@ -131,7 +137,7 @@ export class ClassSet {
     }
   }
 
-  toArray(): Int32Array {
+  toArray(): IdList {
     if (this.list) return this.list;
     const out = new Int32Array(this.size);
     let k = 0;

@@ -1,4 +1,5 @@
 import type { ClassLayout } from './class-layout.util';
+import type { ClassSet } from './class-set.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
 import { PortSetTable } from './port-set.util';
@@ -29,13 +30,13 @@ export interface ConnectivityScope {
   destinations: Uint8Array;
 }
 
-/** Ports a side's table allows for one peer class (`resolved`: the entries' port sets on the destination). */
-function sidePorts(ports: PortSetTable, table: SideTable, resolved: readonly number[], peer: number): number {
+/** Ports a side's table allows for one peer class, named ports resolved on the destination's map. */
+function sidePorts(ports: PortSetTable, table: SideTable, peer: number, portMapId: number): number {
   let acc = PortSetTable.EMPTY;
   const entries = table.entries;
   for (let i = 0; i < entries.length; i++) {
     if (entries[i].classes.has(peer)) {
-      acc = ports.union(acc, resolved[i]);
+      acc = ports.union(acc, ports.resolve(entries[i].spec, portMapId));
       if (acc === PortSetTable.ALL) break;
     }
   }
@@ -46,7 +47,11 @@ interface EgressReach {
   unisolated: Int32Array;
   reachesAll: Int32Array;
   members: Int32Array[];
+  /** Per destination class, the narrow egress signatures whose union contains it. */
   bySink: (number[] | undefined)[];
+  /** Egress signatures reaching many classes: tested per destination instead of indexed. */
+  wide: number[];
+  wideUnions: ClassSet[];
 }
 
 /**
@@ -80,10 +85,10 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
 
   const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
     const pm = portMap[d];
-    const inPorts = tIn ? sidePorts(ports, tIn, ctx.resolved(tIn, pm), s) : PortSetTable.ALL;
+    const inPorts = tIn ? sidePorts(ports, tIn, s, pm) : PortSetTable.ALL;
     if (inPorts === PortSetTable.EMPTY) return;
     const tEg = egTable(s);
-    const egPorts = tEg ? sidePorts(ports, tEg, ctx.resolved(tEg, pm), d) : PortSetTable.ALL;
+    const egPorts = tEg ? sidePorts(ports, tEg, d, pm) : PortSetTable.ALL;
     const allowed = ports.intersect(inPorts, egPorts);
     if (allowed !== PortSetTable.EMPTY) emit(s, d, allowed);
   };
@@ -117,10 +122,12 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
         const sinks = reach.bySink[d];
         let reaching = reach.unisolated.length + reach.reachesAll.length;
         if (sinks) for (const sig of sinks) reaching += reach.members[sig].length;
+        for (let i = 0; i < reach.wide.length && reaching < admitted; i++) if (reach.wideUnions[i].has(d)) reaching += reach.members[reach.wide[i]].length;
         if (reaching < admitted) {
           for (const s of reach.unisolated) evaluate(s, d, tIn);
           for (const s of reach.reachesAll) evaluate(s, d, tIn);
           if (sinks) for (const sig of sinks) for (const s of reach.members[sig]) evaluate(s, d, tIn);
+          for (let i = 0; i < reach.wide.length; i++) if (reach.wideUnions[i].has(d)) for (const s of reach.members[reach.wide[i]]) evaluate(s, d, tIn);
           continue;
         }
       }
@@ -179,31 +186,34 @@ function buildEgressReach(state: EngineState): EgressReach {
   const count = layout.count;
   const egSig = state.egress.classSig;
   const sigs = state.egress.sigs;
-  const memberLists = new Map<number, number[]>();
-  for (let c = 0; c < count; c++) {
-    const list = memberLists.get(egSig[c]);
-    if (list) list.push(c);
-    else memberLists.set(egSig[c], [c]);
-  }
-  const members: Int32Array[] = [];
+  // Members of each signature by counting sort (signature ids are dense).
+  const sizes = new Int32Array(sigs.length);
+  for (let c = 0; c < count; c++) sizes[egSig[c]]++;
+  const members: Int32Array[] = new Array(sigs.length);
+  for (let g = 0; g < sigs.length; g++) members[g] = new Int32Array(sizes[g]);
+  const fill = new Int32Array(sigs.length);
+  for (let c = 0; c < count; c++) members[egSig[c]][fill[egSig[c]]++] = c;
   const bySink: (number[] | undefined)[] = new Array(count);
   const reachesAll: number[] = [];
-  let unisolated = new Int32Array(0);
-  for (const [sigId, list] of memberLists) {
-    const ids = Int32Array.from(list);
-    members[sigId] = ids;
-    if (sigId === 0) {
-      unisolated = ids;
-      continue;
-    }
-    const union = ctx.table('egress', sigs[sigId]).union;
-    if (union.isAll) reachesAll.push(...list);
-    else
+  const wide: number[] = [];
+  const wideUnions: ClassSet[] = [];
+  // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
+  const narrow = Math.max(256, count >>> 6);
+  for (let g = 1; g < sigs.length; g++) {
+    if (sizes[g] === 0) continue;
+    const union = ctx.table('egress', sigs[g]).union;
+    if (union.isAll) {
+      for (const c of members[g]) reachesAll.push(c);
+    } else if (union.size > narrow) {
+      wide.push(g);
+      wideUnions.push(union);
+    } else {
       union.forEach((d) => {
         const sinks = bySink[d];
-        if (sinks) sinks.push(sigId);
-        else bySink[d] = [sigId];
+        if (sinks) sinks.push(g);
+        else bySink[d] = [g];
       });
+    }
   }
-  return { unisolated, reachesAll: Int32Array.from(reachesAll), members, bySink };
+  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, bySink, wide, wideUnions };
 }

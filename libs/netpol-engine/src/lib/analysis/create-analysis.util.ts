@@ -3,9 +3,9 @@ import { ClassLayout } from './class-layout.util';
 import { computeConnectivity, type ConnectivityData, type ConnectivityScope, type EngineState } from './connectivity-engine.util';
 import { diffFlowSources, type FlowSource, toFlows } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
+import type { AddressSet } from './ip-address.util';
 import type { AnalysisInput, AnalysisOptions, ConnectivityDiff, Explanation, Flow, Inventory, PolicyChanges, ReachQuery, ReachResult } from './model.type';
 import { type BoundPolicy, DirectionIndex, LayoutContext } from './policy-index.util';
-import type { AddressSet } from './ip-address.util';
 import { boundariesOf, IrContext, type PolicyIR, policyBlocks, toPolicyIR } from './policy-ir.util';
 import { PortSetTable } from './port-set.util';
 import { PreparedInventory } from './prepared-inventory.util';
@@ -56,8 +56,15 @@ class Lineage {
   }
 }
 
+function byKey(a: PolicyIR, b: PolicyIR): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
 interface Parent {
   base: AnalysisImpl;
+  /** Policies the change removed and added (net). */
+  removed: PolicyIR[];
+  added: PolicyIR[];
   changedIngress: Int32Array;
   changedEgress: Int32Array;
 }
@@ -100,18 +107,38 @@ class AnalysisImpl implements Analysis {
     return { layout: this.ctx.layout, ctx: this.ctx, ingress: this.ingress, egress: this.egress };
   }
 
-  private evaluation(): EvaluationContext {
+  /** Policies per namespace, sorted by name (explain and reach look at two namespaces only). */
+  private namespaceIndex(): Map<string, PolicyIR[]> {
     if (!this.byNamespace) {
-      const byNamespace = new Map<string, PolicyIR[]>();
-      for (const ir of this.policyMap.values()) {
-        const list = byNamespace.get(ir.namespace);
-        if (list) list.push(ir);
-        else byNamespace.set(ir.namespace, [ir]);
+      const parent = this.parent?.base;
+      if (parent && parent.byNamespace) {
+        // Derived analysis: copy the parent's index and redo only the namespaces that changed.
+        const byNamespace = new Map(parent.byNamespace);
+        const { added } = this.parent as Parent;
+        const touched = new Set([...(this.parent as Parent).removed, ...added].map((ir) => ir.namespace));
+        for (const ns of touched) {
+          const list = (byNamespace.get(ns) ?? []).filter((ir) => this.policyMap.get(ir.key) === ir);
+          for (const ir of added) if (ir.namespace === ns) list.push(ir);
+          if (list.length > 0) byNamespace.set(ns, list.sort(byKey));
+          else byNamespace.delete(ns);
+        }
+        this.byNamespace = byNamespace;
+      } else {
+        const byNamespace = new Map<string, PolicyIR[]>();
+        for (const ir of this.policyMap.values()) {
+          const list = byNamespace.get(ir.namespace);
+          if (list) list.push(ir);
+          else byNamespace.set(ir.namespace, [ir]);
+        }
+        for (const list of byNamespace.values()) list.sort(byKey);
+        this.byNamespace = byNamespace;
       }
-      for (const list of byNamespace.values()) list.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      this.byNamespace = byNamespace;
     }
-    const byNamespace = this.byNamespace;
+    return this.byNamespace;
+  }
+
+  private evaluation(): EvaluationContext {
+    const byNamespace = this.namespaceIndex();
     return {
       inventory: this.lineage.inventory,
       ports: this.lineage.ports,
@@ -188,6 +215,8 @@ class AnalysisImpl implements Analysis {
     const egress = this.egress.withChanges(removedBound, addedBound, this.ctx);
     return new AnalysisImpl(lineage, this.ctx, next, ingress.index, egress.index, {
       base: this,
+      removed: finalRemoved,
+      added: finalAdded,
       changedIngress: ingress.changed,
       changedEgress: egress.changed,
     });
@@ -210,7 +239,9 @@ class AnalysisImpl implements Analysis {
   diff(after: Analysis): ConnectivityDiff {
     if (!(after instanceof AnalysisImpl) || after.lineage !== this.lineage) {
       const other = after as AnalysisImpl;
-      return diffFlowSources(this.flowSource(this.data()), other.flowSource(other.data()), false);
+      // The same inventory object numbers workloads identically; otherwise match them by name.
+      const sameWorkloads = other.lineage.source === this.lineage.source;
+      return diffFlowSources(this.flowSource(this.data()), other.flowSource(other.data()), sameWorkloads);
     }
     const forward = after.changesSince(this);
     const backward = forward ? undefined : this.changesSince(after);

@@ -1,6 +1,11 @@
 import type { Endpoint, Flow, FlowPorts } from './model.type';
 
-/** `ns/name[Kind]` for a workload, `cidr` or `cidr except a, b` for external addresses. */
+/**
+ * `ns/name[Kind]` for a workload, `cidr` or `cidr except a, b` for external addresses.
+ *
+ * @example formatEndpoint({ kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' }) // 'prod/api[Deployment]'
+ * @example formatEndpoint({ kind: 'cidr', cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }) // '0.0.0.0/0 except 10.0.0.0/8'
+ */
 export function formatEndpoint(endpoint: Endpoint): string {
   if (endpoint.kind === 'workload') return `${endpoint.namespace}/${endpoint.name}[${endpoint.workloadKind}]`;
   return endpoint.except && endpoint.except.length > 0 ? `${endpoint.cidr} except ${endpoint.except.join(', ')}` : endpoint.cidr;

@@ -38,14 +38,26 @@ export function selectorMatches(selector: LabelSelector, labels: Labels): boolea
 
 /** A canonical text for a selector: equal for selectors that are written differently but mean the same. */
 export function selectorKey(selector: LabelSelector): string {
-  const parts: string[] = [];
-  const matchLabels = selector.matchLabels ?? {};
-  for (const key of Object.keys(matchLabels).sort()) parts.push(`${key}=${matchLabels[key]}`);
-  const expressions = (selector.matchExpressions ?? []).map(
-    (e) => `${e.key} ${e.operator} ${[...new Set(e.values ?? [])].sort().join('\u0001')}`,
-  );
-  parts.push(...[...new Set(expressions)].sort());
-  return parts.join('\u0000');
+  const matchLabels = selector.matchLabels;
+  const expressions = selector.matchExpressions;
+  let out = '';
+  if (matchLabels) {
+    let keys: string[] | undefined;
+    let single: string | undefined;
+    for (const key in matchLabels) {
+      if (single === undefined && !keys) single = key;
+      else (keys ??= [single as string]).push(key);
+    }
+    if (keys) {
+      keys.sort();
+      for (const key of keys) out += `${key}=${matchLabels[key]}\u0000`;
+    } else if (single !== undefined) out = `${single}=${matchLabels[single]}\u0000`;
+  }
+  if (expressions && expressions.length > 0) {
+    const texts = expressions.map((e) => `${e.key} ${e.operator} ${[...new Set(e.values ?? [])].sort().join('\u0001')}`);
+    out += [...new Set(texts)].sort().join('\u0000');
+  }
+  return out;
 }
 
 /** A canonical text for a label set. */

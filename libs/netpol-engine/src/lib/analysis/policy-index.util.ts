@@ -22,10 +22,12 @@ export interface BoundPolicy {
   egress: BoundRule[] | null;
 }
 
-/** Policies of one direction that share a namespace and a podSelector, so select the same classes. */
+/**
+ * Policies of one direction that select the same classes: those sharing a namespace and a
+ * podSelector get the very same (cached) ClassSet object, which is the group's key.
+ */
 export interface PolicyGroup {
   id: number;
-  key: string;
   selected: ClassSet;
   policies: readonly BoundPolicy[];
 }
@@ -35,9 +37,6 @@ export interface SideTable {
   entries: { classes: ClassSet; spec: number }[];
   union: ClassSet;
   addressEntries: { addresses: AddressSet; spec: number }[];
-  /** Cache of `LayoutContext.resolved`: entry port sets for one named-port map. */
-  resolvedFor: number;
-  resolved: number[];
 }
 
 /**
@@ -129,7 +128,6 @@ export class LayoutContext {
     if (!sig.table) {
       const specs: number[] = [];
       const sets: ClassSet[][] = [];
-      const all: ClassSet[] = [];
       const addressEntries: SideTable['addressEntries'] = [];
       for (const group of sig.groups) {
         for (const policy of group.policies) {
@@ -144,7 +142,6 @@ export class LayoutContext {
                 sets.push([]);
               }
               sets[i].push(rule.classes);
-              all.push(rule.classes);
             }
             if (rule.addresses.length > 0) addressEntries.push({ addresses: rule.addresses, spec: rule.spec });
           }
@@ -152,18 +149,10 @@ export class LayoutContext {
       }
       const count = this.layout.count;
       const entries: SideTable['entries'] = specs.map((spec, i) => ({ classes: ClassSet.union(count, sets[i]), spec }));
-      sig.table = { entries, union: ClassSet.union(count, all), addressEntries, resolvedFor: -1, resolved: [] };
+      const union = entries.length === 1 ? entries[0].classes : ClassSet.union(count, entries.map((e) => e.classes));
+      sig.table = { entries, union, addressEntries };
     }
     return sig.table;
-  }
-
-  /** Port-set ids of a table's entries on a destination with the given named ports (last one cached). */
-  resolved(table: SideTable, portMapId: number): number[] {
-    if (table.resolvedFor !== portMapId) {
-      table.resolved = table.entries.map((e) => this.ports.resolve(e.spec, portMapId));
-      table.resolvedFor = portMapId;
-    }
-    return table.resolved;
   }
 
   /** What a side allows to or from external addresses, for a pod with the given named ports. */
@@ -197,23 +186,22 @@ export class LayoutContext {
 export class DirectionIndex {
   private constructor(
     readonly direction: Direction,
-    readonly groups: Map<string, PolicyGroup>,
+    readonly groups: Map<ClassSet, PolicyGroup>,
     readonly classGroups: (readonly PolicyGroup[] | undefined)[],
     readonly classSig: Int32Array,
     readonly sigs: Signature[],
   ) {}
 
   static build(direction: Direction, policies: readonly BoundPolicy[], ctx: LayoutContext): DirectionIndex {
-    const byKey = new Map<string, BoundPolicy[]>();
+    const byKey = new Map<ClassSet, BoundPolicy[]>();
     for (const policy of policies) {
       if (!policy[direction] || policy.selected.size === 0) continue;
-      const key = groupKey(policy);
-      const list = byKey.get(key);
+      const list = byKey.get(policy.selected);
       if (list) list.push(policy);
-      else byKey.set(key, [policy]);
+      else byKey.set(policy.selected, [policy]);
     }
-    const groups = new Map<string, PolicyGroup>();
-    for (const [key, list] of byKey) groups.set(key, newGroup(key, list, ctx));
+    const groups = new Map<ClassSet, PolicyGroup>();
+    for (const [key, list] of byKey) groups.set(key, newGroup(list, ctx));
     const count = ctx.layout.count;
     const classGroups: PolicyGroup[][] = new Array(count);
     for (const group of groups.values()) {
@@ -241,28 +229,25 @@ export class DirectionIndex {
    */
   withChanges(removed: readonly BoundPolicy[], added: readonly BoundPolicy[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
     const direction = this.direction;
-    const touchedKeys = new Set<string>();
-    for (const p of [...removed, ...added]) if (p[direction] && p.selected.size > 0) touchedKeys.add(groupKey(p));
+    const touchedKeys = new Set<ClassSet>();
+    for (const p of [...removed, ...added]) if (p[direction] && p.selected.size > 0) touchedKeys.add(p.selected);
     if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
     const groups = new Map(this.groups);
     const replaced = new Map<number, PolicyGroup | undefined>();
     const affectedSets: ClassSet[] = [];
     const removedSet = new Set(removed);
+    const addedGroups: PolicyGroup[] = [];
     for (const key of touchedKeys) {
       const old = groups.get(key);
       const list = (old?.policies ?? []).filter((p) => !removedSet.has(p));
-      for (const p of added) if (p[direction] && p.selected.size > 0 && groupKey(p) === key) list.push(p);
-      const next = list.length > 0 ? newGroup(key, list, ctx) : undefined;
-      if (old) {
-        replaced.set(old.id, next);
-        affectedSets.push(old.selected);
-      }
-      if (next) {
-        groups.set(key, next);
-        affectedSets.push(next.selected);
-      } else groups.delete(key);
+      for (const p of added) if (p[direction] && p.selected === key) list.push(p);
+      const next = list.length > 0 ? newGroup(list, ctx) : undefined;
+      affectedSets.push(key);
+      if (old) replaced.set(old.id, next);
+      else if (next) addedGroups.push(next);
+      if (next) groups.set(key, next);
+      else groups.delete(key);
     }
-    const addedGroups = [...touchedKeys].map((k) => groups.get(k)).filter((g): g is PolicyGroup => !!g && !replacedHasNew(replaced, g));
     const classGroups = this.classGroups.slice();
     const classSig = this.classSig.slice();
     const changed: number[] = [];
@@ -294,16 +279,7 @@ function sameGroups(a: readonly PolicyGroup[], b: readonly PolicyGroup[]): boole
   return true;
 }
 
-function replacedHasNew(replaced: Map<number, PolicyGroup | undefined>, group: PolicyGroup): boolean {
-  for (const next of replaced.values()) if (next === group) return true;
-  return false;
-}
-
-function groupKey(policy: BoundPolicy): string {
-  return policy.ir.groupKey;
-}
-
-function newGroup(key: string, policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
-  const sorted = [...policies].sort((a, b) => (a.ir.key < b.ir.key ? -1 : a.ir.key > b.ir.key ? 1 : 0));
-  return { id: ctx.newGroupId(), key, selected: policies[0].selected, policies: sorted };
+function newGroup(policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
+  const sorted = policies.length === 1 ? policies : [...policies].sort((a, b) => (a.ir.key < b.ir.key ? -1 : a.ir.key > b.ir.key ? 1 : 0));
+  return { id: ctx.newGroupId(), selected: policies[0].selected, policies: sorted };
 }

@@ -36,8 +36,6 @@ export interface PolicyIR {
   source: NetworkPolicy;
   podSelector: LabelSelector;
   podSelectorKey: string;
-  /** `namespace` + podSelectorKey: policies with equal group keys select the same pods. */
-  groupKey: string;
   ingress: RuleIR[] | null;
   egress: RuleIR[] | null;
 }
@@ -137,9 +135,14 @@ function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly
   const spec = ctx.portSpec(ports);
   if (!peers || peers.length === 0) return { peers: null, addresses: ALL_ADDRESSES, spec };
   const irs = peers.map((p) => peerIR(p, ctx));
+  // Block address sets are interned already; only a union of several needs interning.
   let addresses: AddressSet = NO_ADDRESSES;
-  for (const ir of irs) if (ir.kind === 'ip') addresses = addresses.length === 0 ? ir.addresses : unionAddressSets(addresses, ir.addresses);
-  return { peers: irs, addresses: ctx.intern(addresses), spec };
+  let blocks = 0;
+  for (const ir of irs) {
+    if (ir.kind !== 'ip') continue;
+    addresses = blocks++ === 0 ? ir.addresses : unionAddressSets(addresses, ir.addresses);
+  }
+  return { peers: irs, addresses: blocks > 1 ? ctx.intern(addresses) : addresses, spec };
 }
 
 export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
@@ -153,7 +156,6 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
     source: policy,
     podSelector,
     podSelectorKey,
-    groupKey: `${policy.metadata.namespace}\u0003${podSelectorKey}`,
     ingress: types.ingress ? (policy.spec.ingress ?? []).map((r) => ruleIR(r.from, r.ports, ctx)) : null,
     egress: types.egress ? (policy.spec.egress ?? []).map((r) => ruleIR(r.to, r.ports, ctx)) : null,
   };

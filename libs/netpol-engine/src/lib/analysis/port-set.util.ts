@@ -242,7 +242,7 @@ export class PortSetTable {
   /** The concrete port set of a spec on a destination with the given named-port map. */
   resolve(specId: number, portMapId: number): number {
     const spec = this.specs[specId];
-    if (spec.named.length === 0 || portMapId === 0) return spec.numeric;
+    if (portMapId === 0 || spec.named.length === 0) return spec.numeric;
     const key = specId * 16777216 + portMapId;
     let id = this.resolutions.get(key);
     if (id === undefined) {

@@ -45,7 +45,7 @@ export class PreparedInventory {
   readonly podPortMap: Int32Array;
   readonly podLabels: Labels[];
   readonly podIp: (bigint | undefined)[];
-  private podIndex?: Map<string, number>;
+  private podsByNs?: { offsets: Int32Array; ids: Int32Array; names: (Map<string, number> | undefined)[] };
 
   /**
    * Numbers namespaces, pods and workloads. Namespaces used by pods but not listed are added
@@ -122,18 +122,34 @@ export class PreparedInventory {
     for (let i = 0; i < count; i++) this.podWorkload[i] = renumber[this.podWorkload[i]];
   }
 
-  /** The pod id of `namespace/name`, or undefined. */
+  /** The pod id of `namespace/name`, or undefined (a namespace's name index is built on first use). */
   podId(key: string): number | undefined {
-    if (!this.podIndex) {
-      const index = new Map<string, number>();
-      this.source.pods.forEach((pod, i) => {
-        const podKey = `${pod.namespace}/${pod.name}`;
-        if (index.has(podKey)) throw new AnalysisException(AnalysisErrorCode.DUPLICATE_POD, `pod ${podKey} is listed twice`);
-        index.set(podKey, i);
-      });
-      this.podIndex = index;
+    const slash = key.indexOf('/');
+    const nsId = slash < 0 ? undefined : this.namespaceByName.get(key.slice(0, slash));
+    if (nsId === undefined) return undefined;
+    if (!this.podsByNs) {
+      // Counting sort of pod ids by namespace: one pass, no strings.
+      const offsets = new Int32Array(this.namespaces.length + 1);
+      for (let i = 0; i < this.podCount; i++) offsets[this.podNs[i] + 1]++;
+      for (let n = 0; n < this.namespaces.length; n++) offsets[n + 1] += offsets[n];
+      const ids = new Int32Array(this.podCount);
+      const cursor = offsets.slice(0, this.namespaces.length);
+      for (let i = 0; i < this.podCount; i++) ids[cursor[this.podNs[i]]++] = i;
+      this.podsByNs = { offsets, ids, names: new Array(this.namespaces.length) };
     }
-    return this.podIndex.get(key);
+    const index = this.podsByNs;
+    let names = index.names[nsId];
+    if (!names) {
+      names = new Map();
+      for (let k = index.offsets[nsId]; k < index.offsets[nsId + 1]; k++) {
+        const id = index.ids[k];
+        const name = this.source.pods[id].name;
+        if (names.has(name)) throw new AnalysisException(AnalysisErrorCode.DUPLICATE_POD, `pod ${this.namespaces[nsId].name}/${name} is listed twice`);
+        names.set(name, id);
+      }
+      index.names[nsId] = names;
+    }
+    return names.get(key.slice(slash + 1));
   }
 
   pod(id: number): PreparedPod {

@@ -199,13 +199,19 @@ export function findingsForChange(before: FindingsInput, after: FindingsInput, o
   const afterInventory = after.inventory ?? before.inventory;
   const beforeInventory = before.inventory ?? after.inventory;
 
+  // Policy-set findings only involve policies of one namespace: look at the touched ones only.
+  const touchedNamespaces = new Set([...delta.touched].map((key) => key.slice(0, key.indexOf('/'))));
+  const touched = (p: NetworkPolicy): boolean => touchedNamespaces.has(p.metadata.namespace);
+  const beforeTouched = before.policies.filter(touched);
+  const afterTouched = after.policies.filter(touched);
+
   const changed = new Set([...delta.summary.added, ...delta.summary.modified]);
-  const afterCtx = new FindingsContext(after.policies, afterInventory, options);
+  const afterCtx = new FindingsContext(afterTouched, afterInventory, options);
   const introduced = changed.size === 0 ? [] : policySetFindings(afterCtx, changed);
-  const previously = delta.summary.modified.length === 0 ? [] : policySetFindings(new FindingsContext(before.policies, beforeInventory, options), new Set(delta.summary.modified));
+  const previously = delta.summary.modified.length === 0 ? [] : policySetFindings(new FindingsContext(beforeTouched, beforeInventory, options), new Set(delta.summary.modified));
   const known = new Set(previously.map((f) => f.fingerprint));
   const findings = introduced.filter((f) => !known.has(f.fingerprint));
-  findings.push(...lostDefaultDenies(before.policies, after.policies));
+  findings.push(...lostDefaultDenies(beforeTouched, afterTouched));
 
   let diff: ConnectivityDiff | undefined;
   const inventory = afterInventory ?? beforeInventory;

@@ -38,13 +38,16 @@ interface RuleEntry {
 export class FindingsContext {
   readonly entries: PolicyEntry[];
   readonly byNamespace = new Map<string, PolicyEntry[]>();
-  readonly inventory: InventoryIndex | undefined;
   readonly privateSet: AddressSet;
   private readonly covering = new Map<string, boolean>();
+  private inventoryIndex: InventoryIndex | undefined;
 
-  constructor(policies: readonly NetworkPolicy[], inventory: Inventory | undefined, options: FindingsOptions) {
+  constructor(
+    policies: readonly NetworkPolicy[],
+    private readonly source: Inventory | undefined,
+    options: FindingsOptions,
+  ) {
     this.privateSet = privateAddressSet(options.privateCidrs);
-    this.inventory = inventory ? new InventoryIndex(inventory) : undefined;
     this.entries = policies.map((policy) => {
       const namespace = policy.metadata.namespace;
       const types = effectivePolicyTypes(policy);
@@ -66,6 +69,12 @@ export class FindingsContext {
       if (list) list.push(e);
       else this.byNamespace.set(e.namespace, [e]);
     }
+  }
+
+  /** The inventory, indexed on first use (a change with no policy to check never pays for it). */
+  get inventory(): InventoryIndex | undefined {
+    if (this.source) this.inventoryIndex ??= new InventoryIndex(this.source);
+    return this.inventoryIndex;
   }
 
   /** Whether `cover` selects every pod `subject` selects (same namespace). */
@@ -279,7 +288,8 @@ export function policySetFindings(ctx: FindingsContext, subjects?: Set<string>):
     checkIgnoredRules(e, out);
     checkEgress(ctx, e, out);
     checkIngress(ctx, e, out);
-    if (ctx.inventory) checkAgainstInventory(ctx.inventory, e, out);
+    const inventory = ctx.inventory;
+    if (inventory) checkAgainstInventory(inventory, e, out);
   }
   for (const entries of ctx.byNamespace.values()) {
     if (subjects && !entries.some((e) => subjects.has(e.key))) continue;

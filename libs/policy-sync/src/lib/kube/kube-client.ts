@@ -129,7 +129,13 @@ export class KubeClient {
         if ((res.statusCode ?? 0) !== 200) {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => finish(errorFromResponse('GET', path, res.statusCode ?? 0, parseJson(Buffer.concat(chunks).toString('utf8')), res.headers)));
+          res.on('end', () =>
+            finish(
+              res.statusCode === 410
+                ? new WatchExpiredError()
+                : errorFromResponse('GET', path, res.statusCode ?? 0, parseJson(Buffer.concat(chunks).toString('utf8')), res.headers),
+            ),
+          );
           res.on('error', (error) => finish(errorFromTransport('GET', path, error)));
           return;
         }

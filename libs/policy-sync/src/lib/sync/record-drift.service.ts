@@ -76,7 +76,9 @@ export class RecordDriftService {
   }
 
   private isSteady(cluster: ClusterRecord, state: ClusterSyncStateRecord, version: number): boolean {
-    return cluster.desiredVersion === version && state.appliedVersion === version && STEADY.has(state.status);
+    // A failed heal whose refusal was withdrawn (a retry request) is steady again.
+    const status = state.status === 'FAILED' && state.failedVersion !== version ? 'IN_SYNC' : state.status;
+    return cluster.desiredVersion === version && state.appliedVersion === version && STEADY.has(status);
   }
 
   private async load(target: SyncTarget): Promise<{ cluster: ClusterRecord | null; state: ClusterSyncStateRecord | null }> {

@@ -43,6 +43,16 @@ describe('diffConnectivity', () => {
     expect(diffConnectivity({ inventory, policies: before }, { inventory, policies: after })).toEqual({ added: [], removed: [] });
     // Also through two separately built analyses (full comparison).
     expect(createAnalysis({ inventory, policies: before }).diff(createAnalysis({ inventory: { ...inventory }, policies: after }))).toEqual({ added: [], removed: [] });
+    expect(createAnalysis({ inventory, policies: before }).diff(createAnalysis({ inventory, policies: after }))).toEqual({ added: [], removed: [] });
+  });
+
+  it('gives the same diff through every path (incremental, same inventory object, copied inventory)', () => {
+    const before = [denyAll, frontendEgress];
+    const after = [denyAll, frontendEgress, allowApi([{ from: [{ podSelector: frontend }], ports: [{ port: 'http' }] }])];
+    const expected = diffConnectivity({ inventory, policies: before }, { inventory, policies: after });
+    expect(expected.added).toHaveLength(1);
+    expect(createAnalysis({ inventory, policies: before }).diff(createAnalysis({ inventory, policies: after }))).toEqual(expected);
+    expect(createAnalysis({ inventory, policies: before }).diff(createAnalysis({ inventory: { ...inventory }, policies: after }))).toEqual(expected);
   });
 
   it('reports a new egress to the internet, aggregated per workload', () => {

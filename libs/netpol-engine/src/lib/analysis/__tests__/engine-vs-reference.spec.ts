@@ -154,6 +154,11 @@ describe('engine vs reference evaluator (random small clusters)', () => {
         const forwardFull = base.diff(full);
         expectSameTuples(flowTuples(forwardFull.added, probe), subtract(expectedAfter, expectedBefore));
         expectSameTuples(flowTuples(forwardFull.removed, probe), subtract(expectedBefore, expectedAfter));
+        // Reach on the derived analysis (its namespace index is derived from the base's).
+        const pairQueries = inventory.pods.flatMap((p) => inventory.pods.map((q) => ({ from: podRef(p), to: podRef(q), port: probe.ports[0], protocol: 'TCP' as const })));
+        base.reach(pairQueries);
+        const refAfter = new ReferenceEvaluator(inventory, after, { ipBlockMatchesPodIps });
+        for (const r of incremental.reach(pairQueries)) expect({ ...r, allowed: refAfter.allowedText(r.from, r.to, 'TCP', r.port) }).toEqual(r);
         const backward = incremental.diff(base);
         expectSameTuples(flowTuples(backward.added, probe), subtract(expectedBefore, expectedAfter));
         expectSameTuples(flowTuples(incremental.connectivity(), probe), expectedAfter);
