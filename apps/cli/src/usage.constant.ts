@@ -16,7 +16,7 @@ export const USAGE: Readonly<Record<string, string>> = {
     '  lint <dir-or-file...> [--format text|json] [--fail-on info|low|medium|high]   errors and findings',
     '  reach --input FILE                  answer the queries of a JSON file (machine interface)',
     '',
-    'options of every command: --no-pod-ip-blocks (ipBlocks do not match pod IPs), -h/--help',
+    'connectivity, diff, explain and lint also take --no-pod-ip-blocks (ipBlocks do not match pod IPs); -h/--help on any command',
     'exit codes: 0 ok, 1 invalid input (or lint errors), 2 usage error',
   ].join('\n'),
   connectivity: [

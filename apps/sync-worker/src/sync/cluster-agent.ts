@@ -287,8 +287,15 @@ export class ClusterAgent {
   private async reconcile(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    // Policies Palisade does not manage survive any apply: report them with its outcome, not after it.
+    const version = this.held.desiredVersion;
+    const desired = version === null ? null : await this.desiredPolicies(version);
+    const unmanaged =
+      version !== null && desired && this.liveSynced ? computeDrift(desired, this.live, version, this.held.clusterName).filter((item) => !isHealable(item)) : [];
     // A task that waited in the pool while the worker stopped does not start.
-    const outcome = await this.deps.pool.run(async () => (this.stopped ? { kind: 'idle' as const } : this.deps.apply.execute(this.target, client, this.tuning(), 'apply')));
+    const outcome = await this.deps.pool.run(async () =>
+      this.stopped ? { kind: 'idle' as const } : this.deps.apply.execute(this.target, client, this.tuning(), 'apply', unmanaged),
+    );
     if (outcome.kind !== 'idle' && outcome.kind !== 'waiting') this.recorded = null;
     if (outcome.kind === 'applied') {
       this.healAttempts = 0;

@@ -38,12 +38,13 @@ export class ClassLayout {
   private readonly ipOrder: Int32Array;
   private readonly ipMins: bigint[];
   private readonly namespaceCache = new Map<string, Int32Array>();
-  private readonly inNamespaceCache: (Map<string, ClassSet> | undefined)[];
-  private readonly globalCache = new Map<string, Int32Array>();
+  private readonly inNamespaceCache: (Map<number, ClassSet> | undefined)[];
+  private readonly globalCache = new Map<number, Int32Array>();
+  private readonly namespaceIdCache = new Map<number, Int32Array>();
   private readonly nsScratch: Uint8Array;
   private readonly classScratch: Uint8Array;
   private readonly idScratch: Int32Array;
-  private readonly bySelectorCache = new Map<string, Map<string, ClassSet>>();
+  private readonly bySelectorCache = new Map<number, Map<number, ClassSet>>();
   private readonly addressCache = new Map<AddressSet, ClassSet>();
 
   constructor(
@@ -185,8 +186,17 @@ export class ClassLayout {
     return result;
   }
 
+  private selectNamespacesById(selector: LabelSelector, id: number): Int32Array {
+    let result = this.namespaceIdCache.get(id);
+    if (!result) {
+      result = this.selectNamespaces(selector);
+      this.namespaceIdCache.set(id, result);
+    }
+    return result;
+  }
+
   /** Sorted ids of the classes (in any namespace) whose labels a pod selector matches. */
-  private matchingClasses(selector: LabelSelector, key: string): Int32Array {
+  private matchingClasses(selector: LabelSelector, key: number): Int32Array {
     let result = this.globalCache.get(key);
     if (!result) {
       result = matchIds(selector, this.postings, this.count, this.classScratch);
@@ -198,17 +208,17 @@ export class ClassLayout {
   /**
    * Classes of a pod-selecting peer or policy target: `namespaceId` set means pods of that
    * namespace (podSelector only); otherwise pods of the namespaces `namespaceSelector` matches.
-   * The keys are the selectors' canonical texts (`selectorKey`), used for caching.
+   * The keys are the selectors' interned ids (`IrContext.selectorId`, 0 = empty), used for caching.
    */
   selectClasses(
     namespaceId: number | undefined,
     namespaceSelector: LabelSelector | undefined,
-    namespaceKey: string | undefined,
+    namespaceKey: number | undefined,
     podSelector: LabelSelector | undefined,
-    podKey: string,
+    podKey: number,
   ): ClassSet {
     // Two-level caches (no key string per call): namespace id or namespace selector, then pod selector.
-    let cache: Map<string, ClassSet> | undefined;
+    let cache: Map<number, ClassSet> | undefined;
     if (namespaceId !== undefined) {
       cache = this.inNamespaceCache[namespaceId];
       if (!cache) {
@@ -216,22 +226,28 @@ export class ClassLayout {
         this.inNamespaceCache[namespaceId] = cache;
       }
     } else {
-      cache = this.bySelectorCache.get(namespaceKey ?? '');
+      cache = this.bySelectorCache.get(namespaceKey ?? 0);
       if (!cache) {
         cache = new Map();
-        this.bySelectorCache.set(namespaceKey ?? '', cache);
+        this.bySelectorCache.set(namespaceKey ?? 0, cache);
       }
     }
     let result = cache.get(podKey);
     if (!result) {
-      result = this.computeClasses(namespaceId, namespaceSelector, podKey === '' ? undefined : podSelector, podKey);
+      result = this.computeClasses(namespaceId, namespaceSelector, namespaceKey, podKey === 0 ? undefined : podSelector, podKey);
       cache.set(podKey, result);
     }
     return result;
   }
 
-  private computeClasses(namespaceId: number | undefined, namespaceSelector: LabelSelector | undefined, podSelector: LabelSelector | undefined, podKey: string): ClassSet {
-    const namespaces: ArrayLike<number> = namespaceId !== undefined ? [namespaceId] : this.selectNamespaces(namespaceSelector ?? {});
+  private computeClasses(
+    namespaceId: number | undefined,
+    namespaceSelector: LabelSelector | undefined,
+    namespaceKey: number | undefined,
+    podSelector: LabelSelector | undefined,
+    podKey: number,
+  ): ClassSet {
+    const namespaces: ArrayLike<number> = namespaceId !== undefined ? [namespaceId] : this.selectNamespacesById(namespaceSelector ?? {}, namespaceKey ?? 0);
     // Ids are collected in a reused buffer: wide selections would otherwise allocate per call.
     const out = this.idScratch;
     let n = 0;

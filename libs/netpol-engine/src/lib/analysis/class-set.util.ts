@@ -86,6 +86,10 @@ export class ClassSet {
       if (set.size > largest.size) largest = set;
     }
     if (largest.size === total) return largest;
+    // Often every other set is a subset of the largest (a namespace-wide peer plus a few pods of it).
+    let contained = true;
+    for (let i = 0; i < sets.length && contained; i++) if (sets[i] !== largest) contained = largest.containsAll(sets[i]);
+    if (contained) return largest;
     if (total * 32 > universe) {
       const builder = new ClassSetBuilder(universe);
       for (const set of sets) builder.addSet(set);
@@ -101,6 +105,20 @@ export class ClassSet {
     for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i];
     ids.length = unique;
     return ClassSet.fromSorted(universe, ids);
+  }
+
+  /** Whether every id of `other` is in this set. */
+  containsAll(other: ClassSet): boolean {
+    if (this.isAll || other.size === 0) return true;
+    if (other.size > this.size) return false;
+    if (other.bits) {
+      if (!this.bits) return false;
+      for (let i = 0; i < other.bits.length; i++) if ((other.bits[i] & ~this.bits[i]) !== 0) return false;
+      return true;
+    }
+    if (!other.list) return false;
+    for (let i = 0; i < other.list.length; i++) if (!this.has(other.list[i])) return false;
+    return true;
   }
 
   has(id: number): boolean {

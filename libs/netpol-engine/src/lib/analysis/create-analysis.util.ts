@@ -226,14 +226,15 @@ class AnalysisImpl implements Analysis {
   private changesSince(ancestor: AnalysisImpl): { ingress: Set<number>; egress: Set<number> } | undefined {
     const ingress = new Set<number>();
     const egress = new Set<number>();
-    let current: AnalysisImpl = this;
-    while (current !== ancestor) {
-      if (!current.parent || current.ctx !== ancestor.ctx) return undefined;
-      for (const c of current.parent.changedIngress) ingress.add(c);
-      for (const c of current.parent.changedEgress) egress.add(c);
-      current = current.parent.base;
+    if (this === ancestor) return { ingress, egress };
+    let { parent, ctx } = this as AnalysisImpl;
+    for (;;) {
+      if (!parent || ctx !== ancestor.ctx) return undefined;
+      for (const c of parent.changedIngress) ingress.add(c);
+      for (const c of parent.changedEgress) egress.add(c);
+      if (parent.base === ancestor) return { ingress, egress };
+      ({ parent, ctx } = parent.base);
     }
-    return { ingress, egress };
   }
 
   diff(after: Analysis): ConnectivityDiff {

@@ -79,7 +79,7 @@ export class LayoutContext {
     if (!bound) {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
-      const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorKey);
+      const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
       const bindRule = (rule: RuleIR): BoundRule => {
         if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
         const sets: ClassSet[] = [];

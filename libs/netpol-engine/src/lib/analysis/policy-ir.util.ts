@@ -10,9 +10,9 @@ export type PeerIR =
       kind: 'pods';
       namespaceSelector: LabelSelector | undefined;
       podSelector: LabelSelector | undefined;
-      /** Canonical selector texts (`''` for an absent podSelector, which matches every pod). */
-      namespaceKey: string | undefined;
-      podKey: string;
+      /** Interned canonical selector ids (`IrContext.selectorId`; 0 for an absent or empty podSelector). */
+      namespaceKey: number | undefined;
+      podKey: number;
     }
   | { kind: 'none' };
 
@@ -36,6 +36,8 @@ export interface PolicyIR {
   source: NetworkPolicy;
   podSelector: LabelSelector;
   podSelectorKey: string;
+  /** `IrContext.selectorId` of the podSelector (0 = every pod). */
+  podSelectorId: number;
   ingress: RuleIR[] | null;
   egress: RuleIR[] | null;
 }
@@ -56,9 +58,21 @@ export class IrContext {
   private readonly addressSets = new Map<string, AddressSet>();
   private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
   private readonly specs = new Map<string, number>();
+  private readonly selectorIds = new Map<string, number>([['', 0]]);
 
   constructor(readonly ports: PortSetTable) {
     this.addressSets.set(ALL_ADDRESSES.join(','), ALL_ADDRESSES);
+  }
+
+  /** A small number per distinct selector meaning (its `selectorKey`); 0 is the empty selector. */
+  selectorId(selector: LabelSelector): number {
+    const key = selectorKey(selector);
+    let id = this.selectorIds.get(key);
+    if (id === undefined) {
+      id = this.selectorIds.size;
+      this.selectorIds.set(key, id);
+    }
+    return id;
   }
 
   /** One shared, parsed address set per distinct ipBlock text. */
@@ -123,8 +137,8 @@ function peerIR(peer: NetworkPolicyPeer, ctx: IrContext): PeerIR {
       kind: 'pods',
       namespaceSelector: peer.namespaceSelector,
       podSelector: peer.podSelector,
-      namespaceKey: peer.namespaceSelector ? selectorKey(peer.namespaceSelector) : undefined,
-      podKey: peer.podSelector ? selectorKey(peer.podSelector) : '',
+      namespaceKey: peer.namespaceSelector ? ctx.selectorId(peer.namespaceSelector) : undefined,
+      podKey: peer.podSelector ? ctx.selectorId(peer.podSelector) : 0,
     };
   }
   // Rejected by API validation; treated as matching nothing.
@@ -156,6 +170,7 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
     source: policy,
     podSelector,
     podSelectorKey,
+    podSelectorId: ctx.selectorId(podSelector),
     ingress: types.ingress ? (policy.spec.ingress ?? []).map((r) => ruleIR(r.from, r.ports, ctx)) : null,
     egress: types.egress ? (policy.spec.egress ?? []).map((r) => ruleIR(r.to, r.ports, ctx)) : null,
   };

@@ -1,5 +1,6 @@
 import { Agent, request, type RequestOptions } from 'node:https';
 import { createInterface } from 'node:readline';
+import { createSecureContext } from 'node:tls';
 
 import { KubeConfig } from '@kubernetes/client-node';
 
@@ -64,7 +65,9 @@ export class KubeClient {
     );
     const https: RequestOptions = {};
     await kc.applyToHTTPSOptions(https);
-    const agent = new Agent({ ca: https.ca, cert: https.cert, key: https.key, servername: https.servername, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
+    // One secure context for every socket of this client, instead of parsing the CA again per connection.
+    const secureContext = createSecureContext({ ca: https.ca, cert: https.cert, key: https.key });
+    const agent = new Agent({ secureContext, servername: https.servername, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(https.headers ?? {})) if (typeof value === 'string') headers[key] = value;
     return new KubeClient(new URL(credentials.server), headers, agent, options);

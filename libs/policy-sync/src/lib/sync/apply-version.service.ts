@@ -93,7 +93,7 @@ export class ApplyVersionService {
     client: KubeClient,
     tuning: SyncTuning,
     mode: ApplyMode = 'apply',
-    /** Heal only: drift applying cannot undo (policies Palisade does not manage); it stays reported. */
+    /** Drift applying cannot undo (policies Palisade does not manage, as the watches see them): still reported afterwards. */
     unhealable: DriftItem[] = [],
   ): Promise<ApplyOutcome> {
     const cluster = await this.clusters.findByName(target.clusterName);
