@@ -110,7 +110,7 @@ export class WorkerEnv {
   @IsInt({ message: int('INVENTORY_SNAPSHOT_MS', 50, 3600000) })
   @Min(50, { message: int('INVENTORY_SNAPSHOT_MS', 50, 3600000) })
   @Max(3600000, { message: int('INVENTORY_SNAPSHOT_MS', 50, 3600000) })
-  INVENTORY_SNAPSHOT_MS = 10000;
+  INVENTORY_SNAPSHOT_MS = 30000; // a busy 10k-pod cluster changes all the time; each snapshot is a few MB
 
   /** Snapshots kept per cluster. */
   @Type(() => Number)

@@ -8,6 +8,7 @@ import {
   type ConnectionCredentialsStore,
   type DesiredPolicy,
   InventoryCache,
+  type InventoryCollection,
   type InventoryService,
   isHealable,
   KubeClient,
@@ -180,8 +181,7 @@ export class ClusterAgent {
     );
     this.policyInformer.start();
 
-    const feed = <T>(name: keyof typeof INVENTORY_PATHS, collection: InventoryCache[typeof name], map: (raw: unknown) => T): void => {
-      const target = collection as unknown as { reset(items: Map<string, T>): void; upsert(key: string, item: T): void; delete(key: string): void };
+    const feed = <T>(name: keyof typeof INVENTORY_PATHS, target: InventoryCollection<T>, map: (raw: unknown) => T): void => {
       const informer = new ListWatch<T>(
         client,
         INVENTORY_PATHS[name],

@@ -60,11 +60,9 @@ export class ClassSet {
 
   /** From any ids (unsorted, possibly repeated). */
   static fromIds(universe: number, ids: ArrayLike<number>): ClassSet {
-    const sorted = Array.from(ids).sort((a, b) => a - b);
-    let k = 0;
-    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[k++] = sorted[i];
-    sorted.length = k;
-    return ClassSet.fromSorted(universe, sorted);
+    const buffer = idBuffer(ids.length);
+    for (let i = 0; i < ids.length; i++) buffer[i] = ids[i];
+    return ClassSet.fromSorted(universe, uniqueSorted(buffer.subarray(0, ids.length).sort()));
   }
 
   /** Ids `lo..hi-1`. */
@@ -90,21 +88,16 @@ export class ClassSet {
     let contained = true;
     for (let i = 0; i < sets.length && contained; i++) if (sets[i] !== largest) contained = largest.containsAll(sets[i]);
     if (contained) return largest;
-    if (total * 32 > universe) {
-      const builder = new ClassSetBuilder(universe);
-      for (const set of sets) builder.addSet(set);
-      return builder.build();
-    }
-    const ids: number[] = [];
+    if (total * 32 > universe) return unionDense(universe, sets);
+    if (sets.length === 2) return ClassSet.fromSorted(universe, mergeSorted(sets[0].list as IdList, sets[1].list as IdList));
+    // Sparse: concatenate into a reused typed buffer and sort it natively (no comparator, no copy).
+    const buffer = idBuffer(total);
+    let n = 0;
     for (const set of sets) {
       const list = set.list as IdList;
-      for (let i = 0; i < list.length; i++) ids.push(list[i]);
+      for (let i = 0; i < list.length; i++) buffer[n++] = list[i];
     }
-    ids.sort((a, b) => a - b);
-    let unique = 0;
-    for (let i = 0; i < ids.length; i++) if (i === 0 || ids[i] !== ids[i - 1]) ids[unique++] = ids[i];
-    ids.length = unique;
-    return ClassSet.fromSorted(universe, ids);
+    return ClassSet.fromSorted(universe, uniqueSorted(buffer.subarray(0, n).sort()));
   }
 
   /** Whether every id of `other` is in this set. */
@@ -198,6 +191,99 @@ export class ClassSetBuilder {
     if (this.all || !this.bits) return ClassSet.all(this.universe);
     return ClassSet.fromBits(this.universe, this.bits);
   }
+}
+
+/** Reused buffers: unions run tens of thousands of times per analysis, mostly on small sets. */
+let idScratch = new Int32Array(1024);
+let bitScratch = new Uint32Array(64);
+
+function idBuffer(size: number): Int32Array {
+  if (idScratch.length < size) idScratch = new Int32Array(Math.max(size, idScratch.length * 2));
+  return idScratch;
+}
+
+/** The distinct values of a sorted buffer, as a plain array. */
+function uniqueSorted(sorted: Int32Array): number[] {
+  let unique = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) unique++;
+  const out: number[] = new Array(unique);
+  let k = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out[k++] = sorted[i];
+  return out;
+}
+
+/** The union of two sorted unique id lists, sorted and unique. */
+function mergeSorted(a: IdList, b: IdList): number[] {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else {
+      i++;
+      j++;
+    }
+    n++;
+  }
+  n += a.length - i + (b.length - j);
+  const out: number[] = new Array(n);
+  i = 0;
+  j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (x < y) {
+      out[k++] = x;
+      i++;
+    } else if (x > y) {
+      out[k++] = y;
+      j++;
+    } else {
+      out[k++] = x;
+      i++;
+      j++;
+    }
+  }
+  while (i < a.length) out[k++] = a[i++];
+  while (j < b.length) out[k++] = b[j++];
+  return out;
+}
+
+/** Union through a reused bitset; only the result is allocated (a bitset copy or an id list). */
+function unionDense(universe: number, sets: readonly ClassSet[]): ClassSet {
+  const words = (universe + 31) >>> 5;
+  if (bitScratch.length < words) bitScratch = new Uint32Array(Math.max(words, bitScratch.length * 2));
+  const bits = bitScratch;
+  for (const set of sets) {
+    if (set.bits) {
+      const other = set.bits;
+      for (let i = 0; i < other.length; i++) bits[i] |= other[i];
+    } else {
+      const list = set.list as IdList;
+      for (let i = 0; i < list.length; i++) bits[list[i] >>> 5] |= 1 << (list[i] & 31);
+    }
+  }
+  let size = 0;
+  for (let i = 0; i < words; i++) size += popcount(bits[i]);
+  let result: ClassSet;
+  if (size * 32 > universe) result = ClassSet.fromBits(universe, bits.slice(0, words));
+  else {
+    const ids: number[] = new Array(size);
+    let k = 0;
+    for (let w = 0; w < words; w++) {
+      let word = bits[w];
+      while (word !== 0) {
+        const low = word & -word;
+        ids[k++] = (w << 5) | (31 - Math.clz32(low));
+        word ^= low;
+      }
+    }
+    result = ClassSet.fromSorted(universe, ids);
+  }
+  bits.fill(0, 0, words);
+  return result;
 }
 
 function popcount(word: number): number {

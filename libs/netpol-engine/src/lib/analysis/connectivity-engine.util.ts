@@ -51,7 +51,8 @@ interface EgressReach {
   bySink: (number[] | undefined)[];
   /** Egress signatures reaching many classes: tested per destination instead of indexed. */
   wide: number[];
-  wideUnions: ClassSet[];
+  /** The wide signatures' unions as bitsets, tested a 32-class word at a time. */
+  wideBits: Uint32Array[];
 }
 
 /**
@@ -113,21 +114,36 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
 
   if (!scope) {
     let reach: EgressReach | undefined;
+    // Wide signatures whose union meets the current 32-class word (most words meet few of them).
+    let active = new Int32Array(0);
+    let activeCount = 0;
+    let activeWord = -1;
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
       if (tIn && tIn.union.size === 0) continue;
       const admitted = tIn ? tIn.union.size : count;
       if (admitted > 64) {
-        reach ??= buildEgressReach(state);
+        if (!reach) {
+          reach = buildEgressReach(state);
+          active = new Int32Array(reach.wide.length);
+        }
+        const word = d >>> 5;
+        const bit = 1 << (d & 31);
+        const wideBits = reach.wideBits;
+        if (word !== activeWord) {
+          activeWord = word;
+          activeCount = 0;
+          for (let i = 0; i < wideBits.length; i++) if (wideBits[i][word] !== 0) active[activeCount++] = i;
+        }
         const sinks = reach.bySink[d];
         let reaching = reach.unisolated.length + reach.reachesAll.length;
         if (sinks) for (const sig of sinks) reaching += reach.members[sig].length;
-        for (let i = 0; i < reach.wide.length && reaching < admitted; i++) if (reach.wideUnions[i].has(d)) reaching += reach.members[reach.wide[i]].length;
+        for (let k = 0; k < activeCount && reaching < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reaching += reach.members[reach.wide[active[k]]].length;
         if (reaching < admitted) {
           for (const s of reach.unisolated) evaluate(s, d, tIn);
           for (const s of reach.reachesAll) evaluate(s, d, tIn);
           if (sinks) for (const sig of sinks) for (const s of reach.members[sig]) evaluate(s, d, tIn);
-          for (let i = 0; i < reach.wide.length; i++) if (reach.wideUnions[i].has(d)) for (const s of reach.members[reach.wide[i]]) evaluate(s, d, tIn);
+          for (let k = 0; k < activeCount; k++) if ((wideBits[active[k]][word] & bit) !== 0) for (const s of reach.members[reach.wide[active[k]]]) evaluate(s, d, tIn);
           continue;
         }
       }
@@ -196,7 +212,7 @@ function buildEgressReach(state: EngineState): EgressReach {
   const bySink: (number[] | undefined)[] = new Array(count);
   const reachesAll: number[] = [];
   const wide: number[] = [];
-  const wideUnions: ClassSet[] = [];
+  const wideBits: Uint32Array[] = [];
   // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
   const narrow = Math.max(256, count >>> 6);
   for (let g = 1; g < sigs.length; g++) {
@@ -206,7 +222,7 @@ function buildEgressReach(state: EngineState): EgressReach {
       for (const c of members[g]) reachesAll.push(c);
     } else if (union.size > narrow) {
       wide.push(g);
-      wideUnions.push(union);
+      wideBits.push(toBits(union, count));
     } else {
       union.forEach((d) => {
         const sinks = bySink[d];
@@ -215,5 +231,12 @@ function buildEgressReach(state: EngineState): EgressReach {
       });
     }
   }
-  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, bySink, wide, wideUnions };
+  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, bySink, wide, wideBits };
+}
+
+function toBits(set: ClassSet, universe: number): Uint32Array {
+  if (set.bits) return set.bits;
+  const bits = new Uint32Array((universe + 31) >>> 5);
+  set.forEach((id) => (bits[id >>> 5] |= 1 << (id & 31)));
+  return bits;
 }

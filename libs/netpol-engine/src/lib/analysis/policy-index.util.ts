@@ -47,6 +47,9 @@ export interface Signature {
   id: number;
   groups: readonly PolicyGroup[];
   table?: SideTable;
+  /** External functions per port map id: the first one inline (usually the only one), others in a map. */
+  externalPm?: number;
+  externalFn?: PiecewisePorts;
   external?: Map<number, PiecewisePorts>;
 }
 
@@ -160,23 +163,31 @@ export class LayoutContext {
     if (sig.id === 0) return ALL_PIECES;
     // Named ports never match an external destination, so egress ignores the port map.
     const pm = direction === 'egress' ? 0 : portMapId;
-    sig.external ??= new Map();
-    let fn = sig.external.get(pm);
+    if (sig.externalPm === pm && sig.externalFn) return sig.externalFn;
+    let fn = sig.external?.get(pm);
     if (!fn) {
-      const table = this.table(direction, sig);
-      if (table.addressEntries.length === 0) {
-        sig.external.set(pm, NO_PIECES);
-        return NO_PIECES;
+      fn = this.buildExternal(direction, sig, pm);
+      if (sig.externalFn === undefined) {
+        sig.externalPm = pm;
+        sig.externalFn = fn;
+      } else {
+        sig.external ??= new Map();
+        sig.external.set(pm, fn);
       }
-      const entries = table.addressEntries.map((e) => ({ addresses: e.addresses, ports: this.ports.resolve(e.spec, pm) }));
-      // Many signatures (one per namespace) allow the same addresses: share one function object.
-      const key = entries.map((e) => `${this.ir.addressId(e.addresses)}:${e.ports}`).sort().join(',');
-      fn = this.externals.get(key);
-      if (!fn) {
-        fn = buildPiecewise(entries, this.ports);
-        this.externals.set(key, fn);
-      }
-      sig.external.set(pm, fn);
+    }
+    return fn;
+  }
+
+  private buildExternal(direction: Direction, sig: Signature, pm: number): PiecewisePorts {
+    const table = this.table(direction, sig);
+    if (table.addressEntries.length === 0) return NO_PIECES;
+    const entries = table.addressEntries.map((e) => ({ addresses: e.addresses, ports: this.ports.resolve(e.spec, pm) }));
+    // Many signatures (one per namespace) allow the same addresses: share one function object.
+    const key = entries.map((e) => `${this.ir.addressId(e.addresses)}:${e.ports}`).sort().join(',');
+    let fn = this.externals.get(key);
+    if (!fn) {
+      fn = buildPiecewise(entries, this.ports);
+      this.externals.set(key, fn);
     }
     return fn;
   }
@@ -216,7 +227,8 @@ export class DirectionIndex {
     for (let c = 0; c < count; c++) {
       const list = classGroups[c];
       if (list) {
-        list.sort((a, b) => a.id - b.id);
+        // Groups were created (ids ascending) and visited in one order, so lists are sorted already.
+        if (!sortedById(list)) list.sort((a, b) => a.id - b.id);
         classSig[c] = ctx.signature(direction, list).id;
       }
     }
@@ -261,7 +273,7 @@ export class DirectionIndex {
         }
       }
       for (const g of addedGroups) if (g.selected.has(c)) list.push(g);
-      list.sort((a, b) => a.id - b.id);
+      if (!sortedById(list)) list.sort((a, b) => a.id - b.id);
       classGroups[c] = list.length > 0 ? list : undefined;
       const sig = list.length > 0 ? ctx.signature(direction, list).id : 0;
       if (sig !== classSig[c]) {
@@ -271,6 +283,11 @@ export class DirectionIndex {
     });
     return { index: new DirectionIndex(direction, groups, classGroups, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
   }
+}
+
+function sortedById(groups: readonly PolicyGroup[]): boolean {
+  for (let i = 1; i < groups.length; i++) if (groups[i - 1].id > groups[i].id) return false;
+  return true;
 }
 
 function sameGroups(a: readonly PolicyGroup[], b: readonly PolicyGroup[]): boolean {

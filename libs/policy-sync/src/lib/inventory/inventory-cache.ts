@@ -63,7 +63,7 @@ export function toCompactPod(raw: unknown): CompactPod {
 }
 
 /** A keyed collection that counts real changes (an unchanged pod status update is not one). */
-class Collection<T> {
+export class InventoryCollection<T> {
   readonly items = new Map<string, T>();
   private readonly fingerprints = new Map<string, string>();
 
@@ -104,10 +104,10 @@ export class InventoryCache {
   /** Bumped on every real change; the snapshot writer compares it. */
   revision = 0;
   private readonly bump = (): void => void this.revision++;
-  readonly namespaces = new Collection<CompactNamespace>(this.bump);
-  readonly pods = new Collection<CompactPod>(this.bump);
-  readonly replicaSets = new Collection<OwnerRef | null>(this.bump);
-  readonly jobs = new Collection<OwnerRef | null>(this.bump);
+  readonly namespaces = new InventoryCollection<CompactNamespace>(this.bump);
+  readonly pods = new InventoryCollection<CompactPod>(this.bump);
+  readonly replicaSets = new InventoryCollection<OwnerRef | null>(this.bump);
+  readonly jobs = new InventoryCollection<OwnerRef | null>(this.bump);
 
   snapshot(): { namespaces: SnapshotNamespace[]; pods: SnapshotPod[] } {
     const namespaces = [...this.namespaces.items.values()]
