@@ -169,5 +169,15 @@ describeWithKube('applying versions (real kube-apiserver)', () => {
     const refused = await t.http.post('/api/v1/clusters/fresh/versions/import').send({ policies: [ranged] }).expect(400);
     expect(refused.body.code).toBe('UNSUPPORTED_BY_CLUSTER');
     expect(refused.body.detail).toContain('endPort needs Kubernetes 1.22 or later');
+
+    // The same field in a proposal is refused when the proposal is made, and nothing is stored.
+    const proposalsBefore = (await t.http.get('/api/v1/clusters/prod/proposals').expect(200)).body.items.length as number;
+    const proposed = await t.http
+      .post('/api/v1/clusters/prod/proposals')
+      .send({ title: 'open a port range', baseVersion: 6, changes: { upsert: [{ ...ranged, metadata: { namespace: 'default', name: 'egress-range-2' } }] } })
+      .expect(400);
+    expect(proposed.body.code).toBe('UNSUPPORTED_BY_CLUSTER');
+    expect(proposed.body.errors[0]).toMatchObject({ path: 'default/egress-range-2.spec.egress[0].ports[0].endPort' });
+    expect((await t.http.get('/api/v1/clusters/prod/proposals').expect(200)).body.items).toHaveLength(proposalsBefore);
   });
 });

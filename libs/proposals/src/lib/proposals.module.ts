@@ -1,5 +1,6 @@
 import { AuditModule } from '@palisade/audit';
 import { ClustersModule } from '@palisade/clusters';
+import { ClusterCapabilitiesModule } from '@palisade/policy-sync';
 import { Module } from '@nestjs/common';
 
 import { ApprovalEvaluator } from './approval-evaluator.service';
@@ -9,7 +10,7 @@ import { ProposalsService } from './proposals.service';
 import { ReviewsService } from './reviews.service';
 
 @Module({
-  imports: [AuditModule, ClustersModule],
+  imports: [AuditModule, ClusterCapabilitiesModule, ClustersModule],
   providers: [ApprovalEvaluator, ApprovalRulesService, MergeService, ProposalsService, ReviewsService],
   exports: [ApprovalRulesService, MergeService, ProposalsService, ReviewsService],
 })

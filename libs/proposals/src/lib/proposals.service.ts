@@ -12,6 +12,7 @@ import {
 } from '@palisade/persistence';
 import { PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
 import { assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, type Page } from '@palisade/shared-types';
+import { ClusterCapabilitiesService } from '@palisade/policy-sync';
 import { Injectable } from '@nestjs/common';
 
 import { ApprovalEvaluator, isOpenStatus } from './approval-evaluator.service';
@@ -44,6 +45,7 @@ export class ProposalsService {
     private readonly clusterService: ClustersService,
     private readonly evaluator: ApprovalEvaluator,
     private readonly audit: AuditRecorder,
+    private readonly capabilities: ClusterCapabilitiesService,
   ) {}
 
   /** Proposers and admins, within their scope. A retry with the same Idempotency-Key returns the first result. */
@@ -79,6 +81,8 @@ export class ProposalsService {
         `the proposal changes nothing: applied to version ${baseVersion} it gives the same canonical content`,
       );
     }
+    // A field the cluster's API server would drop or reject is refused now, not at sync time.
+    await this.capabilities.assertCanStore(cluster.id, effective.upsert);
     try {
       const created = await this.prisma.$transaction(async (tx) => {
         const proposal = await this.proposals.create(
@@ -195,6 +199,7 @@ export class ProposalsService {
         if (effective.touched.length === 0) {
           throw new ProposalsException(ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT, `the new changes leave version ${baseVersion} as it is (same canonical content)`);
         }
+        await this.capabilities.assertCanStore(current.clusterId, effective.upsert, tx);
         const changeHash = changeHashOf(baseVersion, effective);
         if (changeHash !== current.changeHash) {
           Object.assign(patch, {

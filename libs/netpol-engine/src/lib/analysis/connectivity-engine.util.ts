@@ -47,8 +47,9 @@ interface EgressReach {
   unisolated: Int32Array;
   reachesAll: Int32Array;
   members: Int32Array[];
-  /** Per destination class, the narrow egress signatures whose union contains it. */
-  bySink: (number[] | undefined)[];
+  /** Per destination class d, the narrow egress signatures whose union contains it: `sinkSigs[sinkStart[d]..sinkStart[d+1]-1]`. */
+  sinkStart: Int32Array;
+  sinkSigs: Int32Array;
   /** Egress signatures reaching many classes: tested per destination instead of indexed. */
   wide: number[];
   /** The wide signatures' unions as bitsets, tested a 32-class word at a time. */
@@ -135,14 +136,16 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
           activeCount = 0;
           for (let i = 0; i < wideBits.length; i++) if (wideBits[i][word] !== 0) active[activeCount++] = i;
         }
-        const sinks = reach.bySink[d];
+        const sinkSigs = reach.sinkSigs;
+        const sinkFrom = reach.sinkStart[d];
+        const sinkTo = reach.sinkStart[d + 1];
         let reaching = reach.unisolated.length + reach.reachesAll.length;
-        if (sinks) for (const sig of sinks) reaching += reach.members[sig].length;
+        for (let k = sinkFrom; k < sinkTo; k++) reaching += reach.members[sinkSigs[k]].length;
         for (let k = 0; k < activeCount && reaching < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reaching += reach.members[reach.wide[active[k]]].length;
         if (reaching < admitted) {
           for (const s of reach.unisolated) evaluate(s, d, tIn);
           for (const s of reach.reachesAll) evaluate(s, d, tIn);
-          if (sinks) for (const sig of sinks) for (const s of reach.members[sig]) evaluate(s, d, tIn);
+          for (let k = sinkFrom; k < sinkTo; k++) for (const s of reach.members[sinkSigs[k]]) evaluate(s, d, tIn);
           for (let k = 0; k < activeCount; k++) if ((wideBits[active[k]][word] & bit) !== 0) for (const s of reach.members[reach.wide[active[k]]]) evaluate(s, d, tIn);
           continue;
         }
@@ -209,7 +212,8 @@ function buildEgressReach(state: EngineState): EgressReach {
   for (let g = 0; g < sigs.length; g++) members[g] = new Int32Array(sizes[g]);
   const fill = new Int32Array(sigs.length);
   for (let c = 0; c < count; c++) members[egSig[c]][fill[egSig[c]]++] = c;
-  const bySink: (number[] | undefined)[] = new Array(count);
+  const sinkStart = new Int32Array(count + 1);
+  const narrowSigs: number[] = [];
   const reachesAll: number[] = [];
   const wide: number[] = [];
   const wideBits: Uint32Array[] = [];
@@ -224,14 +228,16 @@ function buildEgressReach(state: EngineState): EgressReach {
       wide.push(g);
       wideBits.push(toBits(union, count));
     } else {
-      union.forEach((d) => {
-        const sinks = bySink[d];
-        if (sinks) sinks.push(g);
-        else bySink[d] = [g];
-      });
+      narrowSigs.push(g);
+      union.forEach((d) => sinkStart[d + 1]++);
     }
   }
-  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, bySink, wide, wideBits };
+  // Compressed rows: counts, prefix sums, then a fill in ascending signature order.
+  for (let d = 0; d < count; d++) sinkStart[d + 1] += sinkStart[d];
+  const sinkSigs = new Int32Array(sinkStart[count]);
+  const cursor = sinkStart.slice(0, count);
+  for (const g of narrowSigs) ctx.table('egress', sigs[g]).union.forEach((d) => (sinkSigs[cursor[d]++] = g));
+  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, sinkStart, sinkSigs, wide, wideBits };
 }
 
 function toBits(set: ClassSet, universe: number): Uint32Array {

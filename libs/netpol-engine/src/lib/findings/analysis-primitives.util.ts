@@ -5,7 +5,6 @@ export { selectorKey, selectorMatches, labelsKey } from '../analysis/label-selec
 export {
   type AddressSet,
   ipBlockAddresses,
-  normalizeAddressSet,
   renderAddressSet,
   subtractAddressSets,
   unionAddressSets,
