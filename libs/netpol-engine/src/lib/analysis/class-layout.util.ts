@@ -254,7 +254,7 @@ export class ClassLayout {
     if (!podSelector) {
       if (namespaces.length === this.inventory.namespaces.length) return this.all;
       for (let i = 0; i < namespaces.length; i++) for (let c = this.nsStart[namespaces[i]]; c < this.nsEnd[namespaces[i]]; c++) out[n++] = c;
-      return ClassSet.fromSorted(this.count, head(out, n));
+      return ClassSet.fromSortedPrefix(this.count, out, n);
     }
     let inRanges = 0;
     for (let i = 0; i < namespaces.length; i++) inRanges += this.nsEnd[namespaces[i]] - this.nsStart[namespaces[i]];
@@ -265,7 +265,7 @@ export class ClassLayout {
         const ns = namespaces[i];
         for (let c = this.nsStart[ns]; c < this.nsEnd[ns]; c++) if (selectorMatches(podSelector, this.classLabels[c])) out[n++] = c;
       }
-      return ClassSet.fromSorted(this.count, head(out, n));
+      return ClassSet.fromSortedPrefix(this.count, out, n);
     }
     const matching = this.matchingClasses(podSelector, podKey);
     if (namespaces.length === this.inventory.namespaces.length) return ClassSet.fromSorted(this.count, matching);
@@ -277,7 +277,7 @@ export class ClassLayout {
     for (let i = 0; i < namespaces.length; i++) wanted[namespaces[i]] = 1;
     for (let i = 0; i < matching.length; i++) if (wanted[this.classNs[matching[i]]]) out[n++] = matching[i];
     for (let i = 0; i < namespaces.length; i++) wanted[namespaces[i]] = 0;
-    return ClassSet.fromSorted(this.count, head(out, n));
+    return ClassSet.fromSortedPrefix(this.count, out, n);
   }
 
   /** Classes whose pod IPs lie in the address set (empty unless ipBlocks match pod IPs). */
@@ -395,14 +395,6 @@ function matchIds(selector: LabelSelector, postings: Postings, universe: number,
     result = kept;
   }
   return result;
-}
-
-/** The first `n` ids of a buffer as a plain array (sparse) or typed copy (large). */
-function head(buffer: Int32Array, n: number): ArrayLike<number> {
-  if (n > 256) return buffer.slice(0, n);
-  const out: number[] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = buffer[i];
-  return out;
 }
 
 function upperBound(sorted: readonly bigint[], value: bigint): number {

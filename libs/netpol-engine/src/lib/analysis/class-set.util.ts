@@ -40,6 +40,23 @@ export class ClassSet {
     return new ClassSet(universe, ids.length, null, bits);
   }
 
+  /**
+   * From the first `n` ids of a reused buffer (sorted, unique): dense sets go straight to a
+   * bitset; sparse ones are copied out (a plain array when small, a typed copy when large).
+   */
+  static fromSortedPrefix(universe: number, buffer: Int32Array, n: number): ClassSet {
+    if (n === universe) return ClassSet.all(universe);
+    if (n * 32 <= universe) {
+      if (n > 256) return new ClassSet(universe, n, buffer.slice(0, n), null);
+      const ids: number[] = new Array(n);
+      for (let i = 0; i < n; i++) ids[i] = buffer[i];
+      return new ClassSet(universe, n, ids, null);
+    }
+    const bits = new Uint32Array((universe + 31) >>> 5);
+    for (let i = 0; i < n; i++) bits[buffer[i] >>> 5] |= 1 << (buffer[i] & 31);
+    return new ClassSet(universe, n, null, bits);
+  }
+
   static fromBits(universe: number, bits: Uint32Array): ClassSet {
     let size = 0;
     for (let i = 0; i < bits.length; i++) size += popcount(bits[i]);

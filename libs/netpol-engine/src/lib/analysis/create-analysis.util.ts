@@ -73,6 +73,8 @@ class AnalysisImpl implements Analysis {
   private flowsCache?: Flow[];
   private dataCache?: ConnectivityData;
   private byNamespace?: Map<string, PolicyIR[]>;
+  /** Sorted policy lists of the namespaces asked about so far. */
+  private readonly namespaceLists = new Map<string, readonly PolicyIR[]>();
 
   constructor(
     readonly lineage: Lineage,
@@ -107,7 +109,7 @@ class AnalysisImpl implements Analysis {
     return { layout: this.ctx.layout, ctx: this.ctx, ingress: this.ingress, egress: this.egress };
   }
 
-  /** Policies per namespace, sorted by name (explain and reach look at two namespaces only). */
+  /** Policies per namespace, unsorted (`policiesIn` sorts the lists it hands out). */
   private namespaceIndex(): Map<string, PolicyIR[]> {
     if (!this.byNamespace) {
       const parent = this.parent?.base;
@@ -119,7 +121,7 @@ class AnalysisImpl implements Analysis {
         for (const ns of touched) {
           const list = (byNamespace.get(ns) ?? []).filter((ir) => this.policyMap.get(ir.key) === ir);
           for (const ir of added) if (ir.namespace === ns) list.push(ir);
-          if (list.length > 0) byNamespace.set(ns, list.sort(byKey));
+          if (list.length > 0) byNamespace.set(ns, list);
           else byNamespace.delete(ns);
         }
         this.byNamespace = byNamespace;
@@ -130,7 +132,6 @@ class AnalysisImpl implements Analysis {
           if (list) list.push(ir);
           else byNamespace.set(ir.namespace, [ir]);
         }
-        for (const list of byNamespace.values()) list.sort(byKey);
         this.byNamespace = byNamespace;
       }
     }
@@ -138,13 +139,31 @@ class AnalysisImpl implements Analysis {
   }
 
   private evaluation(): EvaluationContext {
-    const byNamespace = this.namespaceIndex();
     return {
       inventory: this.lineage.inventory,
       ports: this.lineage.ports,
       ipBlockMatchesPodIps: this.options.ipBlockMatchesPodIps,
-      policiesInNamespace: (ns) => byNamespace.get(ns) ?? [],
+      policiesInNamespace: (ns) => this.policiesIn(ns),
     };
+  }
+
+  /**
+   * The policies of one namespace sorted by name. An explain looks at one or two namespaces:
+   * the first few are found by a scan; past that (many queries) the full index is built once.
+   */
+  private policiesIn(namespace: string): readonly PolicyIR[] {
+    let list = this.namespaceLists.get(namespace);
+    if (!list) {
+      let found: PolicyIR[];
+      if (this.byNamespace || this.namespaceLists.size >= 4) found = [...(this.namespaceIndex().get(namespace) ?? [])];
+      else {
+        found = [];
+        for (const ir of this.policyMap.values()) if (ir.namespace === namespace) found.push(ir);
+      }
+      list = found.sort(byKey);
+      this.namespaceLists.set(namespace, list);
+    }
+    return list;
   }
 
   reach(queries: readonly ReachQuery[]): ReachResult[] {

@@ -144,12 +144,15 @@ export class PortSetTable {
   ]);
   private readonly unions = new Map<number, number>();
   private readonly intersections = new Map<number, number>();
+  private readonly unionsWide = new Map<number, number>();
+  private readonly intersectionsWide = new Map<number, number>();
   private readonly specs: PortSpec[] = [];
   private readonly specIds = new Map<string, number>();
   private readonly portMaps: Map<string, number[]>[] = [new Map()];
   private readonly portMapEntries: PortEntry[][] = [[]];
   private readonly portMapsByHash = new Map<number, number[]>();
   private readonly resolutions = new Map<number, number>();
+  private readonly resolutionsWide = new Map<number, number>();
 
   intern(ranges: number[]): number {
     const key = ranges.join(',');
@@ -165,11 +168,14 @@ export class PortSetTable {
   union(a: number, b: number): number {
     if (a === b || b === PortSetTable.EMPTY || a === PortSetTable.ALL) return a;
     if (a === PortSetTable.EMPTY || b === PortSetTable.ALL) return b;
-    const key = a < b ? a * 67108864 + b : b * 67108864 + a;
-    let id = this.unions.get(key);
+    // Below 2^15 ids the pair key stays a small integer (no boxed number per lookup).
+    const small = (a | b) < 32768;
+    const memo = small ? this.unions : this.unionsWide;
+    const key = small ? (a < b ? (a << 15) | b : (b << 15) | a) : a < b ? a * 67108864 + b : b * 67108864 + a;
+    let id = memo.get(key);
     if (id === undefined) {
       id = this.intern(unionPortRanges(this.sets[a], this.sets[b]));
-      this.unions.set(key, id);
+      memo.set(key, id);
     }
     return id;
   }
@@ -177,11 +183,14 @@ export class PortSetTable {
   intersect(a: number, b: number): number {
     if (a === b || b === PortSetTable.ALL || a === PortSetTable.EMPTY) return a;
     if (b === PortSetTable.EMPTY || a === PortSetTable.ALL) return b;
-    const key = a < b ? a * 67108864 + b : b * 67108864 + a;
-    let id = this.intersections.get(key);
+    // Below 2^15 ids the pair key stays a small integer (no boxed number per lookup).
+    const small = (a | b) < 32768;
+    const memo = small ? this.intersections : this.intersectionsWide;
+    const key = small ? (a < b ? (a << 15) | b : (b << 15) | a) : a < b ? a * 67108864 + b : b * 67108864 + a;
+    let id = memo.get(key);
     if (id === undefined) {
       id = this.intern(intersectPortRanges(this.sets[a], this.sets[b]));
-      this.intersections.set(key, id);
+      memo.set(key, id);
     }
     return id;
   }
@@ -243,8 +252,10 @@ export class PortSetTable {
   resolve(specId: number, portMapId: number): number {
     const spec = this.specs[specId];
     if (portMapId === 0 || spec.named.length === 0) return spec.numeric;
-    const key = specId * 16777216 + portMapId;
-    let id = this.resolutions.get(key);
+    const small = (specId | portMapId) < 32768;
+    const memo = small ? this.resolutions : this.resolutionsWide;
+    const key = small ? (specId << 15) | portMapId : specId * 16777216 + portMapId;
+    let id = memo.get(key);
     if (id === undefined) {
       const map = this.portMaps[portMapId];
       const pairs: [number, number][] = [];
@@ -255,7 +266,7 @@ export class PortSetTable {
         }
       }
       id = pairs.length === 0 ? spec.numeric : this.union(spec.numeric, this.intern(normalizePortRanges(pairs)));
-      this.resolutions.set(key, id);
+      memo.set(key, id);
     }
     return id;
   }
