@@ -3,6 +3,7 @@ export * from './lib/actor.type';
 export * from './lib/domain.exception';
 export * from './lib/kubernetes-names.util';
 export * from './lib/load-env.util';
+export * from './lib/service-env';
 export * from './lib/page.type';
 export * from './lib/principal.type';
 export * from './lib/secret-key.util';

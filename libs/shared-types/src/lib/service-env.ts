@@ -1,0 +1,32 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+
+import { IsSecretKey } from './secret-key.util';
+
+/** An integer variable in [min, max]; every violation names the variable and the range. */
+export function IntegerEnv(name: string, min: number, max: number): PropertyDecorator {
+  const message = `${name} must be an integer between ${min} and ${max}`;
+  const decorators = [Type(() => Number), IsInt({ message }), Min(min, { message }), Max(max, { message })];
+  return (target, property) => decorators.forEach((decorate) => decorate(target, property));
+}
+
+/** What the API and the sync worker both read: the database, logging, the credentials key, cluster deadlines. */
+export class ServiceEnv {
+  @IsString({ message: 'DATABASE_URL is required (postgresql://user:password@host:5432/database)' })
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string = undefined as unknown as string;
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @IntegerEnv('DATABASE_POOL_SIZE', 1, 200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Encrypts cluster credentials (AES-256-GCM); the API and every worker need the same key. */
+  @IsSecretKey()
+  PALISADE_SECRET_KEY: string = undefined as unknown as string;
+
+  /** Deadline of one request to a Kubernetes API server. */
+  @IntegerEnv('KUBE_REQUEST_TIMEOUT_MS', 100, 300000)
+  KUBE_REQUEST_TIMEOUT_MS = 10000;
+}
