@@ -4,6 +4,7 @@ import { type AddressSet, V4_BASE } from './ip-address.util';
 import { hashLabels, mix, sameLabels } from './hash.util';
 import { type Labels, selectorKey, selectorMatches } from './label-selector.util';
 import type { PreparedInventory } from './prepared-inventory.util';
+import { lowerBoundBigint, upperBoundBigint } from './sorted-search.util';
 
 const NO_IDS = new Int32Array(0);
 
@@ -84,7 +85,7 @@ export class ClassLayout {
         const portMap = inventory.podPortMap[podId];
         const ip = ipBlockMatchesPodIps ? inventory.podIp[podId] : undefined;
         // Atom: -1 without IP; otherwise the family and the slot among the boundaries.
-        const atom = ip === undefined ? -1 : (ip >= V4_BASE ? 1 : 2) + 4 * (cut ? upperBound(this.boundaries, ip) : 0);
+        const atom = ip === undefined ? -1 : (ip >= V4_BASE ? 1 : 2) + 4 * (cut ? upperBoundBigint(this.boundaries, ip) : 0);
         const hash = mix(mix(mix(hashLabels(labels), ns), portMap), atom);
         let bucket = buckets.get(hash);
         let classId = -1;
@@ -294,7 +295,7 @@ export class ClassLayout {
   private computeClassesInAddresses(addresses: AddressSet): ClassSet {
     const out: number[] = [];
     for (let i = 0; i < addresses.length; i += 2) {
-      for (let k = lowerBoundBig(this.ipMins, addresses[i]); k < this.ipMins.length && this.ipMins[k] <= addresses[i + 1]; k++) {
+      for (let k = lowerBoundBigint(this.ipMins, addresses[i]); k < this.ipMins.length && this.ipMins[k] <= addresses[i + 1]; k++) {
         out.push(this.ipOrder[k]);
       }
     }
@@ -395,28 +396,6 @@ function matchIds(selector: LabelSelector, postings: Postings, universe: number,
     result = kept;
   }
   return result;
-}
-
-function upperBound(sorted: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBoundBig(sorted: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function lowerBound(sorted: Int32Array, value: number): number {

@@ -1,5 +1,6 @@
 import { ALL_ADDRESSES, type AddressSet } from './ip-address.util';
 import { PortSetTable, type PortRanges } from './port-set.util';
+import { lowerBoundBigint } from './sorted-search.util';
 
 /**
  * A function from addresses to port sets, as sorted disjoint intervals `bounds[2i]..bounds[2i+1]`
@@ -26,7 +27,7 @@ export function buildPiecewise(entries: readonly { addresses: AddressSet; ports:
   for (const e of entries) {
     if (e.ports === PortSetTable.EMPTY) continue;
     for (let i = 0; i < e.addresses.length; i += 2) {
-      let k = indexOf(points, e.addresses[i]);
+      let k = lowerBoundBigint(points, e.addresses[i]);
       const end = e.addresses[i + 1] + 1n;
       for (; k < points.length - 1 && points[k] < end; k++) segmentPorts[k] = table.union(segmentPorts[k], e.ports);
     }
@@ -94,15 +95,4 @@ export function subtractPiecewise(
     }
   }
   return out;
-}
-
-function indexOf(sorted: readonly bigint[], value: bigint): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
