@@ -1,5 +1,4 @@
 import type { ClassLayout } from './class-layout.util';
-import type { ClassSet } from './class-set.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
 import { PortSetTable } from './port-set.util';
@@ -85,14 +84,53 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
   };
   const egTable = (s: number): SideTable | null => (egSig[s] === 0 ? null : ctx.table('egress', egSigs[egSig[s]]));
 
-  const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
-    const pm = portMap[d];
-    const inPorts = tIn ? sidePorts(ports, tIn, s, pm) : PortSetTable.ALL;
-    if (inPorts === PortSetTable.EMPTY) return;
+  /** Source `s` to destination `d`, given the ports d's ingress allows from s. */
+  const evaluateWith = (s: number, d: number, inPorts: number): void => {
     const tEg = egTable(s);
-    const egPorts = tEg ? sidePorts(ports, tEg, d, pm) : PortSetTable.ALL;
+    const egPorts = tEg ? sidePorts(ports, tEg, d, portMap[d]) : PortSetTable.ALL;
     const allowed = ports.intersect(inPorts, egPorts);
     if (allowed !== PortSetTable.EMPTY) emit(s, d, allowed);
+  };
+  const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
+    const inPorts = tIn ? sidePorts(ports, tIn, s, portMap[d]) : PortSetTable.ALL;
+    if (inPorts !== PortSetTable.EMPTY) evaluateWith(s, d, inPorts);
+  };
+
+  // Scatter of one destination's ingress rules over the sources they admit: per touched source,
+  // the union of the ports its rules allow (no per-signature union of class sets is built).
+  const stamp = new Int32Array(count).fill(-1);
+  const acc = new Int32Array(count);
+  const touched = new Int32Array(count);
+  const evaluateAdmitted = (d: number, tIn: SideTable): void => {
+    const pm = portMap[d];
+    let n = 0;
+    const add = (s: number, p: number): void => {
+      if (stamp[s] !== d) {
+        stamp[s] = d;
+        acc[s] = p;
+        touched[n++] = s;
+      } else if (acc[s] !== PortSetTable.ALL) acc[s] = ports.union(acc[s], p);
+    };
+    for (const entry of tIn.entries) {
+      const p = ports.resolve(entry.spec, pm);
+      if (p === PortSetTable.EMPTY) continue;
+      const set = entry.classes;
+      if (set.list) {
+        const list = set.list;
+        for (let i = 0; i < list.length; i++) add(list[i], p);
+      } else if (set.bits) {
+        const bits = set.bits;
+        for (let w = 0; w < bits.length; w++) {
+          let word = bits[w];
+          while (word !== 0) {
+            const low = word & -word;
+            add((w << 5) | (31 - Math.clz32(low)), p);
+            word ^= low;
+          }
+        }
+      } else for (let s = 0; s < count; s++) add(s, p);
+    }
+    for (let i = 0; i < n; i++) evaluateWith(touched[i], d, acc[touched[i]]);
   };
 
   const classWorkloads = layout.classWorkloads;
@@ -121,8 +159,8 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     let activeWord = -1;
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
-      if (tIn && tIn.union.size === 0) continue;
-      const admitted = tIn ? tIn.union.size : count;
+      if (tIn && tIn.entries.length === 0) continue;
+      const admitted = tIn ? (tIn.admitsAll ? count : tIn.sizeBound) : count;
       if (admitted > 64) {
         if (!reach) {
           reach = buildEgressReach(state);
@@ -150,8 +188,8 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
           continue;
         }
       }
-      if (tIn) tIn.union.forEach((s) => evaluate(s, d, tIn));
-      else for (let s = 0; s < count; s++) evaluate(s, d, null);
+      if (tIn) evaluateAdmitted(d, tIn);
+      else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
     }
   } else {
     const destinationClasses = new Uint8Array(count);
@@ -162,8 +200,8 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     for (let d = 0; d < count; d++) {
       if (!destinationClasses[d]) continue;
       const tIn = inTable(d);
-      if (tIn) tIn.union.forEach((s) => evaluate(s, d, tIn));
-      else for (let s = 0; s < count; s++) evaluate(s, d, null);
+      if (tIn) evaluateAdmitted(d, tIn);
+      else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
     }
     const sourceClasses = new Uint8Array(count);
     for (let w = 0; w < workloadCount; w++) {
@@ -172,11 +210,14 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     }
     for (let s = 0; s < count; s++) {
       if (!sourceClasses[s]) continue;
-      const tEg = egTable(s);
+        const tEg = egTable(s);
+      // Each destination once, though several egress rules may reach it (stamps as above).
       const visit = (d: number) => {
-        if (!destinationClasses[d]) evaluate(s, d, inTable(d));
+        if (destinationClasses[d] || stamp[d] === -2 - s) return;
+        stamp[d] = -2 - s;
+        evaluate(s, d, inTable(d));
       };
-      if (tEg) tEg.union.forEach(visit);
+      if (tEg) for (const entry of tEg.entries) entry.classes.forEach(visit);
       else for (let d = 0; d < count; d++) visit(d);
     }
   }
@@ -219,30 +260,55 @@ function buildEgressReach(state: EngineState): EgressReach {
   const wideBits: Uint32Array[] = [];
   // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
   const narrow = Math.max(256, count >>> 6);
+  const seen = new Int32Array(count);
   for (let g = 1; g < sigs.length; g++) {
     if (sizes[g] === 0) continue;
-    const union = ctx.table('egress', sigs[g]).union;
-    if (union.isAll) {
+    const table = ctx.table('egress', sigs[g]);
+    if (table.admitsAll) {
       for (const c of members[g]) reachesAll.push(c);
-    } else if (union.size > narrow) {
+    } else if (table.sizeBound > narrow) {
       wide.push(g);
-      wideBits.push(toBits(union, count));
+      wideBits.push(toBits(table, count));
     } else {
       narrowSigs.push(g);
-      union.forEach((d) => sinkStart[d + 1]++);
+      // Rules of one signature may overlap: count each destination once (`seen` holds the last g).
+      for (const entry of table.entries) {
+        entry.classes.forEach((d) => {
+          if (seen[d] !== g) {
+            seen[d] = g;
+            sinkStart[d + 1]++;
+          }
+        });
+      }
     }
   }
   // Compressed rows: counts, prefix sums, then a fill in ascending signature order.
   for (let d = 0; d < count; d++) sinkStart[d + 1] += sinkStart[d];
   const sinkSigs = new Int32Array(sinkStart[count]);
   const cursor = sinkStart.slice(0, count);
-  for (const g of narrowSigs) ctx.table('egress', sigs[g]).union.forEach((d) => (sinkSigs[cursor[d]++] = g));
+  seen.fill(0);
+  for (const g of narrowSigs) {
+    for (const entry of ctx.table('egress', sigs[g]).entries) {
+      entry.classes.forEach((d) => {
+        if (seen[d] !== g) {
+          seen[d] = g;
+          sinkSigs[cursor[d]++] = g;
+        }
+      });
+    }
+  }
   return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, sinkStart, sinkSigs, wide, wideBits };
 }
 
-function toBits(set: ClassSet, universe: number): Uint32Array {
-  if (set.bits) return set.bits;
+/** The classes a table's entries admit, as a bitset. */
+function toBits(table: SideTable, universe: number): Uint32Array {
   const bits = new Uint32Array((universe + 31) >>> 5);
-  set.forEach((id) => (bits[id >>> 5] |= 1 << (id & 31)));
+  for (const entry of table.entries) {
+    const set = entry.classes;
+    if (set.bits) {
+      const other = set.bits;
+      for (let i = 0; i < other.length; i++) bits[i] |= other[i];
+    } else set.forEach((id) => (bits[id >>> 5] |= 1 << (id & 31)));
+  }
   return bits;
 }

@@ -32,11 +32,17 @@ export interface PolicyGroup {
   policies: readonly BoundPolicy[];
 }
 
-/** For one peer class (or address), the ports a side allows: entries grouped by port spec. */
+/**
+ * What one side allows for a signature: the bound rules of its policies that admit some class
+ * (flat, one entry per rule: no per-signature unions are built), and those that admit external
+ * addresses. `sizeBound` is the sum of the entries' sizes, an upper bound on the classes admitted.
+ */
 export interface SideTable {
-  entries: { classes: ClassSet; spec: number }[];
-  union: ClassSet;
-  addressEntries: { addresses: AddressSet; spec: number }[];
+  entries: readonly BoundRule[];
+  /** Whether some entry admits every class. */
+  admitsAll: boolean;
+  sizeBound: number;
+  addressEntries: readonly BoundRule[];
 }
 
 /**
@@ -129,31 +135,25 @@ export class LayoutContext {
 
   table(direction: Direction, sig: Signature): SideTable {
     if (!sig.table) {
-      const specs: number[] = [];
-      const sets: ClassSet[][] = [];
-      const addressEntries: SideTable['addressEntries'] = [];
+      const entries: BoundRule[] = [];
+      const addressEntries: BoundRule[] = [];
+      let admitsAll = false;
+      let sizeBound = 0;
       for (const group of sig.groups) {
         for (const policy of group.policies) {
           const rules = policy[direction];
           if (!rules) continue;
           for (const rule of rules) {
             if (rule.classes.size > 0) {
-              let i = specs.indexOf(rule.spec);
-              if (i < 0) {
-                i = specs.length;
-                specs.push(rule.spec);
-                sets.push([]);
-              }
-              sets[i].push(rule.classes);
+              entries.push(rule);
+              sizeBound += rule.classes.size;
+              if (rule.classes.isAll) admitsAll = true;
             }
-            if (rule.addresses.length > 0) addressEntries.push({ addresses: rule.addresses, spec: rule.spec });
+            if (rule.addresses.length > 0) addressEntries.push(rule);
           }
         }
       }
-      const count = this.layout.count;
-      const entries: SideTable['entries'] = specs.map((spec, i) => ({ classes: ClassSet.union(count, sets[i]), spec }));
-      const union = entries.length === 1 ? entries[0].classes : ClassSet.union(count, entries.map((e) => e.classes));
-      sig.table = { entries, union, addressEntries };
+      sig.table = { entries, admitsAll, sizeBound: Math.min(sizeBound, this.layout.count), addressEntries };
     }
     return sig.table;
   }
