@@ -2,7 +2,7 @@ import type { LabelSelector } from '../manifest';
 import { ClassSet } from './class-set.util';
 import { type AddressSet, V4_BASE } from './ip-address.util';
 import { hashLabels, mix, sameLabels } from './hash.util';
-import { type Labels, selectorKey, selectorMatches } from './label-selector.util';
+import { type Labels, selectorMatches } from './label-selector.util';
 import type { PreparedInventory } from './prepared-inventory.util';
 import { lowerBoundBigint, upperBoundBigint } from './sorted-search.util';
 
@@ -38,10 +38,10 @@ export class ClassLayout {
   private readonly nsPostings: Postings;
   private readonly ipOrder: Int32Array;
   private readonly ipMins: bigint[];
-  private readonly namespaceCache = new Map<string, Int32Array>();
   private readonly inNamespaceCache: (Map<number, ClassSet> | undefined)[];
   private readonly globalCache = new Map<number, Int32Array>();
-  private readonly namespaceIdCache = new Map<number, Int32Array>();
+  private readonly namespaceIdCache = new Map<number, NamespaceSelection>();
+  private readonly matchingBitsCache = new Map<number, Uint32Array>();
   private readonly nsScratch: Uint8Array;
   private readonly classScratch: Uint8Array;
   private readonly idScratch: Int32Array;
@@ -176,24 +176,36 @@ export class ClassLayout {
     return false;
   }
 
-  /** Sorted ids of the namespaces a selector matches. */
-  selectNamespaces(selector: LabelSelector): Int32Array {
-    const key = selectorKey(selector);
-    let result = this.namespaceCache.get(key);
+  /**
+   * The namespaces a selector matches, cached per interned selector id: sorted ids, or for a
+   * selector made only of `NotIn`/`DoesNotExist` ("every namespace but mine"), the few it excludes.
+   */
+  private selectNamespaces(selector: LabelSelector, id: number): NamespaceSelection {
+    let result = this.namespaceIdCache.get(id);
     if (!result) {
-      result = matchIds(selector, this.nsPostings, this.inventory.namespaces.length, this.nsScratch);
-      this.namespaceCache.set(key, result);
+      const { include, exclude } = selectorPostings(selector, this.nsPostings);
+      if (include.length === 0) {
+        const excluded = exclude.length === 1 ? exclude[0] : uniqueIds(exclude, this.nsScratch);
+        result = { ids: null, excluded };
+      } else result = { ids: intersectPostings(include, exclude, this.nsScratch), excluded: null };
+      this.namespaceIdCache.set(id, result);
     }
     return result;
   }
 
-  private selectNamespacesById(selector: LabelSelector, id: number): Int32Array {
-    let result = this.namespaceIdCache.get(id);
-    if (!result) {
-      result = this.selectNamespaces(selector);
-      this.namespaceIdCache.set(id, result);
+  /** A class bitset with the classes of the given namespaces cleared. */
+  private clearNamespaces(bits: Uint32Array, namespaces: Int32Array): Uint32Array {
+    for (let i = 0; i < namespaces.length; i++) {
+      for (let c = this.nsStart[namespaces[i]]; c < this.nsEnd[namespaces[i]]; c++) bits[c >>> 5] &= ~(1 << (c & 31));
     }
-    return result;
+    return bits;
+  }
+
+  /** A bitset of every class. */
+  private allBits(): Uint32Array {
+    const bits = new Uint32Array((this.count + 31) >>> 5).fill(0xffffffff);
+    if (this.count & 31) bits[bits.length - 1] = (1 << (this.count & 31)) - 1;
+    return bits;
   }
 
   /** Sorted ids of the classes (in any namespace) whose labels a pod selector matches. */
@@ -248,7 +260,13 @@ export class ClassLayout {
     podSelector: LabelSelector | undefined,
     podKey: number,
   ): ClassSet {
-    const namespaces: ArrayLike<number> = namespaceId !== undefined ? [namespaceId] : this.selectNamespacesById(namespaceSelector ?? {}, namespaceKey ?? 0);
+    let namespaces: ArrayLike<number>;
+    if (namespaceId !== undefined) namespaces = [namespaceId];
+    else {
+      const selection = this.selectNamespaces(namespaceSelector ?? {}, namespaceKey ?? 0);
+      if (selection.excluded) return this.classesOutside(selection.excluded, podSelector, podKey);
+      namespaces = selection.ids as Int32Array;
+    }
     // Ids are collected in a reused buffer: wide selections would otherwise allocate per call.
     const out = this.idScratch;
     let n = 0;
@@ -281,6 +299,33 @@ export class ClassLayout {
     return ClassSet.fromSortedPrefix(this.count, out, n);
   }
 
+  /**
+   * Classes outside a few excluded namespaces whose labels a pod selector (if any) matches:
+   * the selector's matches over the whole cluster with the excluded namespaces' id ranges cut out.
+   */
+  private classesOutside(excluded: Int32Array, podSelector: LabelSelector | undefined, podKey: number): ClassSet {
+    if (!podSelector) return excluded.length === 0 ? this.all : ClassSet.fromBits(this.count, this.clearNamespaces(this.allBits(), excluded));
+    const matching = this.matchingClasses(podSelector, podKey);
+    if (excluded.length === 0) return ClassSet.fromSorted(this.count, matching);
+    if (matching.length * 32 <= this.count) {
+      // Sparse matches: filter them by namespace.
+      const skip = this.nsScratch;
+      for (let i = 0; i < excluded.length; i++) skip[excluded[i]] = 1;
+      const out = this.idScratch;
+      let n = 0;
+      for (let i = 0; i < matching.length; i++) if (!skip[this.classNs[matching[i]]]) out[n++] = matching[i];
+      for (let i = 0; i < excluded.length; i++) skip[excluded[i]] = 0;
+      return ClassSet.fromSortedPrefix(this.count, out, n);
+    }
+    let bits = this.matchingBitsCache.get(podKey);
+    if (!bits) {
+      bits = new Uint32Array((this.count + 31) >>> 5);
+      for (let i = 0; i < matching.length; i++) bits[matching[i] >>> 5] |= 1 << (matching[i] & 31);
+      this.matchingBitsCache.set(podKey, bits);
+    }
+    return ClassSet.fromBits(this.count, this.clearNamespaces(bits.slice(), excluded));
+  }
+
   /** Classes whose pod IPs lie in the address set (empty unless ipBlocks match pod IPs). */
   classesInAddresses(addresses: AddressSet): ClassSet {
     if (!this.ipBlockMatchesPodIps || this.ipOrder.length === 0 || addresses.length === 0) return this.none;
@@ -301,6 +346,12 @@ export class ClassLayout {
     }
     return ClassSet.fromIds(this.count, out);
   }
+}
+
+/** Namespaces a selector matches: sorted `ids`, or every namespace but `excluded` (sorted, unique). */
+interface NamespaceSelection {
+  ids: Int32Array | null;
+  excluded: Int32Array | null;
 }
 
 /** Label index: for each key, the sorted ids carrying it, overall and per value. */
@@ -339,11 +390,10 @@ function buildPostings(labelSets: readonly Labels[]): Postings {
 }
 
 /**
- * The sorted ids a selector matches, by set algebra on the label index: matchLabels, `In` and
- * `Exists` give sets to intersect; `NotIn` and `DoesNotExist` give sets to remove (so a missing
- * key matches them). `scratch` is a zeroed byte per id, returned zeroed.
+ * A selector as posting lists: matchLabels, `In` and `Exists` give lists to intersect (`include`);
+ * `NotIn` and `DoesNotExist` give lists to remove (`exclude`), so a missing key matches them.
  */
-function matchIds(selector: LabelSelector, postings: Postings, universe: number, scratch: Uint8Array): Int32Array {
+function selectorPostings(selector: LabelSelector, postings: Postings): { include: Int32Array[]; exclude: Int32Array[] } {
   const include: Int32Array[] = [];
   const exclude: Int32Array[] = [];
   const posting = (key: string, value: string) => postings.byValue.get(key)?.get(value) ?? NO_IDS;
@@ -367,27 +417,46 @@ function matchIds(selector: LabelSelector, postings: Postings, universe: number,
     else if (e.operator === 'Exists') include.push(postings.byKey.get(e.key) ?? NO_IDS);
     else exclude.push(postings.byKey.get(e.key) ?? NO_IDS);
   }
-  let result: Int32Array;
-  if (include.length === 0) {
-    // Only exclusions (or nothing): everything but the excluded ids.
-    for (const list of exclude) for (const id of list) scratch[id] = 1;
-    let n = 0;
-    for (let i = 0; i < universe; i++) if (scratch[i] === 0) n++;
-    result = new Int32Array(n);
-    n = 0;
-    for (let i = 0; i < universe; i++) if (scratch[i] === 0) result[n++] = i;
-    for (const list of exclude) for (const id of list) scratch[id] = 0;
-    return result;
-  } else {
-    include.sort((a, b) => a.length - b.length);
-    result = include[0];
-    for (let i = 1; i < include.length && result.length > 0; i++) {
-      const other = include[i];
-      for (const id of other) scratch[id] = 1;
-      const kept = result.filter((id) => scratch[id] === 1);
-      for (const id of other) scratch[id] = 0;
-      result = kept;
+  return { include, exclude };
+}
+
+/** The sorted, unique union of some id lists. `scratch` is a zeroed byte per id, returned zeroed. */
+function uniqueIds(lists: readonly Int32Array[], scratch: Uint8Array): Int32Array {
+  let n = 0;
+  for (const list of lists) {
+    for (const id of list) {
+      if (scratch[id] === 0) {
+        scratch[id] = 1;
+        n++;
+      }
     }
+  }
+  const out = new Int32Array(n);
+  n = 0;
+  for (const list of lists) {
+    for (const id of list) {
+      if (scratch[id] === 1) {
+        scratch[id] = 0;
+        out[n++] = id;
+      }
+    }
+  }
+  return out.sort();
+}
+
+/**
+ * The sorted ids in every `include` list and in no `exclude` list (at least one include list).
+ * `scratch` is a zeroed byte per id, returned zeroed.
+ */
+function intersectPostings(include: Int32Array[], exclude: readonly Int32Array[], scratch: Uint8Array): Int32Array {
+  include.sort((a, b) => a.length - b.length);
+  let result = include[0];
+  for (let i = 1; i < include.length && result.length > 0; i++) {
+    const other = include[i];
+    for (const id of other) scratch[id] = 1;
+    const kept = result.filter((id) => scratch[id] === 1);
+    for (const id of other) scratch[id] = 0;
+    result = kept;
   }
   if (exclude.length > 0 && result.length > 0) {
     for (const list of exclude) for (const id of list) scratch[id] = 1;
@@ -395,6 +464,24 @@ function matchIds(selector: LabelSelector, postings: Postings, universe: number,
     for (const list of exclude) for (const id of list) scratch[id] = 0;
     result = kept;
   }
+  return result;
+}
+
+/**
+ * The sorted ids a selector matches, by set algebra on the label index (see `selectorPostings`).
+ * `scratch` is a zeroed byte per id, returned zeroed.
+ */
+function matchIds(selector: LabelSelector, postings: Postings, universe: number, scratch: Uint8Array): Int32Array {
+  const { include, exclude } = selectorPostings(selector, postings);
+  if (include.length > 0) return intersectPostings(include, exclude, scratch);
+  // Only exclusions (or nothing): everything but the excluded ids.
+  for (const list of exclude) for (const id of list) scratch[id] = 1;
+  let n = 0;
+  for (let i = 0; i < universe; i++) if (scratch[i] === 0) n++;
+  const result = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < universe; i++) if (scratch[i] === 0) result[n++] = i;
+  for (const list of exclude) for (const id of list) scratch[id] = 0;
   return result;
 }
 

@@ -73,7 +73,7 @@ export class LayoutContext {
     readonly ir: IrContext,
   ) {
     const unisolated = (): { byHash: Map<number, Signature[]>; byId: Signature[] } => {
-      const sig: Signature = { id: 0, groups: [] };
+      const sig: Signature = { id: 0, groups: [], table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
       return { byHash: new Map(), byId: [sig] };
     };
     this.signatures = { ingress: unisolated(), egress: unisolated() };
@@ -127,7 +127,7 @@ export class LayoutContext {
       bucket = [];
       registry.byHash.set(hash, bucket);
     }
-    const sig: Signature = { id: registry.byId.length, groups };
+    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
     bucket.push(sig);
     registry.byId.push(sig);
     return sig;
