@@ -32,13 +32,20 @@ export interface PolicyGroup {
   policies: readonly BoundPolicy[];
 }
 
+/** Classes a side admits on one port spec. */
+export interface SideEntry {
+  classes: ClassSet;
+  spec: number;
+}
+
 /**
- * What one side allows for a signature: the bound rules of its policies that admit some class
- * (flat, one entry per rule: no per-signature unions are built), and those that admit external
- * addresses. `sizeBound` is the sum of the entries' sizes, an upper bound on the classes admitted.
+ * What one side allows for a signature: per distinct port spec, the classes its rules admit (a
+ * rule's own set when it is the only one with that spec; no overall union is built), and the
+ * rules that admit external addresses. `sizeBound` is the sum of the entries' sizes, an upper
+ * bound on the classes admitted.
  */
 export interface SideTable {
-  entries: readonly BoundRule[];
+  entries: readonly SideEntry[];
   /** Whether some entry admits every class. */
   admitsAll: boolean;
   sizeBound: number;
@@ -133,27 +140,69 @@ export class LayoutContext {
     return sig;
   }
 
+  /** `signature` of the groups `groupList[rows[from..to-1]]` (ascending ids), building a list only for a new one. */
+  signatureOfRow(direction: Direction, rows: Int32Array, from: number, to: number, groupList: readonly PolicyGroup[]): Signature {
+    const registry = this.signatures[direction];
+    let hash = to - from;
+    for (let k = from; k < to; k++) hash = mix(hash, groupList[rows[k]].id);
+    let bucket = registry.byHash.get(hash);
+    if (bucket) {
+      for (const sig of bucket) {
+        const groups = sig.groups;
+        if (groups.length !== to - from) continue;
+        let same = true;
+        for (let k = from; k < to && same; k++) same = groups[k - from] === groupList[rows[k]];
+        if (same) return sig;
+      }
+    } else {
+      bucket = [];
+      registry.byHash.set(hash, bucket);
+    }
+    const groups: PolicyGroup[] = new Array(to - from);
+    for (let k = from; k < to; k++) groups[k - from] = groupList[rows[k]];
+    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
+    bucket.push(sig);
+    registry.byId.push(sig);
+    return sig;
+  }
+
   table(direction: Direction, sig: Signature): SideTable {
     if (!sig.table) {
-      const entries: BoundRule[] = [];
+      // Rules grouped by port spec: specs[i] with the rules' class sets in sets[i].
+      const specs: number[] = [];
+      const sets: ClassSet[][] = [];
+      let specIndex: Map<number, number> | undefined;
       const addressEntries: BoundRule[] = [];
-      let admitsAll = false;
-      let sizeBound = 0;
       for (const group of sig.groups) {
         for (const policy of group.policies) {
           const rules = policy[direction];
           if (!rules) continue;
           for (const rule of rules) {
-            if (rule.classes.size > 0) {
-              entries.push(rule);
-              sizeBound += rule.classes.size;
-              if (rule.classes.isAll) admitsAll = true;
-            }
             if (rule.addresses.length > 0) addressEntries.push(rule);
+            if (rule.classes.size === 0) continue;
+            // Linear search while short; a map once a signature has many specs (one namespace, thousands of policies).
+            let i = specIndex ? (specIndex.get(rule.spec) ?? -1) : specs.indexOf(rule.spec);
+            if (i < 0) {
+              i = specs.length;
+              specs.push(rule.spec);
+              sets.push([rule.classes]);
+              if (specIndex) specIndex.set(rule.spec, i);
+              else if (specs.length > 16) specIndex = new Map(specs.map((spec, k) => [spec, k]));
+            } else sets[i].push(rule.classes);
           }
         }
       }
-      sig.table = { entries, admitsAll, sizeBound: Math.min(sizeBound, this.layout.count), addressEntries };
+      const count = this.layout.count;
+      const entries: SideEntry[] = new Array(specs.length);
+      let admitsAll = false;
+      let sizeBound = 0;
+      for (let i = 0; i < specs.length; i++) {
+        const classes = sets[i].length === 1 ? sets[i][0] : ClassSet.union(count, sets[i]);
+        entries[i] = { classes, spec: specs[i] };
+        sizeBound += classes.size;
+        if (classes.isAll) admitsAll = true;
+      }
+      sig.table = { entries, admitsAll, sizeBound: Math.min(sizeBound, count), addressEntries };
     }
     return sig.table;
   }
@@ -212,27 +261,33 @@ export class DirectionIndex {
       else byKey.set(policy.selected, [policy]);
     }
     const groups = new Map<ClassSet, PolicyGroup>();
-    for (const [key, list] of byKey) groups.set(key, newGroup(list, ctx));
+    const groupList: PolicyGroup[] = [];
+    byKey.forEach((list, key) => {
+      const group = newGroup(list, ctx);
+      groups.set(key, group);
+      groupList.push(group);
+    });
+    // Each class's groups as compressed rows (counts, prefix sums, fill), in ascending group id.
     const count = ctx.layout.count;
-    const classGroups: PolicyGroup[][] = new Array(count);
-    for (const group of groups.values()) {
-      group.selected.forEach((c) => {
-        const list = classGroups[c];
-        if (list) list.push(group);
-        else classGroups[c] = [group];
-      });
-    }
+    const start = new Int32Array(count + 1);
+    const countClass = (c: number): void => void start[c + 1]++;
+    for (const group of groupList) group.selected.forEach(countClass);
+    for (let c = 0; c < count; c++) start[c + 1] += start[c];
+    const rows = new Int32Array(start[count]);
+    const cursor = start.slice(0, count);
+    let current = 0;
+    const fillClass = (c: number): void => void (rows[cursor[c]++] = current);
+    for (current = 0; current < groupList.length; current++) groupList[current].selected.forEach(fillClass);
+    // Classes with one signature share its group list: no list per class.
+    const classGroups: (readonly PolicyGroup[] | undefined)[] = new Array(count);
     const classSig = new Int32Array(count);
-    const sigs = ctx.signatures[direction].byId;
     for (let c = 0; c < count; c++) {
-      const list = classGroups[c];
-      if (list) {
-        // Groups were created (ids ascending) and visited in one order, so lists are sorted already.
-        if (!sortedById(list)) list.sort((a, b) => a.id - b.id);
-        classSig[c] = ctx.signature(direction, list).id;
-      }
+      if (start[c] === start[c + 1]) continue;
+      const sig = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList);
+      classSig[c] = sig.id;
+      classGroups[c] = sig.groups;
     }
-    return new DirectionIndex(direction, groups, classGroups, classSig, sigs);
+    return new DirectionIndex(direction, groups, classGroups, classSig, ctx.signatures[direction].byId);
   }
 
   /**
