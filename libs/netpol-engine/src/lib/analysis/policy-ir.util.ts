@@ -35,7 +35,6 @@ export interface PolicyIR {
   name: string;
   source: NetworkPolicy;
   podSelector: LabelSelector;
-  podSelectorKey: string;
   /** `IrContext.selectorId` of the podSelector (0 = every pod). */
   podSelectorId: number;
   ingress: RuleIR[] | null;
@@ -59,6 +58,7 @@ export class IrContext {
   private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
   private readonly specs = new Map<string, number>();
   private readonly selectorIds = new Map<string, number>([['', 0]]);
+  private readonly singleLabelIds = new Map<string, Map<string, number>>();
 
   constructor(readonly ports: PortSetTable) {
     this.addressSets.set(ALL_ADDRESSES.join(','), ALL_ADDRESSES);
@@ -66,7 +66,26 @@ export class IrContext {
 
   /** A small number per distinct selector meaning (its `selectorKey`); 0 is the empty selector. */
   selectorId(selector: LabelSelector): number {
-    const key = selectorKey(selector);
+    // The common `matchLabels: { key: value }` is looked up by its two strings, without building its text.
+    const single = singleLabel(selector);
+    if (single !== undefined) {
+      const value = (selector.matchLabels as Record<string, string>)[single];
+      let byValue = this.singleLabelIds.get(single);
+      if (!byValue) {
+        byValue = new Map();
+        this.singleLabelIds.set(single, byValue);
+      }
+      let id = byValue.get(value);
+      if (id === undefined) {
+        id = this.selectorIdOfKey(selectorKey(selector));
+        byValue.set(value, id);
+      }
+      return id;
+    }
+    return this.selectorIdOfKey(selectorKey(selector));
+  }
+
+  private selectorIdOfKey(key: string): number {
     let id = this.selectorIds.get(key);
     if (id === undefined) {
       id = this.selectorIds.size;
@@ -116,6 +135,17 @@ export class IrContext {
   }
 }
 
+/** The key of a selector that is exactly one matchLabels entry (no expressions), else undefined. */
+function singleLabel(selector: LabelSelector): string | undefined {
+  if (selector.matchExpressions && selector.matchExpressions.length > 0) return undefined;
+  let found: string | undefined;
+  for (const key in selector.matchLabels) {
+    if (found !== undefined) return undefined;
+    found = key;
+  }
+  return found;
+}
+
 function computePortSpec(ports: readonly NetworkPolicyPort[] | undefined, table: PortSetTable): number {
   if (!ports || ports.length === 0) return table.spec([...ALL_PORT_RANGES], []);
   const numeric: [number, number][] = [];
@@ -162,14 +192,12 @@ function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly
 export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
   const types = effectivePolicyTypes(policy);
   const podSelector = policy.spec.podSelector ?? {};
-  const podSelectorKey = selectorKey(podSelector);
   return {
     key: `${policy.metadata.namespace}/${policy.metadata.name}`,
     namespace: policy.metadata.namespace,
     name: policy.metadata.name,
     source: policy,
     podSelector,
-    podSelectorKey,
     podSelectorId: ctx.selectorId(podSelector),
     ingress: types.ingress ? (policy.spec.ingress ?? []).map((r) => ruleIR(r.from, r.ports, ctx)) : null,
     egress: types.egress ? (policy.spec.egress ?? []).map((r) => ruleIR(r.to, r.ports, ctx)) : null,
