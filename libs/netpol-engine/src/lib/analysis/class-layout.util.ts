@@ -23,12 +23,18 @@ export class ClassLayout {
   /** Lowest and highest pod IP of a class, when its pods have IPs and ipBlocks match pod IPs. */
   readonly classIpMin: (bigint | undefined)[];
   readonly classIpMax: (bigint | undefined)[];
-  /** Per class, pairs `[workloadId, number of the class's pods in it, …]`. */
-  readonly classWorkloads: Int32Array[];
+  /**
+   * Per class c, pairs `[workloadId, number of the class's pods in it, …]` at
+   * `classWorkloadPairs[classWorkloadStart[c] .. classWorkloadStart[c + 1] - 1]` (compressed rows).
+   */
+  readonly classWorkloadStart: Int32Array;
+  readonly classWorkloadPairs: Int32Array;
   readonly podClass: Int32Array;
   readonly nsStart: Int32Array;
   readonly nsEnd: Int32Array;
-  readonly workloadClasses: Int32Array[];
+  /** Per workload w, its classes (ascending) at `workloadClassIds[workloadClassStart[w] .. workloadClassStart[w + 1] - 1]`. */
+  readonly workloadClassStart: Int32Array;
+  readonly workloadClassIds: Int32Array;
   /** Sorted address boundaries this layout was cut on (empty when ipBlocks ignore pod IPs). */
   readonly boundaries: readonly bigint[];
   readonly all: ClassSet;
@@ -70,12 +76,13 @@ export class ClassLayout {
     const classAtom: number[] = [];
     const classIpMin: (bigint | undefined)[] = [];
     const classIpMax: (bigint | undefined)[] = [];
-    const classPods: number[][] = [];
     this.podClass = new Int32Array(podCount);
     this.nsStart = new Int32Array(nsCount);
     this.nsEnd = new Int32Array(nsCount);
-    // Classes are found by hash and verified field by field: no key string per pod.
-    const buckets = new Map<number, number[]>();
+    // Classes are found by hash and verified field by field: no key string per pod. Each hash maps
+    // to its first class; further classes with that hash are chained through `nextInBucket`.
+    const buckets = new Map<number, number>();
+    const nextInBucket: number[] = [];
     const cut = this.boundaries.length > 0;
     for (let ns = 0; ns < nsCount; ns++) {
       this.nsStart[ns] = classNs.length;
@@ -87,34 +94,31 @@ export class ClassLayout {
         // Atom: -1 without IP; otherwise the family and the slot among the boundaries.
         const atom = ip === undefined ? -1 : (ip >= V4_BASE ? 1 : 2) + 4 * (cut ? upperBoundBigint(this.boundaries, ip) : 0);
         const hash = mix(mix(mix(hashLabels(labels), ns), portMap), atom);
-        let bucket = buckets.get(hash);
+        const head = buckets.get(hash);
         let classId = -1;
-        if (bucket) {
-          for (const c of bucket) {
-            if (classNs[c] === ns && classPortMap[c] === portMap && classAtom[c] === atom && sameLabels(classLabels[c], labels)) {
-              classId = c;
-              break;
-            }
+        let last = -1;
+        for (let c = head ?? -1; c >= 0; c = nextInBucket[c]) {
+          if (classNs[c] === ns && classPortMap[c] === portMap && classAtom[c] === atom && sameLabels(classLabels[c], labels)) {
+            classId = c;
+            break;
           }
-        } else {
-          bucket = [];
-          buckets.set(hash, bucket);
+          last = c;
         }
         if (classId < 0) {
           classId = classNs.length;
-          bucket.push(classId);
+          if (last < 0) buckets.set(hash, classId);
+          else nextInBucket[last] = classId;
+          nextInBucket.push(-1);
           classNs.push(ns);
           classLabels.push(labels);
           classPortMap.push(portMap);
           classAtom.push(atom);
           classIpMin.push(ip);
           classIpMax.push(ip);
-          classPods.push([]);
         } else if (ip !== undefined) {
           if (ip < (classIpMin[classId] as bigint)) classIpMin[classId] = ip;
           if (ip > (classIpMax[classId] as bigint)) classIpMax[classId] = ip;
         }
-        classPods[classId].push(podId);
         this.podClass[podId] = classId;
       }
       this.nsEnd[ns] = classNs.length;
@@ -128,30 +132,47 @@ export class ClassLayout {
     this.all = ClassSet.all(this.count);
     this.none = ClassSet.empty(this.count);
 
-    const workloadClassLists: number[][] = Array.from({ length: inventory.workloads.length }, () => []);
-    this.classWorkloads = classPods.map((members, classId) => {
-      const first = inventory.podWorkload[members[0]];
+    // Pods by class (counting sort), then each class's workloads with their pod counts.
+    const count = this.count;
+    const podStart = new Int32Array(count + 1);
+    for (let p = 0; p < podCount; p++) podStart[this.podClass[p] + 1]++;
+    for (let c = 0; c < count; c++) podStart[c + 1] += podStart[c];
+    const byClass = new Int32Array(podCount);
+    const podCursor = podStart.slice(0, count);
+    for (let p = 0; p < podCount; p++) byClass[podCursor[this.podClass[p]]++] = p;
+    const workloadCount = inventory.workloads.length;
+    const classWorkloadStart = new Int32Array(count + 1);
+    const pairs: number[] = [];
+    const classesPerWorkload = new Int32Array(workloadCount + 1);
+    for (let c = 0; c < count; c++) {
+      const first = inventory.podWorkload[byClass[podStart[c]]];
       let single = true;
-      for (let i = 1; i < members.length && single; i++) single = inventory.podWorkload[members[i]] === first;
+      for (let i = podStart[c] + 1; i < podStart[c + 1] && single; i++) single = inventory.podWorkload[byClass[i]] === first;
       if (single) {
-        workloadClassLists[first].push(classId);
-        return Int32Array.of(first, members.length);
+        pairs.push(first, podStart[c + 1] - podStart[c]);
+        classesPerWorkload[first + 1]++;
+      } else {
+        const counts = new Map<number, number>();
+        for (let i = podStart[c]; i < podStart[c + 1]; i++) {
+          const w = inventory.podWorkload[byClass[i]];
+          counts.set(w, (counts.get(w) ?? 0) + 1);
+        }
+        for (const w of [...counts.keys()].sort((a, b) => a - b)) {
+          pairs.push(w, counts.get(w) as number);
+          classesPerWorkload[w + 1]++;
+        }
       }
-      const counts = new Map<number, number>();
-      for (const podId of members) {
-        const w = inventory.podWorkload[podId];
-        counts.set(w, (counts.get(w) ?? 0) + 1);
-      }
-      const out = new Int32Array(counts.size * 2);
-      let k = 0;
-      for (const [workloadId, count] of [...counts.entries()].sort((a, b) => a[0] - b[0])) {
-        out[k++] = workloadId;
-        out[k++] = count;
-        workloadClassLists[workloadId].push(classId);
-      }
-      return out;
-    });
-    this.workloadClasses = workloadClassLists.map((list) => Int32Array.from(list));
+      classWorkloadStart[c + 1] = pairs.length;
+    }
+    this.classWorkloadStart = classWorkloadStart;
+    this.classWorkloadPairs = Int32Array.from(pairs);
+    for (let w = 0; w < workloadCount; w++) classesPerWorkload[w + 1] += classesPerWorkload[w];
+    this.workloadClassStart = classesPerWorkload;
+    this.workloadClassIds = new Int32Array(classesPerWorkload[workloadCount]);
+    const classCursor = classesPerWorkload.slice(0, workloadCount);
+    for (let c = 0; c < count; c++) {
+      for (let i = classWorkloadStart[c]; i < classWorkloadStart[c + 1]; i += 2) this.workloadClassIds[classCursor[this.classWorkloadPairs[i]]++] = c;
+    }
 
     this.postings = buildPostings(classLabels);
     this.inNamespaceCache = new Array(nsCount).fill(undefined);

@@ -133,16 +133,15 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     for (let i = 0; i < n; i++) evaluateWith(touched[i], d, acc[touched[i]]);
   };
 
-  const classWorkloads = layout.classWorkloads;
+  const cwStart = layout.classWorkloadStart;
+  const cwPairs = layout.classWorkloadPairs;
   const emit = (s: number, d: number, allowed: number): void => {
-    const from = classWorkloads[s];
-    const to = classWorkloads[d];
-    for (let i = 0; i < from.length; i += 2) {
-      const ws = from[i];
-      for (let j = 0; j < to.length; j += 2) {
-        const wd = to[j];
+    for (let i = cwStart[s]; i < cwStart[s + 1]; i += 2) {
+      const ws = cwPairs[i];
+      for (let j = cwStart[d]; j < cwStart[d + 1]; j += 2) {
+        const wd = cwPairs[j];
         // A pod to itself is not a network flow; within one class, distinct pods need two of them.
-        if (s === d && ws === wd && from[i + 1] < 2) continue;
+        if (s === d && ws === wd && cwPairs[i + 1] < 2) continue;
         if (scope && !scope.sources[ws] && !scope.destinations[wd]) continue;
         const key = ws * workloadCount + wd;
         const previous = pairs.get(key);
@@ -195,7 +194,7 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     const destinationClasses = new Uint8Array(count);
     for (let w = 0; w < workloadCount; w++) {
       if (!scope.destinations[w]) continue;
-      for (const d of layout.workloadClasses[w]) destinationClasses[d] = 1;
+      for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) destinationClasses[layout.workloadClassIds[k]] = 1;
     }
     for (let d = 0; d < count; d++) {
       if (!destinationClasses[d]) continue;
@@ -206,7 +205,7 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     const sourceClasses = new Uint8Array(count);
     for (let w = 0; w < workloadCount; w++) {
       if (!scope.sources[w]) continue;
-      for (const s of layout.workloadClasses[w]) sourceClasses[s] = 1;
+      for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) sourceClasses[layout.workloadClassIds[k]] = 1;
     }
     for (let s = 0; s < count; s++) {
       if (!sourceClasses[s]) continue;
@@ -230,7 +229,8 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     if (!wantIngress && !wantEgress) continue;
     let inFn = NO_PIECES;
     let egFn = NO_PIECES;
-    for (const c of layout.workloadClasses[w]) {
+    for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) {
+      const c = layout.workloadClassIds[k];
       if (wantIngress) inFn = unionPiecewise(inFn, ctx.external('ingress', inSigs[inSig[c]], portMap[c]), ports);
       if (wantEgress) egFn = unionPiecewise(egFn, ctx.external('egress', egSigs[egSig[c]], portMap[c]), ports);
     }

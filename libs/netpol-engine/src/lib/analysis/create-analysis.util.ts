@@ -269,9 +269,9 @@ class AnalysisImpl implements Analysis {
     if (!changes) return diffFlowSources(this.flowSource(this.data()), after.flowSource(after.data()), true);
     const workloadCount = this.lineage.inventory.workloads.length;
     const scope: ConnectivityScope = { sources: new Uint8Array(workloadCount), destinations: new Uint8Array(workloadCount) };
-    const classWorkloads = this.ctx.layout.classWorkloads;
-    for (const c of changes.egress) for (let i = 0; i < classWorkloads[c].length; i += 2) scope.sources[classWorkloads[c][i]] = 1;
-    for (const c of changes.ingress) for (let i = 0; i < classWorkloads[c].length; i += 2) scope.destinations[classWorkloads[c][i]] = 1;
+    const { classWorkloadStart: start, classWorkloadPairs: pairs } = this.ctx.layout;
+    for (const c of changes.egress) for (let i = start[c]; i < start[c + 1]; i += 2) scope.sources[pairs[i]] = 1;
+    for (const c of changes.ingress) for (let i = start[c]; i < start[c + 1]; i += 2) scope.destinations[pairs[i]] = 1;
     const before = this.flowSource(computeConnectivity(this.state, scope));
     const afterSource = after.flowSource(computeConnectivity(after.state, scope));
     return diffFlowSources(before, afterSource, true);
