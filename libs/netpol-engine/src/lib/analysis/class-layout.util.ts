@@ -1,6 +1,7 @@
 import type { LabelSelector } from '../manifest';
 import { ClassSet } from './class-set.util';
 import { type AddressSet, V4_BASE } from './ip-address.util';
+import { groupByKey } from './group-by-key.util';
 import { hashLabels, mix, sameLabels } from './hash.util';
 import { type Labels, selectorMatches } from './label-selector.util';
 import type { PreparedInventory } from './prepared-inventory.util';
@@ -62,13 +63,8 @@ export class ClassLayout {
     this.boundaries = ipBlockMatchesPodIps ? boundaries : [];
     const podCount = inventory.podCount;
     const nsCount = inventory.namespaces.length;
-    // Pods in namespace order (counting sort), so that a namespace's classes get consecutive ids.
-    const nsOffsets = new Int32Array(nsCount + 1);
-    for (let p = 0; p < podCount; p++) nsOffsets[inventory.podNs[p] + 1]++;
-    for (let ns = 0; ns < nsCount; ns++) nsOffsets[ns + 1] += nsOffsets[ns];
-    const byNs = new Int32Array(podCount);
-    const cursor = nsOffsets.slice(0, nsCount);
-    for (let p = 0; p < podCount; p++) byNs[cursor[inventory.podNs[p]]++] = p;
+    // Pods in namespace order, so that a namespace's classes get consecutive ids.
+    const { start: nsOffsets, order: byNs } = groupByKey(inventory.podNs, nsCount);
 
     const classNs: number[] = [];
     const classLabels: Labels[] = [];
@@ -132,14 +128,9 @@ export class ClassLayout {
     this.all = ClassSet.all(this.count);
     this.none = ClassSet.empty(this.count);
 
-    // Pods by class (counting sort), then each class's workloads with their pod counts.
+    // Pods by class, then each class's workloads with their pod counts.
     const count = this.count;
-    const podStart = new Int32Array(count + 1);
-    for (let p = 0; p < podCount; p++) podStart[this.podClass[p] + 1]++;
-    for (let c = 0; c < count; c++) podStart[c + 1] += podStart[c];
-    const byClass = new Int32Array(podCount);
-    const podCursor = podStart.slice(0, count);
-    for (let p = 0; p < podCount; p++) byClass[podCursor[this.podClass[p]]++] = p;
+    const { start: podStart, order: byClass } = groupByKey(this.podClass, count);
     const workloadCount = inventory.workloads.length;
     const classWorkloadStart = new Int32Array(count + 1);
     const pairs: number[] = [];

@@ -101,34 +101,23 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
   const stamp = new Int32Array(count).fill(-1);
   const acc = new Int32Array(count);
   const touched = new Int32Array(count);
+  let n = 0;
+  let current = -1;
+  let currentPorts = PortSetTable.EMPTY;
+  const admit = (s: number): void => {
+    if (stamp[s] !== current) {
+      stamp[s] = current;
+      acc[s] = currentPorts;
+      touched[n++] = s;
+    } else if (acc[s] !== PortSetTable.ALL) acc[s] = ports.union(acc[s], currentPorts);
+  };
   const evaluateAdmitted = (d: number, tIn: SideTable): void => {
     const pm = portMap[d];
-    let n = 0;
-    const add = (s: number, p: number): void => {
-      if (stamp[s] !== d) {
-        stamp[s] = d;
-        acc[s] = p;
-        touched[n++] = s;
-      } else if (acc[s] !== PortSetTable.ALL) acc[s] = ports.union(acc[s], p);
-    };
+    n = 0;
+    current = d;
     for (const entry of tIn.entries) {
-      const p = ports.resolve(entry.spec, pm);
-      if (p === PortSetTable.EMPTY) continue;
-      const set = entry.classes;
-      if (set.list) {
-        const list = set.list;
-        for (let i = 0; i < list.length; i++) add(list[i], p);
-      } else if (set.bits) {
-        const bits = set.bits;
-        for (let w = 0; w < bits.length; w++) {
-          let word = bits[w];
-          while (word !== 0) {
-            const low = word & -word;
-            add((w << 5) | (31 - Math.clz32(low)), p);
-            word ^= low;
-          }
-        }
-      } else for (let s = 0; s < count; s++) add(s, p);
+      currentPorts = ports.resolve(entry.spec, pm);
+      if (currentPorts !== PortSetTable.EMPTY) entry.classes.forEach(admit);
     }
     for (let i = 0; i < n; i++) evaluateWith(touched[i], d, acc[touched[i]]);
   };

@@ -1,4 +1,5 @@
 import { AnalysisErrorCode, AnalysisException } from './analysis.exception';
+import { groupByKey } from './group-by-key.util';
 import { parseIp, V4_BASE } from './ip-address.util';
 import type { Labels } from './label-selector.util';
 import type { Inventory, WorkloadEndpoint } from './model.type';
@@ -128,13 +129,7 @@ export class PreparedInventory {
     const nsId = slash < 0 ? undefined : this.namespaceByName.get(key.slice(0, slash));
     if (nsId === undefined) return undefined;
     if (!this.podsByNs) {
-      // Counting sort of pod ids by namespace: one pass, no strings.
-      const offsets = new Int32Array(this.namespaces.length + 1);
-      for (let i = 0; i < this.podCount; i++) offsets[this.podNs[i] + 1]++;
-      for (let n = 0; n < this.namespaces.length; n++) offsets[n + 1] += offsets[n];
-      const ids = new Int32Array(this.podCount);
-      const cursor = offsets.slice(0, this.namespaces.length);
-      for (let i = 0; i < this.podCount; i++) ids[cursor[this.podNs[i]]++] = i;
+      const { start: offsets, order: ids } = groupByKey(this.podNs, this.namespaces.length);
       this.podsByNs = { offsets, ids, names: new Array(this.namespaces.length) };
     }
     const index = this.podsByNs;
