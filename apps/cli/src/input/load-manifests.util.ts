@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import {
   formatManifestError,
+  ManifestRegistry,
   type NamespaceManifest,
   type NetworkPolicy,
   parseManifests,
@@ -32,22 +33,12 @@ export function hasInventory(m: Pick<LoadedManifests, 'namespaces' | 'pods' | 'w
 /**
  * Reads and parses every manifest file the arguments name (see collectManifestFiles). Errors of
  * one file do not stop the others: all are collected, each naming file, document, line and field.
- * An object defined in two files is an error in the second.
+ * An object defined in two files is an error in the second, naming where the first one is.
  */
 export function loadManifests(args: readonly string[], cwd: string): LoadedManifests {
   const files = collectManifestFiles(args, cwd);
   const out: LoadedManifests = { files: files.map((f) => f.name), policies: [], namespaces: [], pods: [], workloads: [], policySource: new Map(), errors: [] };
-  const firstFile = new Map<string, string>();
-  const unique = (key: string, label: string, file: string): boolean => {
-    const first = firstFile.get(key);
-    if (first === undefined) {
-      firstFile.set(key, file);
-      return true;
-    }
-    out.errors.push(`${file}: duplicate ${label}: already defined in ${first}`);
-    return false;
-  };
-
+  const seen = new ManifestRegistry();
   for (const file of files) {
     let text: string;
     try {
@@ -55,19 +46,15 @@ export function loadManifests(args: readonly string[], cwd: string): LoadedManif
     } catch (e) {
       throw CliException.input(`cannot read ${file.name}: ${(e as Error).message}`);
     }
-    const parsed = parseManifests(text, { source: file.name });
+    const parsed = parseManifests(text, { source: file.name, seen });
     out.errors.push(...parsed.errors.map(formatManifestError));
     for (const p of parsed.policies) {
-      const key = `${p.metadata.namespace}/${p.metadata.name}`;
-      if (!unique(`NetworkPolicy/${key}`, `NetworkPolicy ${key}`, file.name)) continue;
       out.policies.push(p);
-      out.policySource.set(key, file.name);
+      out.policySource.set(`${p.metadata.namespace}/${p.metadata.name}`, file.name);
     }
-    for (const ns of parsed.namespaces) if (unique(`Namespace/${ns.name}`, `Namespace ${ns.name}`, file.name)) out.namespaces.push(ns);
-    for (const pod of parsed.pods) if (unique(`Pod/${pod.namespace}/${pod.name}`, `Pod ${pod.namespace}/${pod.name}`, file.name)) out.pods.push(pod);
-    for (const w of parsed.workloads) {
-      if (unique(`${w.kind}/${w.namespace}/${w.name}`, `${w.kind} ${w.namespace}/${w.name}`, file.name)) out.workloads.push(w);
-    }
+    out.namespaces.push(...parsed.namespaces);
+    out.pods.push(...parsed.pods);
+    out.workloads.push(...parsed.workloads);
   }
   return out;
 }

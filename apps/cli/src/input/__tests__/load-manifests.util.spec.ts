@@ -31,7 +31,15 @@ describe(loadManifests.name, () => {
 
   it('reports an object defined in two files, naming both', () => {
     writeFileSync(join(dir, 'again.yaml'), policyYaml('a'));
-    expect(loadManifests(['policies', 'again.yaml'], dir).errors).toEqual(['again.yaml: duplicate NetworkPolicy default/a: already defined in policies/nested/a.yml']);
+    writeFileSync(join(dir, 'more.yaml'), `${policyYaml('z')}---\n${policyYaml('b')}`);
+    const sut = loadManifests(['policies', 'again.yaml', 'more.yaml'], dir);
+    expect(sut.errors).toEqual([
+      'again.yaml: document 1 (line 4): metadata.name: duplicate NetworkPolicy default/a: already defined in policies/nested/a.yml: document 1 (line 1)',
+      'more.yaml: document 2 (line 11): metadata.name: duplicate NetworkPolicy default/b: already defined in policies/b.yaml: document 1 (line 1)',
+    ]);
+    // The first definition is kept; nothing of the duplicates is.
+    expect(sut.policies.map((p) => p.metadata.name)).toEqual(['b', 'a', 'z']);
+    expect(sut.policySource.get('default/b')).toBe('policies/b.yaml');
   });
 
   it('reports file, document, line and field of invalid manifests', () => {

@@ -35,6 +35,9 @@ export type {
   WorkloadManifest,
 } from './inventory-manifest.type';
 export { parseManifests } from './parse-manifests.util';
+export type { ParseManifestsOptions } from './parse-manifests.util';
+export { ManifestRegistry } from './manifest-registry.util';
+export type { DocumentLocation } from './document-location.type';
 export { canonicalizeNetworkPolicy, hashNetworkPolicy, hashPolicySet } from './canonical-policy.util';
 export { canonicalJson } from './canonical-json.util';
 export { toYaml } from './policy-to-yaml.util';

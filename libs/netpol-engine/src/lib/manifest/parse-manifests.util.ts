@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 
-import { describeDocument } from './describe-document.util';
+import { describeDocument, locationOf } from './describe-document.util';
 import { FieldPath, joinPath } from './field-path.util';
 import type {
   ContainerPort,
@@ -15,8 +15,8 @@ import { dns1123LabelErrors } from './kubernetes-names.util';
 import { isPresent, ManifestChecker } from './manifest-checker.util';
 import type { ManifestError } from './manifest-error.type';
 import type { ManifestInputOptions } from './manifest-input-options.type';
+import { ManifestRegistry } from './manifest-registry.util';
 import type { NetworkPolicyProtocol } from './network-policy.type';
-import type { ParsedDocument } from './parsed-document.type';
 import { toParsedDocuments } from './to-parsed-documents.util';
 import { validateNetworkPolicy } from './validate-network-policy.util';
 
@@ -39,6 +39,12 @@ const KIND_GROUPS: Record<string, readonly string[]> = {
   CronJob: ['batch'],
 };
 
+/** Options of parseManifests. */
+export interface ParseManifestsOptions extends ManifestInputOptions {
+  /** Objects read from other sources already: a duplicate of one is an error here, naming where the first is. */
+  seen?: ManifestRegistry;
+}
+
 /**
  * Reads a cluster description for local analysis (the CLI): NetworkPolicies (validated strictly),
  * Namespaces, Pods and pod-creating workloads (validated lightly: required fields and types).
@@ -48,10 +54,10 @@ const KIND_GROUPS: Record<string, readonly string[]> = {
  * @example
  * const { policies, namespaces, pods, workloads, errors } = parseManifests(text, { source: 'cluster.yaml' });
  */
-export function parseManifests(input: string | unknown[], opts: ManifestInputOptions = {}): ParseManifestsResult {
+export function parseManifests(input: string | unknown[], opts: ParseManifestsOptions = {}): ParseManifestsResult {
   const { documents, errors } = toParsedDocuments(input, opts.source);
   const result: ParseManifestsResult = { policies: [], namespaces: [], pods: [], workloads: [], errors };
-  const firstDocument = new Map<string, ParsedDocument>();
+  const seen = opts.seen ?? new ManifestRegistry();
   const defaultNamespace = opts.defaultNamespace ?? DEFAULT_NAMESPACE;
 
   for (const doc of documents) {
@@ -65,13 +71,10 @@ export function parseManifests(input: string | unknown[], opts: ManifestInputOpt
       errors.push(...more.map((e) => ({ ...e, path: joinPath(prefix, e.path) })));
     };
     const register = (key: string, label: string): boolean => {
-      const first = firstDocument.get(key);
-      if (first) {
-        c.add(FieldPath.root().child('metadata').child('name'), `duplicate ${label}: already defined in ${describeDocument(first, doc)}`);
-        return false;
-      }
-      firstDocument.set(key, doc);
-      return true;
+      const first = seen.claim(key, () => locationOf(doc));
+      if (!first) return true;
+      c.add(FieldPath.root().child('metadata').child('name'), `duplicate ${label}: already defined in ${describeDocument(first, doc)}`);
+      return false;
     };
 
     const kind = manifestKind(c, doc.value);

@@ -1,11 +1,11 @@
 import { createManifestError } from './create-manifest-error.util';
-import { describeDocument } from './describe-document.util';
+import { describeDocument, locationOf } from './describe-document.util';
 import { joinPath } from './field-path.util';
 import { isRecord } from './is-record.util';
 import type { ManifestError } from './manifest-error.type';
 import type { ManifestInputOptions } from './manifest-input-options.type';
+import { ManifestRegistry } from './manifest-registry.util';
 import type { NetworkPolicy } from './network-policy.type';
-import type { ParsedDocument } from './parsed-document.type';
 import { policyKey } from './policy-key.util';
 import { toParsedDocuments } from './to-parsed-documents.util';
 import { validateNetworkPolicy } from './validate-network-policy.util';
@@ -24,7 +24,7 @@ export type ParseNetworkPoliciesResult = { ok: true; policies: NetworkPolicy[] }
 export function parseNetworkPolicies(input: string | unknown[], opts: ManifestInputOptions = {}): ParseNetworkPoliciesResult {
   const { documents, errors } = toParsedDocuments(input, opts.source);
   const policies: NetworkPolicy[] = [];
-  const firstDocument = new Map<string, ParsedDocument>();
+  const seen = new ManifestRegistry();
 
   for (const doc of documents) {
     const prefix = doc.pathPrefix ?? '';
@@ -46,12 +46,11 @@ export function parseNetworkPolicies(input: string | unknown[], opts: ManifestIn
     if (!result.policy) continue;
 
     const key = policyKey(result.policy);
-    const first = firstDocument.get(key);
+    const first = seen.claim(key, () => locationOf(doc));
     if (first) {
       fail(['metadata', 'name'], `duplicate NetworkPolicy ${key}: already defined in ${describeDocument(first, doc)}`);
       continue;
     }
-    firstDocument.set(key, doc);
     policies.push(result.policy);
   }
 

@@ -1,3 +1,4 @@
+import { ManifestRegistry } from '../manifest-registry.util';
 import { parseManifests } from '../parse-manifests.util';
 import { readFixture } from './fixtures';
 import { manifest } from './network-policy.fixture';
@@ -102,6 +103,19 @@ describe(parseManifests.name, () => {
       { document: 2, path: 'metadata.name', message: 'duplicate Namespace shop: already defined in document 1' },
       { document: 4, path: 'apiVersion', message: 'is required' },
     ]);
+  });
+
+  it('reports an object already read from another source, naming its source, document, List item and line', () => {
+    const seen = new ManifestRegistry();
+    const first = ['apiVersion: v1', 'kind: List', 'items:', '- apiVersion: v1', '  kind: Namespace', '  metadata: {name: shop}'].join('\n');
+    expect(parseManifests(first, { source: 'a.yaml', seen }).errors).toEqual([]);
+    const again = parseManifests('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n', { source: 'b.yaml', seen });
+    expect(again.namespaces).toEqual([]);
+    expect(again.errors).toEqual([
+      { source: 'b.yaml', document: 1, line: 4, path: 'metadata.name', message: 'duplicate Namespace shop: already defined in a.yaml: document 1 (items[0]) (line 4)' },
+    ]);
+    // Without a shared registry each source stands alone.
+    expect(parseManifests('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n', { source: 'b.yaml' }).errors).toEqual([]);
   });
 
   it('expands Lists, with item paths and lines', () => {
