@@ -1,9 +1,8 @@
-import { createAnalysis } from '@palisade/netpol-engine';
+import { createAnalysis, inventoryFromManifests } from '@palisade/netpol-engine';
 
 import type { CliIo } from '../cli-io.type';
 import { EXIT_OK } from '../cli.exception';
 import { loadValidManifests } from '../input/load-manifests.util';
-import { toInventory } from '../input/to-inventory.util';
 import { FLOW_FORMATS, formatFlows } from '../output/format-flows.util';
 import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
 import { ANALYSIS_OPTIONS, analysisOptions, inventoryWorkloads, requirePositionals } from './common-options.util';
@@ -16,7 +15,7 @@ export function connectivityCommand(argv: readonly string[], io: CliIo): number 
   const format = choiceOption(COMMAND, args, 'format', FLOW_FORMATS, 'text');
   const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
   const loaded = loadValidManifests(paths, io.cwd);
-  const { inventory } = toInventory(loaded);
+  const { inventory } = inventoryFromManifests(loaded);
   const flows = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) }).connectivity();
   io.stdout(formatFlows(flows, format, inventoryWorkloads(inventory)));
   return EXIT_OK;

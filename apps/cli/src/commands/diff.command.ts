@@ -1,11 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 
-import { type ChangeFindingsReport, findingsForChange, formatFlow, type Inventory } from '@palisade/netpol-engine';
+import { type ChangeFindingsReport, findingsForChange, formatFlow, type Inventory, inventoryFromManifests } from '@palisade/netpol-engine';
 
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, type LoadedManifests, loadValidManifests } from '../input/load-manifests.util';
-import { toInventory } from '../input/to-inventory.util';
 import { formatFinding } from '../output/format-findings.util';
 import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
 import { ANALYSIS_OPTIONS, analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
@@ -18,11 +17,11 @@ const COMMAND = 'diff';
  */
 export function diffInventories(before: LoadedManifests, after: LoadedManifests, shared?: LoadedManifests): [Inventory | undefined, Inventory | undefined] {
   if (shared) {
-    const inventory = toInventory(shared).inventory;
+    const inventory = inventoryFromManifests(shared).inventory;
     return [inventory, inventory];
   }
-  const b = hasInventory(before) ? toInventory(before).inventory : undefined;
-  const a = hasInventory(after) ? toInventory(after).inventory : undefined;
+  const b = hasInventory(before) ? inventoryFromManifests(before).inventory : undefined;
+  const a = hasInventory(after) ? inventoryFromManifests(after).inventory : undefined;
   if (!a || !b) return [b ?? a, a ?? b];
   return isDeepStrictEqual(a, b) ? [b, b] : [b, a];
 }

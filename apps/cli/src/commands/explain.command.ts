@@ -1,9 +1,8 @@
-import { createAnalysis, formatExplanation } from '@palisade/netpol-engine';
+import { createAnalysis, formatExplanation, inventoryFromManifests, type ManifestInventory } from '@palisade/netpol-engine';
 
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_OK } from '../cli.exception';
 import { loadValidManifests } from '../input/load-manifests.util';
-import { type ManifestInventory, toInventory } from '../input/to-inventory.util';
 import { choiceOption, parseCommandArgs, requiredString } from '../parse-command-args.util';
 import { ANALYSIS_OPTIONS, analysisOptions, requirePositionals } from './common-options.util';
 
@@ -42,7 +41,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
 
   const loaded = loadValidManifests(paths, io.cwd);
-  const manifestInventory = toInventory(loaded);
+  const manifestInventory = inventoryFromManifests(loaded);
   const analysis = createAnalysis({ inventory: manifestInventory.inventory, policies: loaded.policies, options: analysisOptions(args) });
   const explanation = analysis.explain({ from: resolvePodEndpoint(from, manifestInventory), to: resolvePodEndpoint(to, manifestInventory), port, protocol });
   io.stdout(format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : `${formatExplanation(explanation)}\n`);

@@ -1,9 +1,8 @@
-import { findingsForPolicySet } from '@palisade/netpol-engine';
+import { findingsForPolicySet, inventoryFromManifests } from '@palisade/netpol-engine';
 
 import type { CliIo } from '../cli-io.type';
 import { EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, loadManifests } from '../input/load-manifests.util';
-import { toInventory } from '../input/to-inventory.util';
 import { formatFinding } from '../output/format-findings.util';
 import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
 import { ANALYSIS_OPTIONS, analysisOptions, failOnOption, reachesSeverity, requirePositionals } from './common-options.util';
@@ -25,7 +24,7 @@ export function lintCommand(argv: readonly string[], io: CliIo): number {
   const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
 
   const loaded = loadManifests(paths, io.cwd);
-  const inventory = hasInventory(loaded) ? toInventory(loaded).inventory : undefined;
+  const inventory = hasInventory(loaded) ? inventoryFromManifests(loaded).inventory : undefined;
   const report = findingsForPolicySet({ policies: loaded.policies, ...(inventory ? { inventory } : {}), options: analysisOptions(args) });
   const failed = loaded.errors.length > 0 || reachesSeverity(report.maxSeverity, failOn);
 

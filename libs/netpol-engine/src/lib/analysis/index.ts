@@ -5,5 +5,6 @@ export * from './diff-connectivity.util';
 export * from './explain.util';
 export * from './format-explanation.util';
 export * from './format-flow.util';
+export * from './inventory-from-manifests.util';
 export * from './model.type';
 export * from './reach.util';

@@ -1,4 +1,5 @@
-import type { Inventory, InventoryPod, InventoryWorkload, NamespaceManifest, PodManifest, WorkloadManifest } from '@palisade/netpol-engine';
+import type { NamespaceManifest, PodManifest, WorkloadManifest } from '../manifest';
+import type { Inventory, InventoryPod, InventoryWorkload } from './model.type';
 
 // A workload stands for its pods: two are enough to show traffic between replicas.
 const MAX_TEMPLATE_PODS = 2;
@@ -31,15 +32,15 @@ function podWorkload(pod: PodManifest, workloads: Set<string>): InventoryWorkloa
 }
 
 /**
- * Turns parsed manifests into the analysis inventory. Pods keep their labels, IP (status.podIP),
+ * Turns parsed manifests (`parseManifests`) into the analysis inventory. Pods keep their labels, IP (status.podIP),
  * container ports and owning workload. A workload with no Pod manifest of its own stands for
  * min(replicas, 2) pods `<name>-0`, `<name>-1` with its template's labels and ports and no IP
  * (so no ipBlock matches them); one scaled to 0 has no pods.
  *
- * @example toInventory({ namespaces, pods: [], workloads: [myappDeployment] }).inventory.pods
+ * @example inventoryFromManifests({ namespaces, pods: [], workloads: [myappDeployment] }).inventory.pods
  * // [{ namespace: 'default', name: 'myapp-0', labels: { app: 'myapp' }, ports: [], workload: { kind: 'Deployment', name: 'myapp' } }]
  */
-export function toInventory(m: { namespaces: readonly NamespaceManifest[]; pods: readonly PodManifest[]; workloads: readonly WorkloadManifest[] }): ManifestInventory {
+export function inventoryFromManifests(m: { namespaces: readonly NamespaceManifest[]; pods: readonly PodManifest[]; workloads: readonly WorkloadManifest[] }): ManifestInventory {
   const workloadKeys = new Set(m.workloads.map((w) => `${w.namespace}/${w.kind}/${w.name}`));
   const pods: InventoryPod[] = [];
   const podNames = new Set<string>();
@@ -47,7 +48,9 @@ export function toInventory(m: { namespaces: readonly NamespaceManifest[]; pods:
   const workloadPods = new Map<string, string[]>();
   const remember = (namespace: string, workload: InventoryWorkload, pod: string): void => {
     const key = `${namespace}/${workload.name}`;
-    workloadPods.set(key, [...(workloadPods.get(key) ?? []), pod]);
+    const list = workloadPods.get(key);
+    if (list) list.push(pod);
+    else workloadPods.set(key, [pod]);
   };
 
   for (const pod of m.pods) {
