@@ -59,6 +59,12 @@ describe('authentication, tokens and the tamper-evident audit trail', () => {
     expect(expired.body.errors[0].path).toBe('expiresAt');
     await t.http.post('/api/v1/tokens').send({ name: 'ci-bot', kind: 'human', roles: ['auditor'] }).expect(409);
     await t.http.post('/api/v1/tokens').send({ name: 'y', kind: 'human', roles: ['root'] }).expect(400);
+    // Group and cluster names are DNS-1123 labels, so at most 63 characters.
+    const longGroup = await t.http.post('/api/v1/tokens').send({ name: 'y', kind: 'human', roles: ['approver'], groups: ['g'.repeat(64)] }).expect(400);
+    expect(longGroup.body.errors).toEqual([{ path: 'groups', message: expect.stringContaining('each group must be a DNS-1123 label') }]);
+    const longCluster = await t.http.post('/api/v1/tokens').send({ name: 'y', kind: 'human', roles: ['auditor'], clusters: ['c'.repeat(64)] }).expect(400);
+    expect(longCluster.body.errors).toEqual([{ path: 'clusters', message: expect.stringContaining('each cluster must be a DNS-1123 label') }]);
+    await t.http.post('/api/v1/tokens').send({ name: 'y', kind: 'human', roles: ['approver'], groups: ['g'.repeat(63)] }).expect(201);
 
     const gql = await t.gql<{ createApiToken: { secret: string; roles: string[] } }>('mutation { createApiToken(input: {name: "gql-user", kind: "human", roles: ["auditor"]}) { secret roles } }');
     expect(gql.data?.createApiToken.roles).toEqual(['auditor']);

@@ -285,6 +285,9 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
     expect((await approve(bob.token, p.id).expect(201)).body.status).toBe('APPROVED');
 
     await t.as(alice.token).put('/api/v1/approval-rules/prod-core').send({ matchLabels: { env: 'prod' }, minApprovals: 2, requiredGroups: ['security'] }).expect(403);
+    const longGroup = await t.http.put('/api/v1/approval-rules/prod-core').send({ matchLabels: { env: 'prod' }, minApprovals: 2, requiredGroups: ['s'.repeat(64)] }).expect(400);
+    expect(longGroup.body.errors).toEqual([{ path: 'requiredGroups', message: expect.stringContaining('each required group must be a DNS-1123 label') }]);
+    await t.http.put(`/api/v1/approval-rules/${'r'.repeat(64)}`).send({ matchLabels: {}, minApprovals: 1, requiredGroups: [] }).expect(400);
     const rule = await t.http.put('/api/v1/approval-rules/prod-core').send({ matchLabels: { env: 'prod' }, minApprovals: 2, requiredGroups: ['security'] }).expect(200);
     expect(rule.body).toMatchObject({ name: 'prod-core', minApprovals: 2, requiredGroups: ['security'], matchLabels: { env: 'prod' } });
     const reevaluated = await t.http.get(`/api/v1/proposals/${p.id}`).expect(200);

@@ -1,8 +1,7 @@
-import { type Caller, DNS1123_LABEL_MESSAGE, type Role, ROLES, validateCommand } from '@palisade/shared-types';
+import { type Caller, DNS1123_LABEL, DNS1123_LABEL_MESSAGE, type Role, ROLES, validateCommand } from '@palisade/shared-types';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinDate } from 'class-validator';
 
 const PRINCIPAL_NAME = /^[a-z0-9]([a-z0-9._@-]*[a-z0-9])?$/;
-const GROUP_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export interface CreateApiTokenInput {
   name: string;
@@ -34,12 +33,12 @@ export class CreateApiTokenCommand {
   @IsArray()
   @ArrayMaxSize(1000)
   @ArrayUnique()
-  @Matches(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, { each: true, message: `each cluster ${DNS1123_LABEL_MESSAGE}` })
+  @Matches(DNS1123_LABEL, { each: true, message: `each cluster ${DNS1123_LABEL_MESSAGE}` })
   readonly clusters: string[] | null;
 
   @IsArray()
   @ArrayUnique()
-  @Matches(GROUP_NAME, { each: true, message: `each group ${DNS1123_LABEL_MESSAGE}` })
+  @Matches(DNS1123_LABEL, { each: true, message: `each group ${DNS1123_LABEL_MESSAGE}` })
   readonly groups: string[];
 
   @IsOptional()

@@ -1,8 +1,6 @@
 import { IsLabelMap } from '@palisade/clusters';
-import { type Caller, DNS1123_LABEL_MESSAGE, validateCommand } from '@palisade/shared-types';
+import { type Caller, DNS1123_LABEL, DNS1123_LABEL_MESSAGE, validateCommand } from '@palisade/shared-types';
 import { ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-
-const DNS1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export interface PutApprovalRuleInput {
   caller: Caller;
@@ -15,8 +13,7 @@ export interface PutApprovalRuleInput {
 
 export class PutApprovalRuleCommand {
   @IsString()
-  @MaxLength(63, { message: `name ${DNS1123_LABEL_MESSAGE}` })
-  @Matches(DNS1123, { message: `name ${DNS1123_LABEL_MESSAGE}` })
+  @Matches(DNS1123_LABEL, { message: `name ${DNS1123_LABEL_MESSAGE}` })
   readonly name: string;
 
   @IsOptional()
@@ -36,7 +33,7 @@ export class PutApprovalRuleCommand {
   /** Each group needs at least one approval from a reviewer in it. */
   @IsArray()
   @ArrayUnique()
-  @Matches(DNS1123, { each: true, message: `each required group ${DNS1123_LABEL_MESSAGE}` })
+  @Matches(DNS1123_LABEL, { each: true, message: `each required group ${DNS1123_LABEL_MESSAGE}` })
   readonly requiredGroups: string[];
 
   private constructor(

@@ -1,8 +1,12 @@
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/**
+ * A Kubernetes DNS-1123 label: 1 to 63 lowercase alphanumerics or '-', starting and ending
+ * alphanumeric. The length is part of the pattern, so one `@Matches` checks all of it.
+ */
+export const DNS1123_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** A Kubernetes DNS-1123 label: lowercase alphanumerics and '-', starting and ending alphanumeric, at most 63 characters. */
+/** Whether `value` is a DNS-1123 label (see DNS1123_LABEL). */
 export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
+  return DNS1123_LABEL.test(value);
 }
 
 export const DNS1123_LABEL_MESSAGE =
