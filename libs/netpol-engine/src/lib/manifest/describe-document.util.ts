@@ -1,9 +1,9 @@
 import type { DocumentLocation } from './document-location.type';
 import type { ParsedDocument } from './parsed-document.type';
 
-/** The location of a parsed document, without holding on to its parse tree. */
+/** The location of a parsed document, without holding on to its parse tree (or parsing to find a line). */
 export function locationOf(doc: ParsedDocument): DocumentLocation {
-  const line = doc.lineOf([]);
+  const line = doc.startLine;
   return {
     document: doc.document,
     ...(doc.source === undefined ? {} : { source: doc.source }),

@@ -32,11 +32,13 @@ export function expandManifestLists(doc: ParsedDocument): { documents: ParsedDoc
   const documents: ParsedDocument[] = [];
   const errors: ManifestError[] = [];
   items.forEach((item, i) => {
+    const startLine = doc.startLine === undefined ? undefined : doc.lineOf(['items', i]);
     const expanded = expandManifestLists({
       document: doc.document,
       value: item,
       ...(doc.source === undefined ? {} : { source: doc.source }),
       pathPrefix: joinPath(prefix, `items[${i}]`),
+      ...(startLine === undefined ? {} : { startLine }),
       lineOf: (path) => doc.lineOf(['items', i, ...path]),
     });
     documents.push(...expanded.documents);

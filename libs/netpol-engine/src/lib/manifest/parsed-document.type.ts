@@ -7,6 +7,8 @@ export interface ParsedDocument {
   source?: string;
   /** Where `value` sits inside its document: `''`, or `items[2]` for the third item of a `kind: List`. */
   pathPrefix?: string;
+  /** 1-based line where `value` starts, when known without parsing anything again (text input). */
+  startLine?: number;
   /** 1-based line of the field at `path` (relative to `value`), or of its nearest existing ancestor; undefined without text. */
   lineOf(path: (string | number)[]): number | undefined;
 }

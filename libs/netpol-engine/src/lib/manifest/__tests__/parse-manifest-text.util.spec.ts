@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+
 import { parseManifestText } from '../parse-manifest-text.util';
 import { readFixture } from './fixtures';
+import { networkPolicyManifestArbitrary } from './network-policy.arbitrary';
 
 const summary = (text: string) => {
   const { documents, errors } = parseManifestText(text);
@@ -38,6 +41,51 @@ describe(parseManifestText.name, () => {
       expect(errors).toEqual([]);
       expect(documents[0]?.value).toEqual({ kind: 'NetworkPolicy', spec: { podSelector: {} } });
       expect(documents[0]?.lineOf(['spec', 'podSelector'])).toBe(4);
+    });
+
+    it('reads JSON as the YAML reader would, values and lines, however it is laid out', () => {
+      const list = fc.record({ apiVersion: fc.constant('v1'), kind: fc.constant('List'), items: fc.array(networkPolicyManifestArbitrary, { maxLength: 3 }) });
+      fc.assert(
+        fc.property(fc.oneof(networkPolicyManifestArbitrary, list), fc.constantFrom(undefined, 1, '\t'), (manifest, indent) => {
+          const json = JSON.stringify(manifest, null, indent);
+          // A leading comment keeps the same text on the YAML path, one line further down.
+          const viaJson = parseManifestText(json);
+          const viaYaml = parseManifestText(`# yaml\n${json}`);
+          expect(viaJson.errors).toEqual([]);
+          expect(viaJson.documents.map((d) => [d.value, d.pathPrefix])).toEqual(viaYaml.documents.map((d) => [d.value, d.pathPrefix]));
+          viaJson.documents.forEach((d, i) => {
+            for (const path of [[], ['metadata', 'name'], ['spec', 'podSelector'], ['spec', 'nope']]) {
+              const line = viaYaml.documents[i].lineOf(path);
+              expect(d.lineOf(path)).toBe(line === undefined ? undefined : line - 1);
+            }
+          });
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('knows where JSON documents and List items start, as the YAML reader would', () => {
+      const json = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ kind: 'Pod' }, { kind: 'List', items: [{ kind: 'Namespace' }] }] }, null, 2);
+      const starts = (text: string) => parseManifestText(text).documents.map((d) => [d.pathPrefix, d.startLine]);
+      expect(starts(`\n\n${json}`)).toEqual([
+        ['items[0]', 7],
+        ['items[1].items[0]', 13],
+      ]);
+      expect(starts(`# yaml\n\n${json}`)).toEqual([
+        ['items[0]', 7],
+        ['items[1].items[0]', 13],
+      ]);
+      expect(parseManifestText('\n{"kind": "Pod"}').documents[0]?.startLine).toBe(2);
+    });
+
+    it('rejects a key repeated in JSON, as in YAML, at the line of the second', () => {
+      const json = '{\n  "kind": "Pod",\n  "metadata": {"name": "a"},\n  "kind": "Service"\n}\n';
+      expect(parseManifestText(json)).toEqual({ documents: [], errors: [{ document: 1, line: 4, path: '', message: 'YAML syntax error: Map keys must be unique' }] });
+    });
+
+    it('reads JSON that JSON.parse refuses through the YAML reader', () => {
+      expect(summary('{"kind": "Pod",}').errors).toEqual([]); // YAML flow mappings allow a trailing comma
+      expect(summary('{"kind": "Pod"').errors[0]).toMatchObject({ document: 1, line: 1, message: expect.stringContaining('YAML syntax error') });
     });
 
     it('passes the source name on', () => {
