@@ -70,7 +70,8 @@ export interface Signature {
 export class LayoutContext {
   private nextGroupId = 1;
   readonly signatures: Record<Direction, { byHash: Map<number, Signature[]>; byId: Signature[] }>;
-  private readonly bound = new WeakMap<PolicyIR, BoundPolicy>();
+  /** Bound policies by `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
+  private readonly bound: (BoundPolicy | undefined)[] = [];
 
   private readonly externals = new Map<string, PiecewisePorts>();
 
@@ -91,7 +92,7 @@ export class LayoutContext {
   }
 
   bind(ir: PolicyIR): BoundPolicy {
-    let bound = this.bound.get(ir);
+    let bound = this.bound[ir.id];
     if (!bound) {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
@@ -117,7 +118,7 @@ export class LayoutContext {
         ingress: ir.ingress ? ir.ingress.map(bindRule) : null,
         egress: ir.egress ? ir.egress.map(bindRule) : null,
       };
-      this.bound.set(ir, bound);
+      this.bound[ir.id] = bound;
     }
     return bound;
   }

@@ -30,6 +30,8 @@ export interface RuleIR {
  * host-masked, ports interned. A direction is null when the policy does not isolate it.
  */
 export interface PolicyIR {
+  /** Dense per IrContext (0, 1, 2, …): caches index arrays by it instead of hashing objects. */
+  id: number;
   key: string;
   namespace: string;
   name: string;
@@ -59,9 +61,15 @@ export class IrContext {
   private readonly specs = new Map<string, number>();
   private readonly selectorIds = new Map<string, number>([['', 0]]);
   private readonly singleLabelIds = new Map<string, Map<string, number>>();
+  private policyCount = 0;
 
   constructor(readonly ports: PortSetTable) {
     this.addressSets.set(ALL_ADDRESSES.join(','), ALL_ADDRESSES);
+  }
+
+  /** The id of the next policy IR made in this context. */
+  nextPolicyId(): number {
+    return this.policyCount++;
   }
 
   /** A small number per distinct selector meaning (its `selectorKey`); 0 is the empty selector. */
@@ -193,6 +201,7 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
   const types = effectivePolicyTypes(policy);
   const podSelector = policy.spec.podSelector ?? {};
   return {
+    id: ctx.nextPolicyId(),
     key: `${policy.metadata.namespace}/${policy.metadata.name}`,
     namespace: policy.metadata.namespace,
     name: policy.metadata.name,
