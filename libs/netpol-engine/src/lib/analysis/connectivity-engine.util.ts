@@ -198,7 +198,7 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     }
     for (let s = 0; s < count; s++) {
       if (!sourceClasses[s]) continue;
-        const tEg = egTable(s);
+      const tEg = egTable(s);
       // Each destination once, though several egress rules may reach it (stamps as above).
       const visit = (d: number) => {
         if (destinationClasses[d] || stamp[d] === -2 - s) return;

@@ -123,25 +123,15 @@ export class LayoutContext {
     return bound;
   }
 
-  /** The signature of a sorted group list (hashed and verified: this runs once per class). */
-  signature(direction: Direction, groups: PolicyGroup[]): Signature {
-    const registry = this.signatures[direction];
-    let hash = groups.length;
-    for (const g of groups) hash = mix(hash, g.id);
-    let bucket = registry.byHash.get(hash);
-    if (bucket) {
-      for (const sig of bucket) if (sameGroups(sig.groups, groups)) return sig;
-    } else {
-      bucket = [];
-      registry.byHash.set(hash, bucket);
-    }
-    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
-    bucket.push(sig);
-    registry.byId.push(sig);
-    return sig;
+  /** The signature of a group list sorted by id. */
+  signature(direction: Direction, groups: readonly PolicyGroup[]): Signature {
+    return this.signatureOfRow(direction, Int32Array.from(groups.keys()), 0, groups.length, groups);
   }
 
-  /** `signature` of the groups `groupList[rows[from..to-1]]` (ascending ids), building a list only for a new one. */
+  /**
+   * The signature of the groups `groupList[rows[from .. to - 1]]` (ascending ids): hashed and
+   * verified, as this runs once per class; a group list is built only for a new signature.
+   */
   signatureOfRow(direction: Direction, rows: Int32Array, from: number, to: number, groupList: readonly PolicyGroup[]): Signature {
     const registry = this.signatures[direction];
     let hash = to - from;
@@ -343,12 +333,6 @@ export class DirectionIndex {
 
 function sortedById(groups: readonly PolicyGroup[]): boolean {
   for (let i = 1; i < groups.length; i++) if (groups[i - 1].id > groups[i].id) return false;
-  return true;
-}
-
-function sameGroups(a: readonly PolicyGroup[], b: readonly PolicyGroup[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
