@@ -5,7 +5,7 @@ import { groupByKey } from './group-by-key.util';
 import { hashLabels, mix, sameLabels } from './hash.util';
 import { type Labels, selectorMatches } from './label-selector.util';
 import type { PreparedInventory } from './prepared-inventory.util';
-import { lowerBoundBigint, upperBoundBigint } from './sorted-search.util';
+import { compareBigint, lowerBound, lowerBoundBigint, upperBoundBigint } from './sorted-search.util';
 
 const NO_IDS = new Int32Array(0);
 
@@ -173,7 +173,7 @@ export class ClassLayout {
     this.nsPostings = buildPostings(inventory.namespaces.map((ns) => ns.labels));
     const withIp: number[] = [];
     for (let c = 0; c < this.count; c++) if (classIpMin[c] !== undefined) withIp.push(c);
-    withIp.sort((a, b) => compareBig(classIpMin[a] as bigint, classIpMin[b] as bigint));
+    withIp.sort((a, b) => compareBigint(classIpMin[a] as bigint, classIpMin[b] as bigint));
     this.ipOrder = Int32Array.from(withIp);
     this.ipMins = withIp.map((c) => classIpMin[c] as bigint);
   }
@@ -495,19 +495,4 @@ function matchIds(selector: LabelSelector, postings: Postings, universe: number,
   for (let i = 0; i < universe; i++) if (scratch[i] === 0) result[n++] = i;
   for (const list of exclude) for (const id of list) scratch[id] = 0;
   return result;
-}
-
-function lowerBound(sorted: Int32Array, value: number): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function compareBig(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 import { ALL_ADDRESSES, type AddressSet } from './ip-address.util';
 import { PortSetTable, type PortRanges } from './port-set.util';
-import { lowerBoundBigint } from './sorted-search.util';
+import { compareBigint, lowerBoundBigint } from './sorted-search.util';
 
 /**
  * A function from addresses to port sets, as sorted disjoint intervals `bounds[2i]..bounds[2i+1]`
@@ -19,7 +19,7 @@ export function buildPiecewise(entries: readonly { addresses: AddressSet; ports:
   const cuts: bigint[] = [];
   for (const e of entries) for (let i = 0; i < e.addresses.length; i += 2) cuts.push(e.addresses[i], e.addresses[i + 1] + 1n);
   if (cuts.length === 0) return NO_PIECES;
-  cuts.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  cuts.sort(compareBigint);
   const points: bigint[] = [];
   for (const c of cuts) if (points.length === 0 || points[points.length - 1] !== c) points.push(c);
   // Segment k is [points[k], points[k+1] - 1].

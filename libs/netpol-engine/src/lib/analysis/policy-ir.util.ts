@@ -2,6 +2,7 @@ import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort
 import { ALL_ADDRESSES, type AddressSet, ipBlockAddresses, NO_ADDRESSES, unionAddressSets } from './ip-address.util';
 import { selectorKey } from './label-selector.util';
 import { ALL_PORT_RANGES, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
+import { compareBigint } from './sorted-search.util';
 
 /** A peer of a rule, with its ipBlock already turned into addresses. */
 export type PeerIR =
@@ -228,5 +229,5 @@ export function policyBlocks(ir: PolicyIR, into: Set<AddressSet>): void {
 export function boundariesOf(sets: Iterable<AddressSet>): bigint[] {
   const out = new Set<bigint>();
   for (const set of sets) for (let i = 0; i < set.length; i += 2) out.add(set[i]).add(set[i + 1] + 1n);
-  return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...out].sort(compareBigint);
 }
