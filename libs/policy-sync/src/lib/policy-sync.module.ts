@@ -9,6 +9,7 @@ import { InventoryService } from './inventory/inventory.service';
 import { POLICY_SYNC_OPTIONS, type PolicySyncOptions } from './policy-sync.options';
 import { ApplyVersionService } from './sync/apply-version.service';
 import { RecordDriftService } from './sync/record-drift.service';
+import { RecordSyncProgressService } from './sync/record-sync-progress.service';
 import { SyncStatusService } from './sync/sync-status.service';
 
 const services = [
@@ -17,6 +18,7 @@ const services = [
   ConnectionCredentialsStore,
   InventoryService,
   RecordDriftService,
+  RecordSyncProgressService,
   SyncStatusService,
 ];
 

@@ -1,4 +1,3 @@
-import { AuditRecorder } from '@palisade/audit';
 import type { NetworkPolicy } from '@palisade/netpol-engine';
 import {
   ClusterConnectionRepository,
@@ -9,9 +8,7 @@ import {
   type DriftItem,
   LeaseLostError,
   PolicySetVersionRepository,
-  PrismaService,
   type SyncConflict,
-  type SyncProgress,
 } from '@palisade/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 
@@ -32,8 +29,8 @@ import {
   toDesiredPolicy,
   toLivePolicy,
 } from './managed-policy.util';
-import { SyncAbortedError, type SyncTarget, type SyncTuning, workerActor } from './sync-target.type';
-import { WORKER_TRANSACTION } from './worker-transaction.constant';
+import { RecordSyncProgressService } from './record-sync-progress.service';
+import { SyncAbortedError, type SyncTarget, type SyncTuning } from './sync-target.type';
 
 export type ApplyMode = 'apply' | 'heal';
 
@@ -74,12 +71,11 @@ export class ApplyVersionService {
   private readonly logger = new Logger('ApplyVersion');
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly clusters: ClusterRepository,
     private readonly versions: PolicySetVersionRepository,
     private readonly syncStates: ClusterSyncStateRepository,
-    private readonly audit: AuditRecorder,
     private readonly connections: ClusterConnectionRepository,
+    private readonly recordProgress: RecordSyncProgressService,
   ) {}
 
   /**
@@ -120,7 +116,7 @@ export class ApplyVersionService {
 
     const started = Date.now();
     this.logger.log(`${mode} ${target.clusterName} version ${desired} (${version.policies.length} policies) started`);
-    await this.record(target, { status: 'SYNCING' });
+    await this.recordProgress.execute(target, { status: 'SYNCING' });
     try {
       const desiredPolicies = version.policies.map(toDesiredPolicy);
       const force = mode === 'heal' || state.forceConflicts;
@@ -135,7 +131,7 @@ export class ApplyVersionService {
         }
         return this.refuse(target, cluster, state, desired, parts.join('. '), result.conflicts);
       }
-      await this.recordWithAudit(
+      await this.recordProgress.execute(
         target,
         {
           status: unhealable.length > 0 ? 'DRIFTED' : 'IN_SYNC',
@@ -150,10 +146,12 @@ export class ApplyVersionService {
           drift: unhealable,
           driftDetectedAt: unhealable.length > 0 ? (state.driftDetectedAt ?? new Date()) : null,
         },
-        cluster,
-        mode === 'heal' ? 'sync.healed' : 'sync.applied',
-        mode === 'heal' ? { status: state.status, drift: state.drift } : { appliedVersion: state.appliedVersion },
-        { appliedVersion: desired, changed: result.changed, unchanged: result.unchanged, pruned: result.pruned, forced: force },
+        {
+          cluster,
+          action: mode === 'heal' ? 'sync.healed' : 'sync.applied',
+          before: mode === 'heal' ? { status: state.status, drift: state.drift } : { appliedVersion: state.appliedVersion },
+          after: { appliedVersion: desired, changed: result.changed, unchanged: result.unchanged, pruned: result.pruned, forced: force },
+        },
       );
       this.logger.log(`${mode} ${target.clusterName} version ${desired} done in ${Date.now() - started} ms (${result.changed} applied, ${result.unchanged} unchanged, ${result.pruned} pruned)`);
       return { kind: 'applied', version: desired, changed: result.changed, unchanged: result.unchanged, pruned: result.pruned };
@@ -166,13 +164,10 @@ export class ApplyVersionService {
       const attempts = state.attempts + 1;
       const retryAfter = error instanceof KubeRequestError ? (error.options.retryAfterMs ?? 0) : 0;
       const nextRetryAt = new Date(Date.now() + Math.max(backoffDelay(attempts, tuning.retry), retryAfter));
-      await this.recordWithAudit(
+      await this.recordProgress.execute(
         target,
         { status: 'UNREACHABLE', attempts, nextRetryAt, lastError: message, lastErrorAt: new Date() },
-        cluster,
-        'sync.failed',
-        { appliedVersion: state.appliedVersion },
-        { version: desired, mode, retryable: true, attempts, nextRetryAt, error: message },
+        { cluster, action: 'sync.failed', before: { appliedVersion: state.appliedVersion }, after: { version: desired, mode, retryable: true, attempts, nextRetryAt, error: message } },
       );
       this.logger.warn(`${mode} ${target.clusterName} version ${desired} failed (attempt ${attempts}, retry at ${nextRetryAt.toISOString()}): ${message}`);
       return { kind: 'retrying', version: desired, attempts, nextRetryAt, message };
@@ -188,13 +183,10 @@ export class ApplyVersionService {
     message: string,
     conflicts: SyncConflict[],
   ): Promise<ApplyOutcome> {
-    await this.recordWithAudit(
+    await this.recordProgress.execute(
       target,
       { status: 'FAILED', failedVersion: version, attempts: state.attempts + 1, nextRetryAt: null, lastError: message, lastErrorAt: new Date(), conflicts },
-      cluster,
-      'sync.failed',
-      { appliedVersion: state.appliedVersion },
-      { version, retryable: false, error: message, conflicts },
+      { cluster, action: 'sync.failed', before: { appliedVersion: state.appliedVersion }, after: { version, retryable: false, error: message, conflicts } },
     );
     this.logger.warn(`apply ${target.clusterName} version ${version} refused: ${message}`);
     return { kind: 'failed', version, message };
@@ -272,33 +264,6 @@ export class ApplyVersionService {
       token = page.metadata?.continue || undefined;
     } while (token);
     return live;
-  }
-
-  private async record(target: SyncTarget, progress: SyncProgress): Promise<void> {
-    await this.prisma.$transaction((tx) => this.syncStates.recordProgress(target.lease, progress, tx), WORKER_TRANSACTION);
-  }
-
-  private async recordWithAudit(
-    target: SyncTarget,
-    progress: SyncProgress,
-    cluster: ClusterRecord,
-    action: string,
-    before: unknown,
-    after: unknown,
-  ): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await this.syncStates.recordProgress(target.lease, progress, tx);
-      await this.audit.record(tx, {
-        actor: workerActor(target.lease),
-        action,
-        clusterId: cluster.id,
-        clusterName: cluster.name,
-        subjectType: 'cluster',
-        subjectId: cluster.id,
-        before,
-        after,
-      });
-    }, WORKER_TRANSACTION);
   }
 }
 

@@ -1,18 +1,16 @@
-import { AuditRecorder } from '@palisade/audit';
 import {
   type ClusterRecord,
   ClusterRepository,
   type ClusterSyncStateRecord,
   ClusterSyncStateRepository,
   type DriftItem,
-  PrismaService,
   type SyncProgress,
 } from '@palisade/persistence';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { isHealable, sameDrift } from './compute-drift.util';
-import { type SyncTarget, workerActor } from './sync-target.type';
-import { WORKER_TRANSACTION } from './worker-transaction.constant';
+import { RecordSyncProgressService } from './record-sync-progress.service';
+import type { SyncTarget } from './sync-target.type';
 
 /** Statuses that describe a cluster whose desired version is applied. */
 const STEADY = new Set(['IN_SYNC', 'DRIFTED', 'UNREACHABLE']);
@@ -32,10 +30,9 @@ export class RecordDriftService {
   private readonly logger = new Logger('Drift');
 
   constructor(
-    private readonly prisma: PrismaService,
     private readonly clusters: ClusterRepository,
     private readonly syncStates: ClusterSyncStateRepository,
-    private readonly audit: AuditRecorder,
+    private readonly recordProgress: RecordSyncProgressService,
   ) {}
 
   /** `version` is the version `drift` was computed against. */
@@ -86,20 +83,16 @@ export class RecordDriftService {
     return { cluster, state };
   }
 
+  /** Records the progress, with an audit event when `action` is given (what changed in the drift). */
   private async write(target: SyncTarget, cluster: ClusterRecord, progress: SyncProgress, action: string | null, before: ClusterSyncStateRecord): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      await this.syncStates.recordProgress(target.lease, progress, tx);
-      if (!action) return;
-      await this.audit.record(tx, {
-        actor: workerActor(target.lease),
-        action,
-        clusterId: cluster.id,
-        clusterName: cluster.name,
-        subjectType: 'cluster',
-        subjectId: cluster.id,
-        before: { status: before.status, drift: before.drift },
-        after: { status: progress.status, appliedVersion: before.appliedVersion, drift: progress.drift },
-      });
-    }, WORKER_TRANSACTION);
+    const event = action
+      ? {
+          cluster,
+          action,
+          before: { status: before.status, drift: before.drift },
+          after: { status: progress.status, appliedVersion: before.appliedVersion, drift: progress.drift },
+        }
+      : undefined;
+    await this.recordProgress.execute(target, progress, event);
   }
 }
