@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 
+import { withDatabase } from '../../libs/persistence/src/lib/database-url.util';
 import { applyMigrations } from '../../libs/persistence/src/lib/migrations/migration-runner';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from '../../tools/embedded-postgres';
 
@@ -13,13 +14,6 @@ declare module 'vitest' {
     databaseServerUrl: string;
     templateDatabase: string;
   }
-}
-
-/** Swaps the database name in a PostgreSQL URL. */
-export function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /**

@@ -2,10 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { applyMigrations, AuditEventRepository, type AuditEventFilter, PrismaService } from '@palisade/persistence';
+import { applyMigrations, AuditEventRepository, type AuditEventFilter, PrismaService, withDatabase } from '@palisade/persistence';
 import { Client } from 'pg';
 
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from '../embedded-postgres';
+import { numberOption } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 
 // `npm run bench -- audit [--events N] [--runs N] [--no-write]`
@@ -17,17 +18,6 @@ const CLUSTERS = 50;
 const ACTORS = 200;
 const ACTIONS = ['cluster.registered', 'version.imported', 'proposal.created', 'proposal.updated', 'review.submitted', 'proposal.merged', 'proposal.conflicted', 'proposal.withdrawn', 'token.created', 'token.revoked', 'sync.applied', 'sync.drifted'];
 const PAGE = 50;
-
-function option(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] !== undefined ? Number(args[at + 1]) : fallback;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 async function fill(url: string, events: number): Promise<void> {
   const client = new Client({ connectionString: url });
@@ -72,8 +62,8 @@ async function time(runs: number, fn: () => Promise<unknown>): Promise<{ median:
 }
 
 export async function runBench(args: string[]): Promise<void> {
-  const events = option(args, '--events', 1_000_000);
-  const runs = option(args, '--runs', 30);
+  const events = numberOption(args, 'events', 1_000_000);
+  const runs = numberOption(args, 'runs', 30);
   let embedded: EmbeddedDatabaseServer | undefined;
   let dataDir: string | undefined;
   let serverUrl = process.env['DATABASE_URL'];

@@ -15,6 +15,7 @@ import {
 } from '@palisade/netpol-engine';
 import { stringify } from 'yaml';
 
+import { numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { generateCluster, type SyntheticCluster, type TierName, TIERS } from './synthetic-cluster';
 
@@ -316,13 +317,9 @@ function markdown(results: { analysis: AnalysisResult; parse?: ParseResult }[], 
 
 /** Entry point for tools/bench/run.ts. */
 export async function runBench(args: string[]): Promise<void> {
-  const option = (name: string): string | undefined => {
-    const i = args.indexOf(`--${name}`);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const tiers = (option('tier')?.split(',') ?? TIER_ORDER) as TierName[];
+  const tiers = (optionValue(args, 'tier')?.split(',') ?? TIER_ORDER) as TierName[];
   for (const t of tiers) if (!TIERS[t]) throw new Error(`unknown tier ${t} (expected ${TIER_ORDER.join(', ')})`);
-  const seed = Number(option('seed') ?? 20261126);
+  const seed = numberOption(args, 'seed', 20261126);
   const cpuProf = args.includes('--cpu-prof');
   const skipParse = args.includes('--skip-parse');
   const load = loadavg();

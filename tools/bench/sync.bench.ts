@@ -15,11 +15,13 @@ import {
   ClusterSyncStateRepository,
   PolicySetVersionRepository,
   PrismaService,
+  withDatabase,
 } from '../../libs/persistence/src';
 import { capabilitiesOf, ConnectionCipher } from '../../libs/policy-sync/src';
 import { parsePolicySetInput, toStoredPolicies } from '../../libs/policy-versions/src';
 import { type KubeApiServer, kubeAssets, startKubeApiServer } from '../../test/support/kube-apiserver';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from '../embedded-postgres';
+import { numberOption } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 
 // `npm run bench -- sync [--policies N] [--clusters N] [--per-cluster N] [--no-write]`
@@ -28,17 +30,6 @@ import { writeBenchmarkSection } from './benchmarks-file';
 // clusters in sync (each its own namespace on the same API server).
 
 const KEY = Buffer.alloc(32, 11);
-
-function option(args: string[], name: string, fallback: number): number {
-  const at = args.indexOf(name);
-  return at >= 0 && args[at + 1] !== undefined ? Number(args[at + 1]) : fallback;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 /** `count` NetworkPolicies in `namespace`, each with a distinct selector and a port or two. */
 function policies(namespace: string, count: number, variant = 0): Record<string, unknown>[] {
@@ -145,10 +136,10 @@ export async function runBench(args: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const policyCount = option(args, '--policies', 1000);
-  const clusterCount = option(args, '--clusters', 50);
-  const perCluster = option(args, '--per-cluster', 20);
-  const parallelism = option(args, '--parallelism', 8);
+  const policyCount = numberOption(args, 'policies', 1000);
+  const clusterCount = numberOption(args, 'clusters', 50);
+  const perCluster = numberOption(args, 'per-cluster', 20);
+  const parallelism = numberOption(args, 'parallelism', 8);
 
   let embedded: EmbeddedDatabaseServer | undefined;
   let serverUrl = process.env['DATABASE_URL'];

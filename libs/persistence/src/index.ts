@@ -10,6 +10,7 @@ export * from './lib/cluster-connection.record';
 export * from './lib/cluster-connection.repository';
 export * from './lib/cluster-sync-state.record';
 export * from './lib/cluster-sync-state.repository';
+export * from './lib/database-url.util';
 export * from './lib/inventory-snapshot.record';
 export * from './lib/inventory-snapshot.repository';
 export * from './lib/migrations/migration-runner';

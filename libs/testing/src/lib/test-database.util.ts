@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
+import { withDatabase } from '@palisade/persistence';
 import { Client } from 'pg';
 import { inject } from 'vitest';
 
@@ -7,12 +8,6 @@ export interface TestDatabase {
   url: string;
   name: string;
   drop(): Promise<void>;
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
 }
 
 /** A fresh database for one test file, cloned from the migrated template the global setup made. */
