@@ -12,8 +12,13 @@ interface Run {
 
 /** Runs `node bin/palisade.cjs …` from the repository root, as a user or CI job would. */
 function palisade(...args: string[]): Promise<Run> {
+  return run(process.execPath, [join(REPO_ROOT, 'bin/palisade.cjs'), ...args]);
+}
+
+/** Runs a command from the repository root, capturing its exit code and output. */
+function run(command: string, args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/palisade.cjs'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -81,15 +86,7 @@ describe('bin/palisade.cjs', { timeout: 180_000 }, () => {
   });
 
   it.concurrent('runs through npm as `npm run -s palisade -- <command>`', async () => {
-    const sut = await new Promise<Run>((resolve, reject) => {
-      const child = spawn('npm', ['run', '-s', 'palisade', '--', 'lint', `${SEED}/article-policies.yaml`], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const sut = await run('npm', ['run', '-s', 'palisade', '--', 'lint', `${SEED}/article-policies.yaml`]);
     expect(sut.code).toBe(0);
     expect(sut.stdout).toContain('1 file, 5 policies: 0 errors, 2 findings (max severity medium)');
   });
