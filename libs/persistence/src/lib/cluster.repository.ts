@@ -41,6 +41,11 @@ export class ClusterRepository {
     }
   }
 
+  async findById(id: string, tx: TransactionClient = this.prisma): Promise<ClusterRecord | null> {
+    const row = await tx.cluster.findUnique({ where: { id } });
+    return row ? toCluster(row) : null;
+  }
+
   async findByName(name: string, tx: TransactionClient = this.prisma): Promise<ClusterRecord | null> {
     const row = await tx.cluster.findUnique({ where: { name } });
     return row ? toCluster(row) : null;

@@ -6,9 +6,11 @@ import { AuditEventRepository } from './audit-event.repository';
 import { ClusterRepository } from './cluster.repository';
 import { ClusterConnectionRepository } from './cluster-connection.repository';
 import { ClusterSyncStateRepository } from './cluster-sync-state.repository';
+import { ConnectivityTrackingRepository } from './connectivity-tracking.repository';
 import { InventorySnapshotRepository } from './inventory-snapshot.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
 import { ProposalRepository } from './proposal.repository';
+import { ProposalAnalysisRepository } from './proposal-analysis.repository';
 import { PERSISTENCE_OPTIONS, type PersistenceOptions, PrismaService } from './prisma.service';
 
 const repositories = [
@@ -18,8 +20,10 @@ const repositories = [
   ClusterConnectionRepository,
   ClusterRepository,
   ClusterSyncStateRepository,
+  ConnectivityTrackingRepository,
   InventorySnapshotRepository,
   PolicySetVersionRepository,
+  ProposalAnalysisRepository,
   ProposalRepository,
 ];
 

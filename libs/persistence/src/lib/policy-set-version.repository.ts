@@ -75,6 +75,12 @@ export class PolicySetVersionRepository {
     return rows.map(toPolicySetVersion);
   }
 
+  /** One version without its policies. */
+  async find(clusterId: string, number: number, tx: TransactionClient = this.prisma): Promise<PolicySetVersionRecord | null> {
+    const row = await tx.policySetVersion.findUnique({ where: { clusterId_number: { clusterId, number } } });
+    return row ? toPolicySetVersion(row) : null;
+  }
+
   async findWithPolicies(
     clusterId: string,
     number: number,

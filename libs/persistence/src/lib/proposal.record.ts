@@ -96,10 +96,23 @@ export interface ReviewRecord {
   /** The proposal revision reviewed; a later revision dismisses the review. */
   proposalRevision: number;
   changeHash: string;
+  /** The analysis the reviewer was shown; an approval counts only while it is the proposal's current one. */
+  analysisHash: string | null;
+  /** Set when a re-analysis with another result dismissed the review. */
+  dismissal: ReviewDismissalRecord | null;
   createdAt: Date;
 }
 
-export type NewReview = Omit<ReviewRecord, 'id' | 'createdAt'>;
+export interface ReviewDismissalRecord {
+  reason: 'ANALYSIS_CHANGED';
+  at: Date;
+  previousHash: string | null;
+  newHash: string;
+  previousSummary: unknown;
+  newSummary: unknown;
+}
+
+export type NewReview = Omit<ReviewRecord, 'id' | 'createdAt' | 'dismissal'>;
 
 export interface ProposalListOptions {
   statuses?: ProposalStatusName[];

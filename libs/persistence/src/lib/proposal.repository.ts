@@ -10,6 +10,7 @@ import type {
   ProposalRecord,
   ProposalStatusName,
   ProposalUpdate,
+  ReviewDismissalRecord,
   ReviewRecord,
 } from './proposal.record';
 import { PrismaService, type TransactionClient } from './prisma.service';
@@ -63,6 +64,11 @@ export function toReview(row: Review): ReviewRecord {
     comment: row.comment,
     proposalRevision: row.proposalRevision,
     changeHash: row.changeHash,
+    analysisHash: row.analysisHash,
+    dismissal:
+      row.dismissedReason !== null && row.dismissedAt !== null
+        ? { ...((row.dismissal ?? {}) as Omit<ReviewDismissalRecord, 'reason' | 'at'>), reason: row.dismissedReason as ReviewDismissalRecord['reason'], at: row.dismissedAt }
+        : null,
     createdAt: row.createdAt,
   };
 }
@@ -172,9 +178,32 @@ export class ProposalRepository {
         comment: review.comment,
         proposalRevision: review.proposalRevision,
         changeHash: review.changeHash,
+        analysisHash: review.analysisHash,
       },
     });
     return toReview(row);
+  }
+
+  /** Moves reviews to another analysis hash whose result is the same (a re-analysis that found nothing new). */
+  async rebindReviews(reviewIds: string[], analysisHash: string, tx: TransactionClient): Promise<void> {
+    if (reviewIds.length === 0) return;
+    await tx.review.updateMany({ where: { id: { in: reviewIds } }, data: { analysisHash } });
+  }
+
+  /** Marks reviews as no longer counting, with why. */
+  async dismissReviews(reviewIds: string[], dismissal: ReviewDismissalRecord, tx: TransactionClient): Promise<void> {
+    if (reviewIds.length === 0) return;
+    const { reason, at, ...detail } = dismissal;
+    await tx.review.updateMany({
+      where: { id: { in: reviewIds } },
+      data: { dismissedReason: reason, dismissedAt: at, dismissal: detail as unknown as Prisma.InputJsonValue },
+    });
+  }
+
+  /** Ids of the open proposals of a cluster (for re-analysis when a new inventory snapshot arrives). */
+  async listActiveIds(clusterId: string, tx: TransactionClient = this.prisma): Promise<string[]> {
+    const rows = await tx.proposal.findMany({ where: { clusterId, status: { in: ACTIVE } }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+    return rows.map((r) => r.id);
   }
 
   /** Oldest first. */

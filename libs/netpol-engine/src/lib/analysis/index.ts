@@ -1,6 +1,7 @@
 export * from './analysis.exception';
 export * from './connectivity.util';
 export * from './create-analysis.util';
+export * from './engine-version.constant';
 export * from './diff-connectivity.util';
 export * from './explain.util';
 export * from './format-explanation.util';

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+
+import { PrismaService, type TransactionClient } from './prisma.service';
+
+/** Which head version and inventory snapshot a cluster's connection history reflects. */
+export interface ConnectivityTrackingRecord {
+  clusterId: string;
+  version: number | null;
+  snapshotId: string | null;
+  snapshotContentHash: string | null;
+}
+
+@Injectable()
+export class ConnectivityTrackingRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Locks (creating if needed) the cluster's tracking row until the transaction ends. */
+  async lock(clusterId: string, tx: TransactionClient): Promise<ConnectivityTrackingRecord> {
+    await tx.$executeRaw`INSERT INTO connectivity_tracking (cluster_id, updated_at) VALUES (${clusterId}::uuid, now()) ON CONFLICT (cluster_id) DO NOTHING`;
+    const rows = await tx.$queryRaw<{ version: number | null; snapshot_id: string | null; snapshot_content_hash: string | null }[]>`
+      SELECT version, snapshot_id::text AS snapshot_id, snapshot_content_hash FROM connectivity_tracking WHERE cluster_id = ${clusterId}::uuid FOR UPDATE`;
+    const row = rows[0];
+    return { clusterId, version: row?.version ?? null, snapshotId: row?.snapshot_id ?? null, snapshotContentHash: row?.snapshot_content_hash ?? null };
+  }
+
+  async find(clusterId: string): Promise<ConnectivityTrackingRecord | null> {
+    const row = await this.prisma.connectivityTracking.findUnique({ where: { clusterId } });
+    return row ? { clusterId, version: row.version, snapshotId: row.snapshotId, snapshotContentHash: row.snapshotContentHash } : null;
+  }
+
+  async save(record: ConnectivityTrackingRecord, tx: TransactionClient): Promise<void> {
+    await tx.connectivityTracking.update({
+      where: { clusterId: record.clusterId },
+      data: { version: record.version, snapshotId: record.snapshotId, snapshotContentHash: record.snapshotContentHash },
+    });
+  }
+
+  /** Clusters whose history lags their head version or newest snapshot. */
+  async listLagging(limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT c.id::text AS id FROM clusters c
+      LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id
+      LEFT JOIN LATERAL (
+        SELECT s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
+      ) newest ON true
+      WHERE c.head_version > 0
+        AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash)
+      ORDER BY c.name
+      LIMIT ${limit}::int`;
+    return rows.map((r) => r.id);
+  }
+}

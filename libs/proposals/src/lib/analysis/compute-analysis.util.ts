@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+
+import {
+  type Analysis,
+  canonicalJson,
+  createAnalysis,
+  ENGINE_VERSION,
+  type Finding,
+  findingsForChange,
+  type Flow,
+  formatFlow,
+  hashPolicySet,
+  type Inventory,
+  type NetworkPolicy,
+} from '@palisade/netpol-engine';
+
+import { applyChanges } from '../proposal-changes.util';
+import type { AnalysisOptionsInput, AnalysisRequest, AnalysisResponse, ChangeAnalysis, ConnectivityDelta, FindingView, FlowView, PictureRef, TaskData } from './analysis-result.type';
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Keeps the few newest entries: a worker thread holds the policy sets and inventories it was last given. */
+class Recent<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly size: number) {}
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}
+
+/** Per-thread caches: parsed inventories by content hash, policy sets by content hash, prepared analyses. */
+const policySets = new Recent<NetworkPolicy[]>(8);
+const inventories = new Recent<Inventory>(4);
+const analyses = new Recent<Analysis>(4);
+
+export const policiesKey = (hash: string): string => `policies:${hash}`;
+export const inventoryKey = (hash: string): string => `inventory:${hash}`;
+
+/** The identity of an analysis: what a review is bound to. */
+export function analysisHashOf(input: { base: string; proposed: string; inventory: string | null; engineVersion: string; options: AnalysisOptionsInput }): string {
+  return sha256(canonicalJson({ base: input.base, proposed: input.proposed, inventory: input.inventory, engine: input.engineVersion, options: input.options }));
+}
+
+function absorb(data: Record<string, TaskData>): void {
+  for (const [key, value] of Object.entries(data)) {
+    const hash = key.slice(key.indexOf(':') + 1);
+    if (value.kind === 'policies') policySets.set(hash, value.policies);
+    else inventories.set(hash, value.inventory);
+  }
+}
+
+function missingOf(policies: (string | null)[], inventoryHashes: (string | null)[]): string[] {
+  const missing = new Set<string>();
+  for (const hash of policies) if (hash !== null && !policySets.get(hash)) missing.add(policiesKey(hash));
+  for (const hash of inventoryHashes) if (hash !== null && !inventories.get(hash)) missing.add(inventoryKey(hash));
+  return [...missing];
+}
+
+function preparedAnalysis(policyHash: string, inventoryHash: string, options: AnalysisOptionsInput): Analysis {
+  const key = `${policyHash}|${inventoryHash}|${options.ipBlockMatchesPodIps}`;
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = createAnalysis({ policies: policySets.get(policyHash) as NetworkPolicy[], inventory: inventories.get(inventoryHash) as Inventory, options });
+    analyses.set(key, analysis);
+  }
+  return analysis;
+}
+
+const flowView = (flow: Flow, widened?: boolean): FlowView => ({ from: flow.from, to: flow.to, ports: flow.ports, text: formatFlow(flow), ...(widened ? { widened } : {}) });
+
+function findingView(f: Finding): FindingView {
+  return {
+    code: f.code,
+    severity: f.severity,
+    message: f.message,
+    policies: f.policies,
+    namespace: f.namespace ?? null,
+    path: f.path ?? null,
+    flow: f.flow ? formatFlow(f.flow) : null,
+  };
+}
+
+function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }>, started: number): ChangeAnalysis {
+  const base = policySets.get(task.base) as NetworkPolicy[];
+  const proposed = applyChanges(base, task.changes);
+  const proposedContentHash = hashPolicySet(proposed);
+  const options = task.options;
+  let report;
+  if (task.inventory === null) {
+    report = findingsForChange({ policies: base, options }, { policies: proposed, options });
+  } else {
+    const inventory = inventories.get(task.inventory) as Inventory;
+    const before = preparedAnalysis(task.base, task.inventory, options);
+    const after = before.withPolicyChanges(task.changes);
+    report = findingsForChange({ policies: base, inventory, options, analysis: before }, { policies: proposed, inventory, options, analysis: after });
+  }
+  const widened = new Set(report.findings.filter((f) => f.code === 'FLOW_WIDENED' && f.flow).map((f) => formatFlow(f.flow as Flow)));
+  const opened = (report.diff?.added ?? []).map((flow) => flowView(flow, widened.has(formatFlow(flow))));
+  const closed = (report.diff?.removed ?? []).map((flow) => flowView(flow));
+  const findings = report.findings.map(findingView);
+  const flowsWidened = opened.filter((f) => f.widened).length;
+  const hash = analysisHashOf({ base: task.base, proposed: proposedContentHash, inventory: task.inventory, engineVersion: ENGINE_VERSION, options });
+  const resultHash = sha256(
+    canonicalJson({
+      opened: opened.map((f) => f.text).sort(),
+      closed: closed.map((f) => f.text).sort(),
+      findings: report.findings.map((f) => f.fingerprint).sort(),
+    }),
+  );
+  return {
+    baseContentHash: task.base,
+    proposedContentHash,
+    snapshotContentHash: task.inventory,
+    engineVersion: ENGINE_VERSION,
+    options,
+    hash,
+    resultHash,
+    summary: {
+      flowsOpened: opened.length - flowsWidened,
+      flowsWidened,
+      flowsClosed: closed.length,
+      connectivityChange: report.connectivityUnchanged === undefined ? null : !report.connectivityUnchanged,
+      findings: findings.length,
+      maxSeverity: report.maxSeverity,
+      counts: report.counts,
+      policies: report.changes,
+    },
+    findings,
+    flows: { opened, closed },
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function connectivityOf(picture: PictureRef | null, options: AnalysisOptionsInput): Analysis | null {
+  if (!picture || picture.inventory === null) return null;
+  return preparedAnalysis(picture.policies, picture.inventory, options);
+}
+
+function analyseDelta(task: Extract<AnalysisRequest['task'], { kind: 'delta' }>, started: number): ConnectivityDelta {
+  const before = connectivityOf(task.before, task.options);
+  const after = connectivityOf(task.after, task.options);
+  let opened: Flow[] = [];
+  let closed: Flow[] = [];
+  if (before && after) ({ added: opened, removed: closed } = before.diff(after));
+  else if (after) opened = after.connectivity();
+  else if (before) closed = before.connectivity();
+  return { opened: opened.map((f) => flowView(f)), closed: closed.map((f) => flowView(f)), durationMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * Runs one analysis task on this thread. Policy sets and inventories travel by content hash: when
+ * the thread has not seen one, it answers `{ missing }` and the caller sends them along.
+ *
+ * @example runAnalysisTask({ task: { kind: 'change', base, changes, inventory, options }, data: {} }) // { missing: ['policies:ab12…'] }
+ */
+export function runAnalysisTask(request: AnalysisRequest): AnalysisResponse {
+  const started = performance.now();
+  absorb(request.data);
+  const { task } = request;
+  if (task.kind === 'change') {
+    const missing = missingOf([task.base], [task.inventory]);
+    if (missing.length > 0) return { missing };
+    return { change: analyseChange(task, started) };
+  }
+  const missing = missingOf([task.before?.policies ?? null, task.after.policies], [task.before?.inventory ?? null, task.after.inventory]);
+  if (missing.length > 0) return { missing };
+  return { delta: analyseDelta(task, started) };
+}
