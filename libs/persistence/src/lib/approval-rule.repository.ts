@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
-import type { ApprovalRule } from '../generated/prisma/client';
-import type { ApprovalRuleInput, ApprovalRuleRecord } from './approval-rule.record';
+import { type ApprovalRule, Prisma } from '../generated/prisma/client';
+import type { ApprovalRuleConditionRecord, ApprovalRuleInput, ApprovalRuleRecord } from './approval-rule.record';
 import { PrismaService, type TransactionClient } from './prisma.service';
 
 export function toApprovalRule(row: ApprovalRule): ApprovalRuleRecord {
@@ -13,6 +13,8 @@ export function toApprovalRule(row: ApprovalRule): ApprovalRuleRecord {
     matchLabels: selector.matchLabels ?? {},
     minApprovals: row.minApprovals,
     requiredGroups: row.requiredGroups,
+    when: (row.when ?? null) as ApprovalRuleConditionRecord | null,
+    allowBotApprovals: row.allowBotApprovals,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -30,6 +32,8 @@ export class ApprovalRuleRepository {
       clusterSelector: { matchLabels: rule.matchLabels },
       minApprovals: rule.minApprovals,
       requiredGroups: rule.requiredGroups,
+      when: rule.when === null ? Prisma.DbNull : { ...rule.when },
+      allowBotApprovals: rule.allowBotApprovals,
     };
     const row = await tx.approvalRule.upsert({ where: { name: rule.name }, create: { name: rule.name, ...data }, update: data });
     return { rule: toApprovalRule(row), previous: previous ? toApprovalRule(previous) : null };

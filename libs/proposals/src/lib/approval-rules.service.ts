@@ -11,6 +11,8 @@ const summary = (rule: ApprovalRuleRecord): Record<string, unknown> => ({
   matchLabels: rule.matchLabels,
   minApprovals: rule.minApprovals,
   requiredGroups: rule.requiredGroups,
+  when: rule.when,
+  allowBotApprovals: rule.allowBotApprovals,
   description: rule.description,
 });
 
@@ -28,10 +30,8 @@ export class ApprovalRulesService {
   async put(command: PutApprovalRuleCommand): Promise<ApprovalRuleRecord> {
     this.assertRuleAdmin(command.caller);
     return this.prisma.$transaction(async (tx) => {
-      const { rule, previous } = await this.rules.put(
-        { name: command.name, description: command.description, matchLabels: command.matchLabels, minApprovals: command.minApprovals, requiredGroups: command.requiredGroups },
-        tx,
-      );
+      const { name, description, matchLabels, minApprovals, requiredGroups, when, allowBotApprovals } = command;
+      const { rule, previous } = await this.rules.put({ name, description, matchLabels, minApprovals, requiredGroups, when, allowBotApprovals }, tx);
       await this.reevaluateOpenProposals(tx);
       await this.audit.record(tx, {
         actor: command.caller.principal.actor,

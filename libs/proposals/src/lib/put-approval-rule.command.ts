@@ -1,6 +1,9 @@
 import { IsLabelMap } from '@palisade/clusters';
 import { type Caller, DNS1123_LABEL, DNS1123_LABEL_MESSAGE, validateCommand } from '@palisade/shared-types';
-import { ArrayUnique, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+
+import { IsAllowedMinApprovals, IsApprovalRuleCondition, normalizeApprovalRuleCondition } from './approval-rule-condition.validator';
+import type { ApprovalRuleCondition } from './evaluate-approvals.util';
 
 export interface PutApprovalRuleInput {
   caller: Caller;
@@ -9,6 +12,9 @@ export interface PutApprovalRuleInput {
   matchLabels?: Record<string, string> | null;
   minApprovals?: number | null;
   requiredGroups?: string[] | null;
+  /** Checked by the command: absent or null conditions are left out. */
+  when?: { findings?: string[] | null; minSeverity?: string | null; connectivityChange?: boolean | null } | null;
+  allowBotApprovals?: boolean | null;
 }
 
 export class PutApprovalRuleCommand {
@@ -28,6 +34,7 @@ export class PutApprovalRuleCommand {
   @IsInt({ message: 'minApprovals must be an integer between 0 and 20' })
   @Min(0, { message: 'minApprovals must be an integer between 0 and 20' })
   @Max(20, { message: 'minApprovals must be an integer between 0 and 20' })
+  @IsAllowedMinApprovals()
   readonly minApprovals: number;
 
   /** Each group needs at least one approval from a reviewer in it. */
@@ -35,6 +42,14 @@ export class PutApprovalRuleCommand {
   @ArrayUnique()
   @Matches(DNS1123_LABEL, { each: true, message: `each required group ${DNS1123_LABEL_MESSAGE}` })
   readonly requiredGroups: string[];
+
+  /** Conditions on the proposal's analysis, every one given must match; null: the labels alone decide. */
+  @IsApprovalRuleCondition()
+  readonly when: ApprovalRuleCondition | null;
+
+  /** Whether bots' approvals count while this rule applies. */
+  @IsBoolean({ message: 'allowBotApprovals must be true or false' })
+  readonly allowBotApprovals: boolean;
 
   private constructor(
     input: PutApprovalRuleInput,
@@ -45,7 +60,10 @@ export class PutApprovalRuleCommand {
     this.matchLabels = input.matchLabels ?? {};
     this.minApprovals = input.minApprovals ?? 1;
     this.requiredGroups = input.requiredGroups ?? [];
+    this.when = (input.when ?? null) as ApprovalRuleCondition | null; // validated just below, then normalised
+    this.allowBotApprovals = input.allowBotApprovals ?? false;
     validateCommand(this);
+    this.when = normalizeApprovalRuleCondition(this.when);
   }
 
   static from(input: PutApprovalRuleInput): PutApprovalRuleCommand {
