@@ -23,7 +23,7 @@ export interface MintedToken {
 export interface MintTokenInput {
   name: string;
   kind?: 'human' | 'bot';
-  roles: ('admin' | 'approver' | 'proposer' | 'auditor')[];
+  roles: ('admin' | 'approver' | 'proposer' | 'auditor' | 'reporter')[];
   clusters?: string[] | null;
   groups?: string[];
   expiresAt?: string;

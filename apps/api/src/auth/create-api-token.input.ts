@@ -14,7 +14,7 @@ export class CreateApiTokenInput {
   @IsIn(['human', 'bot'], { message: 'kind must be human or bot' })
   kind!: 'human' | 'bot';
 
-  @ApiProperty({ type: [String], example: ['proposer'], description: 'admin, approver, proposer, auditor' })
+  @ApiProperty({ type: [String], example: ['proposer'], description: 'admin, approver, proposer, auditor, reporter (uploads inventories, nothing else)' })
   @Field(() => [String])
   @IsArray()
   roles!: string[];

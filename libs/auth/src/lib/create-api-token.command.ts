@@ -23,9 +23,9 @@ export class CreateApiTokenCommand {
   readonly kind: 'human' | 'bot';
 
   @IsArray()
-  @ArrayMinSize(1, { message: 'roles must name at least one of admin, approver, proposer, auditor' })
+  @ArrayMinSize(1, { message: `roles must name at least one of ${ROLES.join(', ')}` })
   @ArrayUnique()
-  @IsIn(ROLES, { each: true, message: 'each role must be one of admin, approver, proposer, auditor' })
+  @IsIn(ROLES, { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
   readonly roles: Role[];
 
   /** null: every cluster. */

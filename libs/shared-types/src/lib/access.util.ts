@@ -9,6 +9,14 @@ export function isClusterInScope(principal: Principal, clusterName: string): boo
   return principal.clusters === null || principal.clusters.includes(clusterName);
 }
 
+/**
+ * Whether every role of the principal is `reporter`: such a principal (an agent or CI job) may
+ * upload inventories and nothing else, reads included.
+ */
+export function isReporterOnly(principal: Principal): boolean {
+  return principal.roles.length > 0 && principal.roles.every((role) => role === 'reporter');
+}
+
 /** @throws DomainException FORBIDDEN unless the caller holds one of `roles`. */
 export function assertRole(caller: Caller, roles: readonly Role[]): void {
   if (!hasRole(caller.principal, roles)) {

@@ -1,6 +1,7 @@
 import type { Actor, RequestMeta } from './actor.type';
 
-export const ROLES = ['admin', 'approver', 'proposer', 'auditor'] as const;
+/** `reporter`: agents and CI jobs that only upload inventories, and may do nothing else (not even read). */
+export const ROLES = ['admin', 'approver', 'proposer', 'auditor', 'reporter'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
