@@ -51,10 +51,6 @@ export class WorkerEnv extends ServiceEnv {
   /** Shortest time between two inventory snapshots of a cluster (a snapshot is only written when something changed). */
   @IntegerEnv('INVENTORY_SNAPSHOT_MS', 50, 3600000)
   INVENTORY_SNAPSHOT_MS = 30000; // a busy 10k-pod cluster changes all the time; each snapshot is a few MB
-
-  /** Snapshots kept per cluster. */
-  @IntegerEnv('INVENTORY_RETAIN', 1, 100000)
-  INVENTORY_RETAIN = 100;
 }
 
 export function loadWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {

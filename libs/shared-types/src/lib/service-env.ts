@@ -31,4 +31,8 @@ export class ServiceEnv {
   /** Deadline of one request to a Kubernetes API server. */
   @IntegerEnv('KUBE_REQUEST_TIMEOUT_MS', 100, 300000)
   KUBE_REQUEST_TIMEOUT_MS = 10000;
+
+  /** Inventory snapshots kept per cluster, watched (worker) and uploaded (API) alike; older ones are deleted. */
+  @IntegerEnv('INVENTORY_RETAIN', 1, 100000)
+  INVENTORY_RETAIN = 100;
 }
