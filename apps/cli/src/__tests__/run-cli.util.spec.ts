@@ -54,6 +54,32 @@ describe(runCli.name, () => {
     expect(sut.out).not.toContain('default/nightly-report[CronJob] => 1.1.1.1');
   });
 
+  describe('on what `kubectl get pods,replicasets,deployments -o json` prints (Deployment → ReplicaSet → 2 pods, plus an old ReplicaSet at 0)', () => {
+    const kubectl = 'test/fixtures/kubectl/deployment-replicaset-pods.json';
+
+    it('connectivity prints each flow once, naming only the Deployment', () => {
+      expect(run('connectivity', kubectl)).toEqual({
+        code: 0,
+        out: [
+          'default/myapp[Deployment] => default/myapp[Deployment] : All',
+          '0.0.0.0/0 => default/myapp[Deployment] : All',
+          '::/0 => default/myapp[Deployment] : All',
+          'default/myapp[Deployment] => 0.0.0.0/0 : All',
+          'default/myapp[Deployment] => ::/0 : All',
+          '',
+        ].join('\n'),
+        err: '',
+      });
+      expect(run('connectivity', `${SEED}/article-policies.yaml`, kubectl)).toEqual({ code: 0, out: 'default/myapp[Deployment] => 1.1.1.1/32 : TCP 443\n', err: '' });
+    });
+
+    it('explain takes the Deployment name for its first real pod', () => {
+      const sut = run('explain', `${SEED}/article-policies.yaml`, kubectl, '--from', 'default/myapp', '--to', '1.1.1.1', '--port', '443');
+      expect(sut.code).toBe(0);
+      expect(sut.out).toContain('default/myapp-5d8f7c9b4-h7xkq -> 1.1.1.1 TCP 443: ALLOWED');
+    });
+  });
+
   it.each(['json', 'csv', 'dot'])('connectivity --format %s', (format) => {
     const sut = run('connectivity', ...seed, '--format', format);
     expect(sut.code).toBe(0);

@@ -6,6 +6,9 @@ const MAX_TEMPLATE_PODS = 2;
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
+/** The controller that names what it creates `<its name>-<suffix>`: a Deployment its ReplicaSets, a CronJob its Jobs. */
+const NAMING_PARENT_KIND: Readonly<Record<string, string>> = { ReplicaSet: 'Deployment', Job: 'CronJob' };
+
 /** The cluster read from manifests, plus which pod stands for each workload name. */
 export interface ManifestInventory {
   inventory: Inventory;
@@ -13,35 +16,78 @@ export interface ManifestInventory {
   workloadPods: Map<string, string[]>;
 }
 
-/**
- * The workload a pod belongs to. A pod's controller is a ReplicaSet `<deployment>-<hash>` for a
- * Deployment and a Job `<cronjob>-<n>` for a CronJob: such pods are counted under the Deployment
- * or CronJob when the manifests define it.
- */
-function podWorkload(pod: PodManifest, workloads: Set<string>): InventoryWorkload | undefined {
-  const kind = pod.ownerKind;
-  const name = pod.ownerName;
-  if (!kind || !name || !WORKLOAD_KINDS.has(kind)) return undefined;
-  const parentKind = kind === 'ReplicaSet' ? 'Deployment' : kind === 'Job' ? 'CronJob' : undefined;
-  const dash = name.lastIndexOf('-');
-  if (parentKind && dash > 0) {
-    const parent = name.slice(0, dash);
-    if (workloads.has(`${pod.namespace}/${parentKind}/${parent}`)) return { kind: parentKind, name: parent };
+interface ResolvedWorkload {
+  workload: InventoryWorkload;
+  /** Keys of the workload objects of the input passed on the way up, the top-most last. */
+  path: string[];
+}
+
+const workloadKey = (namespace: string, kind: string, name: string): string => `${namespace}/${kind}/${name}`;
+
+/** Workload objects of the input by `namespace/kind/name`, each owned one able to reach its owner. */
+class WorkloadGraph {
+  private readonly byKey = new Map<string, WorkloadManifest>();
+
+  constructor(workloads: readonly WorkloadManifest[]) {
+    for (const w of workloads) this.byKey.set(workloadKey(w.namespace, w.kind, w.name), w);
   }
-  return { kind, name };
+
+  /** The workload object of the input that controls `w` (ownerReferences stay within a namespace). */
+  owner(w: WorkloadManifest): WorkloadManifest | undefined {
+    if (w.ownerKind === undefined || w.ownerName === undefined) return undefined;
+    const owner = this.byKey.get(workloadKey(w.namespace, w.ownerKind, w.ownerName));
+    return owner === w ? undefined : owner;
+  }
+
+  /**
+   * The top-most workload of the input above a controller reference `kind/name` in `namespace`,
+   * following ownerReferences (Pod → ReplicaSet → Deployment, Pod → Job → CronJob). An owner
+   * absent from the input is matched by name to its parent when that is present (ReplicaSet
+   * `<deployment>-<hash>`, Job `<cronjob>-<n>`), else it is the workload itself. Kinds that are
+   * not pod-creating workloads (a Node for a static pod) resolve to nothing.
+   */
+  resolve(namespace: string, kind: string, name: string): ResolvedWorkload | undefined {
+    if (!WORKLOAD_KINDS.has(kind)) return undefined;
+    let current = this.byKey.get(workloadKey(namespace, kind, name)) ?? this.namingParent(namespace, kind, name);
+    if (!current) return { workload: { kind, name }, path: [] };
+    const path: string[] = [];
+    for (;;) {
+      path.push(workloadKey(current.namespace, current.kind, current.name));
+      const owner = this.owner(current);
+      if (!owner || path.includes(workloadKey(owner.namespace, owner.kind, owner.name))) break; // a cycle ends where it closes
+      current = owner;
+    }
+    return { workload: { kind: current.kind, name: current.name }, path };
+  }
+
+  private namingParent(namespace: string, kind: string, name: string): WorkloadManifest | undefined {
+    const parentKind = NAMING_PARENT_KIND[kind];
+    const dash = name.lastIndexOf('-');
+    if (parentKind === undefined || dash <= 0) return undefined;
+    return this.byKey.get(workloadKey(namespace, parentKind, name.slice(0, dash)));
+  }
 }
 
 /**
- * Turns parsed manifests (`parseManifests`) into the analysis inventory. Pods keep their labels, IP (status.podIP),
- * container ports and owning workload. A workload with no Pod manifest of its own stands for
- * min(replicas, 2) pods `<name>-0`, `<name>-1` with its template's labels and ports and no IP
- * (so no ipBlock matches them); one scaled to 0 has no pods.
+ * Turns parsed manifests (`parseManifests`) into the analysis inventory. Pods keep their labels,
+ * IP (status.podIP) and container ports; each belongs to the top-most workload object of the input
+ * that controls it, through ownerReferences (Pod → ReplicaSet → Deployment, Pod → Job → CronJob;
+ * an owner missing from the input is matched by name to its Deployment or CronJob).
  *
- * @example inventoryFromManifests({ namespaces, pods: [], workloads: [myappDeployment] }).inventory.pods
+ * A workload object stands for min(replicas, 2) template pods `<name>-0`, `<name>-1` (its template's
+ * labels and ports, no IP, so no ipBlock matches them; none when scaled to 0) only when no pod of the
+ * input resolves to it or to a workload it owns, and never when a workload object of the input owns
+ * it (that owner stands for it: an old ReplicaSet of a Deployment, a Job of a CronJob).
+ *
+ * @example
+ * // kubectl get pods,replicasets,deployments -o json: Deployment myapp → ReplicaSet myapp-5d8f7c9b4 → 2 pods
+ * inventoryFromManifests(parseManifests(json)).inventory.pods.map((p) => `${p.name} ${p.workload?.kind}/${p.workload?.name}`)
+ * // ['myapp-5d8f7c9b4-h7xkq Deployment/myapp', 'myapp-5d8f7c9b4-w2m9p Deployment/myapp']
+ * inventoryFromManifests({ namespaces: [], pods: [], workloads: [myappDeployment] }).inventory.pods
  * // [{ namespace: 'default', name: 'myapp-0', labels: { app: 'myapp' }, ports: [], workload: { kind: 'Deployment', name: 'myapp' } }]
  */
 export function inventoryFromManifests(m: { namespaces: readonly NamespaceManifest[]; pods: readonly PodManifest[]; workloads: readonly WorkloadManifest[] }): ManifestInventory {
-  const workloadKeys = new Set(m.workloads.map((w) => `${w.namespace}/${w.kind}/${w.name}`));
+  const graph = new WorkloadGraph(m.workloads);
   const pods: InventoryPod[] = [];
   const podNames = new Set<string>();
   const withPods = new Set<string>();
@@ -54,10 +100,11 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
   };
 
   for (const pod of m.pods) {
-    const workload = podWorkload(pod, workloadKeys);
+    const resolved = pod.ownerKind && pod.ownerName ? graph.resolve(pod.namespace, pod.ownerKind, pod.ownerName) : undefined;
+    const workload = resolved?.workload;
     podNames.add(`${pod.namespace}/${pod.name}`);
-    if (workload) {
-      withPods.add(`${pod.namespace}/${workload.kind}/${workload.name}`);
+    if (resolved && workload) {
+      for (const key of resolved.path) withPods.add(key);
       remember(pod.namespace, workload, pod.name);
     }
     pods.push({
@@ -71,7 +118,8 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
   }
 
   for (const w of m.workloads) {
-    if (withPods.has(`${w.namespace}/${w.kind}/${w.name}`)) continue;
+    // Pods resolve to their top-most workload, which marks every workload object on the way.
+    if (withPods.has(workloadKey(w.namespace, w.kind, w.name)) || graph.owner(w)) continue;
     const workload = { kind: w.kind, name: w.name };
     for (let i = 0; i < Math.min(w.replicas, MAX_TEMPLATE_PODS); i++) {
       let name = `${w.name}-${i}`;

@@ -30,7 +30,7 @@ export interface PodManifest {
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'ReplicaSet' | 'Job' | 'CronJob';
 
-/** A controller with a pod template: stands for the pods it will create. */
+/** A controller with a pod template: stands for the pods it will create when the input has none of them (see inventoryFromManifests). */
 export interface WorkloadManifest {
   kind: WorkloadKind;
   namespace: string;
@@ -42,6 +42,9 @@ export interface WorkloadManifest {
   replicas: number;
   templateLabels: Record<string, string>;
   ports: ContainerPort[];
+  /** The controlling owner reference (`controller: true`), if any: a ReplicaSet's Deployment, a Job's CronJob. */
+  ownerKind?: string;
+  ownerName?: string;
 }
 
 export interface ParseManifestsResult {

@@ -227,9 +227,10 @@ function readWorkload(c: ManifestChecker, value: unknown, kind: WorkloadKind, de
     templateLabels = c.stringMap(templateMetadata['labels'], templatePath.child('metadata').child('labels'));
   }
   const ports = readPodSpecPorts(c, template['spec'], templatePath.child('spec'));
+  const owner = id ? readController(c, id.metadata) : undefined;
 
   if (!id || replicas === undefined || !templateLabels || !ports) return undefined;
-  return { kind, namespace: id.namespace, name: id.name, replicas, templateLabels, ports };
+  return { kind, namespace: id.namespace, name: id.name, replicas, templateLabels, ports, ...(owner ? { ownerKind: owner.kind, ownerName: owner.name } : {}) };
 }
 
 function requiredRecord(c: ManifestChecker, value: unknown, path: FieldPath): Record<string, unknown> | undefined {

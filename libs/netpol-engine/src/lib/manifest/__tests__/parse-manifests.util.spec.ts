@@ -94,6 +94,18 @@ describe(parseManifests.name, () => {
     expect(parseManifests([value]).errors).toEqual([{ document: 1, path, message }]);
   });
 
+  it('reads the controller ownerReference of a workload, ignoring owners that are not the controller', () => {
+    const ref = (kind: string, name: string, controller?: boolean) => ({ apiVersion: 'apps/v1', kind, name, uid: `uid-${name}`, ...(controller === undefined ? {} : { controller, blockOwnerDeletion: true }) });
+    const rs = (name: string, ownerReferences: unknown[]) => ({ ...deployment({ replicas: 1, template: { spec: podSpec() } }, 'ReplicaSet'), metadata: { name, namespace: 'shop', ownerReferences } });
+    const { workloads, errors } = parseManifests([rs('web-5d8f7c9b4', [ref('Deployment', 'web', true)]), rs('other', [ref('Rollout', 'x', false), ref('Deployment', 'y')]), rs('bad', [{ controller: true, name: 'z' }])]);
+    expect(workloads.map((w) => [w.name, w.ownerKind, w.ownerName])).toEqual([
+      ['web-5d8f7c9b4', 'Deployment', 'web'],
+      ['other', undefined, undefined],
+      ['bad', undefined, undefined],
+    ]);
+    expect(errors).toEqual([{ document: 3, path: 'metadata.ownerReferences[0].kind', message: 'is required' }]);
+  });
+
   it('keeps the valid objects next to the errors of others, and reports duplicates', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };
     const result = parseManifests([ns, { ...ns, metadata: { name: 'shop', labels: { a: 'b' } } }, manifest(), { kind: 'Pod' }]);
