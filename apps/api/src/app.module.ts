@@ -30,6 +30,7 @@ import { InventoryResolver } from './inventory/inventory.resolver';
 import { PolicyVersionController } from './policy-version/policy-version.controller';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
 import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
+import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver';
 import { ProposalResolver } from './proposal/proposal.resolver';
 import { ClusterSyncController } from './sync/cluster-sync.controller';
 import { ClusterSyncResolver } from './sync/cluster-sync.resolver';
@@ -63,9 +64,10 @@ export class AppModule {
           secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
           kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
           userAgent: 'palisade-api',
+          inventoryUpload: { maxBytes: env.INVENTORY_UPLOAD_MAX_BYTES, maxObjects: env.INVENTORY_UPLOAD_MAX_OBJECTS, retain: env.INVENTORY_RETAIN },
         }),
         PolicyVersionsModule,
-        ProposalsModule,
+        ProposalsModule.register({ threads: env.ANALYSIS_THREADS, timeoutMs: env.ANALYSIS_TIMEOUT_MS, reconcileMs: env.ANALYSIS_RECONCILE_MS }),
       ],
       controllers: [
         ApprovalRuleController,
@@ -89,6 +91,7 @@ export class AppModule {
         ClusterSyncResolver,
         InventoryResolver,
         PolicyVersionResolver,
+        ProposalAnalysisResolver,
         ProposalResolver,
         TokenResolver,
       ],

@@ -1,3 +1,4 @@
+import { DEFAULT_INVENTORY_UPLOAD_OPTIONS } from '@palisade/policy-sync';
 import { IntegerEnv, loadEnv, ServiceEnv } from '@palisade/shared-types';
 import { IsOptional, Matches } from 'class-validator';
 
@@ -12,6 +13,26 @@ export class ApiEnv extends ServiceEnv {
     message: 'PALISADE_BOOTSTRAP_ADMIN_TOKEN must be "pal_" followed by at least 32 letters, digits, "-" or "_"',
   })
   PALISADE_BOOTSTRAP_ADMIN_TOKEN?: string = undefined;
+
+  /** Largest inventory upload (PUT .../inventory), in bytes after decompression; a larger body is refused with 413 before parsing. */
+  @IntegerEnv('INVENTORY_UPLOAD_MAX_BYTES', 1024, 1073741824)
+  INVENTORY_UPLOAD_MAX_BYTES = DEFAULT_INVENTORY_UPLOAD_OPTIONS.maxBytes; // 64 MiB
+
+  /** Most objects (namespaces, pods, workloads) one inventory upload may hold; more is refused with 400. */
+  @IntegerEnv('INVENTORY_UPLOAD_MAX_OBJECTS', 1, 10000000)
+  INVENTORY_UPLOAD_MAX_OBJECTS = DEFAULT_INVENTORY_UPLOAD_OPTIONS.maxObjects;
+
+  /** Worker threads running proposal analyses; each keeps its own cache of parsed inventories and policy sets. */
+  @IntegerEnv('ANALYSIS_THREADS', 1, 64)
+  ANALYSIS_THREADS = 1;
+
+  /** An analysis running longer is stopped and stored as FAILED (retry with POST .../analysis/retry). */
+  @IntegerEnv('ANALYSIS_TIMEOUT_MS', 1000, 3600000)
+  ANALYSIS_TIMEOUT_MS = 120_000;
+
+  /** How often stale analyses (new snapshots from the sync worker, work left by a stopped replica) and lagging connection history are looked for; 0 = only at start and on uploads. */
+  @IntegerEnv('ANALYSIS_RECONCILE_MS', 0, 3600000)
+  ANALYSIS_RECONCILE_MS = 5_000;
 }
 
 export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {

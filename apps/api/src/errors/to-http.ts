@@ -20,6 +20,8 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case PolicySyncErrorCode.CONNECTION_PERMISSIONS_MISSING:
     case PolicySyncErrorCode.UNSUPPORTED_BY_CLUSTER:
     case ProposalsErrorCode.POLICY_NOT_IN_BASE:
+    case PolicySyncErrorCode.INVENTORY_INVALID:
+    case PolicySyncErrorCode.INVENTORY_TOO_MANY_OBJECTS:
       return HttpStatus.BAD_REQUEST;
     case AuthErrorCode.UNAUTHENTICATED:
       return HttpStatus.UNAUTHORIZED;
@@ -31,6 +33,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case AuthErrorCode.TOKEN_NOT_FOUND:
     case ProposalsErrorCode.PROPOSAL_NOT_FOUND:
     case ProposalsErrorCode.APPROVAL_RULE_NOT_FOUND:
+    case ProposalsErrorCode.ANALYSIS_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case ClustersErrorCode.CLUSTER_ALREADY_EXISTS:
     case PolicyVersionsErrorCode.CLUSTER_ALREADY_HAS_VERSIONS:
@@ -41,6 +44,9 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case ProposalsErrorCode.PROPOSAL_NOT_APPROVED:
     case ProposalsErrorCode.PROPOSAL_ALREADY_MERGED:
     case ProposalsErrorCode.PROPOSAL_CONFLICTED:
+    case ProposalsErrorCode.ANALYSIS_PENDING:
+    case ProposalsErrorCode.ANALYSIS_FAILED:
+    case ProposalsErrorCode.ANALYSIS_CHANGED:
       return HttpStatus.CONFLICT;
     case ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT:
       return HttpStatus.UNPROCESSABLE_ENTITY;
@@ -50,6 +56,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case TransportErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
     case TransportErrorCode.PAYLOAD_TOO_LARGE:
+    case PolicySyncErrorCode.INVENTORY_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case TransportErrorCode.INTERNAL_ERROR:
       return HttpStatus.INTERNAL_SERVER_ERROR;

@@ -1,10 +1,13 @@
 import { CreateProposalCommand, MergeService, ProposalsService, ReviewsService, SubmitReviewCommand, UpdateProposalCommand } from '@palisade/proposals';
 import type { Caller } from '@palisade/shared-types';
-import { Body, Controller, DefaultValuePipe, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, DefaultValuePipe, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
+import { preferWait } from '../common/prefer-wait.util';
+import { analysisFormat, ANALYSIS_MEDIA_TYPES } from './analysis-format.util';
+import { ProposalAnalysisDetailModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { RejectInput, RevertInput, ReviewInput } from './proposal.input';
 import { ProposalModel, ProposalPageModel, toProposalModel, toProposalSummaryModel } from './proposal.model';
@@ -27,10 +30,11 @@ export class ClusterProposalController {
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(PROPOSAL_BODY)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result' })
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (RFC 7240): answer once the analysis is READY or FAILED, or after N seconds (at most 60)' })
   @ApiQuery({ name: 'mode', required: false, enum: ['changes', 'replace'] })
-  @ApiCreatedResponse({ type: ProposalModel })
-  async create(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
-    return toProposalModel(await this.proposals.create(CreateProposalCommand.from({ ...createProposalInputFrom(request), clusterName: name, caller })));
+  @ApiCreatedResponse({ type: ProposalModel, description: 'With analysis PENDING, or READY when it finished within Prefer: wait' })
+  async create(@Param('name') name: string, @Req() request: Request, @Res({ passthrough: true }) response: Response, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.create(CreateProposalCommand.from({ ...createProposalInputFrom(request), clusterName: name, caller }), preferWait(request, response)));
   }
 
   @Get('proposals')
@@ -75,9 +79,36 @@ export class ProposalController {
   @Patch()
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(PROPOSAL_BODY)
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N: answer once the new analysis is done, or after N seconds' })
   @ApiOkResponse({ type: ProposalModel, description: 'New changes dismiss earlier approvals' })
-  async update(@Param('id') id: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
-    return toProposalModel(await this.proposals.update(UpdateProposalCommand.from({ ...updateProposalInputFrom(request), id, caller })));
+  async update(@Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.update(UpdateProposalCommand.from({ ...updateProposalInputFrom(request), id, caller }), preferWait(request, response)));
+  }
+
+  @Get('analysis')
+  @ApiProduces(...ANALYSIS_MEDIA_TYPES)
+  @ApiQuery({ name: 'limit', required: false, description: 'Flows per page (opened first, then closed), 1-5000, default 500' })
+  @ApiQuery({ name: 'cursor', required: false })
+  @ApiOkResponse({ type: ProposalAnalysisDetailModel, description: 'JSON; or a Markdown report (Accept: text/markdown); or the changed flows as Graphviz dot (Accept: text/vnd.graphviz)' })
+  async analysis(
+    @Param('id') id: string,
+    @Query('limit', new DefaultValuePipe(500), new PositiveIntPipe('limit', 5000)) limit: number,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+    @CurrentCaller() caller: Caller,
+    @Query('cursor') cursor?: string,
+  ): Promise<ProposalAnalysisDetailModel | string> {
+    const format = analysisFormat(accept, response);
+    if (format === 'json') return toProposalAnalysisDetailModel(id, await this.proposals.analysisOf(id, caller, { limit, cursor }));
+    return this.proposals.analysisReport(id, caller, format);
+  }
+
+  @Post('analysis/retry')
+  @HttpCode(200)
+  @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N: answer once the analysis is done, or after N seconds' })
+  @ApiOkResponse({ type: ProposalModel, description: 'The proposal with its analysis PENDING again (or READY/FAILED within Prefer: wait)' })
+  async retryAnalysis(@Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
+    return toProposalModel(await this.proposals.retryAnalysis(id, caller, preferWait(request, response)));
   }
 
   @Post('withdraw')

@@ -4,6 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel, ActorRefModel } from '../common/actor.model';
 import { JsonScalar } from '../common/json.scalar';
+import { ProposalAnalysisModel, toProposalAnalysisModel } from './proposal-analysis.model';
 
 export enum ProposalStatus {
   OPEN = 'OPEN',
@@ -116,13 +117,70 @@ export class ReviewModel {
   @Field(() => Int)
   revision!: number;
 
-  @ApiProperty({ description: 'The proposal changed since: this review no longer counts or blocks' })
+  @ApiProperty({ description: 'The proposal changed since, or a re-analysis changed what was approved: this review no longer counts' })
   @Field()
   dismissed!: boolean;
+
+  @ApiProperty({ nullable: true, enum: ['REVISION_CHANGED', 'ANALYSIS_CHANGED'] })
+  @Field(() => String, { nullable: true })
+  dismissedReason!: string | null;
+
+  @ApiProperty({ nullable: true, type: 'object', additionalProperties: true, description: 'For ANALYSIS_CHANGED: {at, previousHash, newHash, previousSummary, newSummary}' })
+  @Field(() => JsonScalar, { nullable: true })
+  dismissal!: unknown;
+
+  @ApiProperty({ nullable: true, type: String, description: 'The analysis the reviewer was shown' })
+  @Field(() => String, { nullable: true })
+  analysisHash!: string | null;
 
   @ApiProperty()
   @Field()
   createdAt!: Date;
+}
+
+@ObjectType('ApprovalReason')
+export class ApprovalReasonModel {
+  @ApiProperty({ description: 'Rule name, or `default` when no rule applies' })
+  @Field()
+  rule!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  @Field(() => String, { nullable: true })
+  finding!: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  @Field(() => String, { nullable: true })
+  flow!: string | null;
+
+  @ApiProperty({ example: 'rule `internet-egress`: EGRESS_TO_INTERNET_OPENED default/myapp[Deployment] => 1.1.1.1/32 : TCP 443' })
+  @Field()
+  message!: string;
+}
+
+@ObjectType('RequiredApprovals')
+export class RequiredApprovalsModel {
+  @ApiProperty()
+  @Field(() => Int)
+  count!: number;
+
+  @ApiProperty({ type: [String] })
+  @Field(() => [String])
+  groups!: string[];
+
+  @ApiProperty({ type: [ApprovalReasonModel] })
+  @Field(() => [ApprovalReasonModel])
+  reasons!: ApprovalReasonModel[];
+}
+
+@ObjectType('IgnoredApproval')
+export class IgnoredApprovalModel {
+  @ApiProperty({ type: ActorRefModel })
+  @Field(() => ActorRefModel)
+  reviewer!: ActorRefModel;
+
+  @ApiProperty({ enum: ['BOT_APPROVAL', 'ANALYSIS_CHANGED'] })
+  @Field()
+  reason!: string;
 }
 
 @ObjectType('ApprovalCount')
@@ -165,7 +223,23 @@ export class ApprovalEvaluationModel {
   @Field(() => [ActorRefModel])
   blockedBy!: ActorRefModel[];
 
-  @ApiProperty()
+  @ApiProperty({ type: RequiredApprovalsModel })
+  @Field(() => RequiredApprovalsModel)
+  requiredApprovals!: RequiredApprovalsModel;
+
+  @ApiProperty({ type: [IgnoredApprovalModel], description: 'Approvals of the current revision that do not count, and why' })
+  @Field(() => [IgnoredApprovalModel])
+  ignoredApprovals!: IgnoredApprovalModel[];
+
+  @ApiProperty({ description: 'The applying rules require no approval: the rules approve the proposal' })
+  @Field()
+  approvedByRule!: boolean;
+
+  @ApiProperty({ nullable: true, enum: ['PENDING', 'READY', 'FAILED'] })
+  @Field(() => String, { nullable: true })
+  analysisStatus!: string | null;
+
+  @ApiProperty({ description: 'Analysis READY, enough approvals, every required group, nothing blocking' })
   @Field()
   satisfied!: boolean;
 }
@@ -270,6 +344,14 @@ export class ProposalModel extends ProposalSummaryModel {
   @ApiProperty({ type: ApprovalEvaluationModel, description: 'Required, received and missing approvals' })
   @Field(() => ApprovalEvaluationModel)
   approvals!: ApprovalEvaluationModel;
+
+  @ApiProperty({ type: RequiredApprovalsModel, description: 'How many approvals, from which groups, and why' })
+  @Field(() => RequiredApprovalsModel)
+  requiredApprovals!: RequiredApprovalsModel;
+
+  @ApiProperty({ type: ProposalAnalysisModel, nullable: true, description: 'Summary and findings of the current analysis; flows at GET /proposals/{id}/analysis' })
+  @Field(() => ProposalAnalysisModel, { nullable: true })
+  analysis!: ProposalAnalysisModel | null;
 }
 
 @ObjectType('ProposalPage')
@@ -297,5 +379,7 @@ export function toProposalModel(view: ProposalView): ProposalModel {
     diff: view.diff.map((d) => ({ ...d, change: d.change as PolicyChangeKind })),
     reviews: view.reviews.map((r) => ({ ...r, verdict: r.verdict as ReviewVerdict })),
     approvals: toApprovalModel(view.approvals),
+    requiredApprovals: view.requiredApprovals,
+    analysis: view.analysis ? toProposalAnalysisModel(view.id, view.analysis) : null,
   };
 }

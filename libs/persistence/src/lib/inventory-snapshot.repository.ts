@@ -75,6 +75,11 @@ export class InventorySnapshotRepository {
     return row ? toInventorySnapshotSummary(row) : null;
   }
 
+  async findSummary(clusterId: string, id: string, tx: TransactionClient = this.prisma): Promise<InventorySnapshotSummary | null> {
+    const row = await tx.inventorySnapshot.findFirst({ where: { clusterId, id }, select: SUMMARY_FIELDS });
+    return row ? toInventorySnapshotSummary(row) : null;
+  }
+
   async findById(clusterId: string, id: string): Promise<InventorySnapshotRecord | null> {
     const row = await this.prisma.inventorySnapshot.findFirst({ where: { clusterId, id } });
     return row ? toInventorySnapshot(row) : null;
@@ -95,7 +100,10 @@ export class InventorySnapshotRepository {
   async prune(clusterId: string, keep: number, tx: TransactionClient = this.prisma): Promise<number> {
     return tx.$executeRaw`
       DELETE FROM inventory_snapshots
-      WHERE cluster_id = ${clusterId}::uuid AND id NOT IN (
+      WHERE cluster_id = ${clusterId}::uuid
+        -- the snapshot the connection history reflects is the base of its next inventory diff
+        AND id NOT IN (SELECT snapshot_id FROM connectivity_tracking WHERE cluster_id = ${clusterId}::uuid AND snapshot_id IS NOT NULL)
+        AND id NOT IN (
         SELECT id FROM inventory_snapshots WHERE cluster_id = ${clusterId}::uuid ORDER BY taken_at DESC, created_at DESC LIMIT ${keep}::int
       )`;
   }

@@ -1,7 +1,17 @@
-import { ApprovalRuleRepository, ClusterRepository, type ProposalRecord, ProposalRepository, type ProposalStatusName, type TransactionClient } from '@palisade/persistence';
+import {
+  ApprovalRuleRepository,
+  ClusterRepository,
+  type ProposalAnalysisRecord,
+  ProposalAnalysisRepository,
+  type ProposalRecord,
+  ProposalRepository,
+  type ProposalStatusName,
+  type TransactionClient,
+} from '@palisade/persistence';
 import { Injectable } from '@nestjs/common';
 
-import { type ApprovalEvaluation, evaluateApprovals } from './evaluate-approvals.util';
+import type { AnalysisSummary, FindingView } from './analysis/analysis-result.type';
+import { type ApprovalAnalysisFacts, type ApprovalEvaluation, evaluateApprovals } from './evaluate-approvals.util';
 
 const TERMINAL: readonly ProposalStatusName[] = ['MERGED', 'REJECTED', 'WITHDRAWN', 'CONFLICTED'];
 
@@ -23,13 +33,20 @@ export class ApprovalEvaluator {
     private readonly rules: ApprovalRuleRepository,
     private readonly clusters: ClusterRepository,
     private readonly proposals: ProposalRepository,
+    private readonly analyses: ProposalAnalysisRepository,
   ) {}
 
   async evaluate(proposal: ProposalRecord, tx?: TransactionClient): Promise<ApprovalEvaluation> {
     const rules = await this.rules.list(tx);
     const cluster = await this.clusters.findByName(proposal.clusterName, tx);
-    const reviews = await this.proposals.listReviews(proposal.id, tx);
-    return evaluateApprovals({ author: proposal.author, revision: proposal.revision, clusterLabels: cluster?.labels ?? {} }, rules, reviews);
+    // A dismissed review keeps its hash for the record, but never counts again.
+    const reviews = (await this.proposals.listReviews(proposal.id, tx)).map((r) => (r.dismissal ? { ...r, analysisHash: null } : r));
+    const analysis = await this.analyses.findByProposal(proposal.id, tx);
+    return evaluateApprovals(
+      { author: proposal.author, revision: proposal.revision, clusterLabels: cluster?.labels ?? {}, analysis: approvalFacts(analysis, proposal.revision) },
+      rules,
+      reviews,
+    );
   }
 
   /** Re-derives the status inside `tx` and stores it when it changed. */
@@ -37,4 +54,16 @@ export class ApprovalEvaluator {
     const status = deriveStatus(proposal.status, await this.evaluate(proposal, tx));
     return status === proposal.status ? proposal : this.proposals.update(proposal.id, { status }, tx);
   }
+}
+
+/** The analysis as approval rules see it; none when it belongs to another revision. */
+export function approvalFacts(analysis: ProposalAnalysisRecord | null, revision: number): ApprovalAnalysisFacts | null {
+  if (!analysis || analysis.revision !== revision) return null;
+  const summary = analysis.summary as AnalysisSummary | null;
+  return {
+    status: analysis.status,
+    hash: analysis.hash ?? '',
+    findings: (analysis.findings as FindingView[]).map((f) => ({ code: f.code, severity: f.severity, message: f.message, flow: f.flow })),
+    connectivityChange: summary?.connectivityChange ?? null,
+  };
 }

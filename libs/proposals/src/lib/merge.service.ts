@@ -1,10 +1,14 @@
 import { AuditRecorder } from '@palisade/audit';
 import type { NetworkPolicy } from '@palisade/netpol-engine';
-import { ClusterRepository, PolicySetVersionRepository, PrismaService, ProposalRepository } from '@palisade/persistence';
+import { ClusterRepository, InventorySnapshotRepository, PolicySetVersionRepository, PrismaService, ProposalAnalysisRepository, ProposalRepository } from '@palisade/persistence';
 import { toStoredPolicies } from '@palisade/policy-versions';
 import { type Caller, CommonErrorCode, DomainException, hasRole } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
+import { AnalysisFailedError } from './analysis/analysis-failed.error';
+import type { AnalysisSummary, FlowView } from './analysis/analysis-result.type';
+import { ConnectivityTracker } from './analysis/connectivity-tracker.service';
+import { ProposalAnalysisService } from './analysis/proposal-analysis.service';
 import { ApprovalEvaluator } from './approval-evaluator.service';
 import { applyChanges, changedKeys, type PolicyRef } from './proposal-changes.util';
 import { gone, isAuthor } from './proposal-access.util';
@@ -15,7 +19,12 @@ import { closed, proposalSummary, ProposalsService, versionNotFound } from './pr
 // Merges queue on the cluster row lock; give a burst of them time rather than failing the late ones.
 const MERGE_TRANSACTION = { maxWait: 60_000, timeout: 120_000 };
 
-type MergeOutcome = { kind: 'merged'; id: string } | { kind: 'conflicted'; overlap: string[]; head: number } | { kind: 'not-approved'; reason: string };
+type MergeOutcome =
+  | { kind: 'merged'; id: string }
+  | { kind: 'conflicted'; overlap: string[]; head: number }
+  | { kind: 'not-approved'; reason: string }
+  | { kind: 'analysis-not-ready'; code: ProposalsErrorCode.ANALYSIS_PENDING | ProposalsErrorCode.ANALYSIS_FAILED; reason: string }
+  | { kind: 'analysis-changed'; head: number; approved: AnalysisSummary | null; now: AnalysisSummary };
 
 @Injectable()
 export class MergeService {
@@ -27,6 +36,10 @@ export class MergeService {
     private readonly proposalService: ProposalsService,
     private readonly evaluator: ApprovalEvaluator,
     private readonly audit: AuditRecorder,
+    private readonly analyses: ProposalAnalysisRepository,
+    private readonly analysis: ProposalAnalysisService,
+    private readonly snapshots: InventorySnapshotRepository,
+    private readonly tracker: ConnectivityTracker,
   ) {}
 
   /**
@@ -47,6 +60,13 @@ export class MergeService {
       const proposal = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
       if (proposal.status === 'MERGED' || proposal.status === 'WITHDRAWN' || proposal.status === 'REJECTED') throw closed(proposal, 'merged');
       if (proposal.status === 'CONFLICTED') return { kind: 'conflicted', overlap: proposal.conflictPolicies, head: cluster.headVersion };
+      const approved = await this.analyses.findByProposal(proposal.id, tx);
+      if (!approved || approved.revision !== proposal.revision || approved.status === 'PENDING') {
+        return { kind: 'analysis-not-ready', code: ProposalsErrorCode.ANALYSIS_PENDING, reason: 'its analysis is not ready yet' };
+      }
+      if (approved.status === 'FAILED') {
+        return { kind: 'analysis-not-ready', code: ProposalsErrorCode.ANALYSIS_FAILED, reason: `its analysis failed (${approved.error ?? 'unknown error'}); retry it` };
+      }
       const evaluation = await this.evaluator.evaluate(proposal, tx);
       if (!evaluation.satisfied) {
         const reason =
@@ -81,6 +101,28 @@ export class MergeService {
           return { kind: 'conflicted', overlap, head: cluster.headVersion };
         }
       }
+      // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
+      const headRecord = await this.versions.find(cluster.id, cluster.headVersion, tx);
+      if (!headRecord) throw versionNotFound(cluster.name, cluster.headVersion);
+      const snapshot = await this.snapshots.latestSummary(cluster.id);
+      let flows: { opened: FlowView[]; closed: FlowView[] } | null = null;
+      if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
+        let result;
+        try {
+          result = await this.analysis.compute(proposal, { number: headRecord.number, contentHash: headRecord.contentHash }, snapshot, tx);
+        } catch (error) {
+          if (!(error instanceof AnalysisFailedError)) throw error;
+          return { kind: 'analysis-not-ready', code: ProposalsErrorCode.ANALYSIS_FAILED, reason: `its analysis against version ${cluster.headVersion} failed (${error.message})` };
+        }
+        if (result.hash !== approved.hash) {
+          const stored = await this.analysis.store(proposal, result, snapshot, actor, tx, cluster.headVersion);
+          if (result.resultHash !== approved.resultHash || stored.dismissed.length > 0) {
+            return { kind: 'analysis-changed', head: cluster.headVersion, approved: approved.summary as AnalysisSummary | null, now: result.summary };
+          }
+        }
+        flows = result.flows;
+      }
+      flows ??= ((await this.analyses.flows(proposal.id, tx)) as { opened: FlowView[]; closed: FlowView[] } | null) ?? { opened: [], closed: [] };
       const changes = { upsert: proposal.changes.upsert as NetworkPolicy[], delete: proposal.changes.delete as PolicyRef[] };
       const { contentHash, stored } = toStoredPolicies(applyChanges(head, changes));
       const version = await this.versions.append(
@@ -125,9 +167,34 @@ export class MergeService {
         },
         request: caller.request,
       });
+      await this.tracker.recordMerge(
+        {
+          clusterId: cluster.id,
+          clusterName: cluster.name,
+          version: version.number,
+          proposalId: proposal.id,
+          revert: proposal.revertsToVersion !== null,
+          author: proposal.author,
+          approvers: evaluation.received.approvers,
+          snapshot,
+          opened: flows.opened,
+          closed: flows.closed,
+        },
+        tx,
+      );
       return { kind: 'merged', id: merged.id };
     }, MERGE_TRANSACTION);
 
+    if (outcome.kind === 'analysis-not-ready') {
+      throw new ProposalsException(outcome.code, `proposal ${found.id} cannot be merged: ${outcome.reason}`);
+    }
+    if (outcome.kind === 'analysis-changed') {
+      const counts = (s: AnalysisSummary | null) => (s ? `${s.flowsOpened} opened, ${s.flowsWidened} widened, ${s.flowsClosed} closed, max severity ${s.maxSeverity}` : 'none');
+      throw new ProposalsException(
+        ProposalsErrorCode.ANALYSIS_CHANGED,
+        `proposal ${found.id} was not merged: on version ${outcome.head} and the newest inventory it does something else than what was approved (approved: ${counts(outcome.approved)}; now: ${counts(outcome.now)}); it is back in review`,
+      );
+    }
     if (outcome.kind === 'not-approved') {
       throw new ProposalsException(ProposalsErrorCode.PROPOSAL_NOT_APPROVED, `proposal ${found.id} is not approved: ${outcome.reason}`);
     }

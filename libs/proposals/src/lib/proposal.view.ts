@@ -2,6 +2,7 @@ import { type NetworkPolicy, policyKey, toYaml } from '@palisade/netpol-engine';
 import type { ProposalRecord, ProposalStatusName, ReviewRecord } from '@palisade/persistence';
 import type { Actor } from '@palisade/shared-types';
 
+import type { ProposalAnalysisView } from './analysis/analysis.view';
 import type { ApprovalEvaluation } from './evaluate-approvals.util';
 import type { PolicyRef } from './proposal-changes.util';
 import { unifiedDiff } from './text-diff.util';
@@ -24,8 +25,14 @@ export interface ReviewView {
   verdict: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT';
   comment: string | null;
   revision: number;
-  /** True once the proposal changed after this review (it no longer counts or blocks). */
+  /** True once the proposal changed after this review, or a re-analysis changed what it approved (it no longer counts). */
   dismissed: boolean;
+  /** REVISION_CHANGED (the changes were replaced) or ANALYSIS_CHANGED (a re-analysis gave another result); null while it counts. */
+  dismissedReason: 'REVISION_CHANGED' | 'ANALYSIS_CHANGED' | null;
+  /** For ANALYSIS_CHANGED: when, and the summaries of the approved and of the new analysis. */
+  dismissal: { at: Date; previousHash: string | null; newHash: string; previousSummary: unknown; newSummary: unknown } | null;
+  /** The analysis the reviewer was shown. */
+  analysisHash: string | null;
   createdAt: Date;
 }
 
@@ -57,6 +64,10 @@ export interface ProposalView extends ProposalSummaryView {
   diff: PolicyDiffView[];
   reviews: ReviewView[];
   approvals: ApprovalEvaluation;
+  /** How many approvals, from which groups, and why (rules, findings, flows). */
+  requiredApprovals: ApprovalEvaluation['requiredApprovals'];
+  /** The current revision's analysis (summary and findings; flows at /proposals/{id}/analysis); null before the first one. */
+  analysis: ProposalAnalysisView | null;
 }
 
 export function toProposalSummaryView(record: ProposalRecord): ProposalSummaryView {
@@ -117,7 +128,12 @@ export function toReviewView(review: ReviewRecord, currentRevision: number): Rev
     verdict: review.verdict,
     comment: review.comment,
     revision: review.proposalRevision,
-    dismissed: review.proposalRevision !== currentRevision,
+    dismissed: review.proposalRevision !== currentRevision || review.dismissal !== null,
+    dismissedReason: review.proposalRevision !== currentRevision ? 'REVISION_CHANGED' : review.dismissal ? review.dismissal.reason : null,
+    dismissal: review.dismissal
+      ? { at: review.dismissal.at, previousHash: review.dismissal.previousHash, newHash: review.dismissal.newHash, previousSummary: review.dismissal.previousSummary, newSummary: review.dismissal.newSummary }
+      : null,
+    analysisHash: review.analysisHash,
     createdAt: review.createdAt,
   };
 }

@@ -18,6 +18,14 @@ export enum ProposalsErrorCode {
   /** An author approving their own proposal, whatever their roles. */
   SELF_APPROVAL_FORBIDDEN = 'SELF_APPROVAL_FORBIDDEN',
   APPROVAL_RULE_NOT_FOUND = 'APPROVAL_RULE_NOT_FOUND',
+  /** The proposal has no analysis yet (created before analyses existed and not yet reached by the scheduler). */
+  ANALYSIS_NOT_FOUND = 'ANALYSIS_NOT_FOUND',
+  /** Approval before the analysis of the current revision is READY. */
+  ANALYSIS_PENDING = 'ANALYSIS_PENDING',
+  /** Approval or merge while the analysis FAILED; retry it first. */
+  ANALYSIS_FAILED = 'ANALYSIS_FAILED',
+  /** Merge re-analysed the change against the current head and snapshot and found another delta than the approved one. */
+  ANALYSIS_CHANGED = 'ANALYSIS_CHANGED',
 }
 
 export class ProposalsException extends DomainException<ProposalsErrorCode> {

@@ -5,20 +5,25 @@ import {
   IdempotencyKeyTakenError,
   PolicySetVersionRepository,
   PrismaService,
+  ProposalAnalysisRepository,
   type ProposalRecord,
   ProposalRepository,
   type ProposalStatusName,
   type ProposalUpdate,
 } from '@palisade/persistence';
 import { PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, type Page } from '@palisade/shared-types';
+import { assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, hasRole, type Page } from '@palisade/shared-types';
 import { ClusterCapabilitiesService } from '@palisade/policy-sync';
 import { Injectable } from '@nestjs/common';
 
+import { analysisMarkdown, changedFlowsDot } from './analysis/analysis-report.util';
+import { type ProposalAnalysisDetailView, toAnalysisDetailView, toAnalysisView } from './analysis/analysis.view';
+import type { FlowView } from './analysis/analysis-result.type';
+import { ProposalAnalysisService } from './analysis/proposal-analysis.service';
 import { ApprovalEvaluator, isOpenStatus } from './approval-evaluator.service';
 import { CreateProposalCommand } from './create-proposal.command';
 import { changeHashOf, effectiveChanges, type PolicyRef, type ProposalContent } from './proposal-changes.util';
-import { assertAuthor, gone, UUID, visibleOrNotFound } from './proposal-access.util';
+import { assertAuthor, gone, isAuthor, UUID, visibleOrNotFound } from './proposal-access.util';
 import { policyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
 import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
 import type { UpdateProposalCommand } from './update-proposal.command';
@@ -46,10 +51,12 @@ export class ProposalsService {
     private readonly evaluator: ApprovalEvaluator,
     private readonly audit: AuditRecorder,
     private readonly capabilities: ClusterCapabilitiesService,
+    private readonly analysis: ProposalAnalysisService,
+    private readonly analyses: ProposalAnalysisRepository,
   ) {}
 
   /** Proposers and admins, within their scope. A retry with the same Idempotency-Key returns the first result. */
-  async create(command: CreateProposalCommand): Promise<ProposalView> {
+  async create(command: CreateProposalCommand, waitSeconds = 0): Promise<ProposalView> {
     const { caller } = command;
     assertRole(caller, ['proposer', 'admin']);
     const cluster = await this.clusterService.get(command.clusterName, caller);
@@ -103,7 +110,8 @@ export class ProposalsService {
           },
           tx,
         );
-        const refreshed = await this.evaluator.refresh(proposal, tx); // a rule may need no approval at all
+        await this.analysis.markPending(proposal, tx);
+        const refreshed = await this.evaluator.refresh(proposal, tx);
         await this.audit.record(tx, {
           actor,
           action: 'proposal.created',
@@ -116,7 +124,9 @@ export class ProposalsService {
         });
         return refreshed;
       });
-      return await this.view(created);
+      void this.analysis.start(created.id);
+      if (waitSeconds > 0) await this.analysis.waitFor(created.id, waitSeconds);
+      return await this.view(await this.reload(created));
     } catch (error) {
       if (error instanceof IdempotencyKeyTakenError) {
         const again = await replay(); // a concurrent retry won the race: answer with its result
@@ -177,7 +187,7 @@ export class ProposalsService {
   }
 
   /** The author replaces the changes (dismissing earlier reviews), the base, or the title. */
-  async update(command: UpdateProposalCommand): Promise<ProposalView> {
+  async update(command: UpdateProposalCommand, waitSeconds = 0): Promise<ProposalView> {
     const { caller } = command;
     const found = await this.findVisible(command.id, caller);
     assertAuthor(found, caller, 'update');
@@ -213,7 +223,9 @@ export class ProposalsService {
           } satisfies ProposalUpdate);
         }
       }
-      const saved = await this.evaluator.refresh(await this.proposals.update(current.id, patch, tx), tx);
+      const changed = await this.proposals.update(current.id, patch, tx);
+      if (changed.revision !== current.revision || changed.baseVersion !== current.baseVersion) await this.analysis.markPending(changed, tx);
+      const saved = await this.evaluator.refresh(changed, tx);
       await this.audit.record(tx, {
         actor: caller.principal.actor,
         action: 'proposal.updated',
@@ -227,7 +239,64 @@ export class ProposalsService {
       });
       return saved;
     });
-    return this.view(updated);
+    if (updated.revision !== found.revision || updated.baseVersion !== found.baseVersion) {
+      void this.analysis.start(updated.id);
+      if (waitSeconds > 0) await this.analysis.waitFor(updated.id, waitSeconds);
+    }
+    return this.view(await this.reload(updated));
+  }
+
+  /** Runs the analysis of the current revision again (after a failure, or to pick up a new engine); author, approvers, admins. */
+  async retryAnalysis(id: string, caller: Caller, waitSeconds = 0): Promise<ProposalView> {
+    const found = await this.findVisible(id, caller);
+    if (!isAuthor(found, caller) && !hasRole(caller.principal, ['approver', 'admin'])) {
+      throw new DomainException(CommonErrorCode.FORBIDDEN, 'only the author, an approver or an admin may retry an analysis');
+    }
+    if (!isOpenStatus(found.status) || found.status === 'CONFLICTED') throw closed(found, 'analysed again');
+    await this.prisma.$transaction(async (tx) => {
+      const current = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
+      await this.analysis.markPending(current, tx);
+      await this.audit.record(tx, {
+        actor: caller.principal.actor,
+        action: 'proposal.analysis_requested',
+        clusterId: current.clusterId,
+        clusterName: current.clusterName,
+        subjectType: 'proposal',
+        subjectId: current.id,
+        after: { revision: current.revision },
+        request: caller.request,
+      });
+      await this.evaluator.refresh(current, tx);
+    });
+    void this.analysis.start(found.id);
+    if (waitSeconds > 0) await this.analysis.waitFor(found.id, waitSeconds);
+    return this.get(found.id, caller);
+  }
+
+  /** The analysis with its flows, paged. */
+  async analysisOf(id: string, caller: Caller, page: { limit: number; cursor?: string }): Promise<ProposalAnalysisDetailView> {
+    const found = await this.findVisible(id, caller);
+    const analysis = await this.analyses.findByProposal(found.id);
+    if (!analysis) throw new ProposalsException(ProposalsErrorCode.ANALYSIS_NOT_FOUND, `proposal ${found.id} has no analysis yet`);
+    let offset = 0;
+    if (page.cursor !== undefined) {
+      const decoded = decodeCursor(page.cursor, (v): v is [string, number] => Array.isArray(v) && v.length === 2 && v[0] === analysis.hash && Number.isInteger(v[1]) && (v[1] as number) >= 0);
+      if (!decoded) throw new DomainException(CommonErrorCode.VALIDATION_FAILED, 'cursor is not one this API returned for the current analysis', [{ path: 'cursor', message: 'cursor is not one this API returned for the current analysis' }]);
+      offset = decoded[1];
+    }
+    const flows = (await this.analyses.flows(found.id)) ?? { opened: [], closed: [] };
+    return toAnalysisDetailView(analysis, flows as { opened: FlowView[]; closed: FlowView[] }, { offset, limit: page.limit }, (next) => encodeCursor([analysis.hash, next]));
+  }
+
+  /** The analysis as a Markdown report (pull-request ready) or the changed flows as Graphviz dot. */
+  async analysisReport(id: string, caller: Caller, format: 'markdown' | 'dot'): Promise<string> {
+    const proposal = await this.get(id, caller);
+    const detail = await this.analysisOf(id, caller, { limit: Number.MAX_SAFE_INTEGER });
+    return format === 'markdown' ? analysisMarkdown(proposal, detail) : changedFlowsDot(detail);
+  }
+
+  private async reload(record: ProposalRecord): Promise<ProposalRecord> {
+    return (await this.proposals.findById(record.id)) ?? record;
   }
 
   /** The author closes their own proposal. */
@@ -252,6 +321,8 @@ export class ProposalsService {
   async view(record: ProposalRecord): Promise<ProposalView> {
     const base = await this.basePolicies(record.clusterId, record.clusterName, record.baseVersion);
     const reviews = await this.proposals.listReviews(record.id);
+    const evaluation = await this.evaluator.evaluate(record);
+    const analysis = await this.analyses.findByProposal(record.id);
     const changes = { upsert: record.changes.upsert as NetworkPolicy[], delete: record.changes.delete as PolicyRef[] };
     return {
       ...toProposalSummaryView(record),
@@ -259,7 +330,9 @@ export class ProposalsService {
       changeHash: record.changeHash,
       diff: policyDiffs(base, changes),
       reviews: reviews.map((r) => toReviewView(r, record.revision)),
-      approvals: await this.evaluator.evaluate(record),
+      approvals: evaluation,
+      requiredApprovals: evaluation.requiredApprovals,
+      analysis: analysis ? toAnalysisView(analysis) : null,
     };
   }
 

@@ -1,5 +1,5 @@
 import { AuditRecorder } from '@palisade/audit';
-import { PrismaService, ProposalRepository } from '@palisade/persistence';
+import { PrismaService, ProposalAnalysisRepository, ProposalRepository } from '@palisade/persistence';
 import { assertRole } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
@@ -18,6 +18,7 @@ export class ReviewsService {
     private readonly proposalService: ProposalsService,
     private readonly evaluator: ApprovalEvaluator,
     private readonly audit: AuditRecorder,
+    private readonly analyses: ProposalAnalysisRepository,
   ) {}
 
   /** Approvers and admins. An author's approval of their own proposal is refused (403) and audited. */
@@ -34,6 +35,15 @@ export class ReviewsService {
         await this.audit.record(tx, { ...event, actor: caller.principal.actor, action: 'review.self_approval_refused', after: { verdict: command.verdict, revision: current.revision } });
         return 'self-approval' as const;
       }
+      // An approval is for one analysed change: none before the current revision's analysis is READY.
+      const analysis = await this.analyses.findByProposal(current.id, tx);
+      const ready = analysis !== null && analysis.revision === current.revision && analysis.status === 'READY' ? analysis : null;
+      if (command.verdict === 'APPROVE' && !ready) {
+        if (analysis?.status === 'FAILED' && analysis.revision === current.revision) {
+          throw new ProposalsException(ProposalsErrorCode.ANALYSIS_FAILED, `the analysis of proposal ${current.id} failed (${analysis.error ?? 'unknown error'}); retry it before approving`);
+        }
+        throw new ProposalsException(ProposalsErrorCode.ANALYSIS_PENDING, `the analysis of proposal ${current.id} is not ready yet; approve once it is READY (send Prefer: wait=N to wait for it)`);
+      }
       const review = await this.proposals.addReview(
         {
           proposalId: current.id,
@@ -43,6 +53,7 @@ export class ReviewsService {
           comment: command.comment,
           proposalRevision: current.revision,
           changeHash: current.changeHash,
+          analysisHash: ready?.hash ?? null,
         },
         tx,
       );
@@ -52,7 +63,7 @@ export class ReviewsService {
         actor: caller.principal.actor,
         action: 'review.submitted',
         before: { status: current.status },
-        after: { reviewId: review.id, verdict: review.verdict, comment: review.comment, revision: review.proposalRevision, status: updated.status },
+        after: { reviewId: review.id, verdict: review.verdict, comment: review.comment, revision: review.proposalRevision, analysisHash: review.analysisHash, status: updated.status },
       });
       return updated;
     });

@@ -16,6 +16,8 @@ export interface AnalysisRunnerOptions {
   threads: number;
   /** An analysis taking longer fails with a timeout (its thread is stopped). */
   timeoutMs: number;
+  /** How often stale analyses and lagging connection history are looked for (0: only on start and uploads). */
+  reconcileMs: number;
 }
 
 /** A policy set of a cluster's version, by the version's content hash. */

@@ -1,0 +1,57 @@
+import { InventorySnapshotEvents } from '@palisade/policy-sync';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+
+import { ANALYSIS_RUNNER_OPTIONS, type AnalysisRunnerOptions } from './analysis-runner.service';
+import { ConnectivityTracker } from './connectivity-tracker.service';
+import { ProposalAnalysisService } from './proposal-analysis.service';
+
+/**
+ * Keeps analyses and connection history current without anyone asking: on start (work a stopped
+ * replica left PENDING), on every uploaded snapshot at once, and every `reconcileMs` (snapshots the
+ * sync worker stored, imports).
+ */
+@Injectable()
+export class AnalysisScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AnalysisScheduler.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
+    private readonly analyses: ProposalAnalysisService,
+    private readonly tracker: ConnectivityTracker,
+    private readonly events: InventorySnapshotEvents,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.unsubscribe = this.events.subscribe(() => void this.tick());
+    if (this.options.reconcileMs > 0) {
+      this.timer = setInterval(() => void this.tick(), this.options.reconcileMs);
+      this.timer.unref();
+    }
+    void this.tick();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.unsubscribe?.();
+    await this.running;
+  }
+
+  /** One pass: connection history of lagging clusters, then stale analyses. Passes never overlap. */
+  tick(): Promise<void> {
+    if (this.running) return this.running;
+    this.running = (async () => {
+      try {
+        for (const clusterId of await this.tracker.lagging(20)) await this.tracker.catchUp(clusterId);
+        await this.analyses.reconcile();
+      } catch (error) {
+        this.logger.error(`analysis reconcile failed: ${(error as Error).message}`);
+      }
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+}
