@@ -4,7 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { API_ENV } from './config/api-env.token';
+import type { ApiEnv } from './config/env';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
+import { inventoryBodyParser } from './inventory/inventory-body.parser';
 import { YAML_MEDIA_TYPES } from './policy-version/policy-set-input.from-request';
 
 function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
@@ -20,6 +23,8 @@ function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
 /** Everything main.ts does to the app besides listening; tests call the same function. */
 export function bootstrap(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
+  // Inventory uploads first: read as text under their own limit, and left alone by the parsers below.
+  app.use(inventoryBodyParser(app.get<ApiEnv>(API_ENV).INVENTORY_UPLOAD_MAX_BYTES));
   // Policy sets of thousands of manifests exceed the parsers' 100 kB default.
   express.useBodyParser('json', { limit: '20mb' });
   express.useBodyParser('text', { type: YAML_MEDIA_TYPES, limit: '20mb' });

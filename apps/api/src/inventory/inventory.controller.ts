@@ -1,13 +1,18 @@
-import { InventoryService } from '@palisade/policy-sync';
+import { InventoryService, UploadInventoryCommand, UploadInventoryService } from '@palisade/policy-sync';
 import type { Caller } from '@palisade/shared-types';
-import { Controller, DefaultValuePipe, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, DefaultValuePipe, Get, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
 
+import { ReporterAllowed } from '../auth/reporter-allowed.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { INVENTORY_MEDIA_TYPES } from './inventory-body.parser';
+import { inventoryManifestsFrom } from './inventory-manifests.from-request';
 import {
   InventorySnapshotListModel,
   InventorySnapshotModel,
+  InventorySnapshotSummaryModel,
   toInventorySnapshotModel,
   toInventorySnapshotSummaryModel,
 } from './inventory.model';
@@ -16,12 +21,31 @@ import {
 @ApiBearerAuth()
 @Controller('api/v1/clusters/:name/inventory')
 export class InventoryController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly uploads: UploadInventoryService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: InventorySnapshotModel, description: 'The newest snapshot of namespaces and pods' })
   async latest(@Param('name') name: string, @CurrentCaller() caller: Caller): Promise<InventorySnapshotModel> {
     return toInventorySnapshotModel(await this.inventory.get(name, caller));
+  }
+
+  @Put()
+  @HttpCode(201)
+  @ReporterAllowed()
+  @ApiConsumes(...INVENTORY_MEDIA_TYPES)
+  @ApiBody({
+    description:
+      'What `kubectl get namespaces,pods,deployments,statefulsets,daemonsets,replicasets,jobs,cronjobs -A -o json` prints (a List), ' +
+      'or the same with `-o yaml` (several documents allowed). At most INVENTORY_UPLOAD_MAX_BYTES (413 beyond, before parsing) and ' +
+      'INVENTORY_UPLOAD_MAX_OBJECTS objects; NetworkPolicies are refused. Admins and reporters.',
+    schema: { type: 'string' },
+  })
+  @ApiCreatedResponse({ type: InventorySnapshotSummaryModel, description: 'Stored as a snapshot with source UPLOAD, taken now' })
+  async upload(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<InventorySnapshotSummaryModel> {
+    return toInventorySnapshotSummaryModel(await this.uploads.execute(UploadInventoryCommand.from({ clusterName: name, manifests: inventoryManifestsFrom(request), caller })));
   }
 
   @Get('snapshots')

@@ -123,6 +123,7 @@ export function toInventorySnapshotModel(view: InventorySnapshotView): Inventory
   return { ...view };
 }
 
+/** The summary fields only, also of a whole snapshot's view. */
 export function toInventorySnapshotSummaryModel(view: InventorySnapshotSummaryView): InventorySnapshotSummaryModel {
-  return { ...view };
+  return { id: view.id, takenAt: view.takenAt, source: view.source, namespaceCount: view.namespaceCount, podCount: view.podCount, contentHash: view.contentHash };
 }

@@ -12,6 +12,12 @@ export enum PolicySyncErrorCode {
   /** A policy uses a field the cluster's API server cannot store (e.g. endPort before 1.22). */
   UNSUPPORTED_BY_CLUSTER = 'UNSUPPORTED_BY_CLUSTER',
   INVENTORY_NOT_FOUND = 'INVENTORY_NOT_FOUND',
+  /** An uploaded inventory has malformed manifests, or NetworkPolicies (an inventory is not a policy set). */
+  INVENTORY_INVALID = 'INVENTORY_INVALID',
+  /** An uploaded inventory holds more objects than INVENTORY_UPLOAD_MAX_OBJECTS. */
+  INVENTORY_TOO_MANY_OBJECTS = 'INVENTORY_TOO_MANY_OBJECTS',
+  /** An uploaded inventory is larger than INVENTORY_UPLOAD_MAX_BYTES. */
+  INVENTORY_TOO_LARGE = 'INVENTORY_TOO_LARGE',
 }
 
 export class PolicySyncException extends DomainException<PolicySyncErrorCode> {}

@@ -6,6 +6,8 @@ import { ClusterCapabilitiesModule } from './capabilities/cluster-capabilities.m
 import { ClusterConnectionsService } from './connection/cluster-connections.service';
 import { ConnectionCredentialsStore } from './connection/connection-credentials.store';
 import { InventoryService } from './inventory/inventory.service';
+import { InventoryEventsModule } from './inventory/inventory-events.module';
+import { UploadInventoryService } from './inventory/upload-inventory.service';
 import { POLICY_SYNC_OPTIONS, type PolicySyncOptions } from './policy-sync.options';
 import { ApplyVersionService } from './sync/apply-version.service';
 import { RecordDriftService } from './sync/record-drift.service';
@@ -20,6 +22,7 @@ const services = [
   RecordDriftService,
   RecordSyncProgressService,
   SyncStatusService,
+  UploadInventoryService,
 ];
 
 /** Cluster connections, applying versions, drift and inventory: used by the API and the sync worker alike. */
@@ -28,9 +31,9 @@ export class PolicySyncModule {
   static register(options: PolicySyncOptions): DynamicModule {
     return {
       module: PolicySyncModule,
-      imports: [AuditModule, ClusterCapabilitiesModule, ClustersModule],
+      imports: [AuditModule, ClusterCapabilitiesModule, ClustersModule, InventoryEventsModule],
       providers: [{ provide: POLICY_SYNC_OPTIONS, useValue: options }, ...services],
-      exports: [ClusterCapabilitiesModule, POLICY_SYNC_OPTIONS, ...services],
+      exports: [ClusterCapabilitiesModule, InventoryEventsModule, POLICY_SYNC_OPTIONS, ...services],
     };
   }
 }

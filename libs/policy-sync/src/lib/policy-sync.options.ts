@@ -8,4 +8,19 @@ export interface PolicySyncOptions {
   kubeRequestTimeoutMs: number;
   /** User-Agent towards the API servers, e.g. `palisade-api` or `palisade-sync-worker/<id>`. */
   userAgent: string;
+  /** Bounds of inventory uploads (the API takes them; the worker does not). */
+  inventoryUpload?: InventoryUploadOptions;
 }
+
+/** What one inventory upload may be, and how many snapshots a cluster keeps. */
+export interface InventoryUploadOptions {
+  /** Largest manifest text, in UTF-8 bytes (INVENTORY_UPLOAD_MAX_BYTES). */
+  maxBytes: number;
+  /** Most objects of the kinds an inventory reads (INVENTORY_UPLOAD_MAX_OBJECTS). */
+  maxObjects: number;
+  /** Snapshots kept per cluster after storing one (INVENTORY_RETAIN). */
+  retain: number;
+}
+
+/** The API's defaults (apps/api/src/config/env.ts), for a module registered without upload options. */
+export const DEFAULT_INVENTORY_UPLOAD_OPTIONS: InventoryUploadOptions = { maxBytes: 64 * 1024 * 1024, maxObjects: 200_000, retain: 100 };

@@ -1,7 +1,4 @@
-import { createHash } from 'node:crypto';
-
 import { ClustersService } from '@palisade/clusters';
-import { canonicalJson } from '@palisade/netpol-engine';
 import {
   ClusterSyncStateRepository,
   InventorySnapshotRepository,
@@ -16,6 +13,7 @@ import { Injectable } from '@nestjs/common';
 import { PolicySyncErrorCode, PolicySyncException } from '../policy-sync.exception';
 import type { SyncTarget } from '../sync/sync-target.type';
 import { WORKER_TRANSACTION } from '../sync/worker-transaction.constant';
+import { inventoryContentHash } from './inventory-content-hash.util';
 import { type InventorySnapshotSummaryView, type InventorySnapshotView, toInventorySummaryView, toInventoryView } from './inventory.view';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -39,7 +37,7 @@ export class InventoryService {
     takenAt: Date,
     retain: number,
   ): Promise<InventorySnapshotSummary | null> {
-    const contentHash = createHash('sha256').update(canonicalJson(content)).digest('hex');
+    const contentHash = inventoryContentHash(content);
     const latest = await this.snapshots.latestSummary(target.lease.clusterId);
     if (latest?.contentHash === contentHash) return null;
     return this.prisma.$transaction(async (tx) => {
