@@ -10,6 +10,8 @@ export * from './lib/cluster-connection.record';
 export * from './lib/cluster-connection.repository';
 export * from './lib/cluster-sync-state.record';
 export * from './lib/cluster-sync-state.repository';
+export * from './lib/connection-change.record';
+export * from './lib/connection-history.repository';
 export * from './lib/connectivity-tracking.repository';
 export * from './lib/database-url.util';
 export * from './lib/inventory-snapshot.record';

@@ -6,6 +6,7 @@ import { AuditEventRepository } from './audit-event.repository';
 import { ClusterRepository } from './cluster.repository';
 import { ClusterConnectionRepository } from './cluster-connection.repository';
 import { ClusterSyncStateRepository } from './cluster-sync-state.repository';
+import { ConnectionHistoryRepository } from './connection-history.repository';
 import { ConnectivityTrackingRepository } from './connectivity-tracking.repository';
 import { InventorySnapshotRepository } from './inventory-snapshot.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
@@ -20,6 +21,7 @@ const repositories = [
   ClusterConnectionRepository,
   ClusterRepository,
   ClusterSyncStateRepository,
+  ConnectionHistoryRepository,
   ConnectivityTrackingRepository,
   InventorySnapshotRepository,
   PolicySetVersionRepository,

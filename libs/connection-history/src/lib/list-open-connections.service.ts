@@ -1,0 +1,35 @@
+import { ClustersService } from '@palisade/clusters';
+import { ConnectionHistoryRepository, openConnectionPosition } from '@palisade/persistence';
+import { assertRole, encodeCursor, type Page } from '@palisade/shared-types';
+import { Injectable } from '@nestjs/common';
+
+import { clustersToSearch } from './clusters-to-search.util';
+import { type OpenConnectionView, toOpenConnectionView } from './connection-change.view';
+import type { OpenConnectionsQueryCommand } from './open-connections-query.command';
+
+/** The connections open at the head right now, each with the change that opened it: newest opener first. */
+@Injectable()
+export class ListOpenConnectionsService {
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly history: ConnectionHistoryRepository,
+  ) {}
+
+  /** Auditors and admins, within their scope. */
+  async execute(command: OpenConnectionsQueryCommand): Promise<Page<OpenConnectionView>> {
+    assertRole(command.caller, ['auditor', 'admin']);
+    const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.history.queryOpen(
+      { clusterIds, from: command.from, to: command.to, port: command.port, protocol: command.protocol, after: command.after },
+      command.limit + 1,
+    );
+    const page = rows.slice(0, command.limit);
+    const last = page.at(-1);
+    const position = last ? openConnectionPosition(last) : undefined;
+    return {
+      items: page.map(toOpenConnectionView),
+      nextCursor: rows.length > command.limit && position ? encodeCursor([position.openedSeq, position.portFrom]) : null,
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import { ClustersService } from '@palisade/clusters';
+import { ConnectionHistoryRepository } from '@palisade/persistence';
+import { assertRole, encodeCursor, type Page } from '@palisade/shared-types';
+import { Injectable } from '@nestjs/common';
+
+import { clustersToSearch } from './clusters-to-search.util';
+import { type ConnectionChangeView, toConnectionChangeView } from './connection-change.view';
+import type { ConnectionHistoryQueryCommand } from './connection-history-query.command';
+
+/** Who opened or closed which connection, when, and who approved it: newest first. */
+@Injectable()
+export class QueryConnectionHistoryService {
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly history: ConnectionHistoryRepository,
+  ) {}
+
+  /** Auditors and admins, within their scope. */
+  async execute(command: ConnectionHistoryQueryCommand): Promise<Page<ConnectionChangeView>> {
+    assertRole(command.caller, ['auditor', 'admin']);
+    const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null };
+    const rows = await this.history.queryHistory(
+      {
+        clusterIds,
+        from: command.from,
+        to: command.to,
+        port: command.port,
+        protocol: command.protocol,
+        change: command.change,
+        since: command.since,
+        until: command.until,
+        beforeSeq: command.beforeSeq,
+      },
+      command.limit + 1,
+    );
+    const page = rows.slice(0, command.limit);
+    const last = page.at(-1);
+    return { items: page.map(toConnectionChangeView), nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null };
+  }
+}
