@@ -149,6 +149,52 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({ status: 'MERGED', mergedVersion: 2 });
     expect((await events(created.id, 'proposal.analyzed'))[0]).toMatchObject({ hash: analysis.hash });
+    const mergedAt = new Date(merged.body.closedAt as string).getTime();
+
+    // The auditor's question: who opened egress to 1.1.1.1:443 in demo, approved by whom, and is it still open?
+    const auditor = await t.mintToken({ name: 'audrey', roles: ['auditor'], clusters: ['demo'] });
+    const history = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&to=1.1.1.1&port=443').expect(200);
+    expect(history.body.items).toHaveLength(1);
+    const opened = history.body.items[0];
+    expect(opened).toMatchObject({
+      change: 'OPENED',
+      cause: 'PROPOSAL',
+      version: 2,
+      protocol: 'TCP',
+      ports: { from: 443, to: 443 },
+      source: { text: 'default/myapp[Deployment]' },
+      destination: { text: '1.1.1.1/32' },
+      proposal: { id: created.id },
+      author: { name: 'gitops-bot', kind: 'bot' },
+    });
+    expect(opened.approvers.map((a: { name: string }) => a.name).sort()).toEqual(['alice', 'sam']);
+    expect(Math.abs(new Date(opened.occurredAt as string).getTime() - mergedAt)).toBeLessThan(5_000);
+    const open = await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&to=1.1.1.1&port=443').expect(200);
+    expect(open.body.items).toHaveLength(1);
+    expect(open.body.items[0]).toMatchObject({ ports: { from: 443, to: 443 }, openedBy: { version: 2, cause: 'PROPOSAL', proposal: { id: created.id } } });
+
+    // A later proposal removes the egress: nothing open any more, and the closing change comes first.
+    const closing = await propose(bot.token, 'demo', { baseVersion: 2, title: 'Close myapp egress', changes: { upsert: [], delete: [{ namespace: 'default', name: 'egress-access-myapp' }] } });
+    expect(closing.analysis.summary?.flowsClosed).toBe(1);
+    await approve(alice.token, closing.id).expect(201);
+    await t.as(bot.token).post(`/api/v1/proposals/${closing.id}/merge`).expect(200);
+    expect((await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&to=1.1.1.1&port=443').expect(200)).body.items).toEqual([]);
+    const after = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&to=1.1.1.1&port=443').expect(200);
+    expect(after.body.items.map((r: { change: string; version: number }) => [r.change, r.version])).toEqual([
+      ['CLOSED', 3],
+      ['OPENED', 2],
+    ]);
+    expect(after.body.items[0]).toMatchObject({ proposal: { id: closing.id }, approvers: [{ name: 'alice' }] });
+  });
+
+  it('records the first connectivity of a cluster as INITIAL once an inventory arrives', async () => {
+    const auditor = await t.mintToken({ name: 'audra', roles: ['auditor'] });
+    const initial = await until(
+      async () => (await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&from=kube-system/kube-dns&to=kube-system&change=opened').expect(200)).body.items as { cause: string; version: number }[],
+      (items) => items.length > 0,
+      'the INITIAL records',
+    );
+    expect(initial[0]).toMatchObject({ cause: 'INITIAL', version: 1 });
   });
 
   it('needs no review for a named port renamed to its number under a connectivityChange:false rule with 0 approvals', async () => {
@@ -278,13 +324,15 @@ spec: {containers: [{name: c, image: i}]}
   });
 
   it('serves the analysis through GraphQL as a nested field with paged flows', async () => {
-    const created = await propose(bot.token, 'demo', { baseVersion: 2, changes: { upsert: [], delete: [{ namespace: 'default', name: 'egress-access-myapp' }] } });
-    const result = await t.gql<{ proposal: { analysis: { status: string; summary: { flowsClosed: number }; flows: { closed: { text: string }[] } } } }>(
-      `query ($id: String!) { proposal(id: $id) { analysis { status summary { flowsClosed } flows(first: 50) { closed { text } } } } }`,
+    const egress = articlePolicies.find((p) => p.metadata.name === 'egress-access-myapp');
+    const created = await propose(bot.token, 'demo', { baseVersion: 3, changes: { upsert: [egress], delete: [] } });
+    const result = await t.gql<{ proposal: { analysis: { status: string; summary: { flowsOpened: number }; flows: { opened: { text: string }[] } } } }>(
+      `query ($id: String!) { proposal(id: $id) { analysis { status summary { flowsOpened } flows(first: 50) { opened { text } } } } }`,
       { id: created.id },
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.proposal.analysis.status).toBe('READY');
-    expect(result.data?.proposal.analysis.flows.closed.map((f) => f.text)).toContain(MYAPP_EGRESS);
+    expect(result.data?.proposal.analysis.summary.flowsOpened).toBe(1);
+    expect(result.data?.proposal.analysis.flows.opened.map((f) => f.text)).toEqual([MYAPP_EGRESS]);
   });
 });
