@@ -55,6 +55,7 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
   }
 
   const approve = (token: string, id: string) => t.as(token).post(`/api/v1/proposals/${id}/reviews`).send({ verdict: 'APPROVE' });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the proposal view is asserted field by field below
   const get = async (id: string) => (await t.http.get(`/api/v1/proposals/${id}`).expect(200)).body as Record<string, any>;
 
   async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
