@@ -1,6 +1,7 @@
 import { AuditModule } from '@palisade/audit';
 import { Authenticator, AuthModule } from '@palisade/auth';
 import { ClustersModule } from '@palisade/clusters';
+import { ConnectionHistoryModule } from '@palisade/connection-history';
 import { PersistenceModule } from '@palisade/persistence';
 import { PolicySyncModule } from '@palisade/policy-sync';
 import { PolicyVersionsModule } from '@palisade/policy-versions';
@@ -22,6 +23,9 @@ import { TokenController } from './auth/token.controller';
 import { TokenResolver } from './auth/token.resolver';
 import { ClusterController } from './cluster/cluster.controller';
 import { ClusterResolver } from './cluster/cluster.resolver';
+import { ClusterConnectionsResolver } from './connection/cluster-connections.resolver';
+import { ConnectionController } from './connection/connection.controller';
+import { ConnectionResolver } from './connection/connection.resolver';
 import type { ApiEnv } from './config/env';
 import { API_ENV } from './config/api-env.token';
 import { HealthController } from './health/health.controller';
@@ -44,6 +48,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         ClustersModule,
+        ConnectionHistoryModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
@@ -75,6 +80,7 @@ export class AppModule {
         ClusterController,
         ClusterProposalController,
         ClusterSyncController,
+        ConnectionController,
         HealthController,
         InventoryController,
         PolicyVersionController,
@@ -87,8 +93,10 @@ export class AppModule {
         ApprovalRuleResolver,
         AuditResolver,
         BootstrapAdminInitializer,
+        ClusterConnectionsResolver,
         ClusterResolver,
         ClusterSyncResolver,
+        ConnectionResolver,
         InventoryResolver,
         PolicyVersionResolver,
         ProposalAnalysisResolver,

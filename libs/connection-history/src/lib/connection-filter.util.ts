@@ -66,6 +66,8 @@ export function parseConnectionFilter(input: ConnectionFilterInput, problems: Er
     if (match === null) problems.push({ path: name, message: `${name} must be a namespace, namespace/workload, an IP address or a CIDR` });
     return match ?? undefined;
   };
+  const from = endpoint('from', input.from);
+  const to = endpoint('to', input.to);
   let port: number | undefined;
   if (!blank(input.port)) {
     const text = String(input.port).trim();
@@ -83,8 +85,8 @@ export function parseConnectionFilter(input: ConnectionFilterInput, problems: Er
   }
   return {
     cluster: blank(input.cluster) ? undefined : String(input.cluster),
-    from: endpoint('from', input.from),
-    to: endpoint('to', input.to),
+    from,
+    to,
     port,
     protocol,
   };

@@ -17,7 +17,7 @@ export interface ConnectionHistoryQueryInput extends ConnectionFilterInput {
 
 function instant(name: string, value: string | Date | null | undefined, problems: ErrorDetail[]): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  const date = value instanceof Date ? value : new Date(value);
+  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
   if (Number.isNaN(date.getTime()) || (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value))) {
     problems.push({ path: name, message: `${name} must be an ISO 8601 date-time such as 2026-12-04T12:00:00Z` });
     return undefined;
@@ -46,7 +46,7 @@ export class ConnectionHistoryQueryCommand {
     const filter = parseConnectionFilter(input, problems);
     let change: ConnectionChangeKind | undefined;
     if (input.change !== undefined && input.change !== null && input.change !== '') {
-      const upper = input.change.trim().toUpperCase();
+      const upper = String(input.change).trim().toUpperCase();
       if (upper === 'OPENED' || upper === 'CLOSED') change = upper;
       else problems.push({ path: 'change', message: 'change must be opened or closed' });
     }
@@ -55,7 +55,7 @@ export class ConnectionHistoryQueryCommand {
     if (since && until && since.getTime() >= until.getTime()) problems.push({ path: 'until', message: 'until must be later than since' });
     let beforeSeq: number | undefined;
     if (input.cursor) {
-      beforeSeq = decodeCursor(input.cursor, isSeq);
+      beforeSeq = decodeCursor(String(input.cursor), isSeq);
       if (beforeSeq === undefined) problems.push({ path: 'cursor', message: 'cursor is not one this API returned' });
     }
     checkLimit(input.limit, problems);

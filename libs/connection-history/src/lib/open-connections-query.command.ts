@@ -36,7 +36,7 @@ export class OpenConnectionsQueryCommand {
     const filter = parseConnectionFilter(input, problems);
     let after: OpenConnectionPosition | undefined;
     if (input.cursor) {
-      const position = decodeCursor(input.cursor, isPosition);
+      const position = decodeCursor(String(input.cursor), isPosition);
       if (position === undefined) problems.push({ path: 'cursor', message: 'cursor is not one this API returned' });
       else after = { openedSeq: position[0], portFrom: position[1] };
     }

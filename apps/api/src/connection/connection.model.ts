@@ -1,0 +1,159 @@
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty } from '@nestjs/swagger';
+
+import { ActorModel, ActorRefModel } from '../common/actor.model';
+import { PortRangeModel } from '../proposal/proposal-analysis.model';
+
+@ObjectType('ConnectionEndpoint', { description: 'One end of a flow: a workload, or an address range (cidr minus except)' })
+export class ConnectionEndpointModel {
+  @ApiProperty({ enum: ['workload', 'cidr'] })
+  @Field()
+  kind!: string;
+
+  @ApiProperty({ nullable: true, type: String, example: 'default' })
+  @Field(() => String, { nullable: true })
+  namespace!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'Deployment' })
+  @Field(() => String, { nullable: true })
+  workloadKind!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: 'myapp', description: 'Workload name' })
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '1.1.1.1/32' })
+  @Field(() => String, { nullable: true })
+  cidr!: string | null;
+
+  @ApiProperty({ type: [String], example: ['10.0.0.0/8'], description: 'CIDRs excluded from cidr' })
+  @Field(() => [String])
+  except!: string[];
+
+  @ApiProperty({ example: 'default/myapp[Deployment]', description: 'As the engine and the CLI print it' })
+  @Field()
+  text!: string;
+}
+
+@ObjectType('ProposalRef')
+export class ProposalRefModel {
+  @ApiProperty()
+  @Field()
+  id!: string;
+
+  @ApiProperty({ nullable: true, type: String })
+  @Field(() => String, { nullable: true })
+  title!: string | null;
+}
+
+@ObjectType('ConnectionChange', { description: 'A port range of a flow opened or closed: by which version, proposal, author and approvers' })
+export class ConnectionChangeModel {
+  @ApiProperty()
+  @Field()
+  id!: string;
+
+  @ApiProperty({ example: 'demo', description: 'Cluster name' })
+  @Field()
+  cluster!: string;
+
+  @ApiProperty({ enum: ['OPENED', 'CLOSED'] })
+  @Field()
+  change!: string;
+
+  @ApiProperty({ enum: ['INITIAL', 'IMPORT', 'PROPOSAL', 'REVERT', 'INVENTORY'], description: 'INITIAL: the first version; INVENTORY: a new inventory snapshot' })
+  @Field()
+  cause!: string;
+
+  @ApiProperty({ type: ConnectionEndpointModel })
+  @Field(() => ConnectionEndpointModel)
+  source!: ConnectionEndpointModel;
+
+  @ApiProperty({ type: ConnectionEndpointModel })
+  @Field(() => ConnectionEndpointModel)
+  destination!: ConnectionEndpointModel;
+
+  @ApiProperty({ enum: ['TCP', 'UDP', 'SCTP'] })
+  @Field()
+  protocol!: string;
+
+  @ApiProperty({ type: PortRangeModel })
+  @Field(() => PortRangeModel)
+  ports!: PortRangeModel;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'The head version after the change' })
+  @Field(() => Int, { nullable: true })
+  version!: number | null;
+
+  @ApiProperty({ nullable: true, type: ProposalRefModel })
+  @Field(() => ProposalRefModel, { nullable: true })
+  proposal!: ProposalRefModel | null;
+
+  @ApiProperty({ nullable: true, type: ActorModel, description: 'Who proposed (or imported) the change' })
+  @Field(() => ActorModel, { nullable: true })
+  author!: ActorModel | null;
+
+  @ApiProperty({ type: [ActorRefModel] })
+  @Field(() => [ActorRefModel])
+  approvers!: ActorRefModel[];
+
+  @ApiProperty({ nullable: true, type: String, description: 'The inventory snapshot the change was computed on' })
+  @Field(() => String, { nullable: true })
+  snapshotId!: string | null;
+
+  @ApiProperty()
+  @Field()
+  occurredAt!: Date;
+}
+
+@ObjectType('ConnectionChangePage')
+export class ConnectionChangePageModel {
+  @ApiProperty({ type: [ConnectionChangeModel] })
+  @Field(() => [ConnectionChangeModel])
+  items!: ConnectionChangeModel[];
+
+  @ApiProperty({ nullable: true, type: String })
+  @Field(() => String, { nullable: true })
+  nextCursor!: string | null;
+}
+
+@ObjectType('OpenConnection', { description: 'A port range of a flow open at the head right now' })
+export class OpenConnectionModel {
+  @ApiProperty({ description: 'Cluster name' })
+  @Field()
+  cluster!: string;
+
+  @ApiProperty({ type: ConnectionEndpointModel })
+  @Field(() => ConnectionEndpointModel)
+  source!: ConnectionEndpointModel;
+
+  @ApiProperty({ type: ConnectionEndpointModel })
+  @Field(() => ConnectionEndpointModel)
+  destination!: ConnectionEndpointModel;
+
+  @ApiProperty({ enum: ['TCP', 'UDP', 'SCTP'] })
+  @Field()
+  protocol!: string;
+
+  @ApiProperty({ type: PortRangeModel, description: 'What is open now: the opened range, or the part of it not closed since' })
+  @Field(() => PortRangeModel)
+  ports!: PortRangeModel;
+
+  @ApiProperty()
+  @Field()
+  since!: Date;
+
+  @ApiProperty({ type: ConnectionChangeModel, description: 'The change that opened it' })
+  @Field(() => ConnectionChangeModel)
+  openedBy!: ConnectionChangeModel;
+}
+
+@ObjectType('OpenConnectionPage')
+export class OpenConnectionPageModel {
+  @ApiProperty({ type: [OpenConnectionModel] })
+  @Field(() => [OpenConnectionModel])
+  items!: OpenConnectionModel[];
+
+  @ApiProperty({ nullable: true, type: String })
+  @Field(() => String, { nullable: true })
+  nextCursor!: string | null;
+}
