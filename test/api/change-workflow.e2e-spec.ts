@@ -39,7 +39,8 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
   }
 
   async function propose(token: string, clusterName: string, body: Record<string, unknown>): Promise<{ id: string; status: string }> {
-    const response = await t.as(token).post(`/api/v1/clusters/${clusterName}/proposals`).send({ title: 'change', ...body });
+    // Prefer: wait: answer once the analysis is READY, so approvals right after are accepted.
+    const response = await t.as(token).post(`/api/v1/clusters/${clusterName}/proposals`).set('Prefer', 'wait=30').send({ title: 'change', ...body });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
     return response.body as { id: string; status: string };
   }
@@ -69,6 +70,7 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
         .post('/api/v1/clusters/prod/proposals?mode=replace&baseVersion=1&title=Lock%20down%20default&sourceKind=github-pr&sourceUrl=https://git.example.com/net/pull/42&sourceCommit=abc123')
         .set('Content-Type', 'application/yaml')
         .set('Idempotency-Key', 'pr-42@abc123')
+        .set('Prefer', 'wait=30')
         .send(articleYaml);
     const created = await submit().expect(201);
     expect(created.body).toMatchObject({
@@ -109,6 +111,7 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
     expect(steps).toEqual([
       ['proposal.merged', 'gitops-bot', 'bot'],
       ['review.submitted', 'alice', 'human'],
+      ['proposal.analyzed', 'analysis', 'system'],
       ['proposal.created', 'gitops-bot', 'bot'],
       ['version.imported', 'bootstrap-admin', 'human'],
       ['cluster.registered', 'bootstrap-admin', 'human'],
@@ -186,7 +189,7 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
 
     // Someone else cannot edit it; the author can, which dismisses every earlier review.
     await t.as(bob.token).patch(`/api/v1/proposals/${p.id}`).send({ changes: { upsert: [policy('web', 8080)] } }).expect(403);
-    const patched = await t.as(author.token).patch(`/api/v1/proposals/${p.id}`).send({ changes: { upsert: [policy('web', 8080)] } }).expect(200);
+    const patched = await t.as(author.token).patch(`/api/v1/proposals/${p.id}`).set('Prefer', 'wait=30').send({ changes: { upsert: [policy('web', 8080)] } }).expect(200);
     expect(patched.body).toMatchObject({ status: 'OPEN', revision: 2, approvals: { blockedBy: [], received: { approvals: 0 } } });
     expect(patched.body.reviews.map((r: { dismissed: boolean }) => r.dismissed)).toEqual([true, true]);
     expect((await approve(bob.token, p.id).expect(201)).body.status).toBe('APPROVED');
@@ -315,7 +318,7 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
     expect((await approve(alice.token, revert.body.id).expect(409)).body.code).toBe('PROPOSAL_CLOSED');
 
     const created = await t.gql<{ createProposal: { id: string; status: string; changes: { upsert: unknown[] } } }>(
-      `mutation($input: CreateProposalInput!) { createProposal(cluster: "stale", input: $input, idempotencyKey: "gql-1") { id status changes { upsert delete { namespace name } } } }`,
+      `mutation($input: CreateProposalInput!) { createProposal(cluster: "stale", input: $input, idempotencyKey: "gql-1", waitSeconds: 30) { id status changes { upsert delete { namespace name } } } }`,
       { input: { title: 'via graphql', baseVersion: 2, changes: { upsert: [policy('api', 9999)] } } },
       author.token,
     );

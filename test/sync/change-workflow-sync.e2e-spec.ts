@@ -42,6 +42,7 @@ describeWithKube('change workflow, continued: the merged seed article goes live 
       .as(bot.token)
       .post('/api/v1/clusters/prod/proposals?mode=replace&baseVersion=1&title=Lock%20down%20default&sourceKind=github-pr')
       .set('Content-Type', 'application/yaml')
+      .set('Prefer', 'wait=30')
       .send(SEED_POLICIES_YAML)
       .expect(201);
     await t.as(alice.token).post(`/api/v1/proposals/${created.body.id}/reviews`).send({ verdict: 'APPROVE' }).expect(201);

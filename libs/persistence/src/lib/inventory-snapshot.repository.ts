@@ -66,8 +66,8 @@ export class InventorySnapshotRepository {
     return row ? toInventorySnapshot(row) : null;
   }
 
-  async latestSummary(clusterId: string): Promise<InventorySnapshotSummary | null> {
-    const row = await this.prisma.inventorySnapshot.findFirst({
+  async latestSummary(clusterId: string, tx: TransactionClient = this.prisma): Promise<InventorySnapshotSummary | null> {
+    const row = await tx.inventorySnapshot.findFirst({
       where: { clusterId },
       orderBy: [{ takenAt: 'desc' }, { createdAt: 'desc' }],
       select: SUMMARY_FIELDS,
@@ -80,8 +80,8 @@ export class InventorySnapshotRepository {
     return row ? toInventorySnapshotSummary(row) : null;
   }
 
-  async findById(clusterId: string, id: string): Promise<InventorySnapshotRecord | null> {
-    const row = await this.prisma.inventorySnapshot.findFirst({ where: { clusterId, id } });
+  async findById(clusterId: string, id: string, tx: TransactionClient = this.prisma): Promise<InventorySnapshotRecord | null> {
+    const row = await tx.inventorySnapshot.findFirst({ where: { clusterId, id } });
     return row ? toInventorySnapshot(row) : null;
   }
 

@@ -104,7 +104,7 @@ export class MergeService {
       // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
       const headRecord = await this.versions.find(cluster.id, cluster.headVersion, tx);
       if (!headRecord) throw versionNotFound(cluster.name, cluster.headVersion);
-      const snapshot = await this.snapshots.latestSummary(cluster.id);
+      const snapshot = await this.snapshots.latestSummary(cluster.id, tx);
       let flows: { opened: FlowView[]; closed: FlowView[] } | null = null;
       if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
         let result;

@@ -95,7 +95,7 @@ export class AnalysisRunner implements OnModuleDestroy {
     }
     for (const snapshot of snapshots) {
       loaders.set(inventoryKey(snapshot.contentHash), async () => {
-        const found = await this.snapshots.findById(snapshot.clusterId, snapshot.id);
+        const found = await this.snapshots.findById(snapshot.clusterId, snapshot.id, tx);
         if (!found) throw new AnalysisFailedError(`inventory snapshot ${snapshot.id} is gone`);
         return { kind: 'inventory', inventory: toEngineInventory(found) };
       });

@@ -58,7 +58,7 @@ export class ConnectivityTracker {
   /** Brings one cluster's history up to its head and newest snapshot, in its own transaction. */
   async catchUp(clusterId: string): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
-      const snapshot = await this.snapshots.latestSummary(clusterId);
+      const snapshot = await this.snapshots.latestSummary(clusterId, tx);
       await this.catchUpIn(clusterId, snapshot, tx);
     }, TRACKING_TRANSACTION);
   }
