@@ -155,8 +155,13 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
     // The auditor's question: who opened egress to 1.1.1.1:443 in demo, approved by whom, and is it still open?
     const auditor = await t.mintToken({ name: 'audrey', roles: ['auditor'], clusters: ['demo'] });
     const history = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&to=1.1.1.1&port=443').expect(200);
-    expect(history.body.items).toHaveLength(1);
-    const opened = history.body.items[0];
+    // Also the namespaces without policies, open to every address since the first picture (INITIAL, version 1).
+    const byCause = (items: { cause: string; source: { text: string } }[]) => items.map((r) => `${r.cause} ${r.source.text}`);
+    expect(new Set(byCause(history.body.items))).toEqual(new Set(['PROPOSAL default/myapp[Deployment]', 'INITIAL ingress-nginx/ingress-nginx[Deployment]', 'INITIAL kube-system/kube-dns[Deployment]']));
+    expect(history.body.items[0].cause).toBe('PROPOSAL'); // newest first
+    const mine = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&from=default/myapp&to=1.1.1.1&port=443').expect(200);
+    expect(mine.body.items).toHaveLength(1);
+    const opened = mine.body.items[0];
     expect(opened).toMatchObject({
       change: 'OPENED',
       cause: 'PROPOSAL',
@@ -170,7 +175,7 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
     });
     expect(opened.approvers.map((a: { name: string }) => a.name).sort()).toEqual(['alice', 'sam']);
     expect(Math.abs(new Date(opened.occurredAt as string).getTime() - mergedAt)).toBeLessThan(5_000);
-    const open = await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&to=1.1.1.1&port=443').expect(200);
+    const open = await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&from=default/myapp&to=1.1.1.1&port=443').expect(200);
     expect(open.body.items).toHaveLength(1);
     expect(open.body.items[0]).toMatchObject({ ports: { from: 443, to: 443 }, openedBy: { version: 2, cause: 'PROPOSAL', proposal: { id: created.id } } });
 
@@ -179,8 +184,8 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
     expect(closing.analysis.summary?.flowsClosed).toBe(1);
     await approve(alice.token, closing.id).expect(201);
     await t.as(bot.token).post(`/api/v1/proposals/${closing.id}/merge`).expect(200);
-    expect((await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&to=1.1.1.1&port=443').expect(200)).body.items).toEqual([]);
-    const after = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&to=1.1.1.1&port=443').expect(200);
+    expect((await t.as(auditor.token).get('/api/v1/connections/open?cluster=demo&from=default/myapp&to=1.1.1.1&port=443').expect(200)).body.items).toEqual([]);
+    const after = await t.as(auditor.token).get('/api/v1/connections/history?cluster=demo&from=default/myapp&to=1.1.1.1&port=443').expect(200);
     expect(after.body.items.map((r: { change: string; version: number }) => [r.change, r.version])).toEqual([
       ['CLOSED', 3],
       ['OPENED', 2],
