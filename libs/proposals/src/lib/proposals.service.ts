@@ -41,8 +41,13 @@ export function proposalSummary(p: ProposalRecord): Record<string, unknown> {
 export const versionNotFound = (cluster: string, number: number): PolicyVersionsException =>
   new PolicyVersionsException(PolicyVersionsErrorCode.VERSION_NOT_FOUND, `cluster "${cluster}" has no version ${number}`);
 
+/** Base policy sets kept in memory, newest used last. */
+const RECENT_BASES = 2;
+
 @Injectable()
 export class ProposalsService {
+  private readonly recentBases = new Map<string, NetworkPolicy[]>();
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly proposals: ProposalRepository,
@@ -361,10 +366,26 @@ export class ProposalsService {
     return this.view(saved);
   }
 
+  /**
+   * A version's policies. Sets are remembered by content hash (a version never changes): loading the
+   * 60,000 policies of a large version takes seconds, all on the event loop, and every proposal and
+   * every view of one needs its base.
+   */
   private async basePolicies(clusterId: string, clusterName: string, number: number, tx?: Parameters<PolicySetVersionRepository['findWithPolicies']>[2]): Promise<NetworkPolicy[]> {
+    const summary = await this.versions.find(clusterId, number, tx);
+    if (!summary) throw versionNotFound(clusterName, number);
+    const cached = this.recentBases.get(summary.contentHash);
+    if (cached) {
+      this.recentBases.delete(summary.contentHash);
+      this.recentBases.set(summary.contentHash, cached);
+      return [...cached];
+    }
     const version = await this.versions.findWithPolicies(clusterId, number, tx);
     if (!version) throw versionNotFound(clusterName, number);
-    return version.policies.map((p) => p.manifest as NetworkPolicy);
+    const policies = version.policies.map((p) => p.manifest as NetworkPolicy);
+    this.recentBases.set(version.contentHash, policies);
+    while (this.recentBases.size > RECENT_BASES) this.recentBases.delete(this.recentBases.keys().next().value as string);
+    return [...policies];
   }
 }
 

@@ -9,9 +9,10 @@ import {
   findingsForChange,
   type Flow,
   formatFlow,
-  hashPolicySet,
+  hashNetworkPolicy,
   type Inventory,
   type NetworkPolicy,
+  policyKey,
 } from '@palisade/netpol-engine';
 
 import { applyChanges } from '../proposal-changes.util';
@@ -42,6 +43,25 @@ class Recent<V> {
 const policySets = new Recent<NetworkPolicy[]>(8);
 const inventories = new Recent<Inventory>(4);
 const analyses = new Recent<Analysis>(4);
+
+/** Each policy's canonical hash, remembered: a proposed set shares all but a few policy objects with its cached base. */
+const policyHashes = new WeakMap<NetworkPolicy, string>();
+
+/**
+ * The engine's hashPolicySet (sha256 of the sorted lines `<namespace>/<name> <policy hash>\n`), with
+ * the policy hashes remembered: hashing all 60,000 policies of a proposed set again took a second.
+ */
+export function hashProposedPolicySet(policies: readonly NetworkPolicy[]): string {
+  const lines = policies.map((p) => {
+    let hash = policyHashes.get(p);
+    if (hash === undefined) {
+      hash = hashNetworkPolicy(p);
+      policyHashes.set(p, hash);
+    }
+    return `${policyKey(p)} ${hash}\n`;
+  });
+  return sha256(lines.sort().join(''));
+}
 
 export const policiesKey = (hash: string): string => `policies:${hash}`;
 export const inventoryKey = (hash: string): string => `inventory:${hash}`;
@@ -93,7 +113,7 @@ function findingView(f: Finding): FindingView {
 function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }>, started: number): ChangeAnalysis {
   const base = policySets.get(task.base) as NetworkPolicy[];
   const proposed = applyChanges(base, task.changes);
-  const proposedContentHash = hashPolicySet(proposed);
+  const proposedContentHash = hashProposedPolicySet(proposed);
   const options = task.options;
   let report;
   if (task.inventory === null) {
