@@ -1,6 +1,7 @@
 // `npm run bench [-- <name> [options]]`: runs one named bench, or all of them in order.
 // To add a bench: write tools/bench/<name>.bench.ts exporting `runBench(args: string[]): Promise<void>`
 // and register it below.
+import * as analysis from './analysis.bench';
 import * as audit from './audit-query.bench';
 import * as engine from './engine.bench';
 import * as sync from './sync.bench';
@@ -11,6 +12,10 @@ interface BenchEntry {
 }
 
 const BENCHES: Record<string, BenchEntry> = {
+  analysis: {
+    description: 'proposal analysis through the API: create → READY on M and L (cold, cached), GET /api/v1/clusters latency while analyses run',
+    runBench: analysis.runBench,
+  },
   audit: {
     description: 'audit query: first and deep pages with filters over 1M hash-chained events (PostgreSQL)',
     runBench: audit.runBench,
