@@ -1,10 +1,9 @@
-import { join } from 'node:path';
-
 import type { Inventory, NetworkPolicy } from '@palisade/netpol-engine';
 import { type InventorySnapshotSummary, InventorySnapshotRepository, PolicySetVersionRepository, type TransactionClient } from '@palisade/persistence';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 
+import { type AnalysisWorkerBundle, bundleAnalysisWorker } from './analysis-worker-bundle.util';
 import type { AnalysisOptionsInput, AnalysisRequest, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, TaskData } from './analysis-result.type';
 import { inventoryKey, policiesKey } from './compute-analysis.util';
 import { AnalysisFailedError } from './analysis-failed.error';
@@ -36,14 +35,17 @@ export interface VersionRef {
 export class AnalysisRunner implements OnModuleDestroy {
   private readonly logger = new Logger(AnalysisRunner.name);
   private readonly pool: Piscina<AnalysisRequest, AnalysisResponse>;
+  private readonly bundle: AnalysisWorkerBundle;
 
   constructor(
     @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
     private readonly versions: PolicySetVersionRepository,
     private readonly snapshots: InventorySnapshotRepository,
   ) {
+    this.bundle = bundleAnalysisWorker();
     this.pool = new Piscina({
-      filename: join(__dirname, 'analysis.worker.cjs'),
+      filename: this.bundle.filename,
+      name: 'runAnalysisTask',
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.POSITIVE_INFINITY, // threads keep their caches
@@ -82,6 +84,7 @@ export class AnalysisRunner implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.pool.destroy();
+    this.bundle.dispose();
   }
 
   private loaders(versions: VersionRef[], snapshots: InventorySnapshotSummary[], tx?: TransactionClient): Map<string, () => Promise<TaskData>> {
