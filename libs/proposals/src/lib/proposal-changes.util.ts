@@ -29,12 +29,26 @@ function indexByKey(policies: readonly NetworkPolicy[]): Map<string, NetworkPoli
 }
 
 /**
+ * The policies of `policies` named by `refs`, by `namespace/name`: one pass without building a key
+ * per policy (indexing a 60,000-policy base for a one-policy change held the event loop ~50 ms).
+ */
+export function pickByKey(policies: readonly NetworkPolicy[], refs: readonly PolicyRef[]): Map<string, NetworkPolicy> {
+  const wanted = new Map<string, Set<string>>();
+  for (const ref of refs) (wanted.get(ref.namespace) ?? wanted.set(ref.namespace, new Set()).get(ref.namespace))?.add(ref.name);
+  const found = new Map<string, NetworkPolicy>();
+  for (const policy of policies) {
+    if (wanted.get(policy.metadata.namespace)?.has(policy.metadata.name)) found.set(policyKey(policy), policy);
+  }
+  return found;
+}
+
+/**
  * Reduces a proposal's content to its effect on `base`: upserts identical (canonically) to the base's
  * policy and deletes of what a replace set keeps are dropped.
  * @throws ProposalsException POLICY_NOT_IN_BASE for a delete of a policy the base lacks.
  */
 export function effectiveChanges(base: readonly NetworkPolicy[], content: ProposalContent): EffectiveChanges {
-  const baseByKey = indexByKey(base);
+  const baseByKey = content.mode === 'replace' ? indexByKey(base) : pickByKey(base, [...content.upsert.map((p) => p.metadata), ...content.delete]);
   let upserts: NetworkPolicy[];
   let deletes: PolicyRef[];
   if (content.mode === 'replace') {

@@ -4,7 +4,7 @@ import type { Actor } from '@palisade/shared-types';
 
 import type { ProposalAnalysisView } from './analysis/analysis.view';
 import type { ApprovalEvaluation } from './evaluate-approvals.util';
-import type { PolicyRef } from './proposal-changes.util';
+import { pickByKey, type PolicyRef } from './proposal-changes.util';
 import { unifiedDiff } from './text-diff.util';
 
 export interface PolicyDiffView {
@@ -96,7 +96,7 @@ export function toProposalSummaryView(record: ProposalRecord): ProposalSummaryVi
 
 /** Per touched policy: its YAML before (in the base) and after, and their unified diff. */
 export function policyDiffs(base: readonly NetworkPolicy[], changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] }): PolicyDiffView[] {
-  const before = new Map(base.map((p) => [policyKey(p), p]));
+  const before = pickByKey(base, [...changes.upsert.map((p) => p.metadata), ...changes.delete]);
   const views: PolicyDiffView[] = [];
   for (const policy of changes.upsert) {
     const old = before.get(policyKey(policy));
