@@ -42,7 +42,8 @@ describe('connection history: recorder, history and open connections (PostgreSQL
   let proposalId: string;
 
   const record = (input: Partial<ConnectivityChangeInput> & Pick<ConnectivityChangeInput, 'clusterId' | 'occurredAt'>) =>
-    prisma.$transaction((tx) =>
+    prisma.$transaction(
+      (tx) =>
       recorder.record(tx, {
         clusterName: 'x',
         version: null,
@@ -55,6 +56,8 @@ describe('connection history: recorder, history and open connections (PostgreSQL
         closed: [],
         ...input,
       }),
+      // Tens of thousands of flows take seconds: more than Prisma's default 5 s on a busy machine.
+      { timeout: 60_000 },
     );
   const history = async (input: Partial<ConnectionHistoryQueryInput>, as: Caller = auditor) =>
     historyService.execute(ConnectionHistoryQueryCommand.from({ limit: 50, cluster: 'prod', ...input, caller: as }));

@@ -3,6 +3,7 @@
 // and register it below.
 import * as analysis from './analysis.bench';
 import * as audit from './audit-query.bench';
+import * as history from './connection-history.bench';
 import * as engine from './engine.bench';
 import * as sync from './sync.bench';
 
@@ -23,6 +24,10 @@ const BENCHES: Record<string, BenchEntry> = {
   engine: {
     description: 'reachability engine: connectivity, one-policy diff and explain on synthetic clusters S, M, L and stress',
     runBench: engine.runBench,
+  },
+  history: {
+    description: 'connection history: history and open queries by cluster + address + port and by namespace/workload over 1M change records (PostgreSQL)',
+    runBench: history.runBench,
   },
   sync: {
     description: 'sync worker: a 1,000-policy version to one cluster, 50 clusters kept in sync (real kube-apiserver, KUBEBUILDER_ASSETS)',

@@ -1,8 +1,9 @@
 -- Connection history (issue 9): every connectivity change of a cluster, one row per
 -- (flow, protocol, port range), and the flows open at the head right now.
 -- Endpoints are stored direction-neutral as source and destination: a workload (namespace, kind,
--- name) or an address range (cidr minus except). Queries by address use GiST over inet_ops, by
--- port over int4range; btree_gist lets the cluster id share those GiST indexes.
+-- name) or an address range (cidr minus except). Address filters use GiST indexes over inet_ops
+-- (the range contains the address) that also take the port (int4range @> port), with the cluster id
+-- through btree_gist; namespace and workload filters use btree indexes.
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 -- CreateEnum
@@ -90,7 +91,7 @@ CREATE TABLE "open_connections" (
 CREATE UNIQUE INDEX "connection_changes_seq_key" ON "connection_changes"("seq");
 CREATE INDEX "connection_changes_cluster_id_seq_idx" ON "connection_changes"("cluster_id", "seq");
 
--- CreateIndex: by namespace or namespace/workload, newest first
+-- CreateIndex: by namespace or namespace/workload, newest first (btree: GiST over text costs too much per insert)
 CREATE INDEX "connection_changes_source_workload_idx" ON "connection_changes"("cluster_id", "source_namespace", "source_workload_name", "seq") WHERE "source_namespace" IS NOT NULL;
 CREATE INDEX "connection_changes_destination_workload_idx" ON "connection_changes"("cluster_id", "destination_namespace", "destination_workload_name", "seq") WHERE "destination_namespace" IS NOT NULL;
 
@@ -105,7 +106,6 @@ CREATE INDEX "open_connections_source_workload_idx" ON "open_connections"("clust
 CREATE INDEX "open_connections_destination_workload_idx" ON "open_connections"("cluster_id", "destination_namespace", "destination_workload_name") WHERE "destination_namespace" IS NOT NULL;
 CREATE INDEX "open_connections_source_cidr_idx" ON "open_connections" USING GIST ("cluster_id", "source_cidr" inet_ops, "ports") WHERE "source_cidr" IS NOT NULL;
 CREATE INDEX "open_connections_destination_cidr_idx" ON "open_connections" USING GIST ("cluster_id", "destination_cidr" inet_ops, "ports") WHERE "destination_cidr" IS NOT NULL;
-CREATE INDEX "open_connections_opened_by_id_idx" ON "open_connections"("opened_by_id");
 
 -- AddForeignKey
 ALTER TABLE "connection_changes" ADD CONSTRAINT "connection_changes_cluster_id_fkey" FOREIGN KEY ("cluster_id") REFERENCES "clusters"("id") ON DELETE RESTRICT ON UPDATE CASCADE;

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { Injectable } from '@nestjs/common';
 
 import { Prisma } from '../generated/prisma/client';
@@ -16,6 +14,7 @@ import type {
   OpenConnectionPosition,
   OpenConnectionRecord,
 } from './connection-change.record';
+import { planOpenRanges, type RecordedChange } from './open-ranges.util';
 import { PrismaService, type TransactionClient } from './prisma.service';
 
 /** Rows per INSERT: keeps one statement's arrays (and its memory) bounded for very large changes. */
@@ -158,47 +157,27 @@ function commonConditions(filter: ConnectionFilter): Prisma.Sql[] {
 
 const where = (conditions: Prisma.Sql[]): Prisma.Sql => (conditions.length > 0 ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty);
 
-/** The columns of a change row `c` joined to its cluster `cl` and proposal `p`, as ChangeRow reads them. */
+/**
+ * The columns of a change row `c` as ChangeRow reads them. Cluster name and proposal title are
+ * looked up per returned row (a page at most), never joined before the page is cut.
+ */
 const CHANGE_COLUMNS = Prisma.raw(`
-  c.id::text AS id, c.seq, c.cluster_id::text AS cluster_id, cl.name AS cluster_name, c.change::text AS change, c.cause::text AS cause,
-  c.version, c.proposal_id::text AS proposal_id, p.title AS proposal_title, c.author_id, c.author_kind, c.author_name, c.approvers,
+  c.id::text AS id, c.seq, c.cluster_id::text AS cluster_id, (SELECT cl.name FROM clusters cl WHERE cl.id = c.cluster_id) AS cluster_name,
+  c.change::text AS change, c.cause::text AS cause, c.version, c.proposal_id::text AS proposal_id,
+  (SELECT p.title FROM proposals p WHERE p.id = c.proposal_id) AS proposal_title, c.author_id, c.author_kind, c.author_name, c.approvers,
   c.snapshot_id::text AS snapshot_id, c.occurred_at, c.protocol::text AS protocol, lower(c.ports) AS port_from, upper(c.ports) - 1 AS port_to,
   c.source_kind::text AS source_kind, c.source_namespace, c.source_workload_kind, c.source_workload_name,
   c.source_cidr::text AS source_cidr, c.source_except::text[] AS source_except,
   c.destination_kind::text AS destination_kind, c.destination_namespace, c.destination_workload_kind, c.destination_workload_name,
   c.destination_cidr::text AS destination_cidr, c.destination_except::text[] AS destination_except`);
 
-interface Unnested {
-  ids: string[];
-  changes: string[];
-  protocols: string[];
-  portFrom: number[];
-  portTo: number[];
-  sides: Record<Side, { kind: string[]; namespace: (string | null)[]; workloadKind: (string | null)[]; workloadName: (string | null)[]; cidr: (string | null)[]; except: (string | null)[] }>;
-}
-
-function unnested(changes: readonly NewConnectionChange[]): Unnested {
-  const side = () => ({ kind: [] as string[], namespace: [] as (string | null)[], workloadKind: [] as (string | null)[], workloadName: [] as (string | null)[], cidr: [] as (string | null)[], except: [] as (string | null)[] });
-  const out: Unnested = { ids: [], changes: [], protocols: [], portFrom: [], portTo: [], sides: { source: side(), destination: side() } };
-  for (const change of changes) {
-    out.ids.push(randomUUID());
-    out.changes.push(change.change);
-    out.protocols.push(change.protocol);
-    out.portFrom.push(change.ports.from);
-    out.portTo.push(change.ports.to);
-    for (const name of ['source', 'destination'] as const) {
-      const endpoint = change[name];
-      const columns = out.sides[name];
-      columns.kind.push(endpoint.kind);
-      columns.namespace.push(endpoint.kind === 'WORKLOAD' ? endpoint.namespace : null);
-      columns.workloadKind.push(endpoint.kind === 'WORKLOAD' ? endpoint.workloadKind : null);
-      columns.workloadName.push(endpoint.kind === 'WORKLOAD' ? endpoint.workloadName : null);
-      columns.cidr.push(endpoint.kind === 'CIDR' ? endpoint.cidr : null);
-      // Arrays of arrays cannot be unnested row by row: except travels as one comma-separated text.
-      columns.except.push(endpoint.kind === 'CIDR' && endpoint.except.length > 0 ? endpoint.except.join(',') : null);
-    }
-  }
-  return out;
+/** One change as a JSON object for json_to_recordset (short keys: tens of thousands travel in one parameter). */
+function toInputRow(change: NewConnectionChange, index: number): Record<string, unknown> {
+  const side = (endpoint: ConnectionEndpointRecord, prefix: 's' | 'd') =>
+    endpoint.kind === 'WORKLOAD'
+      ? { [`${prefix}k`]: 'WORKLOAD', [`${prefix}n`]: endpoint.namespace, [`${prefix}wk`]: endpoint.workloadKind, [`${prefix}wn`]: endpoint.workloadName }
+      : { [`${prefix}k`]: 'CIDR', [`${prefix}c`]: endpoint.cidr, [`${prefix}e`]: endpoint.except };
+  return { o: index, ch: change.change, pr: change.protocol, pf: change.ports.from, pt: change.ports.to, ...side(change.source, 's'), ...side(change.destination, 'd') };
 }
 
 @Injectable()
@@ -208,18 +187,17 @@ export class ConnectionHistoryRepository {
   /**
    * Appends the changes (in the given order) and keeps open_connections exact: closed ranges are
    * subtracted from the open ones of the same flow (a partly closed range is split and keeps its
-   * opener and `since`), then opened ranges are added where not already open. A few statements per
-   * 20,000 changes, whatever their number.
+   * opener and `since`), then opened ranges are added where not already open (an already open part
+   * keeps its first opener). Four statements per 20,000 changes, each a single pass: the changes
+   * travel as one JSON parameter, and no statement reads open_connections while writing it.
    */
   async record(origin: ConnectionChangeOrigin, changes: readonly NewConnectionChange[], tx: TransactionClient): Promise<{ opened: number; closed: number }> {
     let opened = 0;
     let closed = 0;
     for (let start = 0; start < changes.length; start += INSERT_BATCH) {
-      const batch = changes.slice(start, start + INSERT_BATCH);
-      const ids = await this.insertChanges(origin, batch, tx);
-      await this.subtractClosed(origin.clusterId, ids, tx);
-      await this.addOpened(origin.clusterId, ids, tx);
-      for (const change of batch) {
+      const recorded = await this.insertChanges(origin, changes.slice(start, start + INSERT_BATCH), tx);
+      await this.updateOpen(origin.clusterId, recorded, tx);
+      for (const change of recorded) {
         if (change.change === 'OPENED') opened++;
         else closed++;
       }
@@ -227,116 +205,68 @@ export class ConnectionHistoryRepository {
     return { opened, closed };
   }
 
-  private async insertChanges(origin: ConnectionChangeOrigin, changes: readonly NewConnectionChange[], tx: TransactionClient): Promise<string[]> {
-    const u = unnested(changes);
-    const { source: s, destination: d } = u.sides;
+  private async insertChanges(origin: ConnectionChangeOrigin, changes: readonly NewConnectionChange[], tx: TransactionClient): Promise<RecordedChange[]> {
+    const input = JSON.stringify(changes.map(toInputRow));
     const approvers = JSON.stringify(origin.approvers.map((a) => ({ id: a.id, name: a.name })));
-    await tx.$executeRaw`
-      INSERT INTO connection_changes (id, approvers, author_id, author_kind, author_name, cause, change, cluster_id,
+    const rows = await tx.$queryRaw<{ id: string; change: RecordedChange['change']; flow_key: string; port_from: number; port_to: number }[]>`
+      WITH input AS MATERIALIZED (
+        SELECT t.o, t.ch, t.pr, int4range(t.pf, t.pt, '[]') AS ports,
+               t.sk, t.sn, t.swk, t.swn, network(t.sc::inet) AS sc,
+               CASE WHEN cardinality(t.se) > 0 THEN ARRAY(SELECT DISTINCT network(x::inet) FROM unnest(t.se) AS x ORDER BY 1) ELSE '{}'::cidr[] END AS se,
+               t.dk, t.dn, t.dwk, t.dwn, network(t.dc::inet) AS dc,
+               CASE WHEN cardinality(t.de) > 0 THEN ARRAY(SELECT DISTINCT network(x::inet) FROM unnest(t.de) AS x ORDER BY 1) ELSE '{}'::cidr[] END AS de
+          FROM json_to_recordset(${input}::json) AS t(o int, ch text, pr text, pf int, pt int,
+               sk text, sn text, swk text, swn text, sc text, se text[], dk text, dn text, dwk text, dwn text, dc text, de text[])
+      )
+      INSERT INTO connection_changes (approvers, author_id, author_kind, author_name, cause, change, cluster_id,
         destination_cidr, destination_except, destination_kind, destination_namespace, destination_workload_kind, destination_workload_name,
         flow_key, occurred_at, ports, proposal_id, protocol, snapshot_id,
         source_cidr, source_except, source_kind, source_namespace, source_workload_kind, source_workload_name, version)
-      SELECT n.id, ${approvers}::jsonb, ${origin.author?.id ?? null}, ${origin.author?.kind ?? null}, ${origin.author?.name ?? null},
-             ${origin.cause}::"ConnectionChangeCause", n.change::"ConnectionChangeKind", ${origin.clusterId}::uuid,
-             n.destination_cidr, n.destination_except, n.destination_kind::"ConnectionEndpointKind", n.destination_namespace,
-             n.destination_workload_kind, n.destination_workload_name,
-             md5(jsonb_build_array(n.source_kind, n.source_namespace, n.source_workload_kind, n.source_workload_name, n.source_cidr::text, n.source_except::text,
-                                   n.destination_kind, n.destination_namespace, n.destination_workload_kind, n.destination_workload_name,
-                                   n.destination_cidr::text, n.destination_except::text, n.protocol)::text)::uuid,
-             ${origin.occurredAt}::timestamptz, n.ports, ${origin.proposalId}::uuid, n.protocol::"NetworkProtocol", ${origin.snapshotId}::uuid,
-             n.source_cidr, n.source_except, n.source_kind::"ConnectionEndpointKind", n.source_namespace,
-             n.source_workload_kind, n.source_workload_name, ${origin.version}::int
-        FROM (
-          SELECT t.id, t.change, t.protocol, int4range(t.port_from, t.port_to, '[]') AS ports,
-                 t.source_kind, t.source_namespace, t.source_workload_kind, t.source_workload_name,
-                 network(t.source_cidr::inet) AS source_cidr,
-                 ARRAY(SELECT DISTINCT network(x::inet) FROM unnest(string_to_array(t.source_except, ',')) AS x ORDER BY 1) AS source_except,
-                 t.destination_kind, t.destination_namespace, t.destination_workload_kind, t.destination_workload_name,
-                 network(t.destination_cidr::inet) AS destination_cidr,
-                 ARRAY(SELECT DISTINCT network(x::inet) FROM unnest(string_to_array(t.destination_except, ',')) AS x ORDER BY 1) AS destination_except,
-                 t.ord
-            FROM unnest(${u.ids}::uuid[], ${u.changes}::text[], ${u.protocols}::text[], ${u.portFrom}::int[], ${u.portTo}::int[],
-                        ${s.kind}::text[], ${s.namespace}::text[], ${s.workloadKind}::text[], ${s.workloadName}::text[], ${s.cidr}::text[], ${s.except}::text[],
-                        ${d.kind}::text[], ${d.namespace}::text[], ${d.workloadKind}::text[], ${d.workloadName}::text[], ${d.cidr}::text[], ${d.except}::text[])
-                 WITH ORDINALITY AS t(id, change, protocol, port_from, port_to,
-                        source_kind, source_namespace, source_workload_kind, source_workload_name, source_cidr, source_except,
-                        destination_kind, destination_namespace, destination_workload_kind, destination_workload_name, destination_cidr, destination_except, ord)
-        ) AS n
-       ORDER BY n.ord`;
-    return u.ids;
+      SELECT ${approvers}::jsonb, ${origin.author?.id ?? null}, ${origin.author?.kind ?? null}, ${origin.author?.name ?? null},
+             ${origin.cause}::"ConnectionChangeCause", i.ch::"ConnectionChangeKind", ${origin.clusterId}::uuid,
+             i.dc, i.de, i.dk::"ConnectionEndpointKind", i.dn, i.dwk, i.dwn,
+             md5(jsonb_build_array(i.sk, i.sn, i.swk, i.swn, i.sc::text, i.se::text, i.dk, i.dn, i.dwk, i.dwn, i.dc::text, i.de::text, i.pr)::text)::uuid,
+             ${origin.occurredAt}::timestamptz, i.ports, ${origin.proposalId}::uuid, i.pr::"NetworkProtocol", ${origin.snapshotId}::uuid,
+             i.sc, i.se, i.sk::"ConnectionEndpointKind", i.sn, i.swk, i.swn, ${origin.version}::int
+        FROM input i ORDER BY i.o
+      RETURNING id::text AS id, change::text AS change, flow_key::text AS flow_key, lower(ports) AS port_from, upper(ports) - 1 AS port_to`;
+    return rows.map((r) => ({ id: r.id, change: r.change, flowKey: r.flow_key, from: r.port_from, to: r.port_to }));
   }
 
-  /** Removes the closed ranges from the open ones of the same flow; what remains keeps its opener. */
-  private async subtractClosed(clusterId: string, ids: string[], tx: TransactionClient): Promise<void> {
-    await tx.$executeRaw`
-      WITH cut AS (
-        SELECT flow_key, range_agg(ports) AS ports
-          FROM connection_changes WHERE id = ANY (${ids}::uuid[]) AND change = 'CLOSED'
-         GROUP BY flow_key
-      ), removed AS (
-        DELETE FROM open_connections o USING cut
-         WHERE o.cluster_id = ${clusterId}::uuid AND o.flow_key = cut.flow_key AND o.ports && cut.ports
-        RETURNING o.*, cut.ports AS cut
-      )
-      INSERT INTO open_connections (cluster_id, destination_cidr, destination_except, destination_kind, destination_namespace,
-        destination_workload_kind, destination_workload_name, flow_key, opened_by_id, opened_seq, ports, protocol, since,
-        source_cidr, source_except, source_kind, source_namespace, source_workload_kind, source_workload_name)
-      SELECT r.cluster_id, r.destination_cidr, r.destination_except, r.destination_kind, r.destination_namespace,
-             r.destination_workload_kind, r.destination_workload_name, r.flow_key, r.opened_by_id, r.opened_seq, rest.ports, r.protocol, r.since,
-             r.source_cidr, r.source_except, r.source_kind, r.source_namespace, r.source_workload_kind, r.source_workload_name
-        FROM removed r CROSS JOIN LATERAL unnest(int4multirange(r.ports) - r.cut) AS rest(ports)`;
-  }
-
-  /** Adds the opened ranges, minus any part of them already open (which keeps its first opener). */
-  private async addOpened(clusterId: string, ids: string[], tx: TransactionClient): Promise<void> {
+  /** Applies the recorded changes to the open ranges of their flows. */
+  private async updateOpen(clusterId: string, recorded: readonly RecordedChange[], tx: TransactionClient): Promise<void> {
+    const flowKeys = [...new Set(recorded.map((c) => c.flowKey))];
+    const existing = await tx.$queryRaw<{ id: string; flow_key: string; opened_by_id: string; port_from: number; port_to: number }[]>`
+      SELECT id::text AS id, flow_key::text AS flow_key, opened_by_id::text AS opened_by_id, lower(ports) AS port_from, upper(ports) - 1 AS port_to
+        FROM open_connections WHERE cluster_id = ${clusterId}::uuid AND flow_key = ANY (${flowKeys}::uuid[])`;
+    const plan = planOpenRanges(
+      existing.map((r) => ({ id: r.id, flowKey: r.flow_key, openedById: r.opened_by_id, from: r.port_from, to: r.port_to })),
+      recorded,
+    );
+    if (plan.deleteIds.length > 0) await tx.$executeRaw`DELETE FROM open_connections WHERE id = ANY (${plan.deleteIds}::uuid[])`;
+    if (plan.inserts.length === 0) return;
+    // Every part of a range keeps the endpoints, opener and `since` of the change that opened it.
     await tx.$executeRaw`
       INSERT INTO open_connections (cluster_id, destination_cidr, destination_except, destination_kind, destination_namespace,
         destination_workload_kind, destination_workload_name, flow_key, opened_by_id, opened_seq, ports, protocol, since,
         source_cidr, source_except, source_kind, source_namespace, source_workload_kind, source_workload_name)
       SELECT c.cluster_id, c.destination_cidr, c.destination_except, c.destination_kind, c.destination_namespace,
-             c.destination_workload_kind, c.destination_workload_name, c.flow_key, c.id, c.seq, rest.ports, c.protocol, c.occurred_at,
+             c.destination_workload_kind, c.destination_workload_name, c.flow_key, c.id, c.seq, int4range(r.f, r.t, '[]'), c.protocol, c.occurred_at,
              c.source_cidr, c.source_except, c.source_kind, c.source_namespace, c.source_workload_kind, c.source_workload_name
-        FROM connection_changes c
-        CROSS JOIN LATERAL (
-          SELECT COALESCE(range_agg(o.ports), '{}'::int4multirange) AS ports
-            FROM open_connections o WHERE o.cluster_id = ${clusterId}::uuid AND o.flow_key = c.flow_key AND o.ports && c.ports
-        ) AS already
-        CROSS JOIN LATERAL unnest(int4multirange(c.ports) - already.ports) AS rest(ports)
-       WHERE c.id = ANY (${ids}::uuid[]) AND c.change = 'OPENED'
-       ORDER BY c.seq`;
+        FROM json_to_recordset(${JSON.stringify(plan.inserts.map((i) => ({ o: i.openedById, f: i.from, t: i.to })))}::json) AS r(o uuid, f int, t int)
+        JOIN connection_changes c ON c.id = r.o
+       ORDER BY c.seq, r.f`;
   }
 
   /** Changes matching the filter, newest first (descending seq). */
   async queryHistory(filter: ConnectionHistoryFilter, limit: number): Promise<ConnectionChangeRecord[]> {
-    const conditions = commonConditions(filter);
-    if (filter.change !== undefined) conditions.push(Prisma.sql`t.change = ${filter.change}::"ConnectionChangeKind"`);
-    if (filter.since !== undefined) conditions.push(Prisma.sql`t.occurred_at >= ${filter.since}::timestamptz`);
-    if (filter.until !== undefined) conditions.push(Prisma.sql`t.occurred_at < ${filter.until}::timestamptz`);
-    if (filter.beforeSeq !== undefined) conditions.push(Prisma.sql`t.seq < ${filter.beforeSeq}::bigint`);
-    const rows = await this.prisma.$queryRaw<ChangeRow[]>`
-      SELECT ${CHANGE_COLUMNS}
-        FROM (SELECT t.* FROM connection_changes t ${where(conditions)} ORDER BY t.seq DESC LIMIT ${limit}::int) AS c
-        JOIN clusters cl ON cl.id = c.cluster_id
-        LEFT JOIN proposals p ON p.id = c.proposal_id
-       ORDER BY c.seq DESC`;
+    const rows = await this.prisma.$queryRaw<ChangeRow[]>(historySql(filter, limit));
     return rows.map(toConnectionChange);
   }
 
   /** Open connections matching the filter, newest opener first, then by port. */
   async queryOpen(filter: OpenConnectionFilter, limit: number): Promise<OpenConnectionRecord[]> {
-    const conditions = commonConditions(filter);
-    if (filter.after !== undefined) {
-      conditions.push(
-        Prisma.sql`(t.opened_seq < ${filter.after.openedSeq}::bigint OR (t.opened_seq = ${filter.after.openedSeq}::bigint AND lower(t.ports) > ${filter.after.portFrom}::int))`,
-      );
-    }
-    const rows = await this.prisma.$queryRaw<(ChangeRow & OpenRow)[]>`
-      SELECT ${CHANGE_COLUMNS}, o.id::text AS open_id, lower(o.ports) AS open_port_from, upper(o.ports) - 1 AS open_port_to, o.since
-        FROM (SELECT t.* FROM open_connections t ${where(conditions)} ORDER BY t.opened_seq DESC, t.ports LIMIT ${limit}::int) AS o
-        JOIN connection_changes c ON c.id = o.opened_by_id
-        JOIN clusters cl ON cl.id = c.cluster_id
-        LEFT JOIN proposals p ON p.id = c.proposal_id
-       ORDER BY o.opened_seq DESC, o.ports`;
+    const rows = await this.prisma.$queryRaw<(ChangeRow & OpenRow)[]>(openSql(filter, limit));
     return rows.map((row) => {
       const openedBy = toConnectionChange(row);
       return {
@@ -352,6 +282,39 @@ export class ConnectionHistoryRepository {
       };
     });
   }
+
+  /** The executed plan of queryHistory or queryOpen (EXPLAIN ANALYZE), for benchmarks and operators checking index use. */
+  async explain(query: 'history' | 'open', filter: ConnectionHistoryFilter | OpenConnectionFilter, limit: number): Promise<string> {
+    const sql = query === 'history' ? historySql(filter, limit) : openSql(filter, limit);
+    const rows = await this.prisma.$queryRaw<{ 'QUERY PLAN': string }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  }
+}
+
+function historySql(filter: ConnectionHistoryFilter, limit: number): Prisma.Sql {
+  const conditions = commonConditions(filter);
+  if (filter.change !== undefined) conditions.push(Prisma.sql`t.change = ${filter.change}::"ConnectionChangeKind"`);
+  if (filter.since !== undefined) conditions.push(Prisma.sql`t.occurred_at >= ${filter.since}::timestamptz`);
+  if (filter.until !== undefined) conditions.push(Prisma.sql`t.occurred_at < ${filter.until}::timestamptz`);
+  if (filter.beforeSeq !== undefined) conditions.push(Prisma.sql`t.seq < ${filter.beforeSeq}::bigint`);
+  return Prisma.sql`
+    SELECT ${CHANGE_COLUMNS}
+      FROM (SELECT t.* FROM connection_changes t ${where(conditions)} ORDER BY t.seq DESC LIMIT ${limit}::int) AS c
+     ORDER BY c.seq DESC`;
+}
+
+function openSql(filter: OpenConnectionFilter, limit: number): Prisma.Sql {
+  const conditions = commonConditions(filter);
+  if (filter.after !== undefined) {
+    conditions.push(
+      Prisma.sql`(t.opened_seq < ${filter.after.openedSeq}::bigint OR (t.opened_seq = ${filter.after.openedSeq}::bigint AND lower(t.ports) > ${filter.after.portFrom}::int))`,
+    );
+  }
+  return Prisma.sql`
+    SELECT ${CHANGE_COLUMNS}, o.id::text AS open_id, lower(o.ports) AS open_port_from, upper(o.ports) - 1 AS open_port_to, o.since
+      FROM (SELECT t.* FROM open_connections t ${where(conditions)} ORDER BY t.opened_seq DESC, t.ports LIMIT ${limit}::int) AS o
+      JOIN connection_changes c ON c.id = o.opened_by_id
+     ORDER BY o.opened_seq DESC, o.ports`;
 }
 
 /** Where the listing of open connections continues after `record`. */
