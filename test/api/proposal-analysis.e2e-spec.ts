@@ -140,11 +140,17 @@ describe('proposal analysis: every revision analysed, risk-driven approvals boun
 
     // One security approval is not enough; a bot's approval never counts here; two are.
     expect((await approve(alice.token, created.id)).body.status).toBe('OPEN');
+    const robo = await t.mintToken({ name: 'robo', kind: 'bot', roles: ['approver'], groups: ['security'] });
+    const byBot = await approve(robo.token, created.id);
+    expect(byBot.status).toBe(201); // recorded...
+    expect(byBot.body.status).toBe('OPEN'); // ...but a bot's approval does not count without allowBotApprovals
+    expect(byBot.body.approvals.ignoredApprovals).toEqual([{ reviewer: { id: robo.principalId, name: 'robo' }, reason: 'BOT_APPROVAL' }]);
+    expect(byBot.body.approvals.received.approvals).toBe(1);
     await t.http.post(`/api/v1/proposals/${created.id}/merge`).expect(409);
     const second2 = await approve(sam.token, created.id);
     expect(second2.status).toBe(201);
     expect(second2.body.status).toBe('APPROVED');
-    expect(second2.body.reviews.map((r: { analysisHash: string }) => r.analysisHash)).toEqual([analysis.hash, analysis.hash]);
+    expect(second2.body.reviews.map((r: { analysisHash: string }) => r.analysisHash)).toEqual([analysis.hash, analysis.hash, analysis.hash]);
 
     const merged = await t.as(bot.token).post(`/api/v1/proposals/${created.id}/merge`);
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
