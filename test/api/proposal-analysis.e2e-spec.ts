@@ -347,4 +347,14 @@ spec: {containers: [{name: c, image: i}]}
     expect(result.data?.proposal.analysis.summary.flowsOpened).toBe(1);
     expect(result.data?.proposal.analysis.flows.opened.map((f) => f.text)).toEqual([MYAPP_EGRESS]);
   });
+
+  it('documents the new routes and their schemas in OpenAPI', async () => {
+    const openapi = (await t.http.get('/api/docs/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/proposals/{id}/analysis', '/api/v1/proposals/{id}/analysis/retry', '/api/v1/clusters/{name}/inventory', '/api/v1/connections/history', '/api/v1/connections/open']),
+    );
+    expect(Object.keys(openapi.paths['/api/v1/proposals/{id}/analysis']?.['get']?.responses['200'] as object)).toContain('content');
+    expect(Object.keys(openapi.components.schemas['ProposalAnalysisDetailModel']?.properties ?? {})).toEqual(expect.arrayContaining(['hash', 'inventory', 'summary', 'findings', 'flows']));
+    expect(Object.keys(openapi.components.schemas['ProposalModel']?.properties ?? {})).toEqual(expect.arrayContaining(['analysis', 'requiredApprovals']));
+  });
 });
