@@ -306,12 +306,14 @@ function markdown(results: TierResult[], runs: number, seed: number, embedded: b
     '',
     'Method: the real API in-process (AppModule + bootstrap, as main.ts), listening on loopback, driven with `fetch` from the same process. ' +
       'Setup per tier: a scratch database, the cluster registered over HTTP, the synthetic cluster (`tools/bench/synthetic-cluster.ts`) stored as an UPLOAD snapshot ' +
-      '(InventorySnapshotRepository.create) and its policies imported as version 1 through the import service (the HTTP JSON body limit is 20 MB), version 1\'s initial ' +
+      '(InventorySnapshotRepository.create) and its policies written as version 1 with PolicySetVersionRepository.append (what the import stores; over HTTP, the 20 MB JSON body limit refuses L\'s policies and the import\'s transaction, on Prisma\'s default 5 s timeout, expired with M\'s 12,000 on this machine), version 1\'s initial ' +
       'connection history recorded; then the API is closed and booted again so its analysis thread has nothing cached. ' +
       '`POST /api/v1/clusters/bench/proposals` with a one-policy change (the tier\'s changed policy, one more port, a different one each time) and `Prefer: wait=60`, ' +
       `timed from the client until the 201 with \`analysis.status: READY\`: the first proposal (cold: base version and snapshot loaded from PostgreSQL and parsed, engine JIT cold), then ${runs} more on the same base and snapshot (cached). ` +
-      'The columns after the targets split the cached median by where the time goes, measured by wrapping the API\'s own services: loading the base version\'s policies ' +
-      '(PolicySetVersionRepository.findWithPolicies, all calls of one request: create, view), loading the snapshot, AnalysisRunner.change (the pool round trip: structured clone + worker), the engine inside the worker (`analysis.durationMs`), and ProposalsService.view.',
+      'The columns after the targets split the cached median (and the cold run) by where the time goes, measured by wrapping the API\'s own services: loading the base version\'s policies ' +
+      '(PolicySetVersionRepository.findWithPolicies, every call during the request: ProposalsService\'s and the analysis runner\'s loader), loading the snapshot (InventorySnapshotRepository.findById, the runner\'s loader), ' +
+      'AnalysisRunner.change (the whole round trip: the loaders above when the thread misses, structured clone, the worker), the engine inside the worker (`analysis.durationMs`), and ProposalsService.view. ' +
+      'Everything outside the worker runs on the API\'s event loop.',
     '',
   );
   lines.push(
@@ -326,6 +328,22 @@ function markdown(results: TierResult[], runs: number, seed: number, embedded: b
         `${fmt(phaseMedian(r, 'loadBasePolicies'))} (cold ${fmt(r.cold.phases.loadBasePolicies)}) | ${fmt(phaseMedian(r, 'loadSnapshot'))} (cold ${fmt(r.cold.phases.loadSnapshot)}) | ${fmt(phaseMedian(r, 'runnerChange'))} (cold ${fmt(r.cold.phases.runnerChange)}) | ${fmt(median(r.cached.map((c) => c.workerMs)))} (cold ${fmt(r.cold.workerMs)}) | ${fmt(phaseMedian(r, 'view'))} (cold ${fmt(r.cold.phases.view)}) |`,
     );
   }
+  lines.push('', '### Where the time goes', '');
+  for (const r of results) {
+    const c = r.cold;
+    const rest = c.e2eMs - c.phases.loadBasePolicies - c.phases.loadSnapshot - c.workerMs;
+    lines.push(
+      `- ${r.tier} cold ${fmt(c.e2eMs)} ms: base policies loaded from PostgreSQL ${fmt(c.phases.loadBasePolicies)} ms (twice: once by ProposalsService, once by the analysis runner's loader for the thread), ` +
+        `snapshot loaded ${fmt(c.phases.loadSnapshot)} ms (both on the event loop, mostly Prisma materialising the rows), engine in the worker ${fmt(c.workerMs)} ms (building the analysis of the base on the snapshot, then the change), ` +
+        `the rest ${fmt(rest)} ms (structured clone of policies and pods to the worker, the pool's round trips, the request's own queries). ` +
+        `Cached median ${fmt(median(r.cached.map((x) => x.e2eMs)))} ms, of which the worker ${fmt(median(r.cached.map((x) => x.workerMs)))} ms (applying the change, the incremental diff, findingsForChange, hashing the proposed set) and ProposalsService.view ${fmt(median(r.cached.map((x) => x.phases.view)))} ms.`,
+    );
+  }
+  lines.push(
+    '',
+    'Cold, the base version and the snapshot are read through Prisma on the API\'s event loop and cloned to the analysis thread; only the engine runs off it. ' +
+      'ProposalsService keeps the two most recent base sets by content hash, so later proposals on the same base load nothing; the analysis thread keeps its parsed sets and prepared analysis.',
+  );
   lines.push('', 'Setup (not timed against a target): ' + results.map((r) => `${r.tier}: snapshot stored in ${fmt(r.setup.snapshotMs)} ms, version 1 imported in ${fmt(r.setup.importMs)} ms, its initial connection history in ${fmt(r.setup.historyMs)} ms`).join('; ') + '.');
   const sampled = results.filter((r) => r.sampling);
   if (sampled.length > 0) {
