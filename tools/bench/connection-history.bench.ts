@@ -7,6 +7,7 @@ import {
   type ConnectionHistoryFilter,
   ConnectionHistoryRepository,
   type EndpointMatch,
+  type NewConnectionChange,
   type OpenConnectionFilter,
   PrismaService,
   withDatabase,
@@ -247,6 +248,26 @@ export async function runBench(args: string[]): Promise<void> {
       if (args.includes('--plans')) process.stdout.write(`${plan}\n\n`);
     }
     process.stdout.write(`${plans.join('\n')}\n`);
+    // Recording: one change of 10,000 opened and 10,000 closed ranges into the filled tables, as a merge would.
+    const recordCluster = clusterIds[0] ?? '';
+    const flows = (change: 'OPENED' | 'CLOSED'): NewConnectionChange[] =>
+      Array.from({ length: 10_000 }, (_, i) => ({
+        change,
+        source: { kind: 'WORKLOAD', namespace: `ns-${i % NAMESPACES}`, workloadKind: 'Deployment', workloadName: `new-${i}` },
+        destination: i % 2 === 0 ? { kind: 'CIDR', cidr: `198.51.${i % 256}.${i >> 8}/32`, except: [] } : { kind: 'WORKLOAD', namespace: `ns-${i % 7}`, workloadKind: 'Deployment', workloadName: `db-${i}` },
+        protocol: 'TCP',
+        ports: { from: 8000, to: 8100 },
+      }));
+    const origin = (version: number) => ({ clusterId: recordCluster, version, cause: 'PROPOSAL' as const, proposalId: null, author: null, approvers: [], snapshotId: null, occurredAt: new Date() });
+    const recordStart = Date.now();
+    await prisma.$transaction((tx) => repository.record(origin(versions / CLUSTERS + 1), flows('OPENED'), tx), { timeout: 120_000 });
+    const openMs = Date.now() - recordStart;
+    const closeStart = Date.now();
+    // Closing the middle of every range splits each in two.
+    await prisma.$transaction((tx) => repository.record(origin(versions / CLUSTERS + 2), flows('CLOSED').map((c) => ({ ...c, ports: { from: 8040, to: 8060 } })), tx), { timeout: 120_000 });
+    const closeMs = Date.now() - closeStart;
+    const recording = `Recording (ConnectionHistoryRecorder's repository, into the filled tables): 10,000 opened ranges in ${openMs} ms; closing the middle of each of them (every range split in two) in ${closeMs} ms.`;
+    process.stdout.write(`${recording}\n`);
     if (!args.includes('--no-write')) {
       writeBenchmarkSection(
         'history',
@@ -268,8 +289,12 @@ export async function runBench(args: string[]): Promise<void> {
           '',
           ...plans,
           '',
-          'Addresses are matched with `cidr >>= address` on GiST indexes `(cluster_id, cidr inet_ops, ports)` (btree_gist for the cluster id), which also filter the port (`int4range @> port`) inside the index; ' +
-            'namespace and workload filters use btree `(cluster_id, namespace, workload, seq)` indexes. The matching rows are few, so sorting them newest first costs little.',
+          'Addresses are matched with `cidr >>= address` on GiST indexes `(cluster_id, cidr inet_ops, ports)` (btree_gist for the cluster id), which also filter the port (`int4range @> port`) inside the index, ' +
+            'so only matching rows are read and sorted newest first; namespace and workload filters use btree `(cluster_id, namespace, workload, seq)` indexes ' +
+            '(a namespace + port query reads the namespace\'s ~1,500 records of a cluster and keeps those whose range holds the port: the slowest kind here). ' +
+            'A GiST index over the text columns would filter the port in the index too, but cost about 40 µs per inserted row (25,000 rows: 1.1 s instead of 0.05 s for that index alone).',
+          '',
+          recording,
         ].join('\n'),
       );
     }
