@@ -72,7 +72,12 @@ export class AppModule {
           inventoryUpload: { maxBytes: env.INVENTORY_UPLOAD_MAX_BYTES, maxObjects: env.INVENTORY_UPLOAD_MAX_OBJECTS, retain: env.INVENTORY_RETAIN },
         }),
         PolicyVersionsModule,
-        ProposalsModule.register({ threads: env.ANALYSIS_THREADS, timeoutMs: env.ANALYSIS_TIMEOUT_MS, reconcileMs: env.ANALYSIS_RECONCILE_MS }),
+        ProposalsModule.register({
+          threads: env.ANALYSIS_THREADS,
+          timeoutMs: env.ANALYSIS_TIMEOUT_MS,
+          reconcileMs: env.ANALYSIS_RECONCILE_MS,
+          databaseUrl: env.DATABASE_URL,
+        }),
       ],
       controllers: [
         ApprovalRuleController,

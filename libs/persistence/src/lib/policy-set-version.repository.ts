@@ -81,6 +81,17 @@ export class PolicySetVersionRepository {
     return row ? toPolicySetVersion(row) : null;
   }
 
+  /** The manifests of just these policies of a version (those it has), sorted by namespace and name. */
+  async findPolicies(clusterId: string, number: number, refs: readonly { namespace: string; name: string }[], tx: TransactionClient = this.prisma): Promise<StoredPolicy[]> {
+    if (refs.length === 0) return [];
+    const rows = await tx.policySetEntry.findMany({
+      where: { version: { clusterId, number }, OR: refs.map((r) => ({ namespace: r.namespace, name: r.name })) },
+      include: { policy: true },
+      orderBy: [{ namespace: 'asc' }, { name: 'asc' }],
+    });
+    return rows.map((entry) => ({ namespace: entry.namespace, name: entry.name, hash: entry.policyHash, manifest: entry.policy.manifest }));
+  }
+
   async findWithPolicies(
     clusterId: string,
     number: number,

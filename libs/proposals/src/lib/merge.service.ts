@@ -109,7 +109,7 @@ export class MergeService {
       if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
         let result;
         try {
-          result = await this.analysis.compute(proposal, { number: headRecord.number, contentHash: headRecord.contentHash }, snapshot, tx);
+          result = await this.analysis.compute(proposal, { number: headRecord.number, contentHash: headRecord.contentHash }, snapshot);
         } catch (error) {
           if (!(error instanceof AnalysisFailedError)) throw error;
           return { kind: 'analysis-not-ready', code: ProposalsErrorCode.ANALYSIS_FAILED, reason: `its analysis against version ${cluster.headVersion} failed (${error.message})` };

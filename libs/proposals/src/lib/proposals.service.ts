@@ -6,6 +6,7 @@ import {
   PolicySetVersionRepository,
   PrismaService,
   ProposalAnalysisRepository,
+  type TransactionClient,
   type ProposalRecord,
   ProposalRepository,
   type ProposalStatusName,
@@ -85,7 +86,7 @@ export class ProposalsService {
     if (baseVersion < 1) {
       throw new PolicyVersionsException(PolicyVersionsErrorCode.VERSION_NOT_FOUND, `cluster "${cluster.name}" has no versions yet; import one first`);
     }
-    const base = await this.basePolicies(cluster.id, cluster.name, baseVersion);
+    const base = await this.baseFor(cluster.id, cluster.name, baseVersion, command.content);
     const effective = effectiveChanges(base, command.content);
     if (effective.touched.length === 0) {
       throw new ProposalsException(
@@ -204,12 +205,12 @@ export class ProposalsService {
       if (command.description !== null) patch.description = command.description;
       if (command.content !== null || command.baseVersion !== null) {
         const baseVersion = command.baseVersion ?? current.baseVersion;
-        const base = await this.basePolicies(current.clusterId, current.clusterName, baseVersion, tx);
         const content: ProposalContent = command.content ?? {
           mode: 'changes',
           upsert: current.changes.upsert as NetworkPolicy[],
           delete: current.changes.delete,
         };
+        const base = await this.baseFor(current.clusterId, current.clusterName, baseVersion, content, tx);
         const effective = effectiveChanges(base, content);
         if (effective.touched.length === 0) {
           throw new ProposalsException(ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT, `the new changes leave version ${baseVersion} as it is (same canonical content)`);
@@ -324,7 +325,7 @@ export class ProposalsService {
 
   /** The full view: changes with per-policy diffs against the base, reviews and the approval evaluation. */
   async view(record: ProposalRecord): Promise<ProposalView> {
-    const base = await this.basePolicies(record.clusterId, record.clusterName, record.baseVersion);
+    const base = await this.baseFor(record.clusterId, record.clusterName, record.baseVersion, { mode: 'changes', upsert: record.changes.upsert as NetworkPolicy[], delete: record.changes.delete });
     const reviews = await this.proposals.listReviews(record.id);
     const evaluation = await this.evaluator.evaluate(record);
     const analysis = await this.analyses.findByProposal(record.id);
@@ -364,6 +365,27 @@ export class ProposalsService {
       return updated;
     });
     return this.view(saved);
+  }
+
+  /**
+   * What a content needs of its base: a complete desired set is compared with every policy; explicit
+   * changes only with the policies they name, read alone (a large base is never loaded for them).
+   */
+  private async baseFor(clusterId: string, clusterName: string, number: number, content: ProposalContent, tx?: TransactionClient): Promise<NetworkPolicy[]> {
+    if (content.mode === 'replace') return this.basePolicies(clusterId, clusterName, number, tx);
+    const cached = await this.cachedBase(clusterId, number, tx);
+    if (cached === undefined) throw versionNotFound(clusterName, number);
+    if (cached !== null) return cached;
+    const refs = [...content.upsert.map((p) => ({ namespace: p.metadata.namespace, name: p.metadata.name })), ...content.delete];
+    return (await this.versions.findPolicies(clusterId, number, refs, tx)).map((p) => p.manifest as NetworkPolicy);
+  }
+
+  /** The remembered policies of a version, null when not remembered, undefined when there is no such version. */
+  private async cachedBase(clusterId: string, number: number, tx?: TransactionClient): Promise<NetworkPolicy[] | null | undefined> {
+    const summary = await this.versions.find(clusterId, number, tx);
+    if (!summary) return undefined;
+    const cached = this.recentBases.get(summary.contentHash);
+    return cached ? [...cached] : null;
   }
 
   /**

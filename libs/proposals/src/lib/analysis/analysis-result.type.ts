@@ -1,4 +1,4 @@
-import type { Endpoint, FindingSeverity, FlowPorts, Inventory, NetworkPolicy } from '@palisade/netpol-engine';
+import type { Endpoint, FindingSeverity, FlowPorts, NetworkPolicy } from '@palisade/netpol-engine';
 
 import type { PolicyRef } from '../proposal-changes.util';
 
@@ -67,31 +67,35 @@ export interface ConnectivityDelta {
   durationMs: number;
 }
 
-/** Data a task refers to by content hash; the worker keeps recent ones and asks for the others. */
-export type TaskData = { kind: 'policies'; policies: NetworkPolicy[] } | { kind: 'inventory'; inventory: Inventory };
+/** A version's policy set, loaded by the worker thread unless it still holds one with this content hash. */
+export interface PolicySetRef {
+  clusterId: string;
+  number: number;
+  contentHash: string;
+}
 
-/** A side of a task: the policy set and (optionally) the inventory, by content hash. */
+/** An inventory snapshot, loaded by the worker thread unless it still holds one with this content hash. */
+export interface SnapshotRef {
+  clusterId: string;
+  id: string;
+  contentHash: string;
+}
+
+/** A picture of a cluster: a policy set and (optionally) an inventory. */
 export interface PictureRef {
-  policies: string;
-  inventory: string | null;
+  policies: PolicySetRef;
+  inventory: SnapshotRef | null;
 }
 
 export type AnalysisTask =
   | {
       kind: 'change';
-      /** Content hash of the base policy set. */
-      base: string;
+      base: PolicySetRef;
       changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] };
-      /** Content hash of the inventory snapshot, null when the cluster has none. */
-      inventory: string | null;
+      /** Null when the cluster has no snapshot: findings from the policies alone, no flows. */
+      inventory: SnapshotRef | null;
       options: AnalysisOptionsInput;
     }
   | { kind: 'delta'; before: PictureRef | null; after: PictureRef; options: AnalysisOptionsInput };
 
-export interface AnalysisRequest {
-  task: AnalysisTask;
-  /** Keyed `policies:<hash>` or `inventory:<hash>`. */
-  data: Record<string, TaskData>;
-}
-
-export type AnalysisResponse = { missing: string[] } | { change: ChangeAnalysis } | { delta: ConnectivityDelta };
+export type AnalysisResponse = { change: ChangeAnalysis } | { delta: ConnectivityDelta };

@@ -1,47 +1,43 @@
-import type { Inventory, NetworkPolicy } from '@palisade/netpol-engine';
-import { type InventorySnapshotSummary, InventorySnapshotRepository, PolicySetVersionRepository, type TransactionClient } from '@palisade/persistence';
+import type { NetworkPolicy } from '@palisade/netpol-engine';
+import type { InventorySnapshotSummary } from '@palisade/persistence';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 
-import { type AnalysisWorkerBundle, bundleAnalysisWorker } from './analysis-worker-bundle.util';
-import type { AnalysisOptionsInput, AnalysisRequest, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, TaskData } from './analysis-result.type';
-import { inventoryKey, policiesKey } from './compute-analysis.util';
 import { AnalysisFailedError } from './analysis-failed.error';
+import { type AnalysisWorkerBundle, bundleAnalysisWorker } from './analysis-worker-bundle.util';
+import type { AnalysisOptionsInput, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, PolicySetRef, SnapshotRef } from './analysis-result.type';
 
 export const ANALYSIS_RUNNER_OPTIONS = Symbol('ANALYSIS_RUNNER_OPTIONS');
 
 export interface AnalysisRunnerOptions {
   /** Worker threads running the engine; the API's event loop never does. */
   threads: number;
-  /** An analysis taking longer fails with a timeout (its thread is stopped). */
+  /** An analysis taking longer fails with a timeout (its thread is stopped and replaced). */
   timeoutMs: number;
   /** How often stale analyses and lagging connection history are looked for (0: only on start and uploads). */
   reconcileMs: number;
+  /** The threads read policy sets and snapshots themselves, over a connection of their own. */
+  databaseUrl: string;
 }
 
 /** A policy set of a cluster's version, by the version's content hash. */
-export interface VersionRef {
-  clusterId: string;
-  number: number;
-  contentHash: string;
-}
+export type VersionRef = PolicySetRef;
+
+const snapshotRef = (s: InventorySnapshotSummary): SnapshotRef => ({ clusterId: s.clusterId, id: s.id, contentHash: s.contentHash });
 
 /**
- * Runs the engine in a pool of worker threads (piscina). Policy sets and inventories are sent by
- * content hash; a thread keeps the ones it parsed last, so a second proposal on the same snapshot
- * and version neither loads nor parses them again.
+ * Runs the engine in a pool of worker threads (piscina). Tasks name policy sets and inventories by
+ * content hash; a thread keeps the ones it parsed last and reads the others from the database
+ * itself, so neither loading nor parsing ever runs on the API's event loop, and a second proposal
+ * on the same snapshot and version does neither again.
  */
 @Injectable()
 export class AnalysisRunner implements OnModuleDestroy {
   private readonly logger = new Logger(AnalysisRunner.name);
-  private readonly pool: Piscina<AnalysisRequest, AnalysisResponse>;
+  private readonly pool: Piscina<AnalysisTask, AnalysisResponse>;
   private readonly bundle: AnalysisWorkerBundle;
 
-  constructor(
-    @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
-    private readonly versions: PolicySetVersionRepository,
-    private readonly snapshots: InventorySnapshotRepository,
-  ) {
+  constructor(@Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions) {
     this.bundle = bundleAnalysisWorker();
     this.pool = new Piscina({
       filename: this.bundle.filename,
@@ -49,6 +45,7 @@ export class AnalysisRunner implements OnModuleDestroy {
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Number.POSITIVE_INFINITY, // threads keep their caches
+      workerData: { databaseUrl: options.databaseUrl },
     });
   }
 
@@ -58,10 +55,8 @@ export class AnalysisRunner implements OnModuleDestroy {
     changes: { upsert: NetworkPolicy[]; delete: { namespace: string; name: string }[] };
     snapshot: InventorySnapshotSummary | null;
     options: AnalysisOptionsInput;
-    tx?: TransactionClient;
   }): Promise<ChangeAnalysis> {
-    const task: AnalysisTask = { kind: 'change', base: input.base.contentHash, changes: input.changes, inventory: input.snapshot?.contentHash ?? null, options: input.options };
-    const response = await this.run(task, this.loaders([input.base], input.snapshot ? [input.snapshot] : [], input.tx));
+    const response = await this.run({ kind: 'change', base: input.base, changes: input.changes, inventory: input.snapshot ? snapshotRef(input.snapshot) : null, options: input.options });
     if (!('change' in response)) throw new AnalysisFailedError('the analysis worker answered with another kind of result');
     return response.change;
   }
@@ -71,13 +66,9 @@ export class AnalysisRunner implements OnModuleDestroy {
     before: { version: VersionRef; snapshot: InventorySnapshotSummary | null } | null;
     after: { version: VersionRef; snapshot: InventorySnapshotSummary | null };
     options: AnalysisOptionsInput;
-    tx?: TransactionClient;
   }): Promise<ConnectivityDelta> {
-    const picture = (side: { version: VersionRef; snapshot: InventorySnapshotSummary | null }) => ({ policies: side.version.contentHash, inventory: side.snapshot?.contentHash ?? null });
-    const task: AnalysisTask = { kind: 'delta', before: input.before ? picture(input.before) : null, after: picture(input.after), options: input.options };
-    const sides = input.before ? [input.before, input.after] : [input.after];
-    const snapshots = sides.flatMap((s) => (s.snapshot ? [s.snapshot] : []));
-    const response = await this.run(task, this.loaders(sides.map((s) => s.version), snapshots, input.tx));
+    const picture = (side: { version: VersionRef; snapshot: InventorySnapshotSummary | null }) => ({ policies: side.version, inventory: side.snapshot ? snapshotRef(side.snapshot) : null });
+    const response = await this.run({ kind: 'delta', before: input.before ? picture(input.before) : null, after: picture(input.after), options: input.options });
     if (!('delta' in response)) throw new AnalysisFailedError('the analysis worker answered with another kind of result');
     return response.delta;
   }
@@ -87,62 +78,14 @@ export class AnalysisRunner implements OnModuleDestroy {
     this.bundle.dispose();
   }
 
-  private loaders(versions: VersionRef[], snapshots: InventorySnapshotSummary[], tx?: TransactionClient): Map<string, () => Promise<TaskData>> {
-    const loaders = new Map<string, () => Promise<TaskData>>();
-    for (const version of versions) {
-      loaders.set(policiesKey(version.contentHash), async () => {
-        const found = await this.versions.findWithPolicies(version.clusterId, version.number, tx);
-        if (!found) throw new AnalysisFailedError(`version ${version.number} is gone`);
-        return { kind: 'policies', policies: found.policies.map((p) => p.manifest as NetworkPolicy) };
-      });
+  private async run(task: AnalysisTask): Promise<AnalysisResponse> {
+    try {
+      return await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'AbortError' || name === 'TimeoutError') throw new AnalysisFailedError(`the analysis did not finish within ${this.options.timeoutMs} ms`);
+      this.logger.warn(`analysis failed: ${(error as Error).message}`);
+      throw new AnalysisFailedError(`engine error: ${(error as Error).message}`);
     }
-    for (const snapshot of snapshots) {
-      loaders.set(inventoryKey(snapshot.contentHash), async () => {
-        const found = await this.snapshots.findById(snapshot.clusterId, snapshot.id, tx);
-        if (!found) throw new AnalysisFailedError(`inventory snapshot ${snapshot.id} is gone`);
-        return { kind: 'inventory', inventory: toEngineInventory(found) };
-      });
-    }
-    return loaders;
   }
-
-  private async run(task: AnalysisTask, loaders: Map<string, () => Promise<TaskData>>): Promise<AnalysisResponse> {
-    const deadline = Date.now() + this.options.timeoutMs;
-    let data: Record<string, TaskData> = {};
-    for (let round = 0; round < 3; round++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      let response: AnalysisResponse;
-      try {
-        response = await this.pool.run({ task, data }, { signal: AbortSignal.timeout(remaining) });
-      } catch (error) {
-        if ((error as Error).name === 'AbortError' || (error as Error).name === 'TimeoutError') break;
-        this.logger.warn(`analysis failed: ${(error as Error).message}`);
-        throw new AnalysisFailedError(`engine error: ${(error as Error).message}`);
-      }
-      if (!('missing' in response)) return response;
-      data = {};
-      for (const key of response.missing) {
-        const load = loaders.get(key);
-        if (!load) throw new AnalysisFailedError(`the analysis needs ${key}, which the task did not name`);
-        data[key] = await load();
-      }
-    }
-    throw new AnalysisFailedError(`the analysis did not finish within ${this.options.timeoutMs} ms`);
-  }
-}
-
-/** A stored snapshot as the engine's inventory. */
-export function toEngineInventory(snapshot: { namespaces: { name: string; labels: Record<string, string> }[]; pods: { namespace: string; name: string; labels: Record<string, string>; ip?: string; ports: { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]; workload: { kind: string; name: string } }[] }): Inventory {
-  return {
-    namespaces: snapshot.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels })),
-    pods: snapshot.pods.map((pod) => ({
-      namespace: pod.namespace,
-      name: pod.name,
-      labels: pod.labels,
-      ...(pod.ip === undefined ? {} : { ip: pod.ip }),
-      ports: pod.ports,
-      workload: pod.workload,
-    })),
-  };
 }

@@ -33,6 +33,8 @@ export function bundleAnalysisWorker(): AnalysisWorkerBundle {
     tsconfig: TSCONFIG,
     outfile: filename,
     logLevel: 'silent',
+    // pg's optional native binding is never used (the pure JavaScript client is)
+    external: ['pg-native'],
   });
   return { filename, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -16,7 +16,8 @@ import {
 } from '@palisade/netpol-engine';
 
 import { applyChanges } from '../proposal-changes.util';
-import type { AnalysisOptionsInput, AnalysisRequest, AnalysisResponse, ChangeAnalysis, ConnectivityDelta, FindingView, FlowView, PictureRef, TaskData } from './analysis-result.type';
+import { AnalysisDataLoader } from './analysis-data.loader';
+import type { AnalysisOptionsInput, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, FindingView, FlowView, PictureRef, PolicySetRef, SnapshotRef } from './analysis-result.type';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -63,34 +64,39 @@ export function hashProposedPolicySet(policies: readonly NetworkPolicy[]): strin
   return sha256(lines.sort().join(''));
 }
 
-export const policiesKey = (hash: string): string => `policies:${hash}`;
-export const inventoryKey = (hash: string): string => `inventory:${hash}`;
-
 /** The identity of an analysis: what a review is bound to. */
 export function analysisHashOf(input: { base: string; proposed: string; inventory: string | null; engineVersion: string; options: AnalysisOptionsInput }): string {
   return sha256(canonicalJson({ base: input.base, proposed: input.proposed, inventory: input.inventory, engine: input.engineVersion, options: input.options }));
 }
 
-function absorb(data: Record<string, TaskData>): void {
-  for (const [key, value] of Object.entries(data)) {
-    const hash = key.slice(key.indexOf(':') + 1);
-    if (value.kind === 'policies') policySets.set(hash, value.policies);
-    else inventories.set(hash, value.inventory);
+let loader: AnalysisDataLoader | undefined;
+
+/** The policy set, from this thread's cache or read from the database. */
+async function policySetOf(ref: PolicySetRef): Promise<NetworkPolicy[]> {
+  let policies = policySets.get(ref.contentHash);
+  if (!policies) {
+    policies = await (loader ??= new AnalysisDataLoader()).policySet(ref);
+    policySets.set(ref.contentHash, policies);
   }
+  return policies;
 }
 
-function missingOf(policies: (string | null)[], inventoryHashes: (string | null)[]): string[] {
-  const missing = new Set<string>();
-  for (const hash of policies) if (hash !== null && !policySets.get(hash)) missing.add(policiesKey(hash));
-  for (const hash of inventoryHashes) if (hash !== null && !inventories.get(hash)) missing.add(inventoryKey(hash));
-  return [...missing];
+/** The inventory, from this thread's cache (parsed once per content hash) or read from the database. */
+async function inventoryOf(ref: SnapshotRef): Promise<Inventory> {
+  let inventory = inventories.get(ref.contentHash);
+  if (!inventory) {
+    inventory = await (loader ??= new AnalysisDataLoader()).inventory(ref);
+    inventories.set(ref.contentHash, inventory);
+  }
+  return inventory;
 }
 
-function preparedAnalysis(policyHash: string, inventoryHash: string, options: AnalysisOptionsInput): Analysis {
-  const key = `${policyHash}|${inventoryHash}|${options.ipBlockMatchesPodIps}`;
+async function preparedAnalysis(policyRef: PolicySetRef, inventoryRef: SnapshotRef, options: AnalysisOptionsInput): Promise<Analysis> {
+  const key = `${policyRef.contentHash}|${inventoryRef.contentHash}|${options.ipBlockMatchesPodIps}`;
   let analysis = analyses.get(key);
   if (!analysis) {
-    analysis = createAnalysis({ policies: policySets.get(policyHash) as NetworkPolicy[], inventory: inventories.get(inventoryHash) as Inventory, options });
+    const [policies, inventory] = await Promise.all([policySetOf(policyRef), inventoryOf(inventoryRef)]);
+    analysis = createAnalysis({ policies, inventory, options });
     analyses.set(key, analysis);
   }
   return analysis;
@@ -110,8 +116,8 @@ function findingView(f: Finding): FindingView {
   };
 }
 
-function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }>, started: number): ChangeAnalysis {
-  const base = policySets.get(task.base) as NetworkPolicy[];
+async function analyseChange(task: Extract<AnalysisTask, { kind: 'change' }>, started: number): Promise<ChangeAnalysis> {
+  const base = await policySetOf(task.base);
   const proposed = applyChanges(base, task.changes);
   const proposedContentHash = hashProposedPolicySet(proposed);
   const options = task.options;
@@ -119,8 +125,8 @@ function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }
   if (task.inventory === null) {
     report = findingsForChange({ policies: base, options }, { policies: proposed, options });
   } else {
-    const inventory = inventories.get(task.inventory) as Inventory;
-    const before = preparedAnalysis(task.base, task.inventory, options);
+    const inventory = await inventoryOf(task.inventory);
+    const before = await preparedAnalysis(task.base, task.inventory, options);
     const after = before.withPolicyChanges(task.changes);
     report = findingsForChange({ policies: base, inventory, options, analysis: before }, { policies: proposed, inventory, options, analysis: after });
   }
@@ -129,7 +135,7 @@ function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }
   const closed = (report.diff?.removed ?? []).map((flow) => flowView(flow));
   const findings = report.findings.map(findingView);
   const flowsWidened = opened.filter((f) => f.widened).length;
-  const hash = analysisHashOf({ base: task.base, proposed: proposedContentHash, inventory: task.inventory, engineVersion: ENGINE_VERSION, options });
+  const hash = analysisHashOf({ base: task.base.contentHash, proposed: proposedContentHash, inventory: task.inventory?.contentHash ?? null, engineVersion: ENGINE_VERSION, options });
   const resultHash = sha256(
     canonicalJson({
       opened: opened.map((f) => f.text).sort(),
@@ -138,9 +144,9 @@ function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }
     }),
   );
   return {
-    baseContentHash: task.base,
+    baseContentHash: task.base.contentHash,
     proposedContentHash,
-    snapshotContentHash: task.inventory,
+    snapshotContentHash: task.inventory?.contentHash ?? null,
     engineVersion: ENGINE_VERSION,
     options,
     hash,
@@ -161,14 +167,14 @@ function analyseChange(task: Extract<AnalysisRequest['task'], { kind: 'change' }
   };
 }
 
-function connectivityOf(picture: PictureRef | null, options: AnalysisOptionsInput): Analysis | null {
+async function connectivityOf(picture: PictureRef | null, options: AnalysisOptionsInput): Promise<Analysis | null> {
   if (!picture || picture.inventory === null) return null;
   return preparedAnalysis(picture.policies, picture.inventory, options);
 }
 
-function analyseDelta(task: Extract<AnalysisRequest['task'], { kind: 'delta' }>, started: number): ConnectivityDelta {
-  const before = connectivityOf(task.before, task.options);
-  const after = connectivityOf(task.after, task.options);
+async function analyseDelta(task: Extract<AnalysisTask, { kind: 'delta' }>, started: number): Promise<ConnectivityDelta> {
+  const before = await connectivityOf(task.before, task.options);
+  const after = await connectivityOf(task.after, task.options);
   let opened: Flow[] = [];
   let closed: Flow[] = [];
   if (before && after) ({ added: opened, removed: closed } = before.diff(after));
@@ -178,21 +184,13 @@ function analyseDelta(task: Extract<AnalysisRequest['task'], { kind: 'delta' }>,
 }
 
 /**
- * Runs one analysis task on this thread. Policy sets and inventories travel by content hash: when
- * the thread has not seen one, it answers `{ missing }` and the caller sends them along.
+ * Runs one analysis task on this thread. Policy sets and inventories are named by content hash: the
+ * thread reuses the ones it holds and reads the others from the database itself.
  *
- * @example runAnalysisTask({ task: { kind: 'change', base, changes, inventory, options }, data: {} }) // { missing: ['policies:ab12…'] }
+ * @example await runAnalysisTask({ kind: 'change', base: { clusterId, number: 1, contentHash }, changes, inventory: null, options }) // { change: {...} }
  */
-export function runAnalysisTask(request: AnalysisRequest): AnalysisResponse {
+export async function runAnalysisTask(task: AnalysisTask): Promise<AnalysisResponse> {
   const started = performance.now();
-  absorb(request.data);
-  const { task } = request;
-  if (task.kind === 'change') {
-    const missing = missingOf([task.base], [task.inventory]);
-    if (missing.length > 0) return { missing };
-    return { change: analyseChange(task, started) };
-  }
-  const missing = missingOf([task.before?.policies ?? null, task.after.policies], [task.before?.inventory ?? null, task.after.inventory]);
-  if (missing.length > 0) return { missing };
-  return { delta: analyseDelta(task, started) };
+  if (task.kind === 'change') return { change: await analyseChange(task, started) };
+  return { delta: await analyseDelta(task, started) };
 }

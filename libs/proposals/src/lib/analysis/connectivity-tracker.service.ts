@@ -100,7 +100,7 @@ export class ConnectivityTracker {
       const previous = tracked.snapshotId ? await this.snapshots.findSummary(clusterId, tracked.snapshotId, tx) : null;
       if (version) {
         const ref = { clusterId, number: version.number, contentHash: version.contentHash };
-        const delta = await this.runner.delta({ before: previous ? { version: ref, snapshot: previous } : null, after: { version: ref, snapshot }, options: DEFAULT_ANALYSIS_OPTIONS, tx });
+        const delta = await this.runner.delta({ before: previous ? { version: ref, snapshot: previous } : null, after: { version: ref, snapshot }, options: DEFAULT_ANALYSIS_OPTIONS });
         await this.recorder.record(tx, {
           ...base,
           version: version.number,
@@ -124,7 +124,6 @@ export class ConnectivityTracker {
         before: previous ? { version: ref(previous), snapshot } : null,
         after: { version: ref(version), snapshot },
         options: DEFAULT_ANALYSIS_OPTIONS,
-        tx,
       });
       const proposal = version.sourceProposalId ? await this.proposals.findById(version.sourceProposalId, tx) : null;
       await this.recorder.record(tx, {

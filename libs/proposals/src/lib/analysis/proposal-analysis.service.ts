@@ -133,9 +133,12 @@ export class ProposalAnalysisService {
     });
   }
 
-  /** Runs the analysis of `proposal` applied to `base` on `snapshot` (used by merge, inside its transaction). */
-  async compute(proposal: ProposalRecord, base: { number: number; contentHash: string }, snapshot: InventorySnapshotSummary | null, tx: TransactionClient): Promise<ChangeAnalysis> {
-    return this.runner.change({ base: { clusterId: proposal.clusterId, number: base.number, contentHash: base.contentHash }, changes: changesOf(proposal), snapshot, options: DEFAULT_ANALYSIS_OPTIONS, tx });
+  /**
+   * Runs the analysis of `proposal` applied to `base` on `snapshot` (used by merge, inside its
+   * transaction: the worker thread reads the committed, immutable version and snapshot itself).
+   */
+  async compute(proposal: ProposalRecord, base: { number: number; contentHash: string }, snapshot: InventorySnapshotSummary | null): Promise<ChangeAnalysis> {
+    return this.runner.change({ base: { clusterId: proposal.clusterId, number: base.number, contentHash: base.contentHash }, changes: changesOf(proposal), snapshot, options: DEFAULT_ANALYSIS_OPTIONS });
   }
 
   /** The hash an analysis of these inputs would have, without running it. */
