@@ -21,3 +21,4 @@ export * from './lib/analysis/analysis-scheduler.service';
 export * from './lib/analysis/connectivity-tracker.service';
 export * from './lib/analysis/proposal-analysis.service';
 export * from './lib/analysis/analysis-report.util';
+export * from './lib/analysis/analysis-data.loader';

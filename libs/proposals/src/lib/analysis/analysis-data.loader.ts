@@ -39,6 +39,13 @@ export class AnalysisDataLoader {
     return toEngineInventory({ namespaces: JSON.parse(rows[0].namespaces), pods: JSON.parse(rows[0].pods) });
   }
 
+  /** Closes the connection (the bench's own loader; a thread's lives as long as the thread). */
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (client) await (await client).end();
+  }
+
   private connection(): Promise<Client> {
     this.client ??= (async () => {
       const client = new Client({ connectionString: this.databaseUrl });
