@@ -359,7 +359,7 @@ function markdown(results: TierResult[], runs: number, seed: number, embedded: b
     lines.push(
       '',
       `Cold target missed on ${coldMissed.map((r) => r.tier).join(', ')}: a thread that has never seen the base and the snapshot (after a restart) reads and decodes them ` +
-        '(jsonb to text in PostgreSQL, JSON.parse on the thread) and builds the base\'s analysis with a cold JIT. A new snapshot or version warms the thread as a side effect ' +
+        '(jsonb to text in PostgreSQL, JSON.parse on the thread) and builds the base\'s analysis with a cold JIT. A new snapshot warms the thread as a side effect ' +
         '(the connection history diff builds the same prepared analysis), so the cold case is the first proposal after a restart. Closing the gap needs a compact stored form of ' +
         'snapshots and policy sets (or the prepared analysis itself) rather than jsonb decoded as JSON.',
     );
