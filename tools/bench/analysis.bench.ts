@@ -360,7 +360,7 @@ function markdown(results: TierResult[], runs: number, seed: number, embedded: b
       '',
       `Cold target missed on ${coldMissed.map((r) => r.tier).join(', ')}: a thread that has never seen the base and the snapshot (after a restart) reads and decodes them ` +
         '(jsonb to text in PostgreSQL, JSON.parse on the thread) and builds the base\'s analysis with a cold JIT. A new snapshot warms the thread as a side effect ' +
-        '(the connection history diff builds the same prepared analysis), so the cold case is the first proposal after a restart. Closing the gap needs a compact stored form of ' +
+        '(with one thread, the connection history diff of the head on the new snapshot builds the very analysis the next proposal starts from), so the cold case is mostly the first proposal after a restart. Closing the gap needs a compact stored form of ' +
         'snapshots and policy sets (or the prepared analysis itself) rather than jsonb decoded as JSON.',
     );
   }
