@@ -3,4 +3,9 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /**
+   * The environment the server commands read (`PALISADE_TOKEN`, `PALISADE_RETRY_DELAYS_MS`); main.ts
+   * passes the process's, tests their own. Absent: an empty environment.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }

@@ -6,17 +6,26 @@ import { connectivityCommand } from './commands/connectivity.command';
 import { diffCommand } from './commands/diff.command';
 import { explainCommand } from './commands/explain.command';
 import { lintCommand } from './commands/lint.command';
+import { mergeCommand } from './commands/merge.command';
+import { proposalsCommand } from './commands/proposals.command';
+import { proposeCommand } from './commands/propose.command';
 import { reachCommand } from './commands/reach.command';
+import { reviewCommand } from './commands/review.command';
 import { USAGE } from './usage.constant';
 
-type Command = (argv: readonly string[], io: CliIo) => number;
+/** Local commands answer at once; server commands (propose, proposals, review, merge) asynchronously. */
+type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   connectivity: connectivityCommand,
   diff: diffCommand,
   explain: explainCommand,
   lint: lintCommand,
+  merge: mergeCommand,
+  proposals: proposalsCommand,
+  propose: proposeCommand,
   reach: reachCommand,
+  review: reviewCommand,
 };
 
 function report(e: unknown, io: CliIo): number {
@@ -39,11 +48,13 @@ function report(e: unknown, io: CliIo): number {
 
 /**
  * Runs one `palisade` command line and returns its exit code: 0 ok, 1 invalid input (or a failing
- * lint), 2 usage error. Output goes through `io`, so tests run it in-process.
+ * lint, or a server error), 2 usage error; `propose` also 4 (a finding reaches --fail-on) and 5
+ * (the analysis is not ready in time). Local commands return the code, server commands a promise
+ * of it. Output goes through `io`, so tests run it in-process.
  *
  * @example runCli(['connectivity', 'test/fixtures/seed'], { stdout, stderr, cwd }) // 0
  */
-export function runCli(argv: readonly string[], io: CliIo): number {
+export function runCli(argv: readonly string[], io: CliIo): number | Promise<number> {
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw CliException.usage('missing command');
@@ -57,7 +68,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
       io.stdout(`${USAGE[command]}\n`);
       return EXIT_OK;
     }
-    return run(rest, io);
+    const code = run(rest, io);
+    return typeof code === 'number' ? code : code.catch((e: unknown) => report(e, io));
   } catch (e) {
     return report(e, io);
   }
