@@ -39,6 +39,7 @@ export class ClusterProposalController {
 
   @Get('proposals')
   @ApiQuery({ name: 'status', required: false, description: 'One or more statuses, comma-separated' })
+  @ApiQuery({ name: 'sourceUrl', required: false, description: 'Only proposals from this source URL (e.g. a pull request)' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
   @ApiOkResponse({ type: ProposalPageModel, description: 'Newest first' })
@@ -48,8 +49,9 @@ export class ClusterProposalController {
     @CurrentCaller() caller: Caller,
     @Query('status') status?: string,
     @Query('cursor') cursor?: string,
+    @Query('sourceUrl') sourceUrl?: string,
   ): Promise<ProposalPageModel> {
-    const page = await this.proposals.list(name, { status: status ? status.split(',') : undefined, cursor, limit }, caller);
+    const page = await this.proposals.list(name, { status: status ? status.split(',') : undefined, sourceUrl, cursor, limit }, caller);
     return { items: page.items.map(toProposalSummaryModel), nextCursor: page.nextCursor };
   }
 

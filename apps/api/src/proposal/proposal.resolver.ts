@@ -31,8 +31,9 @@ export class ProposalResolver {
     @CurrentCaller() caller: Caller,
     @Args('status', { type: () => [ProposalStatus], nullable: true }) status?: ProposalStatus[],
     @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('sourceUrl', { type: () => String, nullable: true, description: 'Only proposals from this source URL (e.g. a pull request)' }) sourceUrl?: string,
   ): Promise<ProposalPageModel> {
-    const page = await this.proposalService.list(cluster, { status: status ?? undefined, cursor: after ?? undefined, limit: first }, caller);
+    const page = await this.proposalService.list(cluster, { status: status ?? undefined, sourceUrl: sourceUrl ?? undefined, cursor: after ?? undefined, limit: first }, caller);
     return { items: page.items.map(toProposalSummaryModel), nextCursor: page.nextCursor };
   }
 

@@ -78,6 +78,13 @@ async function findOpen(client: PalisadeClient, cluster: string, sourceUrl: stri
   return page.items[0]?.id;
 }
 
+/** A title that stays true across revisions: the pull request's, not one commit's. */
+function defaultTitle(s: Submission): string {
+  if (s.sourceUrl !== undefined) return `Network policies from ${s.sourceUrl}`;
+  if (s.commit !== undefined) return `Network policies at ${s.commit.slice(0, 12)}`;
+  return `Network policies for ${s.cluster}`;
+}
+
 /** Updates the open proposal of the same source URL (a new revision when the set changed), or opens one. */
 async function submit(client: PalisadeClient, s: Submission): Promise<ProposalView> {
   const clusterPath = `/api/v1/clusters/${encodeURIComponent(s.cluster)}`;
@@ -89,7 +96,7 @@ async function submit(client: PalisadeClient, s: Submission): Promise<ProposalVi
     return client.request<ProposalView>('PATCH', `/api/v1/proposals/${encodeURIComponent(existing)}?mode=replace`, { body, headers: preferWait(s.deadline) });
   }
   const body = {
-    title: s.title ?? (s.commit !== undefined ? `Network policies at ${s.commit.slice(0, 12)}` : 'Network policies from palisade propose'),
+    title: s.title ?? defaultTitle(s),
     ...(s.baseVersion !== 'head' ? { baseVersion: s.baseVersion } : {}),
     policies: s.policies,
     ...(s.sourceUrl !== undefined || s.commit !== undefined ? { source: { kind: 'git', url: s.sourceUrl ?? null, commit: s.commit ?? null } } : {}),

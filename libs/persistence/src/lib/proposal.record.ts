@@ -116,6 +116,8 @@ export type NewReview = Omit<ReviewRecord, 'id' | 'createdAt' | 'dismissal'>;
 
 export interface ProposalListOptions {
   statuses?: ProposalStatusName[];
+  /** Only proposals from this source URL (e.g. the pull request a GitOps bot opened them for). */
+  sourceUrl?: string;
   /** Keyset cursor: proposals created before this one (createdAt, then id). */
   before?: { createdAt: Date; id: string };
   limit: number;

@@ -149,6 +149,7 @@ export class ProposalRepository {
       where: {
         clusterId,
         ...(options.statuses ? { status: { in: options.statuses } } : {}),
+        ...(options.sourceUrl !== undefined ? { sourceUrl: options.sourceUrl } : {}),
         ...(before
           ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] }
           : {}),

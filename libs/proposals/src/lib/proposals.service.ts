@@ -168,8 +168,8 @@ export class ProposalsService {
     return this.view(await this.findVisible(id, caller));
   }
 
-  /** A cluster's proposals, newest first, optionally of some statuses. */
-  async list(clusterName: string, options: { status?: string[]; cursor?: string; limit: number }, caller: Caller): Promise<Page<ProposalSummaryView>> {
+  /** A cluster's proposals, newest first, optionally of some statuses and from one source URL. */
+  async list(clusterName: string, options: { status?: string[]; sourceUrl?: string; cursor?: string; limit: number }, caller: Caller): Promise<Page<ProposalSummaryView>> {
     const cluster = await this.clusterService.get(clusterName, caller);
     const unknown = (options.status ?? []).filter((s) => !STATUSES.includes(s as ProposalStatusName));
     if (unknown.length > 0) {
@@ -183,7 +183,8 @@ export class ProposalsService {
       before = { createdAt: new Date(decoded[0]), id: decoded[1] };
     }
     const statuses = options.status && options.status.length > 0 ? (options.status as ProposalStatusName[]) : undefined;
-    const rows = await this.proposals.list(cluster.id, { statuses, before, limit: options.limit + 1 });
+    const sourceUrl = options.sourceUrl === undefined || options.sourceUrl === '' ? undefined : options.sourceUrl;
+    const rows = await this.proposals.list(cluster.id, { statuses, sourceUrl, before, limit: options.limit + 1 });
     const items = rows.slice(0, options.limit);
     const last = items.at(-1);
     return {
