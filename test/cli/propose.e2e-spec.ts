@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { Client } from 'pg';
-import { parseAllDocuments } from 'yaml';
 
 import { connectTo } from '../../libs/testing/src';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
@@ -83,9 +82,10 @@ describe('palisade propose, proposals get, review and merge against the API', { 
   }
 
   async function cluster(name: string, inventory: boolean): Promise<void> {
-    const defaultDeny = parseAllDocuments(readFileSync(join(REPO_ROOT, POLICIES, 'default/default-deny-all.yaml'), 'utf8'))[0]?.toJS() as unknown;
+    // As examples/gitops/README.md does it: version 1 denies everything in default.
+    const defaultDeny = readFileSync(join(REPO_ROOT, POLICIES, 'default/default-deny-all.yaml'), 'utf8');
     await t.http.post('/api/v1/clusters').send({ name, labels: {} }).expect(201);
-    await t.http.post(`/api/v1/clusters/${name}/versions/import`).send({ policies: [defaultDeny] }).expect(201);
+    await t.http.post(`/api/v1/clusters/${name}/versions/import`).set('Content-Type', 'application/yaml').send(defaultDeny).expect(201);
     if (inventory) {
       const yaml = readFileSync(join(REPO_ROOT, 'test/fixtures/seed/article-inventory.yaml'), 'utf8');
       await t.http.put(`/api/v1/clusters/${name}/inventory`).set('Content-Type', 'application/yaml').send(yaml).expect(201);
