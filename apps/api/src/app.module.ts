@@ -7,6 +7,7 @@ import { PolicySyncModule } from '@palisade/policy-sync';
 import { PolicyVersionsModule } from '@palisade/policy-versions';
 import { ProposalsModule } from '@palisade/proposals';
 import { parseSecretKey } from '@palisade/shared-types';
+import { WebhooksModule } from '@palisade/webhooks';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -38,6 +39,8 @@ import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver'
 import { ProposalResolver } from './proposal/proposal.resolver';
 import { ClusterSyncController } from './sync/cluster-sync.controller';
 import { ClusterSyncResolver } from './sync/cluster-sync.resolver';
+import { WebhookController } from './webhook/webhook.controller';
+import { WebhookResolver } from './webhook/webhook.resolver';
 
 @Module({})
 export class AppModule {
@@ -78,6 +81,10 @@ export class AppModule {
           reconcileMs: env.ANALYSIS_RECONCILE_MS,
           databaseUrl: env.DATABASE_URL,
         }),
+        WebhooksModule.register({
+          secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
+          allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
+        }),
       ],
       controllers: [
         ApprovalRuleController,
@@ -91,6 +98,7 @@ export class AppModule {
         PolicyVersionController,
         ProposalController,
         TokenController,
+        WebhookController,
       ],
       providers: [
         { provide: API_ENV, useValue: env },
@@ -107,6 +115,7 @@ export class AppModule {
         ProposalAnalysisResolver,
         ProposalResolver,
         TokenResolver,
+        WebhookResolver,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { PersistenceModule, PrismaService } from '@palisade/persistence';
 import { PolicySyncModule } from '@palisade/policy-sync';
 import { parseSecretKey } from '@palisade/shared-types';
+import { WebhooksModule } from '@palisade/webhooks';
 import { type DynamicModule, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 
 import type { WorkerEnv } from './config/env';
@@ -8,6 +9,7 @@ import { WORKER_ENV } from './config/worker-env.token';
 import { HealthServer } from './health/health-server';
 import { SyncSupervisor } from './sync/sync-supervisor';
 import { toWorkerSettings, WORKER_SETTINGS } from './sync/worker-settings';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 
 @Module({})
 export class SyncWorkerModule implements OnApplicationBootstrap {
@@ -25,8 +27,21 @@ export class SyncWorkerModule implements OnApplicationBootstrap {
           kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
           userAgent: settings.userAgent,
         }),
+        WebhooksModule.register({
+          secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
+          allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
+          dispatch: {
+            timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+            retryBaseMs: env.WEBHOOK_RETRY_BASE_MS,
+            retryMaxMs: env.WEBHOOK_RETRY_MAX_MS,
+            retryWindowMs: env.WEBHOOK_RETRY_WINDOW_MS,
+            batchSize: env.WEBHOOK_BATCH_SIZE,
+            userAgent: `palisade-webhooks/${env.WORKER_ID}`,
+            publicUrl: env.PALISADE_PUBLIC_URL ?? null,
+          },
+        }),
       ],
-      providers: [{ provide: WORKER_ENV, useValue: env }, { provide: WORKER_SETTINGS, useValue: settings }, HealthServer, SyncSupervisor],
+      providers: [{ provide: WORKER_ENV, useValue: env }, { provide: WORKER_SETTINGS, useValue: settings }, HealthServer, SyncSupervisor, WebhookDispatcher],
     };
   }
 

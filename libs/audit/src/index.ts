@@ -5,3 +5,4 @@ export * from './lib/audit-recorder';
 export * from './lib/audit.module';
 export * from './lib/audit.service';
 export * from './lib/new-audit-event.type';
+export * from './lib/webhook-outbox';

@@ -24,4 +24,6 @@ export * from './lib/proposal.record';
 export * from './lib/proposal-analysis.record';
 export * from './lib/proposal-analysis.repository';
 export * from './lib/proposal.repository';
+export * from './lib/webhook.record';
+export * from './lib/webhook.repository';
 export { PrismaService, type PersistenceOptions, type TransactionClient } from './lib/prisma.service';

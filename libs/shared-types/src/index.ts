@@ -8,3 +8,4 @@ export * from './lib/page.type';
 export * from './lib/principal.type';
 export * from './lib/secret-key.util';
 export * from './lib/validate-command.util';
+export * from './lib/webhook-events';

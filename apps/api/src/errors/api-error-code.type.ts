@@ -4,6 +4,7 @@ import { PolicySyncErrorCode } from '@palisade/policy-sync';
 import { PolicyVersionsErrorCode } from '@palisade/policy-versions';
 import { ProposalsErrorCode } from '@palisade/proposals';
 import { CommonErrorCode } from '@palisade/shared-types';
+import { WebhooksErrorCode } from '@palisade/webhooks';
 
 /** Codes raised by the transport itself rather than a use case. */
 export enum TransportErrorCode {
@@ -23,6 +24,7 @@ export type ApiErrorCode =
   | PolicySyncErrorCode
   | PolicyVersionsErrorCode
   | ProposalsErrorCode
+  | WebhooksErrorCode
   | TransportErrorCode;
 
 export const ALL_API_ERROR_CODES: readonly ApiErrorCode[] = [
@@ -32,5 +34,6 @@ export const ALL_API_ERROR_CODES: readonly ApiErrorCode[] = [
   ...Object.values(PolicySyncErrorCode),
   ...Object.values(PolicyVersionsErrorCode),
   ...Object.values(ProposalsErrorCode),
+  ...Object.values(WebhooksErrorCode),
   ...Object.values(TransportErrorCode),
 ];

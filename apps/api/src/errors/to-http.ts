@@ -4,6 +4,7 @@ import { PolicySyncErrorCode } from '@palisade/policy-sync';
 import { PolicyVersionsErrorCode } from '@palisade/policy-versions';
 import { ProposalsErrorCode } from '@palisade/proposals';
 import { assertUnreachable, CommonErrorCode } from '@palisade/shared-types';
+import { WebhooksErrorCode } from '@palisade/webhooks';
 import { HttpStatus } from '@nestjs/common';
 
 import { type ApiErrorCode, TransportErrorCode } from './api-error-code.type';
@@ -34,6 +35,8 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case ProposalsErrorCode.PROPOSAL_NOT_FOUND:
     case ProposalsErrorCode.APPROVAL_RULE_NOT_FOUND:
     case ProposalsErrorCode.ANALYSIS_NOT_FOUND:
+    case WebhooksErrorCode.WEBHOOK_NOT_FOUND:
+    case WebhooksErrorCode.WEBHOOK_DELIVERY_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case ClustersErrorCode.CLUSTER_ALREADY_EXISTS:
     case PolicyVersionsErrorCode.CLUSTER_ALREADY_HAS_VERSIONS:

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 
 import { IntegerEnv, loadEnv, ServiceEnv } from '@palisade/shared-types';
-import { Matches } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 
 /** The sync worker's environment, validated before anything else starts. */
 export class WorkerEnv extends ServiceEnv {
@@ -51,6 +51,34 @@ export class WorkerEnv extends ServiceEnv {
   /** Shortest time between two inventory snapshots of a cluster (a snapshot is only written when something changed). */
   @IntegerEnv('INVENTORY_SNAPSHOT_MS', 50, 3600000)
   INVENTORY_SNAPSHOT_MS = 30000; // a busy 10k-pod cluster changes all the time; each snapshot is a few MB
+
+  /** How often the webhook dispatcher looks for due deliveries. */
+  @IntegerEnv('WEBHOOK_POLL_MS', 50, 60000)
+  WEBHOOK_POLL_MS = 1000;
+
+  /** Deadline of one webhook request; a slower receiver counts as a failed attempt. */
+  @IntegerEnv('WEBHOOK_TIMEOUT_MS', 100, 60000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** First webhook retry delay; doubles per attempt (with jitter) up to WEBHOOK_RETRY_MAX_MS. */
+  @IntegerEnv('WEBHOOK_RETRY_BASE_MS', 10, 3600000)
+  WEBHOOK_RETRY_BASE_MS = 10000;
+
+  @IntegerEnv('WEBHOOK_RETRY_MAX_MS', 10, 86400000)
+  WEBHOOK_RETRY_MAX_MS = 3600000;
+
+  /** A delivery still failing this long after its first attempt is given up (FAILED). */
+  @IntegerEnv('WEBHOOK_RETRY_WINDOW_MS', 1000, 604800000)
+  WEBHOOK_RETRY_WINDOW_MS = 86400000; // 24 hours
+
+  /** Deliveries sent at once per poll (different webhooks or proposals; one proposal's go out in order). */
+  @IntegerEnv('WEBHOOK_BATCH_SIZE', 1, 1000)
+  WEBHOOK_BATCH_SIZE = 20;
+
+  /** The API's external base URL, for links in Slack messages; unset: messages name the proposal id. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PALISADE_PUBLIC_URL must be an http(s) URL' })
+  PALISADE_PUBLIC_URL?: string = undefined;
 }
 
 export function loadWorkerEnv(env: Record<string, string | undefined>): WorkerEnv {

@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 
 import { auditEventHash } from './audit-hash.util';
 import type { NewAuditEvent } from './new-audit-event.type';
+import { WebhookOutbox } from './webhook-outbox';
 
 /** JSON as it will read back from a jsonb column, so the hash written is the hash recomputed. */
 function asStoredJson(value: unknown): unknown {
@@ -20,7 +21,10 @@ function asStoredJson(value: unknown): unknown {
  */
 @Injectable()
 export class AuditRecorder {
-  constructor(private readonly events: AuditEventRepository) {}
+  constructor(
+    private readonly events: AuditEventRepository,
+    private readonly outbox: WebhookOutbox,
+  ) {}
 
   async record(tx: TransactionClient, event: NewAuditEvent): Promise<AuditEventRecord> {
     const head = await this.events.lockHead(tx);
@@ -38,6 +42,9 @@ export class AuditRecorder {
       after: asStoredJson(event.after),
       request: event.request ? { requestId: event.request.requestId, clientAddress: event.request.clientAddress } : null,
     };
-    return this.events.append({ ...content, prevHash: head.lastHash, hash: auditEventHash(head.lastHash, content) }, tx);
+    const recorded = await this.events.append({ ...content, prevHash: head.lastHash, hash: auditEventHash(head.lastHash, content) }, tx);
+    // The webhook outbox is written in the same transaction: a notification exists exactly when its change does.
+    await this.outbox.enqueue(tx, recorded);
+    return recorded;
   }
 }

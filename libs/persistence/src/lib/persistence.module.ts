@@ -13,6 +13,7 @@ import { PolicySetVersionRepository } from './policy-set-version.repository';
 import { ProposalRepository } from './proposal.repository';
 import { ProposalAnalysisRepository } from './proposal-analysis.repository';
 import { PERSISTENCE_OPTIONS, type PersistenceOptions, PrismaService } from './prisma.service';
+import { WebhookRepository } from './webhook.repository';
 
 const repositories = [
   ApiTokenRepository,
@@ -27,6 +28,7 @@ const repositories = [
   PolicySetVersionRepository,
   ProposalAnalysisRepository,
   ProposalRepository,
+  WebhookRepository,
 ];
 
 @Global()

@@ -35,4 +35,8 @@ export class ServiceEnv {
   /** Inventory snapshots kept per cluster, watched (worker) and uploaded (API) alike; older ones are deleted. */
   @IntegerEnv('INVENTORY_RETAIN', 1, 100000)
   INVENTORY_RETAIN = 100;
+
+  /** `true` lets webhook URLs point at loopback, private, link-local or metadata addresses (tests, labs); refused otherwise. */
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true' | 'false' = 'false';
 }
