@@ -15,15 +15,15 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** A real HTTP receiver on 127.0.0.1; `answer` picks the status of the n-th request (0-based). */
-export async function startWebhookReceiver(answer: (index: number) => number = () => 200): Promise<WebhookReceiver> {
+/** A real HTTP receiver on 127.0.0.1; `answer` picks the status of the n-th request (0-based), given its event. */
+export async function startWebhookReceiver(answer: (index: number, event: string) => number = () => 200): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const status = answer(received.length);
+      const status = answer(received.length, String(req.headers['x-palisade-event']));
       received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown> });
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `receiver says ${status}`);
     });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import type { Client } from 'pg';
 
+import { WebhookRepository } from '../../libs/persistence/src';
 import { connectTo } from '../../libs/testing/src';
 import { startTestWorker, type TestWorker, waitFor } from '../support/sync-harness';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
@@ -42,14 +43,14 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
   const workers: TestWorker[] = [];
   const receivers: WebhookReceiver[] = [];
 
-  async function receiver(answer?: (index: number) => number): Promise<WebhookReceiver> {
+  async function receiver(answer?: (index: number, event: string) => number): Promise<WebhookReceiver> {
     const started = await startWebhookReceiver(answer);
     receivers.push(started);
     return started;
   }
 
-  async function worker(): Promise<TestWorker> {
-    const started = await startTestWorker(t.db.url, `webhooks-${workers.length}`, DISPATCH_ENV);
+  async function worker(env: Record<string, string> = {}): Promise<TestWorker> {
+    const started = await startTestWorker(t.db.url, `webhooks-${workers.length}`, { ...DISPATCH_ENV, ...env });
     workers.push(started);
     return started;
   }
@@ -183,7 +184,40 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(first?.attempts[0]).toMatchObject({ error: 'HTTP 500', responseExcerpt: 'receiver says 500' });
   });
 
-  it('delivers what was committed while a dispatcher was stopped once another starts', async () => {
+  it('gives a delivery up as FAILED after the retry window; later events of the proposal then go out', async () => {
+    const hooks = await receiver((_, event) => (event === 'proposal.created' ? 500 : 200));
+    const created = await webhook({ url: hooks.url, events: ['proposal.created', 'proposal.rejected'], clusters: ['giveup'] });
+    await cluster('giveup', [policy('web')]);
+    await worker({ WEBHOOK_RETRY_WINDOW_MS: '1000' });
+    const id = await propose('giveup', 6060);
+    await t.http.post(`/api/v1/proposals/${id}/reject`).send({}).expect(200);
+
+    await waitFor('the rejection', async () => hooks.received.some((r) => r.headers['x-palisade-event'] === 'proposal.rejected'));
+    const received = events(hooks.received);
+    expect(received.at(-1)).toBe('proposal.rejected');
+    expect(received.filter((e) => e === 'proposal.created').length).toBeGreaterThanOrEqual(2);
+    const listed = await t.http.get(`/api/v1/webhooks/${created.id}/deliveries`).expect(200);
+    expect((listed.body.items as { event: string; status: string }[]).map((d) => [d.event, d.status])).toEqual([
+      ['proposal.rejected', 'DELIVERED'],
+      ['proposal.created', 'FAILED'],
+    ]);
+  });
+
+  it('refuses a loopback URL at delivery time in a worker without WEBHOOK_ALLOW_PRIVATE_ADDRESSES', async () => {
+    const hooks = await receiver();
+    const created = await webhook({ url: hooks.url, events: ['proposal.created'], clusters: ['guarded'] });
+    await cluster('guarded', [policy('web')]);
+    await worker({ WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
+    await propose('guarded', 5050);
+    const attempt = await waitFor('a refused attempt', async () => {
+      const listed = await t.http.get(`/api/v1/webhooks/${created.id}/deliveries`).expect(200);
+      return (listed.body.items as { attempts: { statusCode: number | null; error: string }[] }[])[0]?.attempts[0];
+    });
+    expect(attempt).toMatchObject({ statusCode: null, error: expect.stringContaining('loopback, private, link-local or metadata') });
+    expect(hooks.received).toHaveLength(0);
+  });
+
+  it('delivers what was committed while a dispatcher was stopped, or claimed by one that died, once another runs', async () => {
     const hooks = await receiver();
     const created = await webhook({ url: hooks.url, events: ['proposal.created', 'proposal.changes_requested'], clusters: ['restart'] });
     await cluster('restart', [policy('web')]);
@@ -194,6 +228,9 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(hooks.received).toHaveLength(0);
     expect(await deliveryRows(created.id)).toHaveLength(2);
+    // A dispatcher that claims and dies before sending: its claim lapses and another sends the event.
+    const claimed = await t.app.get(WebhookRepository).claimDue(10, 1000);
+    expect(claimed.map((d) => d.event)).toEqual(['proposal.created']); // the second waits for the first
 
     await worker();
     await waitFor('both events', async () => hooks.received.length >= 2);

@@ -51,6 +51,8 @@ export class WebhookOutbox {
   async enqueue(tx: TransactionClient, audit: AuditEventRecord): Promise<void> {
     const name = toWebhookEventName(audit);
     if (name === null) return;
+    const subscribers = await this.webhooks.subscribers(name, audit.clusterName, tx);
+    if (subscribers.length === 0) return; // nobody listens: no outbox row, no further reads
     const proposal = audit.subjectType === 'proposal' ? await this.webhooks.proposalSummary(audit.subjectId, tx) : null;
     const payload: Record<string, unknown> = {
       event: name,
@@ -61,7 +63,7 @@ export class WebhookOutbox {
       ...(proposal ? { proposal } : {}),
       ...(audit.subjectType === 'cluster' ? { sync: syncSummary(audit.after) } : {}),
     };
-    await this.webhooks.enqueue({ event: name, clusterName: audit.clusterName, subjectType: audit.subjectType, subjectId: audit.subjectId, payload }, tx);
+    await this.webhooks.enqueue({ event: name, clusterName: audit.clusterName, subjectType: audit.subjectType, subjectId: audit.subjectId, payload }, subscribers, tx);
   }
 }
 

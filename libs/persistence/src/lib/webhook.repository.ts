@@ -87,19 +87,20 @@ export class WebhookRepository {
     return (await this.prisma.webhook.findMany({ orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })).map(toWebhook);
   }
 
-  /**
-   * Writes the event and one pending delivery per enabled webhook that subscribes to it, in the
-   * caller's transaction. Nothing is written when no webhook listens. Returns the deliveries' count.
-   */
-  async enqueue(event: NewWebhookEventRecord, tx: TransactionClient): Promise<number> {
-    const clusterFilter = event.clusterName === null ? [{ clusters: { isEmpty: true } }] : [{ clusters: { isEmpty: true } }, { clusters: { has: event.clusterName } }];
-    const hooks = await tx.webhook.findMany({ where: { enabled: true, events: { has: event.event }, OR: clusterFilter }, select: { id: true } });
-    if (hooks.length === 0) return 0;
+  /** Ids of the enabled webhooks subscribed to `event` on `clusterName` (an empty cluster list means every cluster). */
+  async subscribers(event: string, clusterName: string | null, tx: TransactionClient): Promise<string[]> {
+    const clusterFilter = clusterName === null ? [{ clusters: { isEmpty: true } }] : [{ clusters: { isEmpty: true } }, { clusters: { has: clusterName } }];
+    const hooks = await tx.webhook.findMany({ where: { enabled: true, events: { has: event }, OR: clusterFilter }, select: { id: true } });
+    return hooks.map((hook) => hook.id);
+  }
+
+  /** Writes the event and one pending delivery per webhook in `webhookIds`, in the caller's transaction. */
+  async enqueue(event: NewWebhookEventRecord, webhookIds: string[], tx: TransactionClient): Promise<void> {
+    if (webhookIds.length === 0) return;
     const row = await tx.webhookEvent.create({
       data: { event: event.event, clusterName: event.clusterName, subjectType: event.subjectType, subjectId: event.subjectId, payload: event.payload as object },
     });
-    await tx.webhookDelivery.createMany({ data: hooks.map((hook) => ({ webhookId: hook.id, eventId: row.id })) });
-    return hooks.length;
+    await tx.webhookDelivery.createMany({ data: webhookIds.map((webhookId) => ({ webhookId, eventId: row.id })) });
   }
 
   /** The proposal as a webhook payload summarises it (title, status, author, analysis figures). */
