@@ -255,6 +255,45 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `proposal ${id}` }] });
   });
 
+  it('offers the same operations through GraphQL', async () => {
+    const hooks = await receiver();
+    const created = await t.gql<{ createWebhook: { id: string; format: string; clusters: string[] } }>(
+      'mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id url events clusters format enabled createdBy } }',
+      { input: { url: hooks.url, events: ['proposal.created'], clusters: ['graphql'], secret: SECRET, format: 'slack' } },
+    );
+    expect(created.errors).toBeUndefined();
+    const id = created.data?.createWebhook.id as string;
+    expect(created.data?.createWebhook).toMatchObject({ format: 'slack', clusters: ['graphql'] });
+    const invalid = await t.gql('mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { id } }', { input: { url: hooks.url, events: ['nope'], secret: SECRET } });
+    expect(invalid.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'events' }] });
+
+    const updated = await t.gql<{ updateWebhook: { format: string } }>('mutation($id: ID!) { updateWebhook(id: $id, input: { format: "json" }) { format } }', { id });
+    expect(updated.data?.updateWebhook.format).toBe('json');
+    const listed = await t.gql<{ webhooks: { id: string }[] }>('{ webhooks { id } }');
+    expect(listed.data?.webhooks.map((w) => w.id)).toContain(id);
+
+    await cluster('graphql', [policy('web')]);
+    await worker();
+    await propose('graphql', 4040);
+    await waitFor('the delivery', async () => hooks.received.length >= 1);
+    const deliveries = await t.gql<{ webhookDeliveries: { id: string }[] }>('query($id: ID!) { webhookDeliveries(webhookId: $id) { id status } }', { id });
+    const deliveryId = deliveries.data?.webhookDeliveries[0]?.id as string;
+    await waitFor('delivered', async () => (await deliveryRows(id)).every((row) => row.status === 'DELIVERED'));
+    const redelivered = await t.gql<{ redeliverWebhookDelivery: { id: string; status: string } }>(
+      'mutation($w: ID!, $d: ID!) { redeliverWebhookDelivery(webhookId: $w, deliveryId: $d) { id status } }',
+      { w: id, d: deliveryId },
+    );
+    expect(redelivered.data?.redeliverWebhookDelivery).toEqual({ id: deliveryId, status: 'PENDING' });
+    await waitFor('the redelivery', async () => hooks.received.length >= 2);
+    expect(hooks.received.map((r) => r.headers['x-palisade-delivery'])).toEqual([deliveryId, deliveryId]);
+    const missing = await t.gql('mutation($w: ID!, $d: ID!) { redeliverWebhookDelivery(webhookId: $w, deliveryId: $d) { id } }', { w: id, d: 'nope' });
+    expect(missing.errors?.[0]?.extensions?.code).toBe('WEBHOOK_DELIVERY_NOT_FOUND');
+
+    const deleted = await t.gql<{ deleteWebhook: { id: string } }>('mutation($id: ID!) { deleteWebhook(id: $id) { id } }', { id });
+    expect(deleted.data?.deleteWebhook.id).toBe(id);
+    expect((await t.gql('query($id: ID!) { webhook(id: $id) { id } }', { id })).errors?.[0]?.extensions?.code).toBe('WEBHOOK_NOT_FOUND');
+  });
+
   it('is for unscoped admins only, never returns the secret, audits changes without it, and names the invalid field', async () => {
     const scopedAdmin = await t.mintToken({ name: 'scoped-admin', roles: ['admin'], clusters: ['prod'] });
     const hooks = await receiver();
@@ -298,6 +337,11 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     const deleted = await t.http.delete(`/api/v1/webhooks/${created.id}`).expect(200);
     expect(deleted.body).toMatchObject({ id: created.id });
     expect((await t.http.get(`/api/v1/webhooks/${created.id}`).expect(404)).body.code).toBe('WEBHOOK_NOT_FOUND');
+    for (const missing of [created.id, 'not-a-webhook']) {
+      expect((await t.http.patch(`/api/v1/webhooks/${missing}`).send({ enabled: true }).expect(404)).body.code).toBe('WEBHOOK_NOT_FOUND');
+      await t.http.delete(`/api/v1/webhooks/${missing}`).expect(404);
+      await t.http.get(`/api/v1/webhooks/${missing}/deliveries`).expect(404);
+    }
     const actions = ((await t.http.get('/api/v1/audit').expect(200)).body.items as { action: string; subject: { id: string } }[]).filter((e) => e.subject.id === created.id).map((e) => e.action);
     expect(actions).toEqual(['webhook.deleted', 'webhook.updated', 'webhook.created']);
   });

@@ -1,5 +1,5 @@
 import { type Caller, DNS1123_LABEL, DNS1123_LABEL_MESSAGE, validateCommand, WEBHOOK_EVENTS, type WebhookEventName } from '@palisade/shared-types';
-import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 
 import { WEBHOOK_FORMATS, type WebhookFormat } from './create-webhook.command';
 
@@ -18,7 +18,8 @@ export interface UpdateWebhookInput {
 
 /** A partial change: absent (or null) fields keep their value. */
 export class UpdateWebhookCommand {
-  @IsUUID('all', { message: 'id must be a webhook id' })
+  /** Any string: an id that is no webhook's answers WEBHOOK_NOT_FOUND. */
+  @IsString()
   readonly id: string;
 
   @IsOptional()

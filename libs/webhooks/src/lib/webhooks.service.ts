@@ -14,6 +14,7 @@ import { WebhooksErrorCode, WebhooksException } from './webhooks.exception';
 import { WEBHOOKS_OPTIONS, type WebhooksOptions } from './webhooks.options';
 
 const DELIVERIES_LISTED = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the audit trail says about a webhook: never the secret. */
 const summary = (webhook: WebhookRecord): Record<string, unknown> => ({
@@ -76,7 +77,7 @@ export class WebhooksService {
       ...(command.secret !== undefined ? { sealedSecret: this.cipher.seal(command.secret, command.id) } : {}),
     };
     return this.prisma.$transaction(async (tx) => {
-      const changed = await this.webhooks.update(command.id, patch, tx);
+      const changed = UUID.test(command.id) ? await this.webhooks.update(command.id, patch, tx) : null;
       if (!changed) throw notFound(command.id);
       const after = { ...summary(changed.webhook), ...(command.secret !== undefined ? { secretChanged: true } : {}) };
       await this.record(tx, command.caller, 'webhook.updated', command.id, summary(changed.previous), after);
@@ -87,7 +88,7 @@ export class WebhooksService {
   async delete(id: string, caller: Caller): Promise<WebhookView> {
     this.assertWebhookAdmin(caller);
     return this.prisma.$transaction(async (tx) => {
-      const deleted = await this.webhooks.delete(id, tx);
+      const deleted = UUID.test(id) ? await this.webhooks.delete(id, tx) : null;
       if (!deleted) throw notFound(id);
       await this.record(tx, caller, 'webhook.deleted', id, summary(deleted), null);
       return toWebhookView(deleted);
@@ -116,7 +117,7 @@ export class WebhooksService {
     this.assertWebhookAdmin(caller);
     await this.find(id);
     return this.prisma.$transaction(async (tx) => {
-      const delivery = await this.webhooks.redeliver(id, deliveryId, tx);
+      const delivery = UUID.test(deliveryId) ? await this.webhooks.redeliver(id, deliveryId, tx) : null;
       if (!delivery) throw new WebhooksException(WebhooksErrorCode.WEBHOOK_DELIVERY_NOT_FOUND, `delivery "${deliveryId}" of webhook "${id}" not found`);
       await this.record(tx, caller, 'webhook.redelivery_requested', id, null, { deliveryId, event: delivery.event });
       return toWebhookDeliveryView(delivery);
@@ -124,7 +125,7 @@ export class WebhooksService {
   }
 
   private async find(id: string): Promise<WebhookRecord> {
-    const webhook = /^[0-9a-f-]{36}$/i.test(id) ? await this.webhooks.findById(id) : null;
+    const webhook = UUID.test(id) ? await this.webhooks.findById(id) : null;
     if (!webhook) throw notFound(id);
     return webhook;
   }
