@@ -11,7 +11,7 @@ function field(value: unknown, key: string): unknown {
 
 /**
  * The webhook event an audited change is, if any. Sync events: applied, healed or drift resolved
- * → in sync; a retryable apply failure → unreachable; a final one → failed; drift found → drifted.
+ * → in sync; the first retryable apply failure → unreachable; a final one → failed; drift found → drifted.
  */
 export function toWebhookEventName(event: Pick<AuditEventRecord, 'action' | 'subjectType' | 'before' | 'after'>): WebhookEventName | null {
   switch (event.action) {
@@ -29,8 +29,12 @@ export function toWebhookEventName(event: Pick<AuditEventRecord, 'action' | 'sub
       return 'sync.in_sync';
     case 'sync.drift_detected':
       return 'sync.drifted';
-    case 'sync.failed':
-      return field(event.after, 'retryable') === true ? 'sync.unreachable' : 'sync.failed';
+    case 'sync.failed': {
+      if (field(event.after, 'retryable') !== true) return 'sync.failed';
+      // Once per outage: the retries after the first attempt are no news.
+      const attempts = field(event.after, 'attempts');
+      return typeof attempts === 'number' && attempts > 1 ? null : 'sync.unreachable';
+    }
     default: {
       if (!STATUS_ACTIONS.has(event.action) || event.subjectType !== 'proposal') return null;
       const status = field(event.after, 'status');

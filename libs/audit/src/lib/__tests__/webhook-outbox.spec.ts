@@ -23,7 +23,9 @@ describe(toWebhookEventName.name, () => {
     ['sync.healed', 'cluster', null, { appliedVersion: 2 }, 'sync.in_sync'],
     ['sync.drift_resolved', 'cluster', null, { status: 'IN_SYNC' }, 'sync.in_sync'],
     ['sync.drift_detected', 'cluster', null, { status: 'DRIFTED' }, 'sync.drifted'],
-    ['sync.failed', 'cluster', null, { retryable: true }, 'sync.unreachable'],
+    ['sync.failed', 'cluster', null, { retryable: true, attempts: 1 }, 'sync.unreachable'],
+    // its retries are no new event
+    ['sync.failed', 'cluster', null, { retryable: true, attempts: 2 }, null],
     ['sync.failed', 'cluster', null, { retryable: false }, 'sync.failed'],
     // not webhook events
     ['cluster.registered', 'cluster', null, null, null],
