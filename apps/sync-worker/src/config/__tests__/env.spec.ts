@@ -20,4 +20,12 @@ describe('PALISADE_SECRET_KEY and the sync settings are validated at boot', () =
     expect(() => loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, SYNC_LEASE_TTL_MS: '10' })).toThrow(/SYNC_LEASE_TTL_MS/);
     expect(() => loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, WORKER_ID: 'has space' })).toThrow(/WORKER_ID/);
   });
+
+  it('reads the webhook dispatcher settings: 5 s deadline, 24 h of retries, private addresses refused by default', () => {
+    const sut = loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, WEBHOOK_RETRY_BASE_MS: '50' });
+    expect(sut).toMatchObject({ WEBHOOK_TIMEOUT_MS: 5000, WEBHOOK_RETRY_BASE_MS: 50, WEBHOOK_RETRY_WINDOW_MS: 86_400_000, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'false' });
+    expect(() => loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, WEBHOOK_RETRY_BASE_MS: '0' })).toThrow(/WEBHOOK_RETRY_BASE_MS/);
+    expect(() => loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false/);
+    expect(() => loadWorkerEnv({ DATABASE_URL: 'postgresql://localhost/x', PALISADE_SECRET_KEY: KEY, PALISADE_PUBLIC_URL: 'palisade.example' })).toThrow(/PALISADE_PUBLIC_URL/);
+  });
 });
