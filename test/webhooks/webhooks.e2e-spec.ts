@@ -238,6 +238,23 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(hooks.received[1]?.json).toMatchObject({ proposal: { id, status: 'CHANGES_REQUESTED' } });
   });
 
+  it('holds the pending deliveries of a disabled webhook until it is enabled again, and queues none for it meanwhile', async () => {
+    const hooks = await receiver();
+    const created = await webhook({ url: hooks.url, events: ['proposal.created'], clusters: ['paused'] });
+    await cluster('paused', [policy('web')]);
+    await propose('paused', 3030);
+    await t.http.patch(`/api/v1/webhooks/${created.id}`).send({ enabled: false }).expect(200);
+    await propose('paused', 3031);
+    await worker();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hooks.received).toHaveLength(0);
+    expect(await deliveryRows(created.id)).toEqual([{ status: 'PENDING', attempts: 0 }]);
+
+    await t.http.patch(`/api/v1/webhooks/${created.id}`).send({ enabled: true }).expect(200);
+    await waitFor('the held delivery', async () => hooks.received.length >= 1);
+    expect(hooks.received[0]?.json).toMatchObject({ proposal: { title: 'port 3030' } });
+  });
+
   it('sends a Slack-compatible message for format slack: title, cluster, findings, link', async () => {
     const hooks = await receiver();
     await webhook({ url: hooks.url, events: ['proposal.analysis_ready'], clusters: ['slack'], format: 'slack' });

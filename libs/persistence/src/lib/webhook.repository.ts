@@ -125,7 +125,7 @@ export class WebhookRepository {
    * Claims up to `limit` due deliveries for `leaseMs` (their next attempt moves past the lease, so no
    * other dispatcher sends them meanwhile; a dispatcher that dies leaves them due again after it).
    * A delivery waits while an earlier event of the same webhook and subject is still pending, so
-   * each (webhook, subject) goes out in commit order. Rows another dispatcher is claiming are skipped.
+   * each (webhook, subject) goes out in commit order, and while its webhook is disabled. Rows another dispatcher is claiming are skipped.
    */
   async claimDue(limit: number, leaseMs: number): Promise<ClaimedWebhookDelivery[]> {
     const rows = await this.prisma.$queryRaw<
@@ -135,6 +135,7 @@ export class WebhookRepository {
         SELECT d.id, e.seq
         FROM webhook_deliveries d
         JOIN webhook_events e ON e.id = d.event_id
+        JOIN webhooks w0 ON w0.id = d.webhook_id AND w0.enabled
         WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
           AND NOT EXISTS (
             SELECT 1 FROM webhook_deliveries d2 JOIN webhook_events e2 ON e2.id = d2.event_id
