@@ -238,6 +238,26 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(hooks.received[1]?.json).toMatchObject({ proposal: { id, status: 'CHANGES_REQUESTED' } });
   });
 
+  it('reports a new revision and a conflicted merge', async () => {
+    const hooks = await receiver();
+    await webhook({ url: hooks.url, events: ['proposal.updated', 'proposal.conflicted'], clusters: ['conflict'] });
+    await cluster('conflict', [policy('web')]);
+    await worker();
+    const first = await propose('conflict', 81);
+    const second = await propose('conflict', 82);
+    await t.as(bot.token).patch(`/api/v1/proposals/${second}`).set('Prefer', 'wait=30').send({ changes: { upsert: [policy('web', 83)] } }).expect(200);
+    for (const id of [first, second]) await t.as(alice.token).post(`/api/v1/proposals/${id}/reviews`).send({ verdict: 'APPROVE' }).expect(201);
+    await t.as(bot.token).post(`/api/v1/proposals/${first}/merge`).expect(200);
+    await t.as(bot.token).post(`/api/v1/proposals/${second}/merge`).expect(409);
+
+    await waitFor('both events', async () => hooks.received.length >= 2);
+    expect(hooks.received.map((r) => [r.headers['x-palisade-event'], (r.json['proposal'] as { id: string; revision: number; status: string }).revision, (r.json['proposal'] as { status: string }).status])).toEqual([
+      ['proposal.updated', 2, 'OPEN'],
+      ['proposal.conflicted', 2, 'CONFLICTED'],
+    ]);
+    expect(hooks.received.every((r) => (r.json['subject'] as { id: string }).id === second)).toBe(true);
+  });
+
   it('holds the pending deliveries of a disabled webhook until it is enabled again, and queues none for it meanwhile', async () => {
     const hooks = await receiver();
     const created = await webhook({ url: hooks.url, events: ['proposal.created'], clusters: ['paused'] });
