@@ -15,7 +15,7 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-/** A real HTTP receiver on 127.0.0.1; `answer` picks the status of the n-th request (0-based), given its event. */
+/** A real HTTP receiver on 127.0.0.1; `answer` picks the status of the n-th request (0-based), given its event; 0: no answer at all. */
 export async function startWebhookReceiver(answer: (index: number, event: string) => number = () => 200): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((req, res) => {
@@ -25,6 +25,7 @@ export async function startWebhookReceiver(answer: (index: number, event: string
       const body = Buffer.concat(chunks).toString('utf8');
       const status = answer(received.length, String(req.headers['x-palisade-event']));
       received.push({ headers: req.headers, body, json: JSON.parse(body) as Record<string, unknown> });
+      if (status === 0) return; // never answers
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : `receiver says ${status}`);
     });
   });
@@ -33,7 +34,11 @@ export async function startWebhookReceiver(answer: (index: number, event: string
   return {
     url: `http://127.0.0.1:${port}/hooks/palisade`,
     received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

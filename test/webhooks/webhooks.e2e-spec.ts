@@ -184,6 +184,22 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(first?.attempts[0]).toMatchObject({ error: 'HTTP 500', responseExcerpt: 'receiver says 500' });
   });
 
+  it('gives up on a receiver that does not answer within WEBHOOK_TIMEOUT_MS, and retries', async () => {
+    const hooks = await receiver((index) => (index === 0 ? 0 : 200));
+    const created = await webhook({ url: hooks.url, events: ['proposal.created'], clusters: ['slow'] });
+    await cluster('slow', [policy('web')]);
+    await worker({ WEBHOOK_TIMEOUT_MS: '300' });
+    await propose('slow', 2020);
+    await waitFor('delivered', async () => (await deliveryRows(created.id)).every((row) => row.status === 'DELIVERED'));
+    const listed = await t.http.get(`/api/v1/webhooks/${created.id}/deliveries`).expect(200);
+    const [first, second] = (listed.body.items[0] as { attempts: { statusCode: number | null; error: string | null; durationMs: number }[] }).attempts;
+    expect(first).toMatchObject({ statusCode: null, error: 'no answer within 300 ms' });
+    expect(first?.durationMs).toBeGreaterThanOrEqual(290);
+    expect(first?.durationMs).toBeLessThan(2000);
+    expect(second).toMatchObject({ statusCode: 200, error: null });
+    expect(hooks.received.map((r) => r.headers['x-palisade-delivery'])).toEqual([hooks.received[0]?.headers['x-palisade-delivery'], hooks.received[0]?.headers['x-palisade-delivery']]);
+  });
+
   it('gives a delivery up as FAILED after the retry window; later events of the proposal then go out', async () => {
     const hooks = await receiver((_, event) => (event === 'proposal.created' ? 500 : 200));
     const created = await webhook({ url: hooks.url, events: ['proposal.created', 'proposal.rejected'], clusters: ['giveup'] });

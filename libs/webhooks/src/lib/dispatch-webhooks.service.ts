@@ -85,8 +85,8 @@ export class DispatchWebhooksService {
         },
         body,
       });
-      const text = await response.text().catch(() => '');
-      return { statusCode: response.status, error: response.ok ? null : `HTTP ${response.status}`, responseExcerpt: text.slice(0, EXCERPT_CHARS) };
+      const text = await readExcerpt(response);
+      return { statusCode: response.status, error: response.ok ? null : `HTTP ${response.status}`, responseExcerpt: text };
     } catch (error) {
       const message = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${this.dispatch.timeoutMs} ms` : networkError(error);
       return { statusCode: null, error: message, responseExcerpt: null };
@@ -99,13 +99,41 @@ export class DispatchWebhooksService {
     if (problem || this.options.allowPrivateAddresses) return problem;
     const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
     try {
-      const answers = await lookup(host, { all: true });
+      const answers = await withDeadline(lookup(host, { all: true }), this.dispatch.timeoutMs, `no DNS answer within ${this.dispatch.timeoutMs} ms`);
       const bad = answers.find((answer) => isPrivateAddress(answer.address));
       return bad ? `url host ${host} resolves to ${bad.address}, a loopback, private, link-local or metadata address` : null;
     } catch (error) {
       return `url host ${host} does not resolve (${networkError(error)})`;
     }
   }
+}
+
+/** The first EXCERPT_CHARS characters of the body; the rest is not read (a receiver may answer with anything). */
+async function readExcerpt(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  try {
+    while (text.length < EXCERPT_CHARS) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch {
+    // a body cut short or past the deadline: keep what arrived
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return text.slice(0, EXCERPT_CHARS);
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 function networkError(error: unknown): string {
