@@ -298,7 +298,10 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     await webhook({ url: hooks.url, events: ['proposal.analysis_ready'], clusters: ['slack'], format: 'slack' });
     await cluster('slack', [policy('web')]);
     await worker();
-    const id = await propose('slack', 7070);
+    const egress = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-egress', namespace: 'default' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] } };
+    const response = await t.as(bot.token).post('/api/v1/clusters/slack/proposals').set('Prefer', 'wait=30').send({ title: 'port 7070', baseVersion: 1, changes: { upsert: [policy('web', 7070), egress] } });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    const id = (response.body as { id: string }).id;
     await waitFor('the message', async () => hooks.received.length >= 1);
     const [message] = hooks.received as [ReceivedWebhook];
     expect(signatureIsValid(SECRET, message)).toBe(true);
@@ -308,6 +311,13 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '[proposal.analysis_ready] slack: port 7070' } });
     expect(blocks.find((b) => b.type === 'section' && b.fields)?.fields?.map((f) => f.text)).toContain('*Cluster:* slack');
     expect(blocks.at(-1)).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: `proposal ${id}` }] });
+    const findings = blocks.find((b) => b.type === 'section' && b.text?.text.startsWith('*Findings*'));
+    // The most severe first.
+    expect(findings?.text?.text).toBe(
+      '*Findings*\n' +
+        '• *high* EGRESS_TO_ANY_ADDRESS: default/web-egress lets every pod in default connect to 0.0.0.0/0 on all ports (egress rule 0)\n' +
+        '• *medium* INGRESS_FROM_ANYWHERE: default/web admits connections to pods app=web in default from any pod and any address outside the cluster on TCP 7070 (ingress rule 0 has no `from`)',
+    );
   });
 
   it('offers the same operations through GraphQL', async () => {

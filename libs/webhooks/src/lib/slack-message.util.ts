@@ -1,5 +1,7 @@
 /** A short line per finding, the most severe first, at most this many. */
 const FINDINGS_SHOWN = 5;
+/** Slack refuses a section text longer than 3000 characters. */
+const SECTION_MAX_CHARS = 3000;
 
 interface Finding {
   code?: string;
@@ -37,7 +39,7 @@ export function toSlackMessage(payload: Record<string, unknown>, publicUrl: stri
     const sorted = [...(findings as Finding[])].sort((a, b) => (SEVERITY_RANK[a.severity ?? ''] ?? 9) - (SEVERITY_RANK[b.severity ?? ''] ?? 9));
     const lines = sorted.slice(0, FINDINGS_SHOWN).map((f) => `• *${f.severity ?? '?'}* ${f.code ?? ''}${f.message ? `: ${f.message}` : ''}`);
     if (findings.length > FINDINGS_SHOWN) lines.push(`… and ${findings.length - FINDINGS_SHOWN} more`);
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Findings*\n${lines.join('\n')}` } });
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Findings*\n${lines.join('\n')}`.slice(0, SECTION_MAX_CHARS) } });
   }
   if (typeof proposalId === 'string') {
     const link = publicUrl ? `${publicUrl.replace(/\/$/, '')}/api/v1/proposals/${proposalId}` : `proposal ${proposalId}`;
