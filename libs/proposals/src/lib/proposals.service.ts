@@ -27,6 +27,7 @@ import { changeHashOf, effectiveChanges, type PolicyRef, type ProposalContent } 
 import { assertAuthor, gone, isAuthor, UUID, visibleOrNotFound } from './proposal-access.util';
 import { policyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
 import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
+import { RecentCache } from './recent-cache.util';
 import type { UpdateProposalCommand } from './update-proposal.command';
 
 const STATUSES: readonly ProposalStatusName[] = ['OPEN', 'CHANGES_REQUESTED', 'APPROVED', 'MERGED', 'REJECTED', 'WITHDRAWN', 'CONFLICTED'];
@@ -47,7 +48,7 @@ const RECENT_BASES = 2;
 
 @Injectable()
 export class ProposalsService {
-  private readonly recentBases = new Map<string, NetworkPolicy[]>();
+  private readonly recentBases = new RecentCache<NetworkPolicy[]>(RECENT_BASES);
 
   constructor(
     private readonly prisma: PrismaService,
@@ -398,16 +399,11 @@ export class ProposalsService {
     const summary = await this.versions.find(clusterId, number, tx);
     if (!summary) throw versionNotFound(clusterName, number);
     const cached = this.recentBases.get(summary.contentHash);
-    if (cached) {
-      this.recentBases.delete(summary.contentHash);
-      this.recentBases.set(summary.contentHash, cached);
-      return [...cached];
-    }
+    if (cached) return [...cached];
     const version = await this.versions.findWithPolicies(clusterId, number, tx);
     if (!version) throw versionNotFound(clusterName, number);
     const policies = version.policies.map((p) => p.manifest as NetworkPolicy);
     this.recentBases.set(version.contentHash, policies);
-    while (this.recentBases.size > RECENT_BASES) this.recentBases.delete(this.recentBases.keys().next().value as string);
     return [...policies];
   }
 }

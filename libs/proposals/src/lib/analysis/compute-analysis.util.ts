@@ -16,34 +16,16 @@ import {
 } from '@palisade/netpol-engine';
 
 import { applyChanges } from '../proposal-changes.util';
+import { RecentCache } from '../recent-cache.util';
 import { AnalysisDataLoader } from './analysis-data.loader';
 import type { AnalysisOptionsInput, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, FindingView, FlowView, PictureRef, PolicySetRef, SnapshotRef } from './analysis-result.type';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Keeps the few newest entries: a worker thread holds the policy sets and inventories it was last given. */
-class Recent<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly size: number) {}
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    while (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value as string);
-  }
-}
-
 /** Per-thread caches: parsed inventories by content hash, policy sets by content hash, prepared analyses. */
-const policySets = new Recent<NetworkPolicy[]>(8);
-const inventories = new Recent<Inventory>(4);
-const analyses = new Recent<Analysis>(4);
+const policySets = new RecentCache<NetworkPolicy[]>(8);
+const inventories = new RecentCache<Inventory>(4);
+const analyses = new RecentCache<Analysis>(4);
 
 /** Each policy's canonical hash, remembered: a proposed set shares all but a few policy objects with its cached base. */
 const policyHashes = new WeakMap<NetworkPolicy, string>();

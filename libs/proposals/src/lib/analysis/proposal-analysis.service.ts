@@ -14,7 +14,7 @@ import {
 import type { Actor } from '@palisade/shared-types';
 import { Injectable, Logger } from '@nestjs/common';
 
-import { ApprovalEvaluator, isOpenStatus } from '../approval-evaluator.service';
+import { ApprovalEvaluator, deriveStatus, isOpenStatus } from '../approval-evaluator.service';
 import type { PolicyRef } from '../proposal-changes.util';
 import { AnalysisFailedError } from './analysis-failed.error';
 import type { AnalysisOptionsInput, ChangeAnalysis } from './analysis-result.type';
@@ -228,7 +228,8 @@ export class ProposalAnalysisService {
   /** Re-derives the status; a proposal approved by its rules alone (0 approvals required) is audited as such. */
   async refreshStatus(proposal: ProposalRecord, actor: Actor, tx: TransactionClient): Promise<ProposalRecord> {
     const evaluation = await this.evaluator.evaluate(proposal, tx);
-    const refreshed = await this.evaluator.refresh(proposal, tx);
+    const status = deriveStatus(proposal.status, evaluation);
+    const refreshed = status === proposal.status ? proposal : await this.proposals.update(proposal.id, { status }, tx);
     if (refreshed.status !== proposal.status) {
       await this.audit.record(tx, {
         actor,
