@@ -72,6 +72,12 @@ describe('clusters (REST and GraphQL)', () => {
     expect(one.body).toMatchObject({ name: 'dev', labels: {}, displayName: null });
     const missing = await t.http.get('/api/v1/clusters/nope').expect(404);
     expect(missing.body).toMatchObject({ code: 'CLUSTER_NOT_FOUND', status: 404 });
+
+    // A name that cannot be a cluster's (a NUL byte, 5,000 characters) is simply not found: never a 500 from the database.
+    for (const name of ['p%00', 'a'.repeat(5000)]) {
+      expect((await t.http.get(`/api/v1/clusters/${name}`).expect(404)).body.code).toBe('CLUSTER_NOT_FOUND');
+      expect((await t.http.get(`/api/v1/connections/history?cluster=${name}`).expect(404)).body.code).toBe('CLUSTER_NOT_FOUND');
+    }
   });
 
   it('serves the same data through GraphQL as through REST', async () => {

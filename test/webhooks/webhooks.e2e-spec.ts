@@ -435,6 +435,12 @@ describe('webhook address rules without WEBHOOK_ALLOW_PRIVATE_ADDRESSES', () => 
     expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'url', message: expect.stringContaining('WEBHOOK_ALLOW_PRIVATE_ADDRESSES') }] });
   });
 
+  it('refuses a URL with control characters (a NUL byte) with 400 naming url, storing nothing', async () => {
+    const response = await t.http.post('/api/v1/webhooks').send({ url: 'https://hooks.example.com/a\u0000b', events: ['proposal.merged'], secret: SECRET }).expect(400);
+    expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ path: 'url', message: 'url must not contain control characters' }] });
+    expect((await t.http.get('/api/v1/webhooks').expect(200)).body.items).toEqual([]);
+  });
+
   it('accepts a public https URL, and refuses a private one on update too', async () => {
     const created = await t.http.post('/api/v1/webhooks').send({ url: 'https://hooks.example.com/palisade', events: ['sync.failed'], secret: SECRET }).expect(201);
     await t.http.patch(`/api/v1/webhooks/${created.body.id}`).send({ url: 'http://127.0.0.1/hook' }).expect(400);

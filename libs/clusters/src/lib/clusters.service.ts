@@ -1,6 +1,6 @@
 import { AuditRecorder } from '@palisade/audit';
 import { ClusterNameTakenError, type ClusterRecord, ClusterRepository, PrismaService } from '@palisade/persistence';
-import { assertClusterInScope, assertRole, type Caller, isClusterInScope } from '@palisade/shared-types';
+import { assertClusterInScope, assertRole, type Caller, isClusterInScope, isDns1123Label } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { ClustersErrorCode, ClustersException } from './clusters.exception';
@@ -49,7 +49,8 @@ export class ClustersService {
   /** A cluster in the caller's scope; FORBIDDEN outside it, whether or not it exists. */
   async get(name: string, caller: Caller): Promise<ClusterRecord> {
     assertClusterInScope(caller, name);
-    const cluster = await this.clusters.findByName(name);
+    // Cluster names are DNS-1123 labels: anything else (a NUL byte, a megabyte of text) names no cluster and never reaches the database.
+    const cluster = isDns1123Label(name) ? await this.clusters.findByName(name) : null;
     if (!cluster) throw ClustersException.notFound(name);
     return cluster;
   }

@@ -37,6 +37,8 @@ export function isPrivateAddress(address: string): boolean {
  * resolved again at delivery time, where private answers are refused too.
  */
 export function webhookUrlProblem(url: string, allowPrivateAddresses: boolean): string | null {
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(url)) return 'url must not contain control characters';
   let parsed: URL;
   try {
     parsed = new URL(url);
