@@ -29,6 +29,13 @@ describeWithKube('change workflow, continued: the merged seed article goes live 
     await t.http.post('/api/v1/clusters/prod/versions/import').send({ policies: [legacy] }).expect(201);
     worker = await startTestWorker(t.db.url, 'w1');
     await waitFor('version 1 live', async () => (await sync())['status'] === 'IN_SYNC');
+    // The worker's first inventory snapshot: a proposal analysed before it would be re-analysed at merge
+    // on it and, seeing another delta than the approved one, refused with ANALYSIS_CHANGED.
+    // (kube-node-lease is the last namespace the API server creates for itself.)
+    await waitFor('the settled inventory snapshot', async () => {
+      const inventory = await t.as(auditor.token).get('/api/v1/clusters/prod/inventory');
+      return inventory.status === 200 && (inventory.body.namespaces as { name: string }[]).some((ns) => ns.name === 'kube-node-lease');
+    });
   });
   afterAll(async () => {
     await worker?.close();
@@ -45,8 +52,10 @@ describeWithKube('change workflow, continued: the merged seed article goes live 
       .set('Prefer', 'wait=30')
       .send(SEED_POLICIES_YAML)
       .expect(201);
+    expect(created.body.analysis).toMatchObject({ status: 'READY', inventory: { source: 'WATCH' } });
     await t.as(alice.token).post(`/api/v1/proposals/${created.body.id}/reviews`).send({ verdict: 'APPROVE' }).expect(201);
-    await t.as(bot.token).post(`/api/v1/proposals/${created.body.id}/merge`).expect(200);
+    const merged = await t.as(bot.token).post(`/api/v1/proposals/${created.body.id}/merge`);
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     const mergedAt = Date.now();
 
     const inSync = await waitFor('version 2 in sync', async () => {
