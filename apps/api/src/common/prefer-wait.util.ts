@@ -12,7 +12,12 @@ export function preferWait(request: Request, response?: Response): number {
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');
   const match = /(?:^|[,;\s])wait\s*=\s*"?(\d{1,6})"?/i.exec(text);
   if (!match) return 0;
-  const seconds = Math.min(Number(match[1]), MAX_PREFER_WAIT_SECONDS);
+  const seconds = clampWaitSeconds(Number(match[1]));
   response?.setHeader('Preference-Applied', `wait=${seconds}`);
   return seconds;
+}
+
+/** A wait given as a number (GraphQL `waitSeconds`), bounded like `Prefer: wait`. */
+export function clampWaitSeconds(seconds: number | null | undefined): number {
+  return Math.max(0, Math.min(MAX_PREFER_WAIT_SECONDS, seconds ?? 0));
 }

@@ -4,7 +4,7 @@ import { Args, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/gra
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { MAX_PREFER_WAIT_SECONDS } from '../common/prefer-wait.util';
+import { clampWaitSeconds } from '../common/prefer-wait.util';
 import { AnalysisFlowPageModel, ProposalAnalysisModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { ProposalModel, toProposalModel } from './proposal.model';
 
@@ -28,6 +28,6 @@ export class ProposalAnalysisResolver {
     @CurrentCaller() caller: Caller,
     @Args('waitSeconds', { type: () => Int, defaultValue: 0 }) waitSeconds: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposals.retryAnalysis(id, caller, Math.max(0, Math.min(MAX_PREFER_WAIT_SECONDS, waitSeconds))));
+    return toProposalModel(await this.proposals.retryAnalysis(id, caller, clampWaitSeconds(waitSeconds)));
   }
 }

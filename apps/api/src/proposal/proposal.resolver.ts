@@ -4,12 +4,10 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { MAX_PREFER_WAIT_SECONDS } from '../common/prefer-wait.util';
+import { clampWaitSeconds } from '../common/prefer-wait.util';
 import { CreateProposalInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
 import { ProposalModel, ProposalPageModel, ProposalStatus, toProposalModel, toProposalSummaryModel } from './proposal.model';
 import { createProposalInputOf, updateProposalInputOf } from './proposal-request.util';
-
-const clampWait = (seconds: number | undefined | null): number => Math.max(0, Math.min(MAX_PREFER_WAIT_SECONDS, seconds ?? 0));
 
 @Resolver(() => ProposalModel)
 export class ProposalResolver {
@@ -45,7 +43,7 @@ export class ProposalResolver {
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
     @Args('waitSeconds', { type: () => Int, nullable: true, description: 'Answer once the analysis is READY or FAILED, or after this many seconds (max 60)' }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.create(CreateProposalCommand.from({ ...createProposalInputOf(input, idempotencyKey), clusterName: cluster, caller }), clampWait(waitSeconds)));
+    return toProposalModel(await this.proposalService.create(CreateProposalCommand.from({ ...createProposalInputOf(input, idempotencyKey), clusterName: cluster, caller }), clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel, { description: 'The author replaces the changes (dismissing approvals), base or title' })
@@ -55,7 +53,7 @@ export class ProposalResolver {
     @CurrentCaller() caller: Caller,
     @Args('waitSeconds', { type: () => Int, nullable: true }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.update(UpdateProposalCommand.from({ ...updateProposalInputOf(input), id, caller }), clampWait(waitSeconds)));
+    return toProposalModel(await this.proposalService.update(UpdateProposalCommand.from({ ...updateProposalInputOf(input), id, caller }), clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel)

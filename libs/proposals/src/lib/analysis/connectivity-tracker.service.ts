@@ -16,9 +16,8 @@ import { Injectable } from '@nestjs/common';
 
 import type { FlowView } from './analysis-result.type';
 import { AnalysisRunner } from './analysis-runner.service';
-import { DEFAULT_ANALYSIS_OPTIONS } from './proposal-analysis.service';
+import { ANALYSIS_ACTOR, DEFAULT_ANALYSIS_OPTIONS } from './proposal-analysis.service';
 
-const SYSTEM: Actor = { id: null, name: 'analysis', kind: 'system' };
 const TRACKING_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
 
 const asFlows = (flows: FlowView[]): Flow[] => flows.map((f) => ({ from: f.from, to: f.to, ports: f.ports }));
@@ -106,7 +105,7 @@ export class ConnectivityTracker {
           version: version.number,
           cause: previous ? 'INVENTORY' : 'INITIAL',
           proposalId: null,
-          author: SYSTEM,
+          author: ANALYSIS_ACTOR,
           snapshotId: snapshot?.id ?? null,
           opened: asFlows(delta.opened),
           closed: asFlows(delta.closed),

@@ -1,16 +1,12 @@
 import type { Inventory } from '@palisade/netpol-engine';
-
-interface StoredInventory {
-  namespaces: { name: string; labels: Record<string, string> }[];
-  pods: { namespace: string; name: string; labels: Record<string, string>; ip?: string; ports: { name: string; port: number; protocol: 'TCP' | 'UDP' | 'SCTP' }[]; workload: { kind: string; name: string } }[];
-}
+import type { SnapshotNamespace, SnapshotPod } from '@palisade/persistence';
 
 /**
  * A stored inventory snapshot as the engine's inventory.
  *
  * @example toEngineInventory({ namespaces: [{ name: 'default', labels: {} }], pods: [] }) // { namespaces: [{ name: 'default', labels: {} }], pods: [] }
  */
-export function toEngineInventory(snapshot: StoredInventory): Inventory {
+export function toEngineInventory(snapshot: { namespaces: SnapshotNamespace[]; pods: SnapshotPod[] }): Inventory {
   return {
     namespaces: snapshot.namespaces.map((ns) => ({ name: ns.name, labels: ns.labels })),
     pods: snapshot.pods.map((pod) => ({
