@@ -93,6 +93,10 @@ export class PolicyDiffModel {
   @ApiProperty({ description: 'Unified diff of before and after' })
   @Field()
   diff!: string;
+
+  @ApiProperty({ description: 'True when the stored diff was cut at its bound (256 KiB per policy, 8 MiB per proposal)' })
+  @Field({ description: 'True when the stored diff was cut at its bound (256 KiB per policy, 8 MiB per proposal)' })
+  diffTruncated!: boolean;
 }
 
 @ObjectType('Review')

@@ -122,3 +122,23 @@ export interface ProposalListOptions {
   before?: { createdAt: Date; id: string };
   limit: number;
 }
+
+/** One touched policy's unified diff against the proposal's base, as stored. */
+export interface StoredPolicyDiffRecord {
+  namespace: string;
+  name: string;
+  change: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** Unified diff text; cut at a line boundary when `truncated`. */
+  diff: string;
+  /** True when the diff was longer than the stored bound (or too different to compute within the edit bound). */
+  truncated: boolean;
+}
+
+/** The diffs of one revision of a proposal. */
+export interface ProposalDiffsRecord {
+  proposalId: string;
+  revision: number;
+  baseVersion: number;
+  bytes: number;
+  diffs: StoredPolicyDiffRecord[];
+}

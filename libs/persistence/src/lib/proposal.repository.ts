@@ -6,6 +6,7 @@ import type {
   NewProposal,
   NewReview,
   ProposalChangesRecord,
+  ProposalDiffsRecord,
   ProposalListOptions,
   ProposalRecord,
   ProposalStatusName,
@@ -126,6 +127,19 @@ export class ProposalRepository {
   async lockById(id: string, tx: TransactionClient): Promise<ProposalRecord | null> {
     const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM proposals WHERE id = ${id}::uuid FOR UPDATE`;
     return rows.length === 0 ? null : this.findById(id, tx);
+  }
+
+  /** Stores (or replaces) the diffs of the proposal's current revision. */
+  async saveDiffs(diffs: ProposalDiffsRecord, tx: TransactionClient): Promise<void> {
+    const data = { baseVersion: diffs.baseVersion, bytes: diffs.bytes, diffs: diffs.diffs as unknown as Prisma.InputJsonValue, revision: diffs.revision };
+    await tx.proposalDiff.upsert({ where: { proposalId: diffs.proposalId }, create: { proposalId: diffs.proposalId, ...data }, update: data });
+  }
+
+  async findDiffs(proposalId: string): Promise<ProposalDiffsRecord | null> {
+    const row = await this.prisma.proposalDiff.findUnique({ where: { proposalId } });
+    return row
+      ? { proposalId: row.proposalId, revision: row.revision, baseVersion: row.baseVersion, bytes: row.bytes, diffs: row.diffs as unknown as ProposalDiffsRecord['diffs'] }
+      : null;
   }
 
   async update(id: string, update: ProposalUpdate, tx: TransactionClient): Promise<ProposalRecord> {

@@ -1,11 +1,11 @@
 import { type NetworkPolicy, policyKey, toYaml } from '@palisade/netpol-engine';
-import type { ProposalRecord, ProposalStatusName, ReviewRecord } from '@palisade/persistence';
+import type { ProposalRecord, ProposalStatusName, ReviewRecord, StoredPolicyDiffRecord } from '@palisade/persistence';
 import type { Actor } from '@palisade/shared-types';
 
 import type { ProposalAnalysisView } from './analysis/analysis.view';
 import type { ApprovalEvaluation } from './evaluate-approvals.util';
 import { pickByKey, type PolicyRef } from './proposal-changes.util';
-import { unifiedDiff } from './text-diff.util';
+import { POLICY_DIFF_MAX_BYTES, PROPOSAL_DIFF_MAX_BYTES, truncateDiff, unifiedDiff } from './text-diff.util';
 
 export interface PolicyDiffView {
   namespace: string;
@@ -15,8 +15,10 @@ export interface PolicyDiffView {
   before: string | null;
   /** Canonical YAML after the change; null when deleted. */
   after: string | null;
-  /** Unified diff of before and after. */
+  /** Unified diff of before and after, computed when the revision was stored. */
   diff: string;
+  /** True when `diff` was cut at the stored bound (256 KiB per policy, 8 MiB per proposal); `before` and `after` are whole. */
+  diffTruncated: boolean;
 }
 
 export interface ReviewView {
@@ -94,31 +96,56 @@ export function toProposalSummaryView(record: ProposalRecord): ProposalSummaryVi
   };
 }
 
-/** Per touched policy: its YAML before (in the base) and after, and their unified diff. */
-export function policyDiffs(base: readonly NetworkPolicy[], changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] }): PolicyDiffView[] {
+interface PolicyTexts {
+  namespace: string;
+  name: string;
+  change: PolicyDiffView['change'];
+  before: string | null;
+  after: string | null;
+}
+
+/** Per touched policy, sorted by namespace and name: its canonical YAML in the base and after the change. */
+function policyTexts(base: readonly NetworkPolicy[], changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] }): PolicyTexts[] {
   const before = pickByKey(base, [...changes.upsert.map((p) => p.metadata), ...changes.delete]);
-  const views: PolicyDiffView[] = [];
+  const texts: PolicyTexts[] = [];
   for (const policy of changes.upsert) {
     const old = before.get(policyKey(policy));
-    const beforeYaml = old ? toYaml(old) : null;
-    const afterYaml = toYaml(policy);
-    const key = policyKey(policy);
-    views.push({
-      namespace: policy.metadata.namespace,
-      name: policy.metadata.name,
-      change: old ? 'MODIFIED' : 'ADDED',
-      before: beforeYaml,
-      after: afterYaml,
-      diff: unifiedDiff(beforeYaml ?? '', afterYaml, key, key),
-    });
+    texts.push({ namespace: policy.metadata.namespace, name: policy.metadata.name, change: old ? 'MODIFIED' : 'ADDED', before: old ? toYaml(old) : null, after: toYaml(policy) });
   }
   for (const ref of changes.delete) {
     const old = before.get(`${ref.namespace}/${ref.name}`);
-    const beforeYaml = old ? toYaml(old) : '';
-    const key = `${ref.namespace}/${ref.name}`;
-    views.push({ namespace: ref.namespace, name: ref.name, change: 'DELETED', before: beforeYaml, after: null, diff: unifiedDiff(beforeYaml, '', key, key) });
+    texts.push({ namespace: ref.namespace, name: ref.name, change: 'DELETED', before: old ? toYaml(old) : '', after: null });
   }
-  return views.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  return texts.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/**
+ * The unified diffs of a revision, computed once when it is stored: each cut at {@link POLICY_DIFF_MAX_BYTES}, and
+ * once {@link PROPOSAL_DIFF_MAX_BYTES} are used, the rest stored empty and marked truncated.
+ */
+export function storedPolicyDiffs(base: readonly NetworkPolicy[], changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] }): { diffs: StoredPolicyDiffRecord[]; bytes: number } {
+  let bytes = 0;
+  const diffs = policyTexts(base, changes).map(({ namespace, name, change, before, after }) => {
+    const key = `${namespace}/${name}`;
+    const bound = Math.min(POLICY_DIFF_MAX_BYTES, PROPOSAL_DIFF_MAX_BYTES - bytes);
+    const { text, truncated } = truncateDiff(unifiedDiff(before ?? '', after ?? '', key, key), bound);
+    bytes += Buffer.byteLength(text);
+    return { namespace, name, change, diff: text, truncated };
+  });
+  return { diffs, bytes };
+}
+
+/** Per touched policy: its YAML before (in the base) and after, with the stored diff of the revision. */
+export function policyDiffs(
+  base: readonly NetworkPolicy[],
+  changes: { upsert: NetworkPolicy[]; delete: PolicyRef[] },
+  stored: readonly StoredPolicyDiffRecord[] = storedPolicyDiffs(base, changes).diffs,
+): PolicyDiffView[] {
+  const byKey = new Map(stored.map((d) => [`${d.namespace}/${d.name}`, d]));
+  return policyTexts(base, changes).map((texts) => {
+    const diff = byKey.get(`${texts.namespace}/${texts.name}`);
+    return { ...texts, diff: diff?.diff ?? '', diffTruncated: diff?.truncated ?? false };
+  });
 }
 
 export function toReviewView(review: ReviewRecord, currentRevision: number): ReviewView {

@@ -25,7 +25,7 @@ import { ApprovalEvaluator, isOpenStatus } from './approval-evaluator.service';
 import { CreateProposalCommand } from './create-proposal.command';
 import { changeHashOf, effectiveChanges, type PolicyRef, type ProposalContent } from './proposal-changes.util';
 import { assertAuthor, gone, isAuthor, UUID, visibleOrNotFound } from './proposal-access.util';
-import { policyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
+import { policyDiffs, storedPolicyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
 import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
 import { RecentCache } from './recent-cache.util';
 import type { UpdateProposalCommand } from './update-proposal.command';
@@ -117,6 +117,7 @@ export class ProposalsService {
           },
           tx,
         );
+        await this.proposals.saveDiffs({ proposalId: proposal.id, revision: proposal.revision, baseVersion, ...storedPolicyDiffs(base, effective) }, tx);
         await this.analysis.markPending(proposal, tx);
         const refreshed = await this.evaluator.refresh(proposal, tx);
         await this.audit.record(tx, {
@@ -197,12 +198,12 @@ export class ProposalsService {
   /** The author replaces the changes (dismissing earlier reviews), the base, or the title. */
   async update(command: UpdateProposalCommand, waitSeconds = 0): Promise<ProposalView> {
     const { caller } = command;
-    const found = await this.findVisible(command.id, caller);
-    assertAuthor(found, caller, 'update');
+    const found = await this.assertMayUpdate(command.id, caller);
     const updated = await this.prisma.$transaction(async (tx) => {
       const current = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
       if (!isOpenStatus(current.status) && current.status !== 'CONFLICTED') throw closed(current, 'updated');
       const patch: ProposalUpdate = {};
+      let diffs: ReturnType<typeof storedPolicyDiffs> | null = null;
       if (command.title !== null) patch.title = command.title;
       if (command.description !== null) patch.description = command.description;
       if (command.content !== null || command.baseVersion !== null) {
@@ -229,9 +230,11 @@ export class ProposalsService {
             conflictPolicies: [],
             status: 'OPEN',
           } satisfies ProposalUpdate);
+          diffs = storedPolicyDiffs(base, effective);
         }
       }
       const changed = await this.proposals.update(current.id, patch, tx);
+      if (diffs) await this.proposals.saveDiffs({ proposalId: changed.id, revision: changed.revision, baseVersion: changed.baseVersion, ...diffs }, tx);
       if (changed.revision !== current.revision || changed.baseVersion !== current.baseVersion) await this.analysis.markPending(changed, tx);
       const saved = await this.evaluator.refresh(changed, tx);
       await this.audit.record(tx, {
@@ -321,6 +324,13 @@ export class ProposalsService {
     return this.close(found, caller, 'REJECTED', 'proposal.rejected', comment);
   }
 
+  /** The proposal, if the caller may update it (its author); the API asks before reading a new policy set. */
+  async assertMayUpdate(id: string, caller: Caller): Promise<ProposalRecord> {
+    const found = await this.findVisible(id, caller);
+    assertAuthor(found, caller, 'update');
+    return found;
+  }
+
   async findVisible(id: string, caller: Caller): Promise<ProposalRecord> {
     return visibleOrNotFound(id, UUID.test(id) ? await this.proposals.findById(id) : null, caller);
   }
@@ -332,11 +342,13 @@ export class ProposalsService {
     const evaluation = await this.evaluator.evaluate(record);
     const analysis = await this.analyses.findByProposal(record.id);
     const changes = { upsert: record.changes.upsert as NetworkPolicy[], delete: record.changes.delete as PolicyRef[] };
+    // Diffs are stored with each revision; a proposal stored before that has them computed here.
+    const stored = await this.proposals.findDiffs(record.id);
     return {
       ...toProposalSummaryView(record),
       changes,
       changeHash: record.changeHash,
-      diff: policyDiffs(base, changes),
+      diff: policyDiffs(base, changes, stored && stored.revision === record.revision && stored.baseVersion === record.baseVersion ? stored.diffs : undefined),
       reviews: reviews.map((r) => toReviewView(r, record.revision)),
       approvals: evaluation,
       requiredApprovals: evaluation.requiredApprovals,

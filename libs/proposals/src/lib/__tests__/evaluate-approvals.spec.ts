@@ -1,7 +1,7 @@
 import type { Actor } from '@palisade/shared-types';
 
 import { type ApprovalAnalysisFacts, type ApprovalFindingFact, type ApprovalRuleSpec, evaluateApprovals, type ReviewFact } from '../evaluate-approvals.util';
-import { unifiedDiff } from '../text-diff.util';
+import { DIFF_MAX_EDIT_LENGTH, truncateDiff, unifiedDiff } from '../text-diff.util';
 
 const author: Actor = { id: 'a', name: 'author', kind: 'bot' };
 const person = (id: string): Actor => ({ id, name: id, kind: 'human' });
@@ -189,5 +189,42 @@ describe(unifiedDiff.name, () => {
     expect(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n', 'x', 'x')).toBe('--- a/x\n+++ b/x\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n');
     expect(unifiedDiff('', 'a\n', 'x', 'x')).toBe('--- /dev/null\n+++ b/x\n@@ -0,0 +1,1 @@\n+a\n');
     expect(unifiedDiff('same\n', 'same\n', 'x', 'x')).toBe('');
+  });
+});
+
+describe('unifiedDiff on large texts', () => {
+  const numbered = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix} ${i}`).join('\n') + '\n';
+
+  it('shows a one-line change in an 8,000-line text as one hunk of seven lines', () => {
+    const before = numbered(8_000, 'line');
+    const after = before.replace('line 4000\n', 'line changed\n');
+    expect(unifiedDiff(before, after, 'x', 'x')).toBe(
+      ['--- a/x', '+++ b/x', '@@ -3998,7 +3998,7 @@', ' line 3997', ' line 3998', ' line 3999', '-line 4000', '+line changed', ' line 4001', ' line 4002', ' line 4003', ''].join('\n'),
+    );
+  });
+
+  it(`replaces every line in one hunk when the texts differ by more than ${DIFF_MAX_EDIT_LENGTH} edits`, () => {
+    const before = numbered(3_000, 'old');
+    const after = numbered(3_000, 'new');
+    const diff = unifiedDiff(before, after, 'x', 'x').split('\n');
+    expect(diff.slice(0, 3)).toEqual(['--- a/x', '+++ b/x', '@@ -1,3000 +1,3000 @@']);
+    expect(diff.filter((l) => l.startsWith('-old')).length).toBe(3_000);
+    expect(diff.filter((l) => l.startsWith('+new')).length).toBe(3_000);
+  });
+
+  it('deletes a whole text against /dev/null', () => {
+    expect(unifiedDiff('a\nb\n', '', 'x', 'x')).toBe('--- a/x\n+++ /dev/null\n@@ -1,2 +0,0 @@\n-a\n-b\n');
+  });
+});
+
+describe(truncateDiff.name, () => {
+  it('keeps a diff within the bound as it is', () => {
+    expect(truncateDiff('-a\n+b\n', 6)).toEqual({ text: '-a\n+b\n', truncated: false });
+  });
+
+  it('cuts at the last whole line within the bound, counting UTF-8 bytes', () => {
+    // "é" is two bytes: the second line does not fit in 8 bytes.
+    expect(truncateDiff('-aé\n+bé\n', 8)).toEqual({ text: '-aé\n', truncated: true });
+    expect(truncateDiff('-abcdef\n', 3)).toEqual({ text: '', truncated: true });
   });
 });
