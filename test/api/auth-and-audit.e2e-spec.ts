@@ -97,7 +97,10 @@ describe('authentication, tokens and the tamper-evident audit trail', () => {
 
     const scoped = await t.mintToken({ name: 'scoped-auditor', roles: ['auditor'], clusters: ['a1'] });
     const mine = await t.as(scoped.token).get('/api/v1/audit').expect(200);
-    expect(new Set(mine.body.items.map((e: { cluster: string }) => e.cluster))).toEqual(new Set(['a1']));
+    // Its clusters' events, plus token and principal events whose scope reaches a1 (they have no cluster).
+    const items = mine.body.items as { cluster: string | null; subject: { type: string } }[];
+    expect(new Set(items.filter((e) => e.cluster !== null).map((e) => e.cluster))).toEqual(new Set(['a1']));
+    expect(new Set(items.filter((e) => e.cluster === null).map((e) => e.subject.type))).toEqual(new Set(['principal', 'token']));
     await t.as(scoped.token).get('/api/v1/audit?cluster=a2').expect(403);
     const proposer = await t.mintToken({ name: 'just-proposer', roles: ['proposer'] });
     await t.as(proposer.token).get('/api/v1/audit').expect(403);

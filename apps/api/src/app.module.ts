@@ -20,6 +20,8 @@ import { AuditResolver } from './audit/audit.resolver';
 import { AuthenticationGuard } from './auth/authentication.guard';
 import { BootstrapAdminInitializer } from './auth/bootstrap-admin.initializer';
 import { graphqlContext } from './auth/graphql-context.factory';
+import { PrincipalController } from './auth/principal.controller';
+import { PrincipalResolver } from './auth/principal.resolver';
 import { TokenController } from './auth/token.controller';
 import { TokenResolver } from './auth/token.resolver';
 import { ClusterController } from './cluster/cluster.controller';
@@ -96,6 +98,7 @@ export class AppModule {
         HealthController,
         InventoryController,
         PolicyVersionController,
+        PrincipalController,
         ProposalController,
         TokenController,
         WebhookController,
@@ -112,6 +115,7 @@ export class AppModule {
         ConnectionResolver,
         InventoryResolver,
         PolicyVersionResolver,
+        PrincipalResolver,
         ProposalAnalysisResolver,
         ProposalResolver,
         TokenResolver,

@@ -20,6 +20,8 @@ export * from './lib/migrations/migration-runner';
 export * from './lib/persistence.module';
 export * from './lib/policy-set-version.record';
 export * from './lib/policy-set-version.repository';
+export * from './lib/principal.record';
+export * from './lib/principal.repository';
 export * from './lib/proposal.record';
 export * from './lib/proposal-analysis.record';
 export * from './lib/proposal-analysis.repository';

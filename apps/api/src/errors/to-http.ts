@@ -42,6 +42,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case PolicyVersionsErrorCode.CLUSTER_ALREADY_HAS_VERSIONS:
     case TransportErrorCode.CONFLICT:
     case AuthErrorCode.PRINCIPAL_KIND_MISMATCH:
+    case AuthErrorCode.PRINCIPAL_ALREADY_EXISTS:
     case ProposalsErrorCode.IDEMPOTENCY_KEY_REUSED:
     case ProposalsErrorCode.PROPOSAL_CLOSED:
     case ProposalsErrorCode.PROPOSAL_NOT_APPROVED:
@@ -55,6 +56,9 @@ export function toHttpStatus(code: ApiErrorCode): number {
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case CommonErrorCode.FORBIDDEN:
     case ProposalsErrorCode.SELF_APPROVAL_FORBIDDEN:
+    case AuthErrorCode.PRINCIPAL_CREATION_FORBIDDEN:
+    case AuthErrorCode.APPROVER_GROUPS_FORBIDDEN:
+    case AuthErrorCode.PRINCIPAL_NOT_OWNED:
       return HttpStatus.FORBIDDEN;
     case TransportErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return HttpStatus.UNSUPPORTED_MEDIA_TYPE;

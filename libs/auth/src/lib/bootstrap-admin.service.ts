@@ -1,9 +1,11 @@
 import { AuditRecorder } from '@palisade/audit';
-import { ApiTokenRepository, PrismaService } from '@palisade/persistence';
+import { ApiTokenRepository, PrincipalRepository, PrismaService } from '@palisade/persistence';
 import { systemCaller } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { apiTokenDisplayPrefix, hashApiTokenSecret } from './api-token-secret.util';
+import { AuthErrorCode, AuthException } from './auth.exception';
+import { principalCreatedEvent } from './principal-created.event';
 
 export const BOOTSTRAP_ADMIN_NAME = 'bootstrap-admin';
 
@@ -15,6 +17,7 @@ export class BootstrapAdminService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly tokens: ApiTokenRepository,
+    private readonly principals: PrincipalRepository,
     private readonly audit: AuditRecorder,
   ) {}
 
@@ -26,10 +29,18 @@ export class BootstrapAdminService {
       const secretHash = hashApiTokenSecret(secret);
       // A bootstrap token that was revoked stays revoked, even when it is still configured.
       if (await this.tokens.existsBySecretHash(secretHash, tx)) return 'token-already-used';
+      // The principal is created here, unscoped and by no one, unless an earlier bootstrap made it.
+      const { principal, created } = await this.principals.createIfAbsent({ name: BOOTSTRAP_ADMIN_NAME, kind: 'human', clusters: null, createdById: null }, tx);
+      if (principal.kind !== 'human' || principal.clusters !== null) {
+        // Never hand the unscoped bootstrap token to a bot or to a principal a scoped admin created.
+        throw new AuthException(
+          AuthErrorCode.PRINCIPAL_KIND_MISMATCH,
+          `principal "${BOOTSTRAP_ADMIN_NAME}" exists as a bot or was created by a scoped admin; it cannot become the bootstrap admin`,
+        );
+      }
       const token = await this.tokens.create(
         {
-          principalName: BOOTSTRAP_ADMIN_NAME,
-          principalKind: 'human',
+          principalId: principal.id,
           roles: ['admin'],
           clusters: null,
           groups: [],
@@ -40,12 +51,13 @@ export class BootstrapAdminService {
         },
         tx,
       );
+      if (created) await this.audit.record(tx, principalCreatedEvent(principal, system));
       await this.audit.record(tx, {
         actor: system,
         action: 'token.created',
         subjectType: 'token',
         subjectId: token.id,
-        after: { principal: token.principal.name, kind: 'human', roles: ['admin'], clusters: null, bootstrap: true },
+        after: { principal: token.principal.name, principalId: principal.id, kind: 'human', roles: ['admin'], clusters: null, bootstrap: true, existingPrincipal: !created },
       });
       return 'created';
     });

@@ -1,7 +1,7 @@
 import { type Caller, DNS1123_LABEL, DNS1123_LABEL_MESSAGE, type Role, ROLES, validateCommand } from '@palisade/shared-types';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, MinDate } from 'class-validator';
 
-const PRINCIPAL_NAME = /^[a-z0-9]([a-z0-9._@-]*[a-z0-9])?$/;
+import { PRINCIPAL_NAME, PRINCIPAL_NAME_MAX_LENGTH, PRINCIPAL_NAME_MESSAGE } from './principal-name.constant';
 
 export interface CreateApiTokenInput {
   name: string;
@@ -13,10 +13,10 @@ export interface CreateApiTokenInput {
 }
 
 export class CreateApiTokenCommand {
-  /** The principal's name; a new token for an existing name is another token of that principal. */
+  /** The principal's name; a new name creates the principal, an existing one gets another token. */
   @IsString()
-  @MaxLength(100)
-  @Matches(PRINCIPAL_NAME, { message: 'name must be lowercase letters, digits, ".", "_", "@" or "-", starting and ending with a letter or digit' })
+  @MaxLength(PRINCIPAL_NAME_MAX_LENGTH)
+  @Matches(PRINCIPAL_NAME, { message: PRINCIPAL_NAME_MESSAGE })
   readonly name: string;
 
   @IsIn(['human', 'bot'], { message: 'kind must be human or bot' })

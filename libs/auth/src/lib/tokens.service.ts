@@ -1,5 +1,5 @@
 import { AuditRecorder } from '@palisade/audit';
-import { type ApiTokenRecord, ApiTokenRepository, PrincipalKindMismatchError, PrismaService } from '@palisade/persistence';
+import { type ApiTokenRecord, ApiTokenRepository, type PrincipalRecord, PrincipalRepository, PrismaService } from '@palisade/persistence';
 import { assertRole, type Caller, CommonErrorCode, DomainException, type Principal } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
@@ -7,15 +7,13 @@ import { apiTokenDisplayPrefix, generateApiTokenSecret, hashApiTokenSecret } fro
 import { type ApiTokenView, type CreatedApiTokenView, toApiTokenView } from './api-token.view';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import type { CreateApiTokenCommand } from './create-api-token.command';
+import { principalCreatedEvent } from './principal-created.event';
+import { scopeWithin } from './scope-within.util';
 
-/** True when every cluster `scope` reaches is also reached by `within`. */
-function scopeWithin(scope: readonly string[] | null, within: readonly string[] | null): boolean {
-  if (within === null) return true;
-  return scope !== null && scope.every((name) => within.includes(name));
-}
-
+/** `clusters` is what makes the event visible to the auditors of those clusters (of every cluster when null). */
 const summary = (token: ApiTokenRecord): Record<string, unknown> => ({
   principal: token.principal.name,
+  principalId: token.principal.id,
   kind: token.principal.kind,
   roles: token.roles,
   clusters: token.clusters,
@@ -24,57 +22,84 @@ const summary = (token: ApiTokenRecord): Record<string, unknown> => ({
   revokedAt: token.revokedAt,
 });
 
+/**
+ * What a scoped admin may manage: principals it created itself, within its scope. Anything else
+ * (an existing principal someone else created, the bootstrap admin) needs an unscoped admin.
+ */
+function ownedByScopedAdmin(principal: PrincipalRecord, caller: Caller): boolean {
+  return principal.createdBy?.id === caller.principal.actor.id && principal.clusters !== null && scopeWithin(principal.clusters, caller.principal.clusters);
+}
+
 @Injectable()
 export class TokensService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly tokens: ApiTokenRepository,
+    private readonly principals: PrincipalRepository,
     private readonly audit: AuditRecorder,
   ) {}
 
-  /** Admins only, and never wider than their own scope. The secret is returned here and nowhere else. */
+  /**
+   * Admins only, and never wider than their own scope. An unscoped admin issues tokens for any
+   * principal (creating it when the name is new) and grants approver groups. A scoped admin never
+   * grants groups, and issues tokens only for a new name (the principal is then created within its
+   * scope) or for a principal it created so. The secret is returned here and nowhere else.
+   */
   async create(command: CreateApiTokenCommand): Promise<CreatedApiTokenView> {
-    assertRole(command.caller, ['admin']);
-    if (!scopeWithin(command.clusters, command.caller.principal.clusters)) {
+    const caller = command.caller;
+    assertRole(caller, ['admin']);
+    const callerScope = caller.principal.clusters;
+    if (callerScope !== null && command.groups.length > 0) {
+      throw new AuthException(AuthErrorCode.APPROVER_GROUPS_FORBIDDEN, 'only an admin whose scope is every cluster grants approver groups');
+    }
+    if (!scopeWithin(command.clusters, callerScope)) {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'a token cannot reach clusters outside your own scope');
     }
     const secret = generateApiTokenSecret();
-    try {
-      const token = await this.prisma.$transaction(async (tx) => {
-        const created = await this.tokens.create(
-          {
-            principalName: command.name,
-            principalKind: command.kind,
-            roles: command.roles,
-            clusters: command.clusters,
-            groups: command.groups,
-            expiresAt: command.expiresAt,
-            secretHash: hashApiTokenSecret(secret),
-            prefix: apiTokenDisplayPrefix(secret),
-            createdById: command.caller.principal.actor.id,
-          },
-          tx,
-        );
-        await this.audit.record(tx, {
-          actor: command.caller.principal.actor,
-          action: 'token.created',
-          subjectType: 'token',
-          subjectId: created.id,
-          after: summary(created),
-          request: command.caller.request,
-        });
-        return created;
-      });
-      return { ...toApiTokenView(token), secret };
-    } catch (error) {
-      if (error instanceof PrincipalKindMismatchError) {
+    const actor = caller.principal.actor;
+    const token = await this.prisma.$transaction(async (tx) => {
+      const { principal, created } = await this.principals.createIfAbsent(
+        { name: command.name, kind: command.kind, clusters: callerScope === null ? null : [...callerScope], createdById: actor.id },
+        tx,
+      );
+      if (principal.kind !== command.kind) {
         throw new AuthException(
           AuthErrorCode.PRINCIPAL_KIND_MISMATCH,
           `principal "${command.name}" exists and is not a ${command.kind}; a human and a bot never share a name`,
         );
       }
-      throw error;
-    }
+      if (!created && callerScope !== null && !ownedByScopedAdmin(principal, caller)) {
+        throw new AuthException(
+          AuthErrorCode.PRINCIPAL_NOT_OWNED,
+          `principal "${command.name}" exists and was not created by you within your scope; only an admin whose scope is every cluster issues it a token`,
+        );
+      }
+      const issued = await this.tokens.create(
+        {
+          principalId: principal.id,
+          roles: command.roles,
+          clusters: command.clusters,
+          groups: command.groups,
+          expiresAt: command.expiresAt,
+          secretHash: hashApiTokenSecret(secret),
+          prefix: apiTokenDisplayPrefix(secret),
+          createdById: actor.id,
+        },
+        tx,
+      );
+      if (created) await this.audit.record(tx, principalCreatedEvent(principal, actor, caller.request));
+      await this.audit.record(tx, {
+        actor,
+        action: 'token.created',
+        subjectType: 'token',
+        subjectId: issued.id,
+        // `existingPrincipal`: this token was issued to a principal that had one before, by `issuer`.
+        after: { ...summary(issued), issuer: { id: actor.id, name: actor.name }, existingPrincipal: !created },
+        request: caller.request,
+      });
+      return issued;
+    });
+    return { ...toApiTokenView(token), secret };
   }
 
   /** Takes effect on the next request: tokens are looked up on every request. Revoking twice is harmless. */
@@ -84,6 +109,14 @@ export class TokensService {
       const token = /^[0-9a-f-]{36}$/i.test(id) ? await this.tokens.findById(id, tx) : null;
       if (!token || !scopeWithin(token.clusters, caller.principal.clusters)) {
         throw new AuthException(AuthErrorCode.TOKEN_NOT_FOUND, `token ${id} not found`);
+      }
+      // A scoped admin revokes its own tokens and those of principals it created; nobody else's.
+      const own = token.principal.id === caller.principal.actor.id;
+      if (caller.principal.clusters !== null && !own && !ownedByScopedAdmin(token.principal, caller)) {
+        throw new AuthException(
+          AuthErrorCode.PRINCIPAL_NOT_OWNED,
+          `token ${id} belongs to principal "${token.principal.name}", which you did not create; only an admin whose scope is every cluster revokes it`,
+        );
       }
       if (token.revokedAt !== null) return token;
       const updated = await this.tokens.revoke(id, new Date(), tx);

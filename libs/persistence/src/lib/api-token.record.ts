@@ -1,13 +1,6 @@
 import type { Role } from '@palisade/shared-types';
 
-export type PrincipalKindName = 'human' | 'bot';
-
-export interface PrincipalRecord {
-  id: string;
-  name: string;
-  kind: PrincipalKindName;
-  createdAt: Date;
-}
+import type { PrincipalRecord } from './principal.record';
 
 export interface ApiTokenRecord {
   id: string;
@@ -25,8 +18,7 @@ export interface ApiTokenRecord {
 }
 
 export interface NewApiToken {
-  principalName: string;
-  principalKind: PrincipalKindName;
+  principalId: string;
   roles: Role[];
   clusters: string[] | null;
   groups: string[];

@@ -2,24 +2,18 @@ import type { Role } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import type { ApiToken, Principal, Role as RoleRow } from '../generated/prisma/client';
-import type { ApiTokenRecord, NewApiToken, PrincipalRecord } from './api-token.record';
+import type { ApiTokenRecord, NewApiToken } from './api-token.record';
+import { toPrincipal } from './principal.repository';
 import { PrismaService, type TransactionClient } from './prisma.service';
-
-/** The name is taken by a principal of the other kind (a human and a bot never share a name). */
-export class PrincipalKindMismatchError extends Error {
-  constructor(readonly principalName: string) {
-    super(`principal ${principalName} exists with another kind`);
-  }
-}
 
 const toRole = (row: RoleRow): Role => row.toLowerCase() as Role;
 const fromRole = (role: Role): RoleRow => role.toUpperCase() as RoleRow;
 
-export function toPrincipal(row: Principal): PrincipalRecord {
-  return { id: row.id, name: row.name, kind: row.kind === 'BOT' ? 'bot' : 'human', createdAt: row.createdAt };
-}
+type TokenRow = ApiToken & { principal: Principal & { createdBy: Pick<Principal, 'id' | 'name'> | null } };
 
-export function toApiToken(row: ApiToken & { principal: Principal }): ApiTokenRecord {
+const withPrincipal = { principal: { include: { createdBy: { select: { id: true, name: true } } } } } as const;
+
+export function toApiToken(row: TokenRow): ApiTokenRecord {
   return {
     id: row.id,
     principal: toPrincipal(row.principal),
@@ -38,15 +32,11 @@ export function toApiToken(row: ApiToken & { principal: Principal }): ApiTokenRe
 export class ApiTokenRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Creates the token, and its principal when no principal has that name yet. */
+  /** Creates a token of an existing principal. */
   async create(token: NewApiToken, tx: TransactionClient): Promise<ApiTokenRecord> {
-    const kind = token.principalKind === 'bot' ? 'BOT' : 'HUMAN';
-    await tx.principal.createMany({ data: [{ name: token.principalName, kind }], skipDuplicates: true });
-    const principal = await tx.principal.findUniqueOrThrow({ where: { name: token.principalName } });
-    if (principal.kind !== kind) throw new PrincipalKindMismatchError(token.principalName);
     const row = await tx.apiToken.create({
       data: {
-        principalId: principal.id,
+        principalId: token.principalId,
         prefix: token.prefix,
         secretHash: token.secretHash,
         roles: token.roles.map(fromRole),
@@ -56,13 +46,13 @@ export class ApiTokenRepository {
         expiresAt: token.expiresAt,
         createdById: token.createdById,
       },
-      include: { principal: true },
+      include: withPrincipal,
     });
     return toApiToken(row);
   }
 
   async findBySecretHash(secretHash: string): Promise<ApiTokenRecord | null> {
-    const row = await this.prisma.apiToken.findUnique({ where: { secretHash }, include: { principal: true } });
+    const row = await this.prisma.apiToken.findUnique({ where: { secretHash }, include: withPrincipal });
     return row ? toApiToken(row) : null;
   }
 
@@ -71,19 +61,19 @@ export class ApiTokenRepository {
   }
 
   async findById(id: string, tx: TransactionClient = this.prisma): Promise<ApiTokenRecord | null> {
-    const row = await tx.apiToken.findUnique({ where: { id }, include: { principal: true } });
+    const row = await tx.apiToken.findUnique({ where: { id }, include: withPrincipal });
     return row ? toApiToken(row) : null;
   }
 
   /** Marks the token revoked (once: a revoked token keeps its first revocation time). */
   async revoke(id: string, at: Date, tx: TransactionClient): Promise<ApiTokenRecord> {
     await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
-    return toApiToken(await tx.apiToken.findUniqueOrThrow({ where: { id }, include: { principal: true } }));
+    return toApiToken(await tx.apiToken.findUniqueOrThrow({ where: { id }, include: withPrincipal }));
   }
 
   /** Newest first. */
   async list(): Promise<ApiTokenRecord[]> {
-    const rows = await this.prisma.apiToken.findMany({ include: { principal: true }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+    const rows = await this.prisma.apiToken.findMany({ include: withPrincipal, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
     return rows.map(toApiToken);
   }
 

@@ -29,7 +29,10 @@ export interface AuditChainHeadRecord {
 
 /** Filters of the audit query; every one is optional. `from` is inclusive, `to` exclusive. */
 export interface AuditEventFilter {
-  /** Restricts to events of these clusters (a principal's scope); null means no restriction. */
+  /**
+   * Restricts to events of these clusters (a principal's scope), and to token and principal events
+   * whose `clusters` reach one of them; null means no restriction.
+   */
   scope: readonly string[] | null;
   clusterName?: string;
   actorId?: string;

@@ -23,6 +23,29 @@ export function toAuditEvent(row: AuditEvent): AuditEventRecord {
   };
 }
 
+/** Events about credentials rather than a cluster: seen by the auditors of every cluster they reach. */
+const CREDENTIAL_SUBJECT_TYPES = ['principal', 'token'];
+
+/**
+ * A scoped reader sees its clusters' events, plus the token and principal events whose `clusters`
+ * (in `after`, as every such event records it) reach one of its clusters or are null (every cluster).
+ */
+function withinScope(scope: readonly string[]): Prisma.AuditEventWhereInput {
+  return {
+    OR: [
+      { clusterName: { in: [...scope] } },
+      {
+        clusterName: null,
+        subjectType: { in: CREDENTIAL_SUBJECT_TYPES },
+        OR: [
+          { after: { path: ['clusters'], equals: Prisma.JsonNull } },
+          ...scope.map((name): Prisma.AuditEventWhereInput => ({ after: { path: ['clusters'], array_contains: [name] } })),
+        ],
+      },
+    ],
+  };
+}
+
 const jsonOrNull = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull =>
   value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
@@ -122,7 +145,7 @@ export class AuditEventRepository {
           ? filter.scope.includes(filter.clusterName)
             ? filter.clusterName
             : { in: [] }
-          : { in: [...filter.scope] };
+          : undefined;
     const rows = await this.prisma.auditEvent.findMany({
       where: {
         seq,
@@ -130,6 +153,7 @@ export class AuditEventRepository {
         ...(filter.actorId !== undefined ? { actorId: filter.actorId } : {}),
         ...(filter.actorName !== undefined ? { actorName: filter.actorName } : {}),
         ...(filter.action !== undefined ? { action: filter.action } : {}),
+        ...(filter.scope !== null && filter.clusterName === undefined ? withinScope(filter.scope) : {}),
         ...(filter.subjectId !== undefined ? { subjectId: filter.subjectId } : {}),
         ...(filter.from !== undefined || filter.to !== undefined ? { createdAt: { gte: filter.from, lt: filter.to } } : {}),
       },

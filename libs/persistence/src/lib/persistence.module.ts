@@ -10,6 +10,7 @@ import { ConnectionHistoryRepository } from './connection-history.repository';
 import { ConnectivityTrackingRepository } from './connectivity-tracking.repository';
 import { InventorySnapshotRepository } from './inventory-snapshot.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
+import { PrincipalRepository } from './principal.repository';
 import { ProposalRepository } from './proposal.repository';
 import { ProposalAnalysisRepository } from './proposal-analysis.repository';
 import { PERSISTENCE_OPTIONS, type PersistenceOptions, PrismaService } from './prisma.service';
@@ -26,6 +27,7 @@ const repositories = [
   ConnectivityTrackingRepository,
   InventorySnapshotRepository,
   PolicySetVersionRepository,
+  PrincipalRepository,
   ProposalAnalysisRepository,
   ProposalRepository,
   WebhookRepository,
