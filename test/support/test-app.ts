@@ -62,7 +62,7 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     PALISADE_BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...extraEnv,
   });
-  const app = bootstrap(await NestFactory.create(AppModule.register(env), { logger: ['error'] }));
+  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: false, logger: ['error'] }));
   await app.init();
   const as = (token: string): TestAgent => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${token}`);
   const http = as(TEST_ADMIN_TOKEN);

@@ -10,7 +10,7 @@ import { parseSecretKey } from '@palisade/shared-types';
 import { WebhooksModule } from '@palisade/webhooks';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 
 import { ApprovalRuleController } from './approval-rule/approval-rule.controller';
@@ -34,11 +34,13 @@ import { API_ENV } from './config/api-env.token';
 import { HealthController } from './health/health.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryResolver } from './inventory/inventory.resolver';
+import { PolicySetParser } from './policy-version/policy-set.parser';
 import { PolicyVersionController } from './policy-version/policy-version.controller';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
 import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
 import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver';
 import { ProposalResolver } from './proposal/proposal.resolver';
+import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { ClusterSyncController } from './sync/cluster-sync.controller';
 import { ClusterSyncResolver } from './sync/cluster-sync.resolver';
 import { WebhookController } from './webhook/webhook.controller';
@@ -106,6 +108,8 @@ export class AppModule {
       providers: [
         { provide: API_ENV, useValue: env },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        // After the guard: bodies are read only once the caller is known (and allowed to send one).
+        { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         ApprovalRuleResolver,
         AuditResolver,
         BootstrapAdminInitializer,
@@ -114,6 +118,7 @@ export class AppModule {
         ClusterSyncResolver,
         ConnectionResolver,
         InventoryResolver,
+        PolicySetParser,
         PolicyVersionResolver,
         PrincipalResolver,
         ProposalAnalysisResolver,

@@ -1,3 +1,4 @@
+import { Authenticator } from '@palisade/auth';
 import { CommonErrorCode, DomainException, type ErrorDetail } from '@palisade/shared-types';
 import { type INestApplication, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -7,8 +8,8 @@ import { requestIdMiddleware } from './common/request-id.middleware';
 import { API_ENV } from './config/api-env.token';
 import type { ApiEnv } from './config/env';
 import { ApiExceptionFilter } from './errors/api-exception.filter';
-import { inventoryBodyParser } from './inventory/inventory-body.parser';
-import { YAML_MEDIA_TYPES } from './policy-version/policy-set-input.from-request';
+import { graphqlBodyReader } from './request-body/graphql-body.middleware';
+import { closeUnreadBodies } from './request-body/read-request-body.util';
 
 function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return errors.flatMap((error) => {
@@ -23,11 +24,10 @@ function toDetails(errors: ValidationError[], prefix = ''): ErrorDetail[] {
 /** Everything main.ts does to the app besides listening; tests call the same function. */
 export function bootstrap(app: INestApplication): INestApplication {
   const express = app as NestExpressApplication;
-  // Inventory uploads first: read as text under their own limit, and left alone by the parsers below.
-  app.use(inventoryBodyParser(app.get<ApiEnv>(API_ENV).INVENTORY_UPLOAD_MAX_BYTES));
-  // Policy sets of thousands of manifests exceed the parsers' 100 kB default.
-  express.useBodyParser('json', { limit: '20mb' });
-  express.useBodyParser('text', { type: YAML_MEDIA_TYPES, limit: '20mb' });
+  // REST bodies are read by RequestBodyInterceptor once the caller is authorised (the app is created
+  // with bodyParser: false); one refused before that is answered without reading it, and its connection closed.
+  app.use(closeUnreadBodies);
+  app.use('/graphql', graphqlBodyReader(app.get(Authenticator), app.get<ApiEnv>(API_ENV).POLICY_SET_MAX_BYTES));
   express.disable('x-powered-by');
   app.use(requestIdMiddleware);
   app.useGlobalPipes(

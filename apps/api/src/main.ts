@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: true, logger: [env.LOG_LEVEL, 'error', 'warn'] }));
+  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: false, logger: [env.LOG_LEVEL, 'error', 'warn'] }));
   await app.listen(env.PORT, '0.0.0.0');
   Logger.log(`listening on ${await app.getUrl()}`, 'Api');
 }

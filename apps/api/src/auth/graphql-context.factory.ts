@@ -9,7 +9,7 @@ import { GraphQLError } from 'graphql';
 export function graphqlContext(authenticator: Authenticator) {
   return async ({ req }: { req: Request }): Promise<{ req: Request }> => {
     try {
-      req.principal = await authenticator.authenticate(req.header('authorization'));
+      req.principal ??= await authenticator.authenticate(req.header('authorization'));
     } catch (error) {
       if (error instanceof AuthException) {
         throw new GraphQLError(error.message, { extensions: { code: error.code, status: 401, http: { status: 401 } } });

@@ -22,6 +22,18 @@ export class ApiEnv extends ServiceEnv {
   @IntegerEnv('INVENTORY_UPLOAD_MAX_OBJECTS', 1, 10000000)
   INVENTORY_UPLOAD_MAX_OBJECTS = DEFAULT_INVENTORY_UPLOAD_OPTIONS.maxObjects;
 
+  /** Largest request body of a route without a limit of its own (tokens, reviews, rules...), in bytes; more is refused with 413 before parsing. */
+  @IntegerEnv('REQUEST_BODY_MAX_BYTES', 1024, 1073741824)
+  REQUEST_BODY_MAX_BYTES = 1_048_576; // 1 MiB
+
+  /** Largest policy set body (version import, proposal create/update, GraphQL requests), in bytes; more is refused with 413 before parsing. */
+  @IntegerEnv('POLICY_SET_MAX_BYTES', 1024, 1073741824)
+  POLICY_SET_MAX_BYTES = 20_971_520; // 20 MiB
+
+  /** Most documents (NetworkPolicies) in one version import or proposal; more is refused with 400 TOO_MANY_POLICIES. */
+  @IntegerEnv('POLICY_SET_MAX_DOCUMENTS', 1, 1000000)
+  POLICY_SET_MAX_DOCUMENTS = 10_000;
+
   /** Worker threads running proposal analyses; each keeps its own cache of parsed inventories and policy sets. */
   @IntegerEnv('ANALYSIS_THREADS', 1, 64)
   ANALYSIS_THREADS = 1;

@@ -58,6 +58,14 @@ export function toApiError(exception: unknown): ApiError | null {
   return null;
 }
 
+/** At most this many entries of `errors` (REST) or `details` (GraphQL) are listed; `errorCount` gives the total. */
+export const MAX_LISTED_ERRORS = 100;
+
+/** The first MAX_LISTED_ERRORS details, plus the total when some were left out. */
+export function listedDetails(details: ErrorDetail[]): { listed: ErrorDetail[]; errorCount?: number } {
+  return details.length > MAX_LISTED_ERRORS ? { listed: details.slice(0, MAX_LISTED_ERRORS), errorCount: details.length } : { listed: details };
+}
+
 export const INTERNAL_ERROR: Omit<ApiError, 'message'> & { message: string } = {
   code: TransportErrorCode.INTERNAL_ERROR,
   status: HttpStatus.INTERNAL_SERVER_ERROR,

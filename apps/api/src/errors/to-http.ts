@@ -15,6 +15,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case CommonErrorCode.VALIDATION_FAILED:
     case PolicyVersionsErrorCode.MANIFEST_INVALID:
     case PolicyVersionsErrorCode.INVALID_CURSOR:
+    case PolicyVersionsErrorCode.TOO_MANY_POLICIES:
     case TransportErrorCode.BAD_REQUEST:
     case PolicySyncErrorCode.CONNECTION_INVALID:
     case PolicySyncErrorCode.CONNECTION_CHECK_FAILED:

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 
-import type { ApiError } from './api-error';
+import { type ApiError, listedDetails } from './api-error';
 
 /** RFC 9457 problem details, plus Palisade's stable `code` and per-field `errors`. */
 export interface Problem {
@@ -12,6 +12,8 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: ApiError['details'];
+  /** The number of errors when `errors` lists only the first MAX_LISTED_ERRORS. */
+  errorCount?: number;
 }
 
 function titleOf(code: string): string {
@@ -20,6 +22,7 @@ function titleOf(code: string): string {
 }
 
 export function toProblem(error: ApiError, request: Request | undefined, requestId: string | undefined): Problem {
+  const { listed, errorCount } = listedDetails(error.details);
   return {
     type: `urn:palisade:problem:${error.code.toLowerCase().replace(/_/g, '-')}`,
     title: titleOf(error.code),
@@ -28,6 +31,7 @@ export function toProblem(error: ApiError, request: Request | undefined, request
     code: error.code,
     ...(request ? { instance: request.originalUrl } : {}),
     ...(requestId ? { requestId } : {}),
-    ...(error.details.length > 0 ? { errors: error.details } : {}),
+    ...(listed.length > 0 ? { errors: listed } : {}),
+    ...(errorCount !== undefined ? { errorCount } : {}),
   };
 }

@@ -1,9 +1,12 @@
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request } from 'express';
 
-import { INVENTORY_MEDIA_TYPES } from './inventory-body.parser';
+import { YAML_MEDIA_TYPES } from '../policy-version/policy-set-input.from-request';
 
-/** The uploaded manifests as text (read by inventoryBodyParser); JSON or YAML is told by the text itself. */
+/** What PUT .../inventory reads: `kubectl get -o json` or `-o yaml`, as text. */
+export const INVENTORY_MEDIA_TYPES = ['application/json', ...YAML_MEDIA_TYPES];
+
+/** The uploaded manifests as text (read by RequestBodyInterceptor); JSON or YAML is told by the text itself. */
 export function inventoryManifestsFrom(request: Request): string {
   if (!request.is(INVENTORY_MEDIA_TYPES)) {
     throw new UnsupportedMediaTypeException(

@@ -7,8 +7,8 @@ import type { Request } from 'express';
 import { ReporterAllowed } from '../auth/reporter-allowed.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { INVENTORY_MEDIA_TYPES } from './inventory-body.parser';
-import { inventoryManifestsFrom } from './inventory-manifests.from-request';
+import { ReadsBodyAfter } from '../request-body/body-access.decorator';
+import { INVENTORY_MEDIA_TYPES, inventoryManifestsFrom } from './inventory-manifests.from-request';
 import {
   InventorySnapshotListModel,
   InventorySnapshotModel,
@@ -35,6 +35,7 @@ export class InventoryController {
   @Put()
   @HttpCode(201)
   @ReporterAllowed()
+  @ReadsBodyAfter({ limit: 'inventory', roles: ['admin', 'reporter'], clusterParam: 'name' })
   @ApiConsumes(...INVENTORY_MEDIA_TYPES)
   @ApiBody({
     description:

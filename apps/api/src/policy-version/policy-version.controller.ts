@@ -6,13 +6,18 @@ import type { Request } from 'express';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { ReadsBodyAfter } from '../request-body/body-access.decorator';
+import { PolicySetParser } from './policy-set.parser';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
 import { policySetInputFrom } from './policy-set-input.from-request';
 
 @ApiTags('versions')
 @Controller('api/v1/clusters/:name/versions')
 export class PolicyVersionController {
-  constructor(private readonly versions: PolicyVersionsService) {}
+  constructor(
+    private readonly versions: PolicyVersionsService,
+    private readonly policySets: PolicySetParser,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: PolicyVersionPageModel, description: 'Newest first' })
@@ -45,6 +50,7 @@ export class PolicyVersionController {
   }
 
   @Post('import')
+  @ReadsBodyAfter({ limit: 'policySet', roles: ['admin'], clusterParam: 'name' })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody({
     description: 'JSON {"policies": [NetworkPolicy...]} or YAML with one or more NetworkPolicy documents',
@@ -52,6 +58,7 @@ export class PolicyVersionController {
   })
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
   async import(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input: policySetInputFrom(request), caller })));
+    const input = await this.policySets.check(policySetInputFrom(request));
+    return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input, caller })));
   }
 }

@@ -6,6 +6,8 @@ export enum PolicyVersionsErrorCode {
   CLUSTER_ALREADY_HAS_VERSIONS = 'CLUSTER_ALREADY_HAS_VERSIONS',
   MANIFEST_INVALID = 'MANIFEST_INVALID',
   INVALID_CURSOR = 'INVALID_CURSOR',
+  /** More documents than POLICY_SET_MAX_DOCUMENTS in one import or proposal. */
+  TOO_MANY_POLICIES = 'TOO_MANY_POLICIES',
 }
 
 export class PolicyVersionsException extends DomainException<PolicyVersionsErrorCode> {}

@@ -331,6 +331,13 @@ export class ProposalsService {
     return found;
   }
 
+  /** The proposal, if the caller may update it (its author); the API asks before reading a new policy set. */
+  async assertMayUpdate(id: string, caller: Caller): Promise<ProposalRecord> {
+    const found = await this.findVisible(id, caller);
+    assertAuthor(found, caller, 'update');
+    return found;
+  }
+
   async findVisible(id: string, caller: Caller): Promise<ProposalRecord> {
     return visibleOrNotFound(id, UUID.test(id) ? await this.proposals.findById(id) : null, caller);
   }

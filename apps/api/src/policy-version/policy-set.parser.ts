@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import type { ProposalContentInput } from '@palisade/proposals';
+import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
+import { DomainException } from '@palisade/shared-types';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { buildSync } from 'esbuild';
+import { Piscina } from 'piscina';
+
+import { API_ENV } from '../config/api-env.token';
+import type { ApiEnv } from '../config/env';
+
+/** The repository root's tsconfig.json (path aliases `@palisade/*`). */
+const TSCONFIG = join(__dirname, '..', '..', '..', '..', 'tsconfig.json');
+
+/**
+ * Parses and validates submitted policy sets (YAML or JSON, up to POLICY_SET_MAX_DOCUMENTS) on a
+ * worker thread: parsing megabytes of YAML takes seconds, which on the event loop would stall
+ * every other request, /healthz included. The thread runs a plain JavaScript bundle of the parser
+ * built at start, as the analysis threads do (a TypeScript hook inside a thread crashes Node 20).
+ */
+@Injectable()
+export class PolicySetParser implements OnModuleDestroy {
+  private readonly dir = mkdtempSync(join(tmpdir(), 'palisade-policy-set-'));
+  private readonly pool: Piscina<PolicySetParseTask, PolicySetParseResult>;
+
+  constructor(@Inject(API_ENV) private readonly env: ApiEnv) {
+    const filename = join(this.dir, 'policy-set-parse-worker.cjs');
+    buildSync({
+      entryPoints: [POLICY_SET_PARSE_TASK_FILE],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      tsconfig: TSCONFIG,
+      outfile: filename,
+      logLevel: 'silent',
+      external: ['pg-native'],
+    });
+    this.pool = new Piscina({ filename, name: 'parsePolicySetTask', minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+  }
+
+  /** The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput would refuse it. */
+  async check(input: PolicySetInput): Promise<PolicySetInput> {
+    if (input.format === 'checked') return input;
+    const result = await this.pool.run({ input, limits: { maxDocuments: this.env.POLICY_SET_MAX_DOCUMENTS } });
+    if ('refused' in result) throw new DomainException(result.refused.code, result.refused.message, result.refused.details);
+    return { format: 'checked', policies: result.policies };
+  }
+
+  /** A proposal's content with its policy set checked off the event loop; explicit changes are only counted here. */
+  async checkContent<T extends ProposalContentInput | null | undefined>(content: T): Promise<T> {
+    if (content === null || content === undefined) return content;
+    if (content.mode === 'replace') return { mode: 'replace', input: await this.check(content.input) } as T;
+    const upsert = (content.changes as { upsert?: unknown } | null)?.upsert;
+    const max = this.env.POLICY_SET_MAX_DOCUMENTS;
+    if (Array.isArray(upsert) && upsert.length > max) {
+      throw new PolicyVersionsException(
+        PolicyVersionsErrorCode.TOO_MANY_POLICIES,
+        `changes.upsert holds ${upsert.length} policies; at most ${max} are accepted (POLICY_SET_MAX_DOCUMENTS)`,
+        [{ path: 'changes.upsert', message: `at most ${max} policies` }],
+      );
+    }
+    return content;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool.destroy();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
