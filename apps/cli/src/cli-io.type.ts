@@ -3,6 +3,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** All of standard input, for the path `-`; main.ts reads the process's, tests pass text. Absent: nothing to read. */
+  stdin?: () => string;
   /**
    * The environment the server commands read (`PALISADE_TOKEN`, `PALISADE_RETRY_DELAYS_MS`); main.ts
    * passes the process's, tests their own. Absent: an empty environment.

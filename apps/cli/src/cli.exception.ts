@@ -37,6 +37,8 @@ export class CliException extends Error {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+/** `explain`: the connection is denied. */
+export const EXIT_DENIED = 3;
 /** `propose`: the analysis has a finding at or above `--fail-on`. */
 export const EXIT_FINDINGS = 4;
 /** `propose`: the analysis was not READY within `--wait`. */

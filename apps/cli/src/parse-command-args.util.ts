@@ -1,23 +1,33 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 import { CliException } from './cli.exception';
+import { COMMAND_OPTIONS } from './command-options.constant';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 export interface CommandArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 
+function parserOptions(command: string): Options {
+  const options: Options = {};
+  for (const o of COMMAND_OPTIONS[command] ?? []) {
+    options[o.name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+  }
+  return options;
+}
+
 /**
- * node's parseArgs, strict, with its errors turned into usage errors of `command`.
+ * node's parseArgs, strict, with the options of `command` in COMMAND_OPTIONS (the table its help is
+ * printed from) and its errors turned into usage errors of `command`.
  *
- * @example parseCommandArgs('lint', ['dir', '--format', 'json'], { format: { type: 'string' } })
- * // { values: { format: 'json' }, positionals: ['dir'] }
+ * @example parseCommandArgs('lint', ['dir', '-o', 'json'])
+ * // { values: { output: 'json' }, positionals: ['dir'] }
  */
-export function parseCommandArgs(command: string, args: readonly string[], options: Options): CommandArgs {
+export function parseCommandArgs(command: string, args: readonly string[]): CommandArgs {
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({ args: [...args], options: parserOptions(command), allowPositionals: true, strict: true });
     return { values: values as CommandArgs['values'], positionals };
   } catch (e) {
     throw CliException.usage(e instanceof Error ? e.message.split('\n')[0] : String(e), command);
@@ -34,8 +44,26 @@ export function choiceOption<T extends string>(command: string, args: CommandArg
   return value as T;
 }
 
+/** `-o/--output`, or its synonym `--format`; both given must agree. */
+export function formatOption<T extends string>(command: string, args: CommandArgs, allowed: readonly T[], fallback: T): T {
+  const output = args.values['output'];
+  const format = args.values['format'];
+  if (output !== undefined && format !== undefined && output !== format) {
+    throw CliException.usage(`--output ${String(output)} and --format ${String(format)} disagree: give one of them`, command);
+  }
+  return output !== undefined ? choiceOption(command, args, 'output', allowed, fallback) : choiceOption(command, args, 'format', allowed, fallback);
+}
+
 export function requiredString(command: string, args: CommandArgs, name: string): string {
   const value = args.values[name];
   if (typeof value !== 'string' || value === '') throw CliException.usage(`--${name} is required`, command);
   return value;
+}
+
+/** The input paths: positionals, then every `-f/--filename`, in order; at least one. */
+export function inputPaths(command: string, args: CommandArgs): string[] {
+  const filenames = args.values['filename'];
+  const paths = [...args.positionals, ...(Array.isArray(filenames) ? filenames : [])];
+  if (paths.length === 0) throw CliException.usage('at least one directory or file is required (a path, -f PATH, or - for standard input)', command);
+  return paths;
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { AnalysisException } from '@palisade/netpol-engine';
 
 import type { CliIo } from './cli-io.type';
@@ -28,6 +31,15 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   review: reviewCommand,
 };
 
+/** Every command `palisade` runs. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
+/** `palisade <version>`, the version of the package the CLI ships in. */
+export function versionLine(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return `palisade ${pkg.version}`;
+}
+
 function report(e: unknown, io: CliIo): number {
   if (e instanceof CliException) {
     if (e.code === CliErrorCode.USAGE) {
@@ -48,7 +60,7 @@ function report(e: unknown, io: CliIo): number {
 
 /**
  * Runs one `palisade` command line and returns its exit code: 0 ok, 1 invalid input (or a failing
- * lint, or a server error), 2 usage error; `propose` also 4 (a finding reaches --fail-on) and 5
+ * lint, or a server error), 2 usage error; `explain` also 3 (denied); `propose` also 4 (a finding reaches --fail-on) and 5
  * (the analysis is not ready in time). Local commands return the code, server commands a promise
  * of it. Output goes through `io`, so tests run it in-process.
  *
@@ -58,12 +70,17 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
   const [command, ...rest] = argv;
   try {
     if (command === undefined) throw CliException.usage('missing command');
+    if (command === '--version' || command === 'version') {
+      io.stdout(`${versionLine()}\n`);
+      return EXIT_OK;
+    }
     if (command === 'help' || command === '--help' || command === '-h') {
       io.stdout(`${USAGE[rest[0] ?? ''] ?? USAGE['']}\n`);
       return EXIT_OK;
     }
     const run = COMMANDS[command];
     if (!run) throw CliException.usage(`unknown command ${JSON.stringify(command)}`);
+    // Before parsing, so `--help` works whatever else is on the line.
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout(`${USAGE[command]}\n`);
       return EXIT_OK;

@@ -101,6 +101,7 @@ describe(runCli.name, () => {
     expect(allowed.out).toContain('default/myapp-0 -> 1.1.1.1 TCP 443: ALLOWED');
     expect(allowed.out).toContain('allowed by default/egress-access-myapp egress rule 0');
     const denied = run('explain', ...seed, '--from', 'default/myapp-0', '--to', 'kube-system/kube-dns-0', '--port', '9153', '--format', 'json');
+    expect(denied.code).toBe(3);
     expect(JSON.parse(denied.out)).toMatchObject({ allowed: false, egress: { isolated: true, allowed: false }, ingress: { isolated: false } });
   });
 

@@ -1,21 +1,10 @@
 import type { AnalysisOptions, FindingSeverity, Inventory, WorkloadEndpoint } from '@palisade/netpol-engine';
 import { FINDING_SEVERITY_ORDER } from '@palisade/netpol-engine';
 
-import { CliException } from '../cli.exception';
 import { choiceOption, type CommandArgs } from '../parse-command-args.util';
-
-/** Options every analysing command accepts. */
-export const ANALYSIS_OPTIONS = {
-  'no-pod-ip-blocks': { type: 'boolean' },
-} as const;
 
 export function analysisOptions(args: CommandArgs): AnalysisOptions {
   return { ipBlockMatchesPodIps: args.values['no-pod-ip-blocks'] !== true };
-}
-
-export function requirePositionals(command: string, args: CommandArgs, what: string): string[] {
-  if (args.positionals.length === 0) throw CliException.usage(`${what} required`, command);
-  return args.positionals;
 }
 
 /** `--fail-on <severity>`: the least severity that makes the command fail, or undefined. */

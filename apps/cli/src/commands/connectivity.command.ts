@@ -4,17 +4,17 @@ import type { CliIo } from '../cli-io.type';
 import { EXIT_OK } from '../cli.exception';
 import { loadValidManifests } from '../input/load-manifests.util';
 import { FLOW_FORMATS, formatFlows } from '../output/format-flows.util';
-import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
-import { ANALYSIS_OPTIONS, analysisOptions, inventoryWorkloads, requirePositionals } from './common-options.util';
+import { formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
+import { analysisOptions, inventoryWorkloads } from './common-options.util';
 
 const COMMAND = 'connectivity';
 
 /** `palisade connectivity <dir-or-file...> [--format text|json|csv|dot]`: every allowed flow. */
 export function connectivityCommand(argv: readonly string[], io: CliIo): number {
-  const args = parseCommandArgs(COMMAND, argv, { format: { type: 'string', short: 'f' }, ...ANALYSIS_OPTIONS });
-  const format = choiceOption(COMMAND, args, 'format', FLOW_FORMATS, 'text');
-  const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
-  const loaded = loadValidManifests(paths, io.cwd);
+  const args = parseCommandArgs(COMMAND, argv);
+  const format = formatOption(COMMAND, args, FLOW_FORMATS, 'text');
+  const paths = inputPaths(COMMAND, args);
+  const loaded = loadValidManifests(paths, io);
   const { inventory } = inventoryFromManifests(loaded);
   const flows = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) }).connectivity();
   io.stdout(formatFlows(flows, format, inventoryWorkloads(inventory)));

@@ -6,10 +6,11 @@ import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, type LoadedManifests, loadValidManifests } from '../input/load-manifests.util';
 import { formatFinding } from '../output/format-findings.util';
-import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
-import { ANALYSIS_OPTIONS, analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
+import { formatOption, parseCommandArgs } from '../parse-command-args.util';
+import { analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
 
 const COMMAND = 'diff';
+const DIFF_FORMATS = ['text', 'json'] as const;
 
 /**
  * The inventory of each side: `--inventory` for both, else each side's own, a side without one
@@ -44,21 +45,16 @@ function textReport(report: ChangeFindingsReport, after: LoadedManifests): strin
 
 /** `palisade diff <before> <after>`: flows a change opens and closes, and its findings. */
 export function diffCommand(argv: readonly string[], io: CliIo): number {
-  const args = parseCommandArgs(COMMAND, argv, {
-    inventory: { type: 'string', multiple: true },
-    format: { type: 'string', short: 'f' },
-    'fail-on': { type: 'string' },
-    ...ANALYSIS_OPTIONS,
-  });
-  const format = choiceOption(COMMAND, args, 'format', ['text', 'json'] as const, 'text');
+  const args = parseCommandArgs(COMMAND, argv);
+  const format = formatOption(COMMAND, args, DIFF_FORMATS, 'text');
   const failOn = failOnOption(COMMAND, args);
   if (args.positionals.length !== 2) throw CliException.usage(`expected <before> and <after>, got ${args.positionals.length} argument(s)`, COMMAND);
   const [beforePath, afterPath] = args.positionals as [string, string];
   const inventoryPaths = (args.values['inventory'] as unknown as string[] | undefined) ?? [];
 
-  const before = loadValidManifests([beforePath], io.cwd);
-  const after = loadValidManifests([afterPath], io.cwd);
-  const shared = inventoryPaths.length > 0 ? loadValidManifests(inventoryPaths, io.cwd) : undefined;
+  const before = loadValidManifests([beforePath], io);
+  const after = loadValidManifests([afterPath], io);
+  const shared = inventoryPaths.length > 0 ? loadValidManifests(inventoryPaths, io) : undefined;
   const [beforeInventory, afterInventory] = diffInventories(before, after, shared);
   const options = analysisOptions(args);
   const report = findingsForChange(

@@ -1,10 +1,11 @@
 import { createAnalysis, formatExplanation, inventoryFromManifests, type ManifestInventory } from '@palisade/netpol-engine';
 
 import type { CliIo } from '../cli-io.type';
-import { CliException, EXIT_OK } from '../cli.exception';
+import { CliException, EXIT_DENIED, EXIT_OK } from '../cli.exception';
 import { loadValidManifests } from '../input/load-manifests.util';
-import { choiceOption, parseCommandArgs, requiredString } from '../parse-command-args.util';
-import { ANALYSIS_OPTIONS, analysisOptions, requirePositionals } from './common-options.util';
+import { EXPLAIN_FORMAT_NAMES } from '../command-options.constant';
+import { choiceOption, formatOption, inputPaths, parseCommandArgs, requiredString } from '../parse-command-args.util';
+import { analysisOptions } from './common-options.util';
 
 const COMMAND = 'explain';
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'] as const;
@@ -23,27 +24,23 @@ export function parsePort(text: string): number {
   return port;
 }
 
-/** `palisade explain <dirs> --from ns/pod --to ns/pod|IP --port N [--protocol P]`: why a connection is allowed or denied. */
+/**
+ * `palisade explain <dirs> --from ns/pod --to ns/pod|IP --port N [--protocol P]`: why a connection is
+ * allowed or denied. Exit 0 allowed, 3 denied (so scripts can test reachability), 1 invalid input, 2 usage.
+ */
 export function explainCommand(argv: readonly string[], io: CliIo): number {
-  const args = parseCommandArgs(COMMAND, argv, {
-    from: { type: 'string' },
-    to: { type: 'string' },
-    port: { type: 'string', short: 'p' },
-    protocol: { type: 'string' },
-    format: { type: 'string', short: 'f' },
-    ...ANALYSIS_OPTIONS,
-  });
-  const format = choiceOption(COMMAND, args, 'format', ['text', 'json'] as const, 'text');
+  const args = parseCommandArgs(COMMAND, argv);
+  const format = formatOption(COMMAND, args, EXPLAIN_FORMAT_NAMES, 'text');
   const protocol = choiceOption(COMMAND, args, 'protocol', PROTOCOLS, 'TCP');
   const from = requiredString(COMMAND, args, 'from');
   const to = requiredString(COMMAND, args, 'to');
   const port = parsePort(requiredString(COMMAND, args, 'port'));
-  const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
+  const paths = inputPaths(COMMAND, args);
 
-  const loaded = loadValidManifests(paths, io.cwd);
+  const loaded = loadValidManifests(paths, io);
   const manifestInventory = inventoryFromManifests(loaded);
   const analysis = createAnalysis({ inventory: manifestInventory.inventory, policies: loaded.policies, options: analysisOptions(args) });
   const explanation = analysis.explain({ from: resolvePodEndpoint(from, manifestInventory), to: resolvePodEndpoint(to, manifestInventory), port, protocol });
   io.stdout(format === 'json' ? `${JSON.stringify(explanation, null, 2)}\n` : `${formatExplanation(explanation)}\n`);
-  return EXIT_OK;
+  return explanation.allowed ? EXIT_OK : EXIT_DENIED;
 }

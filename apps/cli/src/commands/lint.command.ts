@@ -4,8 +4,9 @@ import type { CliIo } from '../cli-io.type';
 import { EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, loadManifests } from '../input/load-manifests.util';
 import { formatFinding } from '../output/format-findings.util';
-import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
-import { ANALYSIS_OPTIONS, analysisOptions, failOnOption, reachesSeverity, requirePositionals } from './common-options.util';
+import { LINT_FORMAT_NAMES } from '../command-options.constant';
+import { formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
+import { analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
 
 const COMMAND = 'lint';
 
@@ -18,12 +19,12 @@ function plural(n: number, word: string): string {
  * above `--fail-on`). Findings that need pods are only computed when the input has an inventory.
  */
 export function lintCommand(argv: readonly string[], io: CliIo): number {
-  const args = parseCommandArgs(COMMAND, argv, { format: { type: 'string', short: 'f' }, 'fail-on': { type: 'string' }, ...ANALYSIS_OPTIONS });
-  const format = choiceOption(COMMAND, args, 'format', ['text', 'json'] as const, 'text');
+  const args = parseCommandArgs(COMMAND, argv);
+  const format = formatOption(COMMAND, args, LINT_FORMAT_NAMES, 'text');
   const failOn = failOnOption(COMMAND, args);
-  const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
+  const paths = inputPaths(COMMAND, args);
 
-  const loaded = loadManifests(paths, io.cwd);
+  const loaded = loadManifests(paths, io);
   const inventory = hasInventory(loaded) ? inventoryFromManifests(loaded).inventory : undefined;
   const report = findingsForPolicySet({ policies: loaded.policies, ...(inventory ? { inventory } : {}), options: analysisOptions(args) });
   const failed = loaded.errors.length > 0 || reachesSeverity(report.maxSeverity, failOn);

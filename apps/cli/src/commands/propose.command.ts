@@ -3,12 +3,13 @@ import { createHash } from 'node:crypto';
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_FAILURE, EXIT_FINDINGS, EXIT_NOT_READY, EXIT_OK } from '../cli.exception';
 import { loadValidManifests } from '../input/load-manifests.util';
-import { choiceOption, type CommandArgs, parseCommandArgs, requiredString } from '../parse-command-args.util';
+import { PROPOSAL_FORMAT_NAMES } from '../command-options.constant';
+import { type CommandArgs, formatOption, inputPaths, parseCommandArgs, requiredString } from '../parse-command-args.util';
 import type { PalisadeClient } from '../remote/palisade-client';
 import type { ProposalPage, ProposalView } from '../remote/proposal-view.type';
-import { getProposal, PROPOSAL_OUTPUTS, renderProposal } from '../remote/render-proposal.util';
-import { SERVER_OPTIONS, serverClient } from '../remote/server-options.util';
-import { failOnOption, reachesSeverity, requirePositionals } from './common-options.util';
+import { getProposal, renderProposal } from '../remote/render-proposal.util';
+import { serverClient } from '../remote/server-options.util';
+import { failOnOption, reachesSeverity } from './common-options.util';
 
 const COMMAND = 'propose';
 
@@ -125,27 +126,17 @@ async function untilAnalysed(client: PalisadeClient, proposal: ProposalView, dea
  * error, 2 usage.
  */
 export async function proposeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(COMMAND, argv, {
-    ...SERVER_OPTIONS,
-    cluster: { type: 'string' },
-    title: { type: 'string' },
-    'base-version': { type: 'string' },
-    'source-url': { type: 'string' },
-    commit: { type: 'string' },
-    wait: { type: 'string' },
-    'fail-on': { type: 'string' },
-    output: { type: 'string', short: 'o' },
-  });
+  const args = parseCommandArgs(COMMAND, argv);
   const client = serverClient(COMMAND, args, io);
   const cluster = requiredString(COMMAND, args, 'cluster');
-  const output = choiceOption(COMMAND, args, 'output', PROPOSAL_OUTPUTS, 'text');
+  const output = formatOption(COMMAND, args, PROPOSAL_FORMAT_NAMES, 'text');
   const failOn = failOnOption(COMMAND, args);
   const waitSeconds = integerOption(args, 'wait', 0, 86_400, DEFAULT_WAIT_SECONDS);
   const baseVersion = baseVersionOption(args);
-  const paths = requirePositionals(COMMAND, args, 'at least one directory or file is');
+  const paths = inputPaths(COMMAND, args);
 
   // Everything is checked here before anything is sent; inventory objects in the input are ignored.
-  const loaded = loadValidManifests(paths, io.cwd);
+  const loaded = loadValidManifests(paths, io);
   if (loaded.policies.length === 0) {
     throw CliException.input(`no NetworkPolicy in ${paths.join(', ')}: an empty desired set would delete every policy of the cluster`);
   }

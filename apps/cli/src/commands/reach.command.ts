@@ -5,6 +5,7 @@ import { type Analysis, AnalysisException, createAnalysis, type ReachResult } fr
 
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_OK } from '../cli.exception';
+import { STDIN_PATH } from '../input/collect-manifest-files.util';
 import { readReachInput } from '../input/reach-input.util';
 import { parseCommandArgs, requiredString } from '../parse-command-args.util';
 
@@ -15,12 +16,12 @@ const COMMAND = 'reach';
  * options?} and prints {results: [{from, to, port, protocol, allowed}]} in query order.
  */
 export function reachCommand(argv: readonly string[], io: CliIo): number {
-  const args = parseCommandArgs(COMMAND, argv, { input: { type: 'string', short: 'i' } });
+  const args = parseCommandArgs(COMMAND, argv);
   if (args.positionals.length > 0) throw CliException.usage(`unexpected argument ${JSON.stringify(args.positionals[0])}`, COMMAND);
   const file = requiredString(COMMAND, args, 'input');
   let text: string;
   try {
-    text = readFileSync(resolve(io.cwd, file), 'utf8');
+    text = file === STDIN_PATH ? (io.stdin?.() ?? '') : readFileSync(resolve(io.cwd, file), 'utf8');
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message;
     throw CliException.input(`cannot read ${file}: ${reason}`);

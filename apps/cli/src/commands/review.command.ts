@@ -1,9 +1,10 @@
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_OK } from '../cli.exception';
-import { choiceOption, parseCommandArgs } from '../parse-command-args.util';
+import { REVIEW_FORMAT_NAMES } from '../command-options.constant';
+import { formatOption, parseCommandArgs } from '../parse-command-args.util';
 import type { ProposalView } from '../remote/proposal-view.type';
 import { renderProposal } from '../remote/render-proposal.util';
-import { SERVER_OPTIONS, serverClient, singlePositional } from '../remote/server-options.util';
+import { serverClient, singlePositional } from '../remote/server-options.util';
 
 const COMMAND = 'review';
 
@@ -12,20 +13,14 @@ const COMMAND = 'review';
  * token's principal. `--comment` alone is a COMMENT; with a verdict it is that verdict's comment.
  */
 export async function reviewCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  const args = parseCommandArgs(COMMAND, argv, {
-    ...SERVER_OPTIONS,
-    approve: { type: 'boolean' },
-    'request-changes': { type: 'boolean' },
-    comment: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-  });
+  const args = parseCommandArgs(COMMAND, argv);
   const approve = args.values['approve'] === true;
   const requestChanges = args.values['request-changes'] === true;
   const comment = typeof args.values['comment'] === 'string' && args.values['comment'] !== '' ? args.values['comment'] : undefined;
   if (approve && requestChanges) throw CliException.usage('give --approve or --request-changes, not both', COMMAND);
   if (!approve && !requestChanges && comment === undefined) throw CliException.usage('give --approve, --request-changes or --comment TEXT', COMMAND);
   const client = serverClient(COMMAND, args, io);
-  const output = choiceOption(COMMAND, args, 'output', ['text', 'json'] as const, 'text');
+  const output = formatOption(COMMAND, args, REVIEW_FORMAT_NAMES, 'text');
   const id = singlePositional(COMMAND, args, 'proposal id');
   const verdict = approve ? 'APPROVE' : requestChanges ? 'REQUEST_CHANGES' : 'COMMENT';
   const proposal = await client.request<ProposalView>('POST', `/api/v1/proposals/${encodeURIComponent(id)}/reviews`, {

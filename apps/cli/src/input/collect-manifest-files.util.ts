@@ -5,9 +5,15 @@ import { CliException } from '../cli.exception';
 
 const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
+/** The argument that stands for standard input, as kubectl's `-f -`. */
+export const STDIN_PATH = '-';
+/** How standard input is named in messages. */
+export const STDIN_NAME = '<stdin>';
+
 export interface ManifestFile {
   /** As shown in messages: the argument, joined with the path inside a directory. */
   name: string;
+  /** Absolute path, or STDIN_PATH. */
   path: string;
 }
 
@@ -28,7 +34,7 @@ function walk(dir: string, shown: string, out: ManifestFile[]): void {
 /**
  * The manifest files the arguments name: a file as given (any extension), a directory read
  * recursively for .yaml, .yml and .json in name order. Missing paths and directories without
- * manifests are input errors.
+ * manifests are input errors. `-` is standard input (once).
  *
  * @example collectManifestFiles(['policies/', 'cluster.yaml'], process.cwd())
  * // [{ name: 'policies/a.yaml', path: '/repo/policies/a.yaml' }, …, { name: 'cluster.yaml', … }]
@@ -37,6 +43,12 @@ export function collectManifestFiles(args: readonly string[], cwd: string): Mani
   const out: ManifestFile[] = [];
   const seen = new Set<string>();
   for (const arg of args) {
+    if (arg === STDIN_PATH) {
+      if (seen.has(STDIN_PATH)) throw CliException.usage('standard input (-) can be read only once');
+      seen.add(STDIN_PATH);
+      out.push({ name: STDIN_NAME, path: STDIN_PATH });
+      continue;
+    }
     const path = resolve(cwd, arg);
     let stats;
     try {

@@ -7,11 +7,17 @@ import {
   type NetworkPolicy,
   parseManifests,
   type PodManifest,
+  type PolicyLocation,
+  type SkippedManifest,
   type WorkloadManifest,
 } from '@palisade/netpol-engine';
 
+import type { CliIo } from '../cli-io.type';
 import { CliException } from '../cli.exception';
-import { collectManifestFiles } from './collect-manifest-files.util';
+import { collectManifestFiles, type ManifestFile, STDIN_PATH } from './collect-manifest-files.util';
+
+/** What reading needs of CliIo: where relative paths start, standard input, and where warnings go. */
+export type ManifestInputIo = Pick<CliIo, 'cwd' | 'stdin' | 'stderr'>;
 
 /** Everything read from a set of files; `errors` are ready-to-print lines. */
 export interface LoadedManifests {
@@ -22,7 +28,11 @@ export interface LoadedManifests {
   workloads: WorkloadManifest[];
   /** File each policy came from, by `namespace/name`. */
   policySource: Map<string, string>;
+  /** Where each policy was read (file, document, lines), by `namespace/name`. */
+  policyLocations: Map<string, PolicyLocation>;
   errors: string[];
+  /** One warning line per file with skipped documents (also written to standard error). */
+  warnings: string[];
 }
 
 /** Whether the manifests describe a cluster (namespaces, pods or workloads), not only policies. */
@@ -30,38 +40,86 @@ export function hasInventory(m: Pick<LoadedManifests, 'namespaces' | 'pods' | 'w
   return m.namespaces.length > 0 || m.pods.length > 0 || m.workloads.length > 0;
 }
 
+function readText(file: ManifestFile, io: ManifestInputIo): string {
+  if (file.path === STDIN_PATH) return io.stdin?.() ?? '';
+  try {
+    return readFileSync(file.path, 'utf8');
+  } catch (e) {
+    throw CliException.input(`cannot read ${file.name}: ${(e as Error).message}`);
+  }
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /**
- * Reads and parses every manifest file the arguments name (see collectManifestFiles). Errors of
- * one file do not stop the others: all are collected, each naming file, document, line and field.
- * An object defined in two files is an error in the second, naming where the first one is.
+ * The warning for a file's skipped documents: a Helm values.yaml is "not a Kubernetes manifest",
+ * a file of Services and a CRD lists the kinds.
+ *
+ * @example skippedWarning('k8s/web.yaml', [{ document: 1, kind: 'Service', reason: 'kind-not-used' }], false)
+ * // 'k8s/web.yaml: skipped 1 object of a kind the analysis does not use (Service)'
  */
-export function loadManifests(args: readonly string[], cwd: string): LoadedManifests {
-  const files = collectManifestFiles(args, cwd);
-  const out: LoadedManifests = { files: files.map((f) => f.name), policies: [], namespaces: [], pods: [], workloads: [], policySource: new Map(), errors: [] };
+export function skippedWarning(file: string, skipped: readonly SkippedManifest[], usedAnything: boolean): string {
+  const foreign = skipped.filter((s) => s.reason === 'not-a-manifest');
+  const kinds = skipped.filter((s) => s.reason === 'kind-not-used');
+  if (!usedAnything && kinds.length === 0) return `${file}: skipped, not a Kubernetes manifest (no kind or apiVersion)`;
+  const parts: string[] = [];
+  if (foreign.length > 0) parts.push(`${plural(foreign.length, 'document that is', 'documents that are')} not a Kubernetes manifest`);
+  if (kinds.length > 0) {
+    const names = [...new Set(kinds.map((s) => s.kind ?? '?'))].join(', ');
+    parts.push(`${plural(kinds.length, 'object of a kind', 'objects of kinds')} the analysis does not use (${names})`);
+  }
+  return `${file}: skipped ${parts.join(' and ')}`;
+}
+
+/**
+ * Reads and parses every manifest file the arguments name (see collectManifestFiles; `-` is
+ * standard input). Errors of one file do not stop the others: all are collected, each naming file,
+ * document, line and field. An object defined in two files is an error in the second, naming where
+ * the first one is. Documents that are no Kubernetes manifest (a Helm values.yaml) and objects of
+ * kinds the analysis does not use (a Service, a CRD) are skipped with one warning line per file on
+ * standard error; malformed YAML stays an error.
+ */
+export function loadManifests(args: readonly string[], io: ManifestInputIo): LoadedManifests {
+  const files = collectManifestFiles(args, io.cwd);
+  const out: LoadedManifests = {
+    files: files.map((f) => f.name),
+    policies: [],
+    namespaces: [],
+    pods: [],
+    workloads: [],
+    policySource: new Map(),
+    policyLocations: new Map(),
+    errors: [],
+    warnings: [],
+  };
   const seen = new ManifestRegistry();
   for (const file of files) {
-    let text: string;
-    try {
-      text = readFileSync(file.path, 'utf8');
-    } catch (e) {
-      throw CliException.input(`cannot read ${file.name}: ${(e as Error).message}`);
-    }
-    const parsed = parseManifests(text, { source: file.name, seen });
+    const parsed = parseManifests(readText(file, io), { source: file.name, seen, skipNonManifests: true });
     out.errors.push(...parsed.errors.map(formatManifestError));
-    for (const p of parsed.policies) {
+    parsed.policies.forEach((p, i) => {
+      const key = `${p.metadata.namespace}/${p.metadata.name}`;
       out.policies.push(p);
-      out.policySource.set(`${p.metadata.namespace}/${p.metadata.name}`, file.name);
-    }
+      out.policySource.set(key, file.name);
+      out.policyLocations.set(key, parsed.policyLocations[i] as PolicyLocation);
+    });
     out.namespaces.push(...parsed.namespaces);
     out.pods.push(...parsed.pods);
     out.workloads.push(...parsed.workloads);
+    if (parsed.skipped.length > 0) {
+      const used = parsed.policies.length + parsed.namespaces.length + parsed.pods.length + parsed.workloads.length + parsed.errors.length > 0;
+      const warning = skippedWarning(file.name, parsed.skipped, used);
+      out.warnings.push(warning);
+      io.stderr(`palisade: warning: ${warning}\n`);
+    }
   }
   return out;
 }
 
 /** loadManifests, failing with every error when there is one (commands that cannot work on partial input). */
-export function loadValidManifests(args: readonly string[], cwd: string): LoadedManifests {
-  const loaded = loadManifests(args, cwd);
+export function loadValidManifests(args: readonly string[], io: ManifestInputIo): LoadedManifests {
+  const loaded = loadManifests(args, io);
   if (loaded.errors.length > 0) {
     const count = loaded.errors.length;
     throw CliException.input(`invalid input: ${count} error${count === 1 ? '' : 's'}`, loaded.errors);

@@ -1,9 +1,9 @@
+import type { PROPOSAL_FORMAT_NAMES } from '../command-options.constant';
 import { formatProposal, markdownWithLink, TEXT_FLOW_LINES } from '../output/format-proposal.util';
 import type { PalisadeClient } from './palisade-client';
 import type { AnalysisDetailView, ProposalView } from './proposal-view.type';
 
-export type ProposalOutput = 'text' | 'md' | 'json';
-export const PROPOSAL_OUTPUTS: readonly ProposalOutput[] = ['text', 'md', 'json'];
+export type ProposalOutput = (typeof PROPOSAL_FORMAT_NAMES)[number];
 
 const path = (id: string): string => `/api/v1/proposals/${encodeURIComponent(id)}`;
 

@@ -3,12 +3,6 @@ import { CliException } from '../cli.exception';
 import { type CommandArgs, requiredString } from '../parse-command-args.util';
 import { DEFAULT_RETRY_DELAYS_MS, PalisadeClient } from './palisade-client';
 
-/** Options every server command accepts. `--token` is declared only to refuse it with a clear message. */
-export const SERVER_OPTIONS = {
-  server: { type: 'string' },
-  token: { type: 'string' },
-} as const;
-
 /** The environment variable holding the API token: a flag would land in shell history and CI logs. */
 export const TOKEN_VARIABLE = 'PALISADE_TOKEN';
 

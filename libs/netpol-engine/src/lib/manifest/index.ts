@@ -31,6 +31,8 @@ export type {
   NamespaceManifest,
   ParseManifestsResult,
   PodManifest,
+  PolicyLocation,
+  SkippedManifest,
   WorkloadKind,
   WorkloadManifest,
 } from './inventory-manifest.type';

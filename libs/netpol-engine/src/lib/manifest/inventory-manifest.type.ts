@@ -1,3 +1,4 @@
+import type { DocumentLocation } from './document-location.type';
 import type { ManifestError } from './manifest-error.type';
 import type { NetworkPolicy, NetworkPolicyProtocol } from './network-policy.type';
 
@@ -47,8 +48,24 @@ export interface WorkloadManifest {
   ownerName?: string;
 }
 
+/** A document parseManifests read but did not use, and why. */
+export interface SkippedManifest extends DocumentLocation {
+  /** `Service`, `Kustomization`, `projectcalico.org/v3 NetworkPolicy`; absent when the document is no manifest at all. */
+  kind?: string;
+  reason: 'not-a-manifest' | 'kind-not-used';
+}
+
+/** Where a policy was read: its document, and the line of any field of it (computed on demand). */
+export interface PolicyLocation extends DocumentLocation {
+  lineOf(path: (string | number)[]): number | undefined;
+}
+
 export interface ParseManifestsResult {
   policies: NetworkPolicy[];
+  /** Where each policy was read, index for index with `policies`. */
+  policyLocations: PolicyLocation[];
+  /** Documents of kinds the analysis does not read (a Service, a CRD), and, with `skipNonManifests`, documents that are no Kubernetes manifest. */
+  skipped: SkippedManifest[];
   namespaces: NamespaceManifest[];
   pods: PodManifest[];
   workloads: WorkloadManifest[];

@@ -43,6 +43,13 @@ const KIND_GROUPS: Record<string, readonly string[]> = {
 export interface ParseManifestsOptions extends ManifestInputOptions {
   /** Objects read from other sources already: a duplicate of one is an error here, naming where the first is. */
   seen?: ManifestRegistry;
+  /**
+   * Skip a document that is no Kubernetes manifest (not a map, or a map with neither `kind` nor
+   * `apiVersion`, such as a Helm values.yaml) instead of failing it: what a CLI reading a whole
+   * repository wants; it is listed in `skipped`. Without it such a document is an error (the API's
+   * uploads). Kinds the analysis does not read are skipped (and listed) either way.
+   */
+  skipNonManifests?: boolean;
 }
 
 /**
@@ -56,7 +63,7 @@ export interface ParseManifestsOptions extends ManifestInputOptions {
  */
 export function parseManifests(input: string | unknown[], opts: ParseManifestsOptions = {}): ParseManifestsResult {
   const { documents, errors } = toParsedDocuments(input, opts.source);
-  const result: ParseManifestsResult = { policies: [], namespaces: [], pods: [], workloads: [], errors };
+  const result: ParseManifestsResult = { policies: [], policyLocations: [], skipped: [], namespaces: [], pods: [], workloads: [], errors };
   const seen = opts.seen ?? new ManifestRegistry();
   const defaultNamespace = opts.defaultNamespace ?? DEFAULT_NAMESPACE;
 
@@ -77,8 +84,13 @@ export function parseManifests(input: string | unknown[], opts: ParseManifestsOp
       return false;
     };
 
+    if (opts.skipNonManifests && !looksLikeManifest(doc.value)) {
+      result.skipped.push({ ...locationOf(doc), reason: 'not-a-manifest' });
+      continue;
+    }
     const kind = manifestKind(c, doc.value);
     if (kind === undefined) {
+      if (c.errors.length === 0) result.skipped.push({ ...locationOf(doc), kind: kindName(doc.value), reason: 'kind-not-used' });
       report(c.errors);
       continue;
     }
@@ -94,6 +106,7 @@ export function parseManifests(input: string | unknown[], opts: ParseManifestsOp
       const p = validated.policy;
       if (p && register(`NetworkPolicy/${p.metadata.namespace}/${p.metadata.name}`, `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`)) {
         result.policies.push(p);
+        result.policyLocations.push({ ...locationOf(doc), lineOf: doc.lineOf });
       }
     } else if (kind === 'Namespace') {
       const ns = readNamespace(c, doc.value);
@@ -108,6 +121,19 @@ export function parseManifests(input: string | unknown[], opts: ParseManifestsOp
     report(c.errors);
   }
   return result;
+}
+
+/** A map with a `kind` or an `apiVersion`: meant as a Kubernetes object, so a broken one is an error, not skipped. */
+function looksLikeManifest(value: unknown): boolean {
+  return isRecord(value) && (value['kind'] !== undefined || value['apiVersion'] !== undefined);
+}
+
+/** `Service`, or `group/version Kind` for a kind we read in another API group (a CRD of the same name). */
+function kindName(value: unknown): string | undefined {
+  if (!isRecord(value) || typeof value['kind'] !== 'string') return undefined;
+  const kind = value['kind'];
+  const apiVersion = typeof value['apiVersion'] === 'string' ? value['apiVersion'] : undefined;
+  return KIND_GROUPS[kind] && apiVersion !== undefined ? `${apiVersion} ${kind}` : kind;
 }
 
 /** The kind if this document is one we read, after checking kind and apiVersion exist. */

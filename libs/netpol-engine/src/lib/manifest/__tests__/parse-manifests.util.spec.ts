@@ -14,8 +14,14 @@ const podSpec = (ports: unknown[] = []) => ({ containers: [{ name: 'c', image: '
 describe(parseManifests.name, () => {
   it('reads the seed cluster: namespaces, workloads, pods and policies; other kinds are ignored', () => {
     const result = parseManifests(readFixture('seed-cluster.yaml'), { source: 'seed-cluster.yaml' });
+    expect(result.policyLocations.map(({ lineOf, ...location }) => [location, lineOf(['spec', 'policyTypes'])])).toEqual([[{ source: 'seed-cluster.yaml', document: 9, line: 127 }, 133]]);
     expect(result).toEqual({
       errors: [],
+      policyLocations: [expect.anything()],
+      skipped: [
+        { source: 'seed-cluster.yaml', document: 7, line: 109, kind: 'Service', reason: 'kind-not-used' },
+        { source: 'seed-cluster.yaml', document: 8, line: 120, kind: 'projectcalico.org/v3 NetworkPolicy', reason: 'kind-not-used' },
+      ],
       namespaces: [
         { name: 'ingress-nginx', labels: { ingress: 'true', 'kubernetes.io/metadata.name': 'ingress-nginx' } },
         { name: 'kube-system', labels: { 'kube-dns': 'true', 'kubernetes.io/metadata.name': 'kube-system' } },
@@ -147,5 +153,18 @@ describe(parseManifests.name, () => {
     expect(parseManifests([pod], { defaultNamespace: 'shop' }).pods).toEqual([
       { namespace: 'shop', name: 'p', labels: {}, ports: [{ port: 80, protocol: 'TCP' }] },
     ]);
+  });
+
+  it.each<[string, string, boolean]>([
+    ['a Helm values.yaml', 'replicaCount: 2\nimage: {repository: nginx}\n', true],
+    ['a list', '- a\n- b\n', true],
+    ['a scalar', 'just text\n', true],
+    ['a map with apiVersion but no kind is meant as a manifest', 'apiVersion: v1\nmetadata: {name: x}\n', false],
+  ])('with skipNonManifests, skips %s', (_reason, text, skipped) => {
+    const sut = parseManifests(text, { source: 'values.yaml', skipNonManifests: true });
+    expect(sut.skipped).toEqual(skipped ? [{ source: 'values.yaml', document: 1, line: 1, reason: 'not-a-manifest' }] : []);
+    expect(sut.errors).toEqual(skipped ? [] : [{ source: 'values.yaml', document: 1, line: 1, path: 'kind', message: 'is required' }]);
+    // Without it (the API's uploads), a document that is no manifest stays an error.
+    expect(parseManifests(text).errors).toHaveLength(1);
   });
 });
