@@ -31,6 +31,9 @@ import { ConnectionController } from './connection/connection.controller';
 import { ConnectionResolver } from './connection/connection.resolver';
 import type { ApiEnv } from './config/env';
 import { API_ENV } from './config/api-env.token';
+import { explorerPagePlugin } from './graphql/explorer-page';
+import { GraphqlExplorerController } from './graphql/graphql-explorer.controller';
+import { QueryBudget } from './graphql/query-budget';
 import { HealthController } from './health/health.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryResolver } from './inventory/inventory.resolver';
@@ -60,15 +63,29 @@ export class AppModule {
           driver: ApolloDriver,
           imports: [AuthModule],
           inject: [Authenticator],
-          useFactory: (authenticator: Authenticator) => ({
-            autoSchemaFile: true,
-            sortSchema: true,
-            path: '/graphql',
-            // Authenticates before any field runs: a missing or bad token is an HTTP 401 here too.
-            context: graphqlContext(authenticator),
-            // Errors already carry their code and a safe message (ApiExceptionFilter); never a stack trace.
-            includeStacktraceInErrorResponses: false,
-          }),
+          useFactory: (authenticator: Authenticator) => {
+            const budget = new QueryBudget({
+              maxDepth: env.PALISADE_GRAPHQL_MAX_DEPTH,
+              maxAliases: env.PALISADE_GRAPHQL_MAX_ALIASES,
+              maxCost: env.PALISADE_GRAPHQL_MAX_COST,
+            });
+            const explorer = env.PALISADE_GRAPHQL_EXPLORER === 'true';
+            return {
+              autoSchemaFile: true,
+              sortSchema: true,
+              path: '/graphql',
+              // Authenticates, then refuses operations over the query budget, before Apollo parses them.
+              context: graphqlContext(authenticator, budget),
+              // Errors already carry their code and a safe message (ApiExceptionFilter); never a stack trace.
+              includeStacktraceInErrorResponses: false,
+              // Schema and field names are for operators who turn the explorer on, not for every caller.
+              introspection: explorer,
+              hideSchemaDetailsFromClientErrors: !explorer,
+              // Nest's GraphiQL loads its scripts from a CDN: the explorer is a local page or nothing.
+              graphiql: false,
+              plugins: [budget.plugin(), ...(explorer ? [explorerPagePlugin()] : [])],
+            };
+          },
         }),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
         PolicySyncModule.register({
@@ -97,6 +114,7 @@ export class AppModule {
         ClusterProposalController,
         ClusterSyncController,
         ConnectionController,
+        ...(env.PALISADE_GRAPHQL_EXPLORER === 'true' ? [GraphqlExplorerController] : []),
         HealthController,
         InventoryController,
         PolicyVersionController,

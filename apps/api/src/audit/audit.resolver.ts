@@ -4,13 +4,14 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { pagedCost, QUERY_COST } from '../graphql/query-cost.util';
 import { AuditEventModel, AuditEventPageModel, AuditVerificationModel, toAuditEventModel, toAuditVerificationModel } from './audit-event.model';
 
 @Resolver(() => AuditEventModel)
 export class AuditResolver {
   constructor(private readonly auditService: AuditService) {}
 
-  @Query(() => AuditEventPageModel, { description: 'The audit trail, newest first (auditors, admins); from inclusive, to exclusive' })
+  @Query(() => AuditEventPageModel, { description: 'The audit trail, newest first (auditors, admins); from inclusive, to exclusive', complexity: pagedCost(50) })
   async auditEvents(
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
     @CurrentCaller() caller: Caller,
@@ -28,7 +29,7 @@ export class AuditResolver {
     return { items: page.items.map(toAuditEventModel), nextCursor: page.nextCursor };
   }
 
-  @Query(() => AuditVerificationModel, { description: 'Recomputes the hash chain and reports the first broken link' })
+  @Query(() => AuditVerificationModel, { description: 'Recomputes the hash chain and reports the first broken link', complexity: QUERY_COST.verifyAudit })
   async verifyAudit(@CurrentCaller() caller: Caller): Promise<AuditVerificationModel> {
     return toAuditVerificationModel(await this.auditService.verify(caller));
   }

@@ -3,6 +3,7 @@ import type { Caller } from '@palisade/shared-types';
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
+import { unpagedCost } from '../graphql/query-cost.util';
 import { ClusterModel, toClusterModel } from './cluster.model';
 import { RegisterClusterInput } from './register-cluster.input';
 
@@ -10,7 +11,7 @@ import { RegisterClusterInput } from './register-cluster.input';
 export class ClusterResolver {
   constructor(private readonly clusterService: ClustersService) {}
 
-  @Query(() => [ClusterModel])
+  @Query(() => [ClusterModel], { complexity: unpagedCost() })
   async clusters(@CurrentCaller() caller: Caller): Promise<ClusterModel[]> {
     return (await this.clusterService.list(caller)).map(toClusterModel);
   }

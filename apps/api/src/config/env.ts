@@ -1,6 +1,6 @@
 import { DEFAULT_INVENTORY_UPLOAD_OPTIONS } from '@palisade/policy-sync';
 import { IntegerEnv, loadEnv, ServiceEnv } from '@palisade/shared-types';
-import { IsOptional, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
 
 /** The API's environment, validated once at boot. No other file reads process.env. */
 export class ApiEnv extends ServiceEnv {
@@ -45,6 +45,22 @@ export class ApiEnv extends ServiceEnv {
   /** How often stale analyses (new snapshots from the sync worker, work left by a stopped replica) and lagging connection history are looked for; 0 = only at start and on uploads. */
   @IntegerEnv('ANALYSIS_RECONCILE_MS', 0, 3600000)
   ANALYSIS_RECONCILE_MS = 5_000;
+
+  /** Introspection, field suggestions and the explorer page at GET /graphql; off unless "true" (README, "GraphQL"). */
+  @IsIn(['true', 'false'], { message: 'PALISADE_GRAPHQL_EXPLORER must be true or false' })
+  PALISADE_GRAPHQL_EXPLORER: 'true' | 'false' = 'false';
+
+  /** Deepest nesting of fields in one GraphQL operation; deeper is refused with 400 QUERY_TOO_DEEP. */
+  @IntegerEnv('PALISADE_GRAPHQL_MAX_DEPTH', 1, 100)
+  PALISADE_GRAPHQL_MAX_DEPTH = 12;
+
+  /** Most aliases in one GraphQL operation; more is refused with 400 TOO_MANY_ALIASES. */
+  @IntegerEnv('PALISADE_GRAPHQL_MAX_ALIASES', 0, 1000)
+  PALISADE_GRAPHQL_MAX_ALIASES = 20;
+
+  /** Highest estimated cost of one GraphQL operation (README, "GraphQL query budget"); more is refused with 400 QUERY_TOO_COMPLEX. */
+  @IntegerEnv('PALISADE_GRAPHQL_MAX_COST', 1, 1000000)
+  PALISADE_GRAPHQL_MAX_COST = 5000;
 }
 
 export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {

@@ -5,6 +5,7 @@ import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ClusterModel } from '../cluster/cluster.model';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { pagedCost } from '../graphql/query-cost.util';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
 import { ConnectionChangePageModel, OpenConnectionPageModel } from './connection.model';
 
@@ -16,7 +17,7 @@ export class ClusterConnectionsResolver {
     private readonly open: ListOpenConnectionsService,
   ) {}
 
-  @ResolveField(() => ConnectionChangePageModel, { description: "This cluster's connectivity changes, newest first (auditors, admins)" })
+  @ResolveField(() => ConnectionChangePageModel, { description: "This cluster's connectivity changes, newest first (auditors, admins)", complexity: pagedCost(50) })
   async connectionHistory(
     @Parent() cluster: ClusterModel,
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
@@ -33,7 +34,7 @@ export class ClusterConnectionsResolver {
     return this.history.execute(ConnectionHistoryQueryCommand.from({ cluster: cluster.name, from, to, port, protocol, change, since, until, cursor: after, limit: first, caller }));
   }
 
-  @ResolveField(() => OpenConnectionPageModel, { description: "This cluster's flows open at the head right now (auditors, admins)" })
+  @ResolveField(() => OpenConnectionPageModel, { description: "This cluster's flows open at the head right now (auditors, admins)", complexity: pagedCost(50) })
   async openConnections(
     @Parent() cluster: ClusterModel,
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,

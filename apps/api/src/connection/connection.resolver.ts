@@ -4,6 +4,7 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { pagedCost } from '../graphql/query-cost.util';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
 import { ConnectionChangeModel, ConnectionChangePageModel, OpenConnectionPageModel } from './connection.model';
 
@@ -14,7 +15,7 @@ export class ConnectionResolver {
     private readonly open: ListOpenConnectionsService,
   ) {}
 
-  @Query(() => ConnectionChangePageModel, { description: 'Connectivity changes, newest first (auditors, admins); since inclusive, until exclusive' })
+  @Query(() => ConnectionChangePageModel, { description: 'Connectivity changes, newest first (auditors, admins); since inclusive, until exclusive', complexity: pagedCost(50) })
   async connectionHistory(
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
     @CurrentCaller() caller: Caller,
@@ -31,7 +32,7 @@ export class ConnectionResolver {
     return this.history.execute(ConnectionHistoryQueryCommand.from({ cluster, from, to, port, protocol, change, since, until, cursor: after, limit: first, caller }));
   }
 
-  @Query(() => OpenConnectionPageModel, { description: 'Flows open at the head right now, each with the change that opened it (auditors, admins)' })
+  @Query(() => OpenConnectionPageModel, { description: 'Flows open at the head right now, each with the change that opened it (auditors, admins)', complexity: pagedCost(50) })
   async openConnections(
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
     @CurrentCaller() caller: Caller,

@@ -5,6 +5,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ReporterAllowed } from '../auth/reporter-allowed.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { pagedCost, QUERY_COST } from '../graphql/query-cost.util';
 import { InventorySnapshotModel, InventorySnapshotSummaryModel, toInventorySnapshotModel, toInventorySnapshotSummaryModel } from './inventory.model';
 import { UploadInventoryInput } from './upload-inventory.input';
 
@@ -15,7 +16,7 @@ export class InventoryResolver {
     private readonly uploads: UploadInventoryService,
   ) {}
 
-  @Query(() => InventorySnapshotModel, { description: "A cluster's newest inventory snapshot, or the one with `id`" })
+  @Query(() => InventorySnapshotModel, { description: "A cluster's newest inventory snapshot, or the one with `id`", complexity: QUERY_COST.inventory })
   async inventory(
     @Args('cluster') cluster: string,
     @CurrentCaller() caller: Caller,
@@ -24,7 +25,7 @@ export class InventoryResolver {
     return toInventorySnapshotModel(await this.inventoryService.get(cluster, caller, id ?? undefined));
   }
 
-  @Query(() => [InventorySnapshotSummaryModel], { description: "A cluster's inventory snapshots, newest first" })
+  @Query(() => [InventorySnapshotSummaryModel], { description: "A cluster's inventory snapshots, newest first", complexity: pagedCost(20) })
   async inventorySnapshots(
     @Args('cluster') cluster: string,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,

@@ -3,6 +3,7 @@ import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
 import { JsonScalar } from '../common/json.scalar';
+import { QUERY_COST } from '../graphql/query-cost.util';
 
 export enum VersionOrigin {
   IMPORT = 'IMPORT',
@@ -59,7 +60,7 @@ export class PolicyVersionSummaryModel {
 @ObjectType('PolicyVersion')
 export class PolicyVersionModel extends PolicyVersionSummaryModel {
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'NetworkPolicy manifests, by namespace then name' })
-  @Field(() => [JsonScalar])
+  @Field(() => [JsonScalar], { complexity: QUERY_COST.policies })
   policies!: unknown[];
 }
 

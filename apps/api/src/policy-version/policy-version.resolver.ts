@@ -4,6 +4,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { pagedCost } from '../graphql/query-cost.util';
 import { ImportVersionInput } from './import-version.input';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
 
@@ -19,7 +20,7 @@ function policySetInputOf(input: ImportVersionInput): PolicySetInput {
 export class PolicyVersionResolver {
   constructor(private readonly versionService: PolicyVersionsService) {}
 
-  @Query(() => PolicyVersionPageModel, { description: 'Versions of a cluster, newest first' })
+  @Query(() => PolicyVersionPageModel, { description: 'Versions of a cluster, newest first', complexity: pagedCost(20) })
   async versions(
     @Args('cluster') cluster: string,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,

@@ -5,6 +5,7 @@ import { Args, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/gra
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { clampWaitSeconds } from '../common/prefer-wait.util';
+import { pagedCost, QUERY_COST } from '../graphql/query-cost.util';
 import { AnalysisFlowPageModel, ProposalAnalysisModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { ProposalModel, toProposalModel } from './proposal.model';
 
@@ -12,7 +13,7 @@ import { ProposalModel, toProposalModel } from './proposal.model';
 export class ProposalAnalysisResolver {
   constructor(private readonly proposals: ProposalsService) {}
 
-  @ResolveField(() => AnalysisFlowPageModel, { description: 'Opened flows first, then closed ones; page with `after`' })
+  @ResolveField(() => AnalysisFlowPageModel, { description: 'Opened flows first, then closed ones; page with `after`', complexity: pagedCost(500, QUERY_COST.flow) })
   async flows(
     @Parent() analysis: ProposalAnalysisModel,
     @Args('first', { type: () => Int, defaultValue: 500 }, new PositiveIntPipe('first', 5000)) first: number,

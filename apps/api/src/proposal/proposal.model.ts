@@ -4,6 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel, ActorRefModel } from '../common/actor.model';
 import { JsonScalar } from '../common/json.scalar';
+import { QUERY_COST } from '../graphql/query-cost.util';
 import { ProposalAnalysisModel, toProposalAnalysisModel } from './proposal-analysis.model';
 
 export enum ProposalStatus {
@@ -338,7 +339,7 @@ export class ProposalModel extends ProposalSummaryModel {
   changeHash!: string;
 
   @ApiProperty({ type: [PolicyDiffModel] })
-  @Field(() => [PolicyDiffModel])
+  @Field(() => [PolicyDiffModel], { complexity: QUERY_COST.diff })
   diff!: PolicyDiffModel[];
 
   @ApiProperty({ type: [ReviewModel] })

@@ -5,6 +5,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { clampWaitSeconds } from '../common/prefer-wait.util';
+import { pagedCost } from '../graphql/query-cost.util';
 import { CreateProposalInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
 import { ProposalModel, ProposalPageModel, ProposalStatus, toProposalModel, toProposalSummaryModel } from './proposal.model';
 import { createProposalInputOf, updateProposalInputOf } from './proposal-request.util';
@@ -22,7 +23,7 @@ export class ProposalResolver {
     return toProposalModel(await this.proposalService.get(id, caller));
   }
 
-  @Query(() => ProposalPageModel, { description: "A cluster's proposals, newest first" })
+  @Query(() => ProposalPageModel, { description: "A cluster's proposals, newest first", complexity: pagedCost(20) })
   async proposals(
     @Args('cluster') cluster: string,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,
