@@ -1,23 +1,38 @@
-import { PrismaService } from '@palisade/persistence';
+import { OperationalStatusRepository } from '@palisade/persistence';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 
 import { Public } from '../auth/public.decorator';
 
 @ApiTags('health')
 @Public() // probes carry no token
-@Controller('healthz')
+@Controller()
 export class HealthController {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(private readonly status: OperationalStatusRepository) {}
 
-  @Get()
-  @ApiOkResponse({ description: 'The API and its database answer' })
-  async check(): Promise<{ status: 'ok'; database: 'ok' }> {
+  /** Liveness: the process answers HTTP. Never touches the database, so an outage does not restart healthy pods. */
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness probe', security: [] })
+  @ApiOkResponse({ description: 'The process is alive' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: the database answers and holds every migration this build ships. */
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness probe', security: [] })
+  @ApiOkResponse({ description: 'The database is reachable and its schema is current' })
+  @ApiServiceUnavailableResponse({ description: 'The database is unreachable or has migrations pending' })
+  async ready(): Promise<{ status: 'ok'; database: 'ok'; migrations: 'current' }> {
     try {
-      await this.prisma.$queryRaw`SELECT 1`;
+      await this.status.ping();
     } catch {
       throw new ServiceUnavailableException('database unreachable');
     }
-    return { status: 'ok', database: 'ok' };
+    const pending = await this.status.pendingMigrations().catch(() => {
+      throw new ServiceUnavailableException('database unreachable');
+    });
+    if (pending.length > 0) throw new ServiceUnavailableException(`database schema is behind: ${pending.length} migration(s) pending (${pending.join(', ')})`);
+    return { status: 'ok', database: 'ok', migrations: 'current' };
   }
 }

@@ -24,6 +24,7 @@ import {
   toLivePolicy,
 } from '@palisade/policy-sync';
 import { Logger } from '@nestjs/common';
+import type { Histogram } from 'prom-client';
 
 import type { BoundedPool } from './bounded-pool';
 import type { WorkerSettings } from './worker-settings';
@@ -36,6 +37,8 @@ export interface AgentDeps {
   versions: PolicySetVersionRepository;
   pool: BoundedPool;
   settings: WorkerSettings;
+  /** palisade_apply_duration_seconds{cluster, mode, outcome}: applies and heals, pool wait excluded. */
+  applyDuration: Histogram<'cluster' | 'mode' | 'outcome'>;
 }
 
 const INVENTORY_PATHS = {
@@ -294,7 +297,7 @@ export class ClusterAgent {
       version !== null && desired && this.liveSynced ? computeDrift(desired, this.live, version, this.held.clusterName).filter((item) => !isHealable(item)) : [];
     // A task that waited in the pool while the worker stopped does not start.
     const outcome = await this.deps.pool.run(async () =>
-      this.stopped ? { kind: 'idle' as const } : this.deps.apply.execute(this.target, client, this.tuning(), 'apply', unmanaged),
+      this.stopped ? { kind: 'idle' as const } : this.timedApply('apply', () => this.deps.apply.execute(this.target, client, this.tuning(), 'apply', unmanaged)),
     );
     if (outcome.kind !== 'idle' && outcome.kind !== 'waiting') this.recorded = null;
     if (outcome.kind === 'applied') {
@@ -303,6 +306,19 @@ export class ClusterAgent {
     } else if (outcome.kind === 'waiting' || outcome.kind === 'retrying') {
       const until = outcome.kind === 'waiting' ? outcome.until : outcome.nextRetryAt;
       this.later('retry', Math.max(0, until.getTime() - Date.now()), () => this.enqueue('reconcile'));
+    }
+  }
+
+  /** Runs one apply or heal and records its duration by outcome (`idle` runs, which change nothing, are not recorded). */
+  private async timedApply<T extends { kind: string }>(mode: 'apply' | 'heal', run: () => Promise<T>): Promise<T> {
+    const start = process.hrtime.bigint();
+    let outcome = 'error';
+    try {
+      const result = await run();
+      outcome = result.kind;
+      return result;
+    } finally {
+      if (outcome !== 'idle') this.deps.applyDuration.observe({ cluster: this.held.clusterName, mode, outcome }, Number(process.hrtime.bigint() - start) / 1e9);
     }
   }
 
@@ -339,7 +355,9 @@ export class ClusterAgent {
     this.nextHealAt = Date.now() + backoffDelay(this.healAttempts, this.deps.settings.tuning.retry);
     const unhealable = drift.filter((item) => !isHealable(item));
     this.logger.log(`healing ${drift.length - unhealable.length} drifted object(s)`);
-    await this.deps.pool.run(async () => (this.stopped ? undefined : this.deps.apply.execute(this.target, client, this.tuning(), 'heal', unhealable)));
+    await this.deps.pool.run(async () =>
+      this.stopped ? undefined : this.timedApply('heal', () => this.deps.apply.execute(this.target, client, this.tuning(), 'heal', unhealable)),
+    );
   }
 
   private async snapshot(): Promise<void> {

@@ -1,5 +1,6 @@
 import { ClusterSyncStateRepository, type HeldCluster, PolicySetVersionRepository } from '@palisade/persistence';
 import { ApplyVersionService, ConnectionCredentialsStore, InventoryService, RecordDriftService } from '@palisade/policy-sync';
+import { Metrics } from '@palisade/observability';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
 import { BoundedPool } from './bounded-pool';
@@ -20,6 +21,7 @@ export class SyncSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
   private tickInFlight: Promise<void> = Promise.resolve();
   private ticking = false;
   private lastRenewal = 0;
+  private lastPollSucceededAt = 0;
   private stopped = false;
 
   constructor(
@@ -30,8 +32,27 @@ export class SyncSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     inventory: InventoryService,
     credentials: ConnectionCredentialsStore,
     versions: PolicySetVersionRepository,
+    metrics: Metrics,
   ) {
-    this.deps = { apply, drift, inventory, credentials, versions, pool: new BoundedPool(settings.concurrency), settings };
+    const applyDuration = metrics.histogram({
+      name: 'palisade_apply_duration_seconds',
+      help: 'Applies (mode=apply) and drift heals (mode=heal) of a policy set version to a cluster, by outcome',
+      labelNames: ['cluster', 'mode', 'outcome'],
+    });
+    this.deps = { apply, drift, inventory, credentials, versions, pool: new BoundedPool(settings.concurrency), settings, applyDuration };
+  }
+
+  /** Held clusters' ids and names, for metrics. */
+  get heldLeases(): { clusterId: string; clusterName: string }[] {
+    return [...this.agents.values()].map((agent) => ({ clusterId: agent.lease.clusterId, clusterName: agent.target.clusterName }));
+  }
+
+  /**
+   * Ready while polls (lease renewals and claims) keep succeeding: the last one ended less than a
+   * lease TTL ago, so no lease this worker holds can have lapsed unnoticed.
+   */
+  get leasesRenewing(): boolean {
+    return this.lastPollSucceededAt > 0 && Date.now() - this.lastPollSucceededAt < this.settings.leaseTtlMs;
   }
 
   /** Names of the clusters this worker serves now. */
@@ -61,6 +82,9 @@ export class SyncSupervisor implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.ticking || this.stopped) return;
     this.ticking = true;
     this.tickInFlight = this.poll()
+      .then(() => {
+        this.lastPollSucceededAt = Date.now();
+      })
       .catch((error: unknown) => this.logger.error(`poll failed: ${error instanceof Error ? error.message : String(error)}`))
       .finally(() => {
         this.ticking = false;
