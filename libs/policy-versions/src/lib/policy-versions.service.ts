@@ -15,6 +15,9 @@ import {
 import { PolicyVersionsErrorCode, PolicyVersionsException } from './policy-versions.exception';
 import { toStoredPolicies } from './stored-policies.util';
 
+// Storing thousands of policies takes seconds on a busy database: far beyond the 5 s default.
+const IMPORT_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
+
 const isVersionNumber = (value: unknown): value is number => Number.isInteger(value) && (value as number) > 0;
 
 @Injectable()
@@ -61,7 +64,7 @@ export class PolicyVersionsService {
         request: command.caller.request,
       });
       return version.number;
-    });
+    }, IMPORT_TRANSACTION);
     return this.get(command.clusterName, number, command.caller);
   }
 
