@@ -9,6 +9,8 @@ import { preferWait } from '../common/prefer-wait.util';
 import { analysisFormat, ANALYSIS_MEDIA_TYPES } from './analysis-format.util';
 import { ProposalAnalysisDetailModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { PolicySetParser } from '../policy-version/policy-set.parser';
+import { ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { RejectInput, RevertInput, ReviewInput } from './proposal.input';
 import { ProposalModel, ProposalPageModel, toProposalModel, toProposalSummaryModel } from './proposal.model';
 import { createProposalInputFrom, updateProposalInputFrom } from './proposal-request.util';
@@ -24,9 +26,13 @@ const PROPOSAL_BODY = {
 @ApiBearerAuth()
 @Controller('api/v1/clusters/:name')
 export class ClusterProposalController {
-  constructor(private readonly proposals: ProposalsService) {}
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly policySets: PolicySetParser,
+  ) {}
 
   @Post('proposals')
+  @ReadsBodyAfter({ limit: 'policySet', roles: ['proposer', 'admin'], clusterParam: 'name' })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(PROPOSAL_BODY)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result' })
@@ -34,7 +40,9 @@ export class ClusterProposalController {
   @ApiQuery({ name: 'mode', required: false, enum: ['changes', 'replace'] })
   @ApiCreatedResponse({ type: ProposalModel, description: 'With analysis PENDING, or READY when it finished within Prefer: wait' })
   async create(@Param('name') name: string, @Req() request: Request, @Res({ passthrough: true }) response: Response, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
-    return toProposalModel(await this.proposals.create(CreateProposalCommand.from({ ...createProposalInputFrom(request), clusterName: name, caller }), preferWait(request, response)));
+    const input = createProposalInputFrom(request);
+    const command = CreateProposalCommand.from({ ...input, content: await this.policySets.checkContent(input.content), clusterName: name, caller });
+    return toProposalModel(await this.proposals.create(command, preferWait(request, response)));
   }
 
   @Get('proposals')
@@ -70,6 +78,7 @@ export class ProposalController {
     private readonly proposals: ProposalsService,
     private readonly reviews: ReviewsService,
     private readonly merges: MergeService,
+    private readonly policySets: PolicySetParser,
   ) {}
 
   @Get()
@@ -79,12 +88,16 @@ export class ProposalController {
   }
 
   @Patch()
+  // Only the author may revise: asked of the database before the new policy set is read.
+  @ReadsBodyAfter({ limit: 'policySet', roles: ['admin', 'approver', 'auditor', 'proposer'], proposalAuthorParam: 'id' })
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(PROPOSAL_BODY)
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N: answer once the new analysis is done, or after N seconds' })
   @ApiOkResponse({ type: ProposalModel, description: 'New changes dismiss earlier approvals' })
   async update(@Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
-    return toProposalModel(await this.proposals.update(UpdateProposalCommand.from({ ...updateProposalInputFrom(request), id, caller }), preferWait(request, response)));
+    const input = updateProposalInputFrom(request);
+    const command = UpdateProposalCommand.from({ ...input, content: await this.policySets.checkContent(input.content), id, caller });
+    return toProposalModel(await this.proposals.update(command, preferWait(request, response)));
   }
 
   @Get('analysis')
