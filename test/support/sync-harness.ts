@@ -3,10 +3,12 @@ import { join } from 'node:path';
 
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 
 import { loadWorkerEnv } from '../../apps/sync-worker/src/config/env';
 import { SyncSupervisor } from '../../apps/sync-worker/src/sync/sync-supervisor';
 import { SyncWorkerModule } from '../../apps/sync-worker/src/sync-worker.module';
+import { PinoLoggerService } from '../../libs/observability/src';
 import { TEST_SECRET_KEY } from './test-app';
 
 /** Intervals short enough for tests: leases lapse in 3 s, retries start at 200 ms. */
@@ -35,9 +37,11 @@ export interface TestWorker {
 }
 
 /** A sync worker in this process: the production SyncWorkerModule with test intervals. */
-export async function startTestWorker(databaseUrl: string, id: string, env: Record<string, string> = {}): Promise<TestWorker> {
+export async function startTestWorker(databaseUrl: string, id: string, env: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestWorker> {
   const workerEnv = loadWorkerEnv({ ...TEST_WORKER_ENV, DATABASE_URL: databaseUrl, WORKER_ID: id, ...env });
-  const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(workerEnv), { logger: env['LOG_LEVEL'] === 'debug' ? ['log', 'warn', 'error'] : ['error'] });
+  const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(workerEnv, options.logger), {
+    logger: options.logger ? new PinoLoggerService(options.logger) : env['LOG_LEVEL'] === 'debug' ? ['log', 'warn', 'error'] : ['error'],
+  });
   await app.init();
   const supervisor = app.get(SyncSupervisor);
   return { id, app, held: () => supervisor.heldClusters, close: () => app.close() };

@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
 import { AppModule } from '../../apps/api/src/app.module';
+import { PinoLoggerService } from '../../libs/observability/src';
 import { bootstrap } from '../../apps/api/src/bootstrap';
 import { loadApiEnv } from '../../apps/api/src/config/env';
 import { createTestDatabase, type TestDatabase } from '../../libs/testing/src';
@@ -52,7 +54,7 @@ export const TEST_ADMIN_TOKEN = 'pal_test-bootstrap-admin-0000000000000000000000
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /** Boots the production AppModule through the same bootstrap() as main.ts, on a fresh database. */
-export async function createTestApp(extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(extraEnv: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const env = loadApiEnv({
     DATABASE_URL: db.url,
@@ -62,7 +64,10 @@ export async function createTestApp(extraEnv: Record<string, string> = {}): Prom
     PALISADE_BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...extraEnv,
   });
-  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: false, logger: ['error'] }));
+  // With a logger (tests reading the logs), Nest writes through it as main.ts does.
+  const app = bootstrap(
+    await NestFactory.create(AppModule.register(env, options.logger), { bodyParser: false, logger: options.logger ? new PinoLoggerService(options.logger) : ['error'] }),
+  );
   await app.init();
   const as = (token: string): TestAgent => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${token}`);
   const http = as(TEST_ADMIN_TOKEN);

@@ -2,6 +2,7 @@ import { AuditModule } from '@palisade/audit';
 import { Authenticator, AuthModule } from '@palisade/auth';
 import { ClustersModule } from '@palisade/clusters';
 import { ConnectionHistoryModule } from '@palisade/connection-history';
+import { createLogger, ObservabilityModule } from '@palisade/observability';
 import { PersistenceModule } from '@palisade/persistence';
 import { PolicySyncModule } from '@palisade/policy-sync';
 import { PolicyVersionsModule } from '@palisade/policy-versions';
@@ -12,6 +13,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import type { Logger } from 'pino';
 
 import { ApprovalRuleController } from './approval-rule/approval-rule.controller';
 import { ApprovalRuleResolver } from './approval-rule/approval-rule.resolver';
@@ -39,6 +41,8 @@ import { InventoryController } from './inventory/inventory.controller';
 import { InventoryResolver } from './inventory/inventory.resolver';
 import { PolicySetParser } from './policy-version/policy-set.parser';
 import { PolicyVersionController } from './policy-version/policy-version.controller';
+import { ApiMetricsCollector } from './metrics/api-metrics.collector';
+import { MetricsController } from './metrics/metrics.controller';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
 import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
 import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver';
@@ -51,7 +55,8 @@ import { WebhookResolver } from './webhook/webhook.resolver';
 
 @Module({})
 export class AppModule {
-  static register(env: ApiEnv): DynamicModule {
+  /** `logger` is the one main.ts also gives Nest; without one, a logger is made from LOG_LEVEL and LOG_FORMAT. */
+  static register(env: ApiEnv, logger?: Logger): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -93,6 +98,7 @@ export class AppModule {
           secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
           kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
           userAgent: 'palisade-api',
+        ObservabilityModule.forRoot(logger ?? createLogger({ service: 'api', level: env.LOG_LEVEL, format: env.LOG_FORMAT })),
           inventoryUpload: { maxBytes: env.INVENTORY_UPLOAD_MAX_BYTES, maxObjects: env.INVENTORY_UPLOAD_MAX_OBJECTS, retain: env.INVENTORY_RETAIN },
         }),
         PolicyVersionsModule,
@@ -127,6 +133,7 @@ export class AppModule {
         { provide: API_ENV, useValue: env },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         // After the guard: bodies are read only once the caller is known (and allowed to send one).
+        MetricsController,
         { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         ApprovalRuleResolver,
         AuditResolver,
@@ -136,6 +143,7 @@ export class AppModule {
         ClusterSyncResolver,
         ConnectionResolver,
         InventoryResolver,
+        ApiMetricsCollector,
         PolicySetParser,
         PolicyVersionResolver,
         PrincipalResolver,

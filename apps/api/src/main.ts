@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 
+import { createLogger, PinoLoggerService } from '@palisade/observability';
+import { databaseProblem } from '@palisade/persistence';
 import { ConfigError } from '@palisade/shared-types';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 
 import { AppModule } from './app.module';
@@ -19,9 +20,24 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: false, logger: [env.LOG_LEVEL, 'error', 'warn'] }));
-  await app.listen(env.PORT, '0.0.0.0');
-  Logger.log(`listening on ${await app.getUrl()}`, 'Api');
+  const logger = createLogger({ service: 'api', level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  // A database that is down or misconfigured is one clear line, not a driver's stack trace.
+  const problem = await databaseProblem(env.DATABASE_URL);
+  if (problem) {
+    process.stderr.write(`palisade-api: ${problem}\n`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
+  try {
+    const app = bootstrap(
+      await NestFactory.create(AppModule.register(env, logger), { bodyParser: false, logger: new PinoLoggerService(logger), abortOnError: false }),
+    );
+    await app.listen(env.PORT, env.HOST);
+    const address = app.getHttpServer().address() as { port: number };
+    logger.info({ context: 'Api', host: env.HOST, port: address.port }, `listening on http://${env.HOST}:${address.port}`);
+  } catch (error) {
+    process.stderr.write(`palisade-api: could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.exit(1);
+  }
 }
 
 void main();

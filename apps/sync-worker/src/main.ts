@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 
+import { createLogger, PinoLoggerService } from '@palisade/observability';
+import { databaseProblem } from '@palisade/persistence';
 import { ConfigError } from '@palisade/shared-types';
 import { NestFactory } from '@nestjs/core';
 
@@ -17,10 +19,22 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(env), {
-    logger: [env.LOG_LEVEL, 'error', 'warn'],
-  });
-  app.enableShutdownHooks();
+  const logger = createLogger({ service: 'sync-worker', level: env.LOG_LEVEL, format: env.LOG_FORMAT });
+  const problem = await databaseProblem(env.DATABASE_URL);
+  if (problem) {
+    process.stderr.write(`palisade-sync-worker: ${problem}\n`);
+    process.exit(69); // EX_UNAVAILABLE
+  }
+  try {
+    const app = await NestFactory.createApplicationContext(SyncWorkerModule.register(env, logger), {
+      logger: new PinoLoggerService(logger),
+      abortOnError: false,
+    });
+    app.enableShutdownHooks();
+  } catch (error) {
+    process.stderr.write(`palisade-sync-worker: could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}\n`);
+    process.exit(1);
+  }
 }
 
 void main();

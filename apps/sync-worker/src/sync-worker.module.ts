@@ -1,12 +1,15 @@
+import { createLogger, ObservabilityModule } from '@palisade/observability';
 import { PersistenceModule, PrismaService } from '@palisade/persistence';
 import { PolicySyncModule } from '@palisade/policy-sync';
 import { parseSecretKey } from '@palisade/shared-types';
 import { WebhooksModule } from '@palisade/webhooks';
 import { type DynamicModule, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 
 import type { WorkerEnv } from './config/env';
 import { WORKER_ENV } from './config/worker-env.token';
 import { HealthServer } from './health/health-server';
+import { WorkerMetricsCollector } from './health/worker-metrics.collector';
 import { SyncSupervisor } from './sync/sync-supervisor';
 import { toWorkerSettings, WORKER_SETTINGS } from './sync/worker-settings';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
@@ -15,11 +18,13 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
 export class SyncWorkerModule implements OnApplicationBootstrap {
   constructor(private readonly prisma: PrismaService) {}
 
-  static register(env: WorkerEnv): DynamicModule {
+  /** `logger` is the one main.ts also gives Nest; without one, a logger is made from LOG_LEVEL and LOG_FORMAT. */
+  static register(env: WorkerEnv, logger?: PinoLogger): DynamicModule {
     const settings = toWorkerSettings(env);
     return {
       module: SyncWorkerModule,
       imports: [
+        ObservabilityModule.forRoot(logger ?? createLogger({ service: 'sync-worker', level: env.LOG_LEVEL, format: env.LOG_FORMAT })),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
         PolicySyncModule.register({
           // Validated by WorkerEnv (IsSecretKey), so never null here.
@@ -41,7 +46,7 @@ export class SyncWorkerModule implements OnApplicationBootstrap {
           },
         }),
       ],
-      providers: [{ provide: WORKER_ENV, useValue: env }, { provide: WORKER_SETTINGS, useValue: settings }, HealthServer, SyncSupervisor, WebhookDispatcher],
+      providers: [{ provide: WORKER_ENV, useValue: env }, { provide: WORKER_SETTINGS, useValue: settings }, HealthServer, SyncSupervisor, WebhookDispatcher, WorkerMetricsCollector],
     };
   }
 

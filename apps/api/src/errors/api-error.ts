@@ -23,10 +23,14 @@ function fromHttpException(exception: HttpException): ApiError {
           ? TransportErrorCode.PAYLOAD_TOO_LARGE
           : status === HttpStatus.CONFLICT
             ? TransportErrorCode.CONFLICT
-            : status < 500
-              ? TransportErrorCode.BAD_REQUEST
-              : TransportErrorCode.INTERNAL_ERROR;
-  const message = status < 500 ? exception.message : 'Internal server error';
+            : status === HttpStatus.METHOD_NOT_ALLOWED
+              ? TransportErrorCode.METHOD_NOT_ALLOWED
+              : status < 500
+                ? TransportErrorCode.BAD_REQUEST
+                : status === HttpStatus.SERVICE_UNAVAILABLE
+                  ? TransportErrorCode.SERVICE_UNAVAILABLE // stays 503 so probes and clients know to retry
+                  : TransportErrorCode.INTERNAL_ERROR;
+  const message = status < 500 || status === HttpStatus.SERVICE_UNAVAILABLE ? exception.message : 'Internal server error';
   return { code, status: toHttpStatus(code), message, details: [] };
 }
 

@@ -72,3 +72,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
       return assertUnreachable(code);
   }
 }
+    case TransportErrorCode.SERVICE_UNAVAILABLE:
+      return HttpStatus.SERVICE_UNAVAILABLE;
+    case TransportErrorCode.METHOD_NOT_ALLOWED:
+      return HttpStatus.METHOD_NOT_ALLOWED;

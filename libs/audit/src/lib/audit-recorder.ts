@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
+import { Metrics, secondsSince } from '@palisade/observability';
 import { type AuditEventRecord, AuditEventRepository, type TransactionClient } from '@palisade/persistence';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import type { Histogram } from 'prom-client';
 
 import { auditEventHash } from './audit-hash.util';
 import type { NewAuditEvent } from './new-audit-event.type';
@@ -21,12 +23,28 @@ function asStoredJson(value: unknown): unknown {
  */
 @Injectable()
 export class AuditRecorder {
+  private readonly appendDuration?: Histogram<'action'>;
+
   constructor(
     private readonly events: AuditEventRepository,
     private readonly outbox: WebhookOutbox,
-  ) {}
+    @Optional() metrics?: Metrics,
+  ) {
+    this.appendDuration = metrics?.histogram({
+      name: 'palisade_audit_append_duration_seconds',
+      help: 'Appending one audit event (waiting for the chain head lock included), by action',
+      labelNames: ['action'],
+    });
+  }
 
   async record(tx: TransactionClient, event: NewAuditEvent): Promise<AuditEventRecord> {
+    const start = process.hrtime.bigint();
+    const recorded = await this.append(tx, event);
+    this.appendDuration?.observe({ action: event.action }, secondsSince(start));
+    return recorded;
+  }
+
+  private async append(tx: TransactionClient, event: NewAuditEvent): Promise<AuditEventRecord> {
     const head = await this.events.lockHead(tx);
     const content: Omit<AuditEventRecord, 'hash' | 'prevHash'> = {
       id: randomUUID(),

@@ -9,6 +9,7 @@ import { ClusterSyncStateRepository } from './cluster-sync-state.repository';
 import { ConnectionHistoryRepository } from './connection-history.repository';
 import { ConnectivityTrackingRepository } from './connectivity-tracking.repository';
 import { InventorySnapshotRepository } from './inventory-snapshot.repository';
+import { OperationalStatusRepository } from './operational-status.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
 import { PrincipalRepository } from './principal.repository';
 import { ProposalRepository } from './proposal.repository';
@@ -26,6 +27,7 @@ const repositories = [
   ConnectionHistoryRepository,
   ConnectivityTrackingRepository,
   InventorySnapshotRepository,
+  OperationalStatusRepository,
   PolicySetVersionRepository,
   PrincipalRepository,
   ProposalAnalysisRepository,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
 
 import { PrismaClient } from '../generated/prisma/client';
 
@@ -11,10 +12,27 @@ export interface PersistenceOptions {
   poolSize?: number;
 }
 
+/** Connections of this process's pool, as /metrics reports them. */
+export interface DatabasePoolUsage {
+  max: number;
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
+  private readonly pool: Pool;
+
   constructor(@Inject(PERSISTENCE_OPTIONS) options: PersistenceOptions) {
-    super({ adapter: new PrismaPg({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 }) });
+    // Our own pool handed to the adapter, so its usage can be read.
+    const pool = new Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+    this.pool = pool;
+  }
+
+  get poolUsage(): DatabasePoolUsage {
+    return { max: this.pool.options.max ?? 10, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -11,9 +11,10 @@ export function loadEnv<T extends object>(EnvClass: new () => T, env: Record<str
   const known = Object.keys(new EnvClass());
   const picked = Object.fromEntries(known.filter((key) => env[key] !== undefined && env[key] !== '').map((key) => [key, env[key]]));
   const config = plainToInstance(EnvClass, picked);
-  const problems = validateSync(config).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`),
-  );
+  // One line per distinct message: a variable failing several checks that share a message is named once.
+  const problems = [
+    ...new Set(validateSync(config).flatMap((error) => Object.values(error.constraints ?? {}).map((message) => `${error.property}: ${message}`))),
+  ];
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsIP, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 import { IsSecretKey } from './secret-key.util';
 
@@ -20,6 +20,20 @@ export class ServiceEnv {
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'], { message: 'LOG_LEVEL must be one of error, warn, log, debug, verbose' })
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  /** Forces the log format; when unset, human-readable on a terminal and JSON lines otherwise. */
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'LOG_FORMAT must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty' = undefined;
+
+  /** Address the HTTP listeners bind (API port, worker health port); the container image sets 0.0.0.0. */
+  @IsIP(undefined, { message: 'HOST must be an IP address such as 127.0.0.1 or 0.0.0.0' })
+  HOST = '127.0.0.1';
+
+  /** When set, GET /metrics requires `Authorization: Bearer <METRICS_TOKEN>`; open otherwise. */
+  @IsOptional()
+  @Matches(/^\S{16,}$/, { message: 'METRICS_TOKEN must be at least 16 characters without spaces' })
+  METRICS_TOKEN?: string = undefined;
 
   @IntegerEnv('DATABASE_POOL_SIZE', 1, 200)
   DATABASE_POOL_SIZE = 10;

@@ -1,7 +1,9 @@
 import type { NetworkPolicy } from '@palisade/netpol-engine';
+import { Metrics, secondsSince } from '@palisade/observability';
 import type { InventorySnapshotSummary } from '@palisade/persistence';
-import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { Piscina } from 'piscina';
+import type { Histogram } from 'prom-client';
 
 import { AnalysisFailedError } from './analysis-failed.error';
 import { type AnalysisWorkerBundle, bundleAnalysisWorker } from './analysis-worker-bundle.util';
@@ -36,8 +38,12 @@ export class AnalysisRunner implements OnModuleDestroy {
   private readonly logger = new Logger(AnalysisRunner.name);
   private readonly pool: Piscina<AnalysisTask, AnalysisResponse>;
   private readonly bundle: AnalysisWorkerBundle;
+  private readonly duration?: Histogram<'kind' | 'outcome'>;
 
-  constructor(@Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions) {
+  constructor(
+    @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
+    @Optional() metrics?: Metrics,
+  ) {
     this.bundle = bundleAnalysisWorker();
     this.pool = new Piscina({
       filename: this.bundle.filename,
@@ -46,6 +52,19 @@ export class AnalysisRunner implements OnModuleDestroy {
       maxThreads: options.threads,
       idleTimeout: Number.POSITIVE_INFINITY, // threads keep their caches
       workerData: { databaseUrl: options.databaseUrl },
+    });
+    this.duration = metrics?.histogram({
+      name: 'palisade_analysis_duration_seconds',
+      help: 'Analyses run by the engine threads (kind=change for proposals, delta for connection history), by outcome (ok, failed, timeout)',
+      labelNames: ['kind', 'outcome'],
+    });
+    const pool = this.pool;
+    metrics?.gauge({
+      name: 'palisade_analysis_queue_depth',
+      help: 'Analyses waiting for a free engine thread',
+      collect() {
+        this.set(pool.queueSize);
+      },
     });
   }
 
@@ -79,11 +98,16 @@ export class AnalysisRunner implements OnModuleDestroy {
   }
 
   private async run(task: AnalysisTask): Promise<AnalysisResponse> {
+    const start = process.hrtime.bigint();
     try {
-      return await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+      const response = await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) });
+      this.duration?.observe({ kind: task.kind, outcome: 'ok' }, secondsSince(start));
+      return response;
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'AbortError' || name === 'TimeoutError') throw new AnalysisFailedError(`the analysis did not finish within ${this.options.timeoutMs} ms`);
+      const timedOut = name === 'AbortError' || name === 'TimeoutError';
+      this.duration?.observe({ kind: task.kind, outcome: timedOut ? 'timeout' : 'failed' }, secondsSince(start));
+      if (timedOut) throw new AnalysisFailedError(`the analysis did not finish within ${this.options.timeoutMs} ms`);
       this.logger.warn(`analysis failed: ${(error as Error).message}`);
       throw new AnalysisFailedError(`engine error: ${(error as Error).message}`);
     }
