@@ -9,7 +9,15 @@ import type { Inventory, InventoryPod, LabelSelector, NetworkPolicy, NetworkPoli
  * namespace (16%) or cluster-wide (4%: a whole environment, or every other team); about one
  * egress rule in five goes to an ipBlock (a public /32 or /24, a private VPC range, or 0.0.0.0/0
  * minus private space).
+ *
+ * The "open" shape is the same cluster where policies are not written everywhere: about one team
+ * namespace in six has no policy at all (every workload there reaches and is reached by every
+ * unisolated one) and about one in twelve isolates ingress only (its egress stays open).
  */
+
+/** `default`: every team namespace has a default deny; `open`: some namespaces have none. */
+export type ClusterShape = 'default' | 'open';
+
 
 export type TierName = 'S' | 'M' | 'L' | 'stress';
 
@@ -161,7 +169,10 @@ function containerPorts(r: Random): InventoryPod['ports'] {
   ];
 }
 
-function generateTeamCluster(spec: TierSpec, r: Random): Omit<SyntheticCluster, 'stats'> {
+/** How a team namespace is isolated in a cluster shape. */
+type Isolation = 'both' | 'ingress' | 'none';
+
+function generateTeamCluster(spec: TierSpec, r: Random, shape: ClusterShape, isolationDraw: Random): Omit<SyntheticCluster, 'stats'> {
   const teamNamespaces = spec.namespaces - 2; // plus kube-system and monitoring
   const teams = Math.max(2, Math.round(teamNamespaces / 5));
   const namespaces: Inventory['namespaces'] = [
@@ -212,9 +223,23 @@ function generateTeamCluster(spec: TierSpec, r: Random): Omit<SyntheticCluster, 
     pods.push(...podsOf(w, w.labels, pods.length, containerPorts(r)));
   });
 
+  // Isolation per namespace, drawn from a stream of its own so the default shape's cluster is unchanged.
+  const isolation = new Map<string, Isolation>();
+  for (const ns of nsNames) {
+    const roll = isolationDraw.next();
+    isolation.set(ns, shape === 'default' || roll >= 1 / 6 + 1 / 12 ? 'both' : roll < 1 / 6 ? 'none' : 'ingress');
+  }
+
   // Policies: default deny, DNS and monitoring per namespace; the rest per workload.
   const policies: NetworkPolicy[] = [];
   for (const ns of nsNames) {
+    const isolated = isolation.get(ns) as Isolation;
+    if (isolated === 'none') continue;
+    if (isolated === 'ingress') {
+      policies.push(np(ns, 'default-deny-ingress', { podSelector: {}, policyTypes: ['Ingress'] }));
+      policies.push(np(ns, 'allow-monitoring', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { purpose: 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] }] }));
+      continue;
+    }
     policies.push(np(ns, 'default-deny-all', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
     policies.push(
       np(ns, 'allow-dns', {
@@ -225,10 +250,15 @@ function generateTeamCluster(spec: TierSpec, r: Random): Omit<SyntheticCluster, 
     );
     policies.push(np(ns, 'allow-monitoring', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { purpose: 'monitoring' } } }], ports: [{ protocol: 'TCP', port: 'metrics' }] }] }));
   }
-  const perWorkload = spread(r, Math.max(workloads.length, spec.policies - policies.length), workloads.length);
-  workloads.forEach((w, i) => {
+  // The open shape spends the per-workload policies on the namespaces that write policies.
+  const writers = shape === 'default' ? workloads : workloads.filter((w) => isolation.get(w.namespace) !== 'none');
+  const perWorkload = spread(r, Math.max(writers.length, spec.policies - policies.length), writers.length);
+  writers.forEach((w, i) => {
     const selector: LabelSelector = { matchLabels: { app: w.labels['app'] } };
+    const isolated = isolation.get(w.namespace) as Isolation;
     for (let k = 0; k < perWorkload[i] && policies.length < spec.policies; k++) {
+      // A namespace isolating ingress only gets no egress policy.
+      if (isolated === 'ingress' && k % 2 === 1) continue;
       const peers = Array.from({ length: 1 + r.int(k === 0 ? 3 : 2) }, () => peerFor(r, w, byNamespace, byTeam, nsNames));
       if (k % 2 === 0) {
         policies.push(np(w.namespace, `${w.name}-ingress-${k}`, { podSelector: selector, ingress: [{ from: peers, ports: ports(r) }] }));
@@ -290,9 +320,9 @@ function generateStress(spec: TierSpec, r: Random): Omit<SyntheticCluster, 'stat
  *
  * @example const cluster = generateCluster(TIERS.S); // 1000 pods, 100 namespaces, 1000 policies
  */
-export function generateCluster(spec: TierSpec, seed = 20261126): SyntheticCluster {
+export function generateCluster(spec: TierSpec, seed = 20261126, shape: ClusterShape = 'default'): SyntheticCluster {
   const r = new Random(seed);
-  const cluster = spec.name === 'stress' ? generateStress(spec, r) : generateTeamCluster(spec, r);
+  const cluster = spec.name === 'stress' ? generateStress(spec, r) : generateTeamCluster(spec, r, shape, new Random(seed ^ 0x6f70656e));
   const labelSets = new Set(cluster.inventory.pods.map((p) => JSON.stringify(Object.entries(p.labels ?? {}).sort()))).size;
   let rules = 0;
   let ipBlockPeers = 0;

@@ -21,6 +21,26 @@ export interface ConnectivityData {
   pairs: Map<number, number>;
   ingressExternal: Map<number, PiecewisePorts>;
   egressExternal: Map<number, PiecewisePorts>;
+  /** Compact data only: the pairs that `pairs` leaves out, all ports each. */
+  open?: OpenProduct;
+}
+
+/**
+ * Pod classes that no policy isolates for egress reach every class that no policy isolates for
+ * ingress on every port. Compact data keeps those pairs as this product of two workload sets
+ * instead of listing them: it is quadratic in the workloads of namespaces without policies.
+ * A workload pair (s, d) with `openOut[s]` and `openIn[d]` allows all ports, except s === d
+ * without `selfOpen[s]` (a single pod does not reach itself).
+ */
+export interface OpenProduct {
+  /** Per workload: 1 when one of its classes is not isolated for egress. */
+  openOut: Uint8Array;
+  /** Per workload: 1 when one of its classes is not isolated for ingress. */
+  openIn: Uint8Array;
+  /** The workloads with `openIn`, ascending. */
+  openInIds: Int32Array;
+  /** Per workload: 1 when one of its pods reaches another of its pods through the product. */
+  selfOpen: Uint8Array;
 }
 
 /** Restricts a computation to flows from `sources` or to `destinations` (workload flags). */
@@ -61,7 +81,7 @@ interface EgressReach {
  * reach it (an inverted index over egress signatures). Only candidates are evaluated, so the
  * cost follows the number of allowed class pairs, not the square of the class count.
  */
-export function computeConnectivity(state: EngineState, scope?: ConnectivityScope): ConnectivityData {
+export function computeConnectivity(state: EngineState, scope?: ConnectivityScope, compact = false): ConnectivityData {
   const { layout, ctx } = state;
   const ports = ctx.ports;
   const workloadCount = layout.inventory.workloads.length;
@@ -148,6 +168,8 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
       if (tIn && tIn.entries.length === 0) continue;
+      // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
+      const skipUnisolated = compact && tIn === null;
       const admitted = tIn ? (tIn.admitsAll ? count : tIn.sizeBound) : count;
       if (admitted > 64) {
         if (!reach) {
@@ -165,11 +187,11 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
-        let reaching = reach.unisolated.length + reach.reachesAll.length;
+        let reaching = (skipUnisolated ? 0 : reach.unisolated.length) + reach.reachesAll.length;
         for (let k = sinkFrom; k < sinkTo; k++) reaching += reach.members[sinkSigs[k]].length;
         for (let k = 0; k < activeCount && reaching < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reaching += reach.members[reach.wide[active[k]]].length;
         if (reaching < admitted) {
-          for (const s of reach.unisolated) evaluate(s, d, tIn);
+          if (!skipUnisolated) for (const s of reach.unisolated) evaluate(s, d, tIn);
           for (const s of reach.reachesAll) evaluate(s, d, tIn);
           for (let k = sinkFrom; k < sinkTo; k++) for (const s of reach.members[sinkSigs[k]]) evaluate(s, d, tIn);
           for (let k = 0; k < activeCount; k++) if ((wideBits[active[k]][word] & bit) !== 0) for (const s of reach.members[reach.wide[active[k]]]) evaluate(s, d, tIn);
@@ -177,7 +199,9 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
         }
       }
       if (tIn) evaluateAdmitted(d, tIn);
-      else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
+      else if (skipUnisolated) {
+        for (let s = 0; s < count; s++) if (egSig[s] !== 0) evaluateWith(s, d, PortSetTable.ALL);
+      } else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
     }
   } else {
     const destinationClasses = new Uint8Array(count);
@@ -226,7 +250,45 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     if (inFn.ports.length > 0) ingressExternal.set(w, inFn);
     if (egFn.ports.length > 0) egressExternal.set(w, egFn);
   }
-  return { workloadCount, pairs, ingressExternal, egressExternal };
+  return compact && !scope ? { workloadCount, pairs, ingressExternal, egressExternal, open: openProduct(state) } : { workloadCount, pairs, ingressExternal, egressExternal };
+}
+
+/** The open product of compact data (see OpenProduct). */
+function openProduct(state: EngineState): OpenProduct {
+  const { layout } = state;
+  const workloadCount = layout.inventory.workloads.length;
+  const inSig = state.ingress.classSig;
+  const egSig = state.egress.classSig;
+  const openOut = new Uint8Array(workloadCount);
+  const openIn = new Uint8Array(workloadCount);
+  const selfOpen = new Uint8Array(workloadCount);
+  const { workloadClassStart, workloadClassIds, classWorkloadStart, classWorkloadPairs } = layout;
+  let inCount = 0;
+  for (let w = 0; w < workloadCount; w++) {
+    let outs = 0;
+    let ins = 0;
+    // Classes open both ways where w has a single pod: that pod to itself is no flow.
+    let lonely = 0;
+    for (let k = workloadClassStart[w]; k < workloadClassStart[w + 1]; k++) {
+      const c = workloadClassIds[k];
+      const out = egSig[c] === 0;
+      const inbound = inSig[c] === 0;
+      if (out) outs++;
+      if (inbound) ins++;
+      if (out && inbound) {
+        for (let i = classWorkloadStart[c]; i < classWorkloadStart[c + 1]; i += 2) if (classWorkloadPairs[i] === w && classWorkloadPairs[i + 1] < 2) lonely++;
+      }
+    }
+    if (outs > 0) openOut[w] = 1;
+    if (ins > 0) {
+      openIn[w] = 1;
+      inCount++;
+    }
+    if (outs * ins > lonely) selfOpen[w] = 1;
+  }
+  const openInIds = new Int32Array(inCount);
+  for (let w = 0, i = 0; w < workloadCount; w++) if (openIn[w]) openInIds[i++] = w;
+  return { openOut, openIn, openInIds, selfOpen };
 }
 
 /** Inverted egress index: for each destination class, the egress signatures that can reach it. */

@@ -1,8 +1,8 @@
 import type { ConnectivityData } from './connectivity-engine.util';
-import { type AddressSet, normalizeAddressSet, renderAddressSet } from './ip-address.util';
-import type { CidrEndpoint, ConnectivityDiff, Flow, FlowPorts, WorkloadEndpoint } from './model.type';
+import { externalGroups, iterateFlows, toFlowPorts } from './flow-iteration.util';
+import type { CidrEndpoint, ConnectivityDiff, Flow, WorkloadEndpoint } from './model.type';
 import { type PiecewisePorts, subtractPiecewise } from './piecewise-ports.util';
-import { type PortRanges, portRangesByProtocol, subtractPortRanges } from './port-set.util';
+import { type PortRanges, subtractPortRanges } from './port-set.util';
 import type { PreparedInventory } from './prepared-inventory.util';
 
 /** What flows are built from: the data, the workloads it numbers, and its port sets. */
@@ -12,76 +12,12 @@ export interface FlowSource {
   portRanges: (id: number) => PortRanges;
 }
 
-function toFlowPorts(ranges: PortRanges): FlowPorts[] {
-  return portRangesByProtocol(ranges);
-}
-
-/** External flows of one address→ports function: one entry per rendered CIDR group. */
-function externalGroups(
-  pieces: readonly { lo: bigint; hi: bigint; key: string; ranges: PortRanges }[],
-): { endpoint: CidrEndpoint; ports: FlowPorts[] }[] {
-  const byPorts = new Map<string, { ranges: PortRanges; intervals: [bigint, bigint][] }>();
-  for (const piece of pieces) {
-    let group = byPorts.get(piece.key);
-    if (!group) {
-      group = { ranges: piece.ranges, intervals: [] };
-      byPorts.set(piece.key, group);
-    }
-    group.intervals.push([piece.lo, piece.hi]);
-  }
-  const out: { endpoint: CidrEndpoint; ports: FlowPorts[]; first: bigint }[] = [];
-  for (const group of byPorts.values()) {
-    const addresses: AddressSet = normalizeAddressSet(group.intervals);
-    const ports = toFlowPorts(group.ranges);
-    for (const rendered of renderAddressSet(addresses)) {
-      const endpoint: CidrEndpoint = rendered.except ? { kind: 'cidr', cidr: rendered.cidr, except: rendered.except } : { kind: 'cidr', cidr: rendered.cidr };
-      out.push({ endpoint, ports, first: addresses[0] });
-    }
-  }
-  return out;
-}
-
 /**
  * Turns connectivity data into flows, ordered by source workload then destination workload,
  * followed per workload by flows from and to external address groups.
  */
 export function toFlows(source: FlowSource): Flow[] {
-  const { data, inventory } = source;
-  const workloads = inventory.workloads;
-  const count = data.workloadCount;
-  const portsCache = new Map<number, FlowPorts[]>();
-  const portsOf = (id: number): FlowPorts[] => {
-    let value = portsCache.get(id);
-    if (!value) {
-      value = toFlowPorts(source.portRanges(id));
-      portsCache.set(id, value);
-    }
-    return value;
-  };
-  const flows: Flow[] = [];
-  const keys = Float64Array.from(data.pairs.keys()).sort();
-  for (const key of keys) {
-    const from = Math.floor(key / count);
-    const to = key - from * count;
-    flows.push({ from: workloads[from].endpoint, to: workloads[to].endpoint, ports: portsOf(data.pairs.get(key) as number) });
-  }
-  const rendered = new Map<PiecewisePorts, ReturnType<typeof externalGroups>>();
-  const render = (fn: PiecewisePorts) => {
-    let value = rendered.get(fn);
-    if (!value) {
-      const pieces = fn.ports.map((id, i) => ({ lo: fn.bounds[2 * i], hi: fn.bounds[2 * i + 1], key: String(id), ranges: source.portRanges(id) }));
-      value = externalGroups(pieces);
-      rendered.set(fn, value);
-    }
-    return value;
-  };
-  for (let w = 0; w < workloads.length; w++) {
-    const inFn = data.ingressExternal.get(w);
-    if (inFn) for (const g of render(inFn)) flows.push({ from: g.endpoint, to: workloads[w].endpoint, ports: g.ports });
-    const egFn = data.egressExternal.get(w);
-    if (egFn) for (const g of render(egFn)) flows.push({ from: workloads[w].endpoint, to: g.endpoint, ports: g.ports });
-  }
-  return flows;
+  return [...iterateFlows(source)];
 }
 
 function workloadSortKey(endpoint: WorkloadEndpoint | CidrEndpoint): string {

@@ -1,10 +1,24 @@
 import type { NetworkPolicy } from '../manifest';
 import { ClassLayout } from './class-layout.util';
 import { computeConnectivity, type ConnectivityData, type ConnectivityScope, type EngineState } from './connectivity-engine.util';
-import { diffFlowSources, type FlowSource, toFlows } from './connectivity-flows.util';
+import { diffFlowSources, type FlowSource } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
 import type { AddressSet } from './ip-address.util';
-import type { AnalysisInput, AnalysisOptions, ConnectivityDiff, Explanation, Flow, Inventory, PolicyChanges, ReachQuery, ReachResult } from './model.type';
+import { type FlowKeep, iterateAggregatedFlows, iterateFlows, workloadReachOf } from './flow-iteration.util';
+import type {
+  AggregatedFlow,
+  AnalysisInput,
+  AnalysisOptions,
+  ConnectivityDiff,
+  Explanation,
+  Flow,
+  FlowFilter,
+  Inventory,
+  PolicyChanges,
+  ReachQuery,
+  ReachResult,
+  WorkloadReach,
+} from './model.type';
 import { type BoundPolicy, DirectionIndex, LayoutContext } from './policy-index.util';
 import { boundariesOf, IrContext, type PolicyIR, policyBlocks, toPolicyIR } from './policy-ir.util';
 import { PortSetTable } from './port-set.util';
@@ -20,12 +34,24 @@ export interface Analysis {
   readonly options: Required<AnalysisOptions>;
   /** The policies analysed, after any changes, in insertion order. */
   readonly policies: readonly NetworkPolicy[];
+  /** The inventory's namespaces (also those only pods name), in name order. */
+  readonly namespaces: readonly string[];
   /** Answers explicit connection queries, in query order. */
   reach(queries: readonly ReachQuery[]): ReachResult[];
   /** Why one connection is allowed or denied. */
   explain(query: ReachQuery): Explanation;
   /** Every allowed flow, per workload and per external address group (computed once, then cached). */
   connectivity(): Flow[];
+  /**
+   * The flows of `connectivity()`, in the same order, one at a time: memory stays bounded however
+   * many flows there are (workloads without any policy reach each other without being listed).
+   * With a filter, only the flows it keeps, computed from the workloads it names. Single use.
+   */
+  flows(filter?: FlowFilter): IterableIterator<Flow>;
+  /** Flows with namespace pairs whose workloads all reach each other on the same ports as one flow each. */
+  aggregatedFlows(filter?: FlowFilter): IterableIterator<AggregatedFlow>;
+  /** Per workload (connectivity order): isolation, reach from other namespaces, external flows. */
+  workloadReach(): WorkloadReach[];
   /** Flows `after` opens (`added`) and closes (`removed`) compared with this analysis. */
   diff(after: Analysis): ConnectivityDiff;
   /** The analysis of this policy set with policies upserted (by namespace/name) and deleted. */
@@ -72,6 +98,7 @@ interface Parent {
 class AnalysisImpl implements Analysis {
   private flowsCache?: Flow[];
   private dataCache?: ConnectivityData;
+  private compactCache?: ConnectivityData;
   private byNamespace?: Map<string, PolicyIR[]>;
   /** Sorted policy lists of the namespaces asked about so far. */
   private readonly namespaceLists = new Map<string, readonly PolicyIR[]>();
@@ -99,6 +126,10 @@ class AnalysisImpl implements Analysis {
 
   get options(): Required<AnalysisOptions> {
     return this.lineage.options;
+  }
+
+  get namespaces(): readonly string[] {
+    return this.lineage.inventory.namespaces.map((ns) => ns.name);
   }
 
   get policies(): readonly NetworkPolicy[] {
@@ -188,9 +219,62 @@ class AnalysisImpl implements Analysis {
     return { data, inventory: this.lineage.inventory, portRanges: (id) => sets[id] };
   }
 
+  /** Data to list flows from: the full data when a diff has built it, else the compact data. */
+  private listingData(): ConnectivityData {
+    this.compactCache ??= this.dataCache ?? computeConnectivity(this.state, undefined, true);
+    return this.compactCache;
+  }
+
   connectivity(): Flow[] {
-    this.flowsCache ??= toFlows(this.flowSource(this.data()));
+    this.flowsCache ??= [...iterateFlows(this.flowSource(this.listingData()))];
     return this.flowsCache;
+  }
+
+  /** The data a filter needs (only the flows of the workloads it names) and the test it applies. */
+  private filtered(filter: FlowFilter | undefined): { data: ConnectivityData; keep?: FlowKeep } {
+    const namespaces = filter?.namespaces;
+    const names = filter?.workloads;
+    if (namespaces === undefined && names === undefined) return { data: this.listingData() };
+    const workloads = this.lineage.inventory.workloads;
+    const inNamespaces = namespaces === undefined ? undefined : new Uint8Array(workloads.length);
+    const named = names === undefined ? undefined : new Uint8Array(workloads.length);
+    const nsSet = new Set(namespaces);
+    const nameSet = new Set(names);
+    for (const w of workloads) {
+      if (inNamespaces && nsSet.has(w.endpoint.namespace)) inNamespaces[w.id] = 1;
+      if (named && nameSet.has(`${w.endpoint.namespace}/${w.endpoint.name}`)) named[w.id] = 1;
+    }
+    const any = (named ?? inNamespaces) as Uint8Array;
+    const alsoAny = named && inNamespaces ? inNamespaces : undefined;
+    // Flows from or to the named workloads only: a scoped computation, as an incremental diff does.
+    const data = computeConnectivity(this.state, { sources: any, destinations: any });
+    return { data, keep: alsoAny ? { any, alsoAny } : { any } };
+  }
+
+  flows(filter?: FlowFilter): IterableIterator<Flow> {
+    const { data, keep } = this.filtered(filter);
+    return iterateFlows(this.flowSource(data), keep);
+  }
+
+  aggregatedFlows(filter?: FlowFilter): IterableIterator<AggregatedFlow> {
+    const { data, keep } = this.filtered(filter);
+    return iterateAggregatedFlows(this.flowSource(data), keep);
+  }
+
+  workloadReach(): WorkloadReach[] {
+    const layout = this.ctx.layout;
+    const inSig = this.ingress.classSig;
+    const egSig = this.egress.classSig;
+    return workloadReachOf(this.flowSource(this.listingData())).map((reach, w) => {
+      let ingressIsolated = true;
+      let egressIsolated = true;
+      for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) {
+        const c = layout.workloadClassIds[k];
+        if (inSig[c] === 0) ingressIsolated = false;
+        if (egSig[c] === 0) egressIsolated = false;
+      }
+      return { ...reach, ingressIsolated, egressIsolated };
+    });
   }
 
   withPolicyChanges(changes: PolicyChanges): Analysis {

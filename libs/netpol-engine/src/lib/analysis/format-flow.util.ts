@@ -1,12 +1,14 @@
-import type { Endpoint, Flow, FlowPorts } from './model.type';
+import type { AggregatedFlow, Endpoint, Flow, FlowPorts, NamespaceEndpoint } from './model.type';
 
 /**
- * `ns/name[Kind]` for a workload, `cidr` or `cidr except a, b` for external addresses.
+ * `ns/name[Kind]` for a workload, `cidr` or `cidr except a, b` for external addresses, `ns/*` for every
+ * workload of a namespace (aggregated flows).
  *
  * @example formatEndpoint({ kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' }) // 'prod/api[Deployment]'
  * @example formatEndpoint({ kind: 'cidr', cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] }) // '0.0.0.0/0 except 10.0.0.0/8'
  */
-export function formatEndpoint(endpoint: Endpoint): string {
+export function formatEndpoint(endpoint: Endpoint | NamespaceEndpoint): string {
+  if (endpoint.kind === 'namespace') return `${endpoint.namespace}/*`;
   if (endpoint.kind === 'workload') return `${endpoint.namespace}/${endpoint.name}[${endpoint.workloadKind}]`;
   return endpoint.except && endpoint.except.length > 0 ? `${endpoint.cidr} except ${endpoint.except.join(', ')}` : endpoint.cidr;
 }
@@ -33,7 +35,8 @@ export function formatPorts(ports: readonly FlowPorts[]): string {
  * @example formatFlow(flow) // 'prod/frontend[Deployment] => prod/api[Deployment] : TCP 8080'
  * @example formatFlow(flow) // 'prod/api[Deployment] => 1.1.1.1/32 : TCP 443'
  * @example formatFlow(flow) // 'prod/api[Deployment] => 0.0.0.0/0 except 10.0.0.0/8 : All'
+ * @example formatFlow(aggregatedFlow) // 'team-a/* => team-b/* : All'
  */
-export function formatFlow(flow: Flow): string {
+export function formatFlow(flow: Flow | AggregatedFlow): string {
   return `${formatEndpoint(flow.from)} => ${formatEndpoint(flow.to)} : ${formatPorts(flow.ports)}`;
 }

@@ -101,6 +101,46 @@ export interface Flow {
   ports: FlowPorts[];
 }
 
+/** Every workload of a namespace, in an aggregated flow: rendered `ns/*`. */
+export interface NamespaceEndpoint {
+  kind: 'namespace';
+  namespace: string;
+}
+
+/**
+ * A flow of `aggregatedFlows`: namespace to namespace when every workload of the one reaches every
+ * workload of the other on these ports (a workload to itself when it has two pods or more), else a
+ * workload or external flow as in `connectivity`.
+ */
+export interface AggregatedFlow {
+  from: Endpoint | NamespaceEndpoint;
+  to: Endpoint | NamespaceEndpoint;
+  ports: FlowPorts[];
+}
+
+/** Restricts flows; several criteria must all hold. Unknown names match nothing. */
+export interface FlowFilter {
+  /** Only flows with a workload of one of these namespaces at either end. */
+  namespaces?: readonly string[];
+  /** Only flows with one of these workloads at either end, as `namespace/name` (any kind). */
+  workloads?: readonly string[];
+}
+
+/** What one workload is open to and reaches, for summaries. */
+export interface WorkloadReach {
+  workload: WorkloadEndpoint;
+  /** Every pod of the workload is selected by a policy isolating ingress. */
+  ingressIsolated: boolean;
+  /** Every pod of the workload is selected by a policy isolating egress. */
+  egressIsolated: boolean;
+  /** Some workload of another namespace reaches it. */
+  reachedFromOtherNamespaces: boolean;
+  /** Its flows from external addresses, as `connectivity` lists them. */
+  inboundExternal: Flow[];
+  /** Its flows to external addresses. */
+  outboundExternal: Flow[];
+}
+
 export interface ConnectivityDiff {
   added: Flow[];
   removed: Flow[];

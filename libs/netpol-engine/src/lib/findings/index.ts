@@ -15,3 +15,5 @@ export type {
 } from './finding.type';
 export { findingsForPolicySet } from './findings-for-policy-set.util';
 export { sortFindings, summarizeFindings } from './summarize-findings.util';
+export { summarizeNamespaces } from './summarize-namespaces.util';
+export type { NamespaceSummary, SummaryOptions } from './summarize-namespaces.util';

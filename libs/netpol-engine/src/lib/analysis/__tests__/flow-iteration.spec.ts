@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+
+import { type AggregatedFlow, createAnalysis, type Flow, formatFlow, type Inventory, type WorkloadEndpoint } from '../index';
+import { inventoryArbitrary, policiesArbitrary } from './reference/cluster.arbitrary';
+
+const clusterArbitrary = fc.record({ inventory: inventoryArbitrary(7, true), policies: policiesArbitrary(4), ipBlockMatchesPodIps: fc.boolean() });
+
+/** Workloads of an inventory with their pod counts. */
+function workloadsOf(inventory: Inventory): { endpoint: WorkloadEndpoint; pods: number }[] {
+  const byKey = new Map<string, { endpoint: WorkloadEndpoint; pods: number }>();
+  for (const pod of inventory.pods) {
+    const endpoint: WorkloadEndpoint = { kind: 'workload', namespace: pod.namespace, workloadKind: pod.workload?.kind ?? 'Pod', name: pod.workload?.name ?? pod.name };
+    const key = formatFlow({ from: endpoint, to: endpoint, ports: [] });
+    const entry = byKey.get(key) ?? { endpoint, pods: 0 };
+    entry.pods++;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
+/** A namespace flow as the workload flows it stands for: every pair, a workload to itself when it has two pods or more. */
+function expand(flows: Iterable<AggregatedFlow>, inventory: Inventory): Flow[] {
+  const workloads = workloadsOf(inventory);
+  const out: Flow[] = [];
+  for (const flow of flows) {
+    if (flow.from.kind !== 'namespace' || flow.to.kind !== 'namespace') {
+      expect(flow.from.kind === 'namespace' || flow.to.kind === 'namespace').toBe(false);
+      out.push(flow as Flow);
+      continue;
+    }
+    const { namespace: a } = flow.from;
+    const { namespace: b } = flow.to;
+    for (const s of workloads.filter((w) => w.endpoint.namespace === a)) {
+      for (const d of workloads.filter((w) => w.endpoint.namespace === b)) {
+        if (s !== d || s.pods > 1) out.push({ from: s.endpoint, to: d.endpoint, ports: flow.ports });
+      }
+    }
+  }
+  return out;
+}
+
+const sortedLines = (flows: readonly Flow[]): string[] => flows.map(formatFlow).sort();
+const touches = (flow: Flow, test: (e: WorkloadEndpoint) => boolean): boolean =>
+  (flow.from.kind === 'workload' && test(flow.from)) || (flow.to.kind === 'workload' && test(flow.to));
+
+describe('flows, aggregatedFlows and workloadReach', () => {
+  it('list the flows the full computation lists, in the same order (random small clusters)', () => {
+    fc.assert(
+      fc.property(clusterArbitrary, ({ inventory, policies, ipBlockMatchesPodIps }) => {
+        const options = { ipBlockMatchesPodIps };
+        // A diff against another inventory object computes the full data; connectivity() then lists from it.
+        const full = createAnalysis({ inventory, policies, options });
+        full.diff(createAnalysis({ inventory: structuredClone(inventory), policies, options }));
+        const compact = createAnalysis({ inventory, policies, options });
+        expect([...compact.flows()]).toEqual(full.connectivity());
+        expect(compact.connectivity()).toEqual(full.connectivity());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('aggregate exactly: expanding the namespace flows gives the per-workload flows', () => {
+    let namespaceFlows = 0;
+    fc.assert(
+      fc.property(clusterArbitrary, ({ inventory, policies, ipBlockMatchesPodIps }) => {
+        const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
+        const flows = [...analysis.flows()];
+        const aggregated = [...analysis.aggregatedFlows()];
+        namespaceFlows += aggregated.filter((f) => f.from.kind === 'namespace').length;
+        const expanded = expand(aggregated, inventory);
+        expect(sortedLines(expanded)).toEqual(sortedLines(flows));
+        // External flows keep their place and order at the end.
+        const external = (list: readonly Flow[]) => list.filter((f) => f.from.kind === 'cidr' || f.to.kind === 'cidr');
+        expect(external(expanded)).toEqual(external(flows));
+      }),
+      { numRuns: 300 },
+    );
+    expect(namespaceFlows).toBeGreaterThan(50);
+  });
+
+  it('restrict to the flows touching a namespace or a workload, in the same order', () => {
+    fc.assert(
+      fc.property(clusterArbitrary, fc.constantFrom('n1', 'n2', 'n3'), fc.constantFrom('w1', 'w2', 'p0', 'p1'), ({ inventory, policies, ipBlockMatchesPodIps }, namespace, name) => {
+        const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
+        const all = [...analysis.flows()];
+        const inNamespace = (e: WorkloadEndpoint) => e.namespace === namespace;
+        const named = (e: WorkloadEndpoint) => `${e.namespace}/${e.name}` === `${namespace}/${name}`;
+        expect([...analysis.flows({ namespaces: [namespace] })]).toEqual(all.filter((f) => touches(f, inNamespace)));
+        expect([...analysis.flows({ workloads: [`${namespace}/${name}`] })]).toEqual(all.filter((f) => touches(f, named)));
+        const otherNamespace = namespace === 'n1' ? 'n2' : 'n1';
+        expect([...analysis.flows({ workloads: [`${namespace}/${name}`], namespaces: [otherNamespace] })]).toEqual(
+          all.filter((f) => touches(f, named) && touches(f, (e) => e.namespace === otherNamespace)),
+        );
+        const aggregated = expand(analysis.aggregatedFlows({ namespaces: [namespace] }), inventory);
+        expect(sortedLines(aggregated)).toEqual(sortedLines(all.filter((f) => touches(f, inNamespace))));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('say which workloads other namespaces reach and list their external flows', () => {
+    fc.assert(
+      fc.property(clusterArbitrary, ({ inventory, policies, ipBlockMatchesPodIps }) => {
+        const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
+        const flows = analysis.connectivity();
+        for (const reach of analysis.workloadReach()) {
+          const w = formatFlow({ from: reach.workload, to: reach.workload, ports: [] });
+          const same = (e: Flow['from']) => e.kind === 'workload' && formatFlow({ from: e, to: e, ports: [] }) === w;
+          const inbound = flows.filter((f) => same(f.to));
+          expect(reach.reachedFromOtherNamespaces).toBe(inbound.some((f) => f.from.kind === 'workload' && f.from.namespace !== reach.workload.namespace));
+          expect(reach.inboundExternal).toEqual(inbound.filter((f) => f.from.kind === 'cidr'));
+          expect(reach.outboundExternal).toEqual(flows.filter((f) => same(f.from) && f.to.kind === 'cidr'));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('isolation: a namespace without policies is open both ways, a default deny isolates both', () => {
+    const inventory: Inventory = {
+      namespaces: [{ name: 'open' }, { name: 'closed' }],
+      pods: [
+        { namespace: 'open', name: 'a-0', workload: { kind: 'Deployment', name: 'a' } },
+        { namespace: 'open', name: 'a-1', workload: { kind: 'Deployment', name: 'a' } },
+        { namespace: 'open', name: 'b-0', workload: { kind: 'Deployment', name: 'b' } },
+        { namespace: 'closed', name: 'c-0', workload: { kind: 'Deployment', name: 'c' } },
+      ],
+    };
+    const deny = { apiVersion: 'networking.k8s.io/v1' as const, kind: 'NetworkPolicy' as const, metadata: { namespace: 'closed', name: 'deny' }, spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] as ('Ingress' | 'Egress')[] } };
+    const analysis = createAnalysis({ inventory, policies: [deny] });
+    expect(analysis.workloadReach().map((r) => [r.workload.name, r.ingressIsolated, r.egressIsolated, r.reachedFromOtherNamespaces])).toEqual([
+      ['c', true, true, false],
+      ['a', false, false, false],
+      ['b', false, false, false],
+    ]);
+    // open/a has two pods: it reaches itself; open/b has one: it does not.
+    expect([...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr').map((f) => formatFlow(f as Flow))).toEqual(['open/* => open/* : All']);
+  });
+});

@@ -1,0 +1,296 @@
+import type { ConnectivityData } from './connectivity-engine.util';
+import type { FlowSource } from './connectivity-flows.util';
+import { type AddressSet, normalizeAddressSet, renderAddressSet } from './ip-address.util';
+import type { AggregatedFlow, CidrEndpoint, Flow, FlowPorts, WorkloadReach } from './model.type';
+import type { PiecewisePorts } from './piecewise-ports.util';
+import { type PortRanges, portRangesByProtocol, PortSetTable } from './port-set.util';
+
+/**
+ * Which flows to keep, as workload flags: a workload→workload flow is kept when its source or its
+ * destination is in `any`, and (when `alsoAny` is set) its source or destination is in `alsoAny`
+ * too; an external flow when its workload passes the same test.
+ */
+export interface FlowKeep {
+  any: Uint8Array;
+  alsoAny?: Uint8Array;
+}
+
+export function toFlowPorts(ranges: PortRanges): FlowPorts[] {
+  return portRangesByProtocol(ranges);
+}
+
+/** External flows of one address→ports function: one entry per rendered CIDR group. */
+export function externalGroups(
+  pieces: readonly { lo: bigint; hi: bigint; key: string; ranges: PortRanges }[],
+): { endpoint: CidrEndpoint; ports: FlowPorts[] }[] {
+  const byPorts = new Map<string, { ranges: PortRanges; intervals: [bigint, bigint][] }>();
+  for (const piece of pieces) {
+    let group = byPorts.get(piece.key);
+    if (!group) {
+      group = { ranges: piece.ranges, intervals: [] };
+      byPorts.set(piece.key, group);
+    }
+    group.intervals.push([piece.lo, piece.hi]);
+  }
+  const out: { endpoint: CidrEndpoint; ports: FlowPorts[]; first: bigint }[] = [];
+  for (const group of byPorts.values()) {
+    const addresses: AddressSet = normalizeAddressSet(group.intervals);
+    const ports = toFlowPorts(group.ranges);
+    for (const rendered of renderAddressSet(addresses)) {
+      const endpoint: CidrEndpoint = rendered.except ? { kind: 'cidr', cidr: rendered.cidr, except: rendered.except } : { kind: 'cidr', cidr: rendered.cidr };
+      out.push({ endpoint, ports, first: addresses[0] });
+    }
+  }
+  return out;
+}
+
+/** Index of the first element of sorted `keys` that is ≥ `value`. */
+function lowerBound(keys: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The workload→workload pairs of connectivity data, one source row at a time, destinations
+ * ascending, with the open product of compact data merged in. Rows are written into reused
+ * buffers: memory is the listed pairs plus two arrays of the workload count, whatever the
+ * number of flows.
+ */
+export class PairRows {
+  readonly dest: Int32Array;
+  readonly ports: Int32Array;
+  private readonly keys: Float64Array;
+  private readonly values: Int32Array;
+
+  constructor(private readonly data: ConnectivityData) {
+    const keys = Float64Array.from(data.pairs.keys()).sort();
+    const values = new Int32Array(keys.length);
+    for (let i = 0; i < keys.length; i++) values[i] = data.pairs.get(keys[i]) as number;
+    this.keys = keys;
+    this.values = values;
+    this.dest = new Int32Array(data.workloadCount);
+    this.ports = new Int32Array(data.workloadCount);
+  }
+
+  /** Fills `dest`/`ports` with the destinations and port-set ids of source `ws`; returns how many. */
+  row(ws: number): number {
+    const { keys, values, dest, ports } = this;
+    const count = this.data.workloadCount;
+    const base = ws * count;
+    const end = base + count;
+    let i = lowerBound(keys, base);
+    let n = 0;
+    const open = this.data.open;
+    if (!open || !open.openOut[ws]) {
+      for (; i < keys.length && keys[i] < end; i++, n++) {
+        dest[n] = keys[i] - base;
+        ports[n] = values[i];
+      }
+      return n;
+    }
+    const ids = open.openInIds;
+    const self = open.selfOpen[ws] === 1;
+    let j = 0;
+    for (;;) {
+      const listed = i < keys.length && keys[i] < end ? keys[i] - base : count;
+      const product = j < ids.length ? ids[j] : count;
+      if (listed === count && product === count) return n;
+      if (product <= listed) {
+        const all = product !== ws || self;
+        if (all || product === listed) {
+          dest[n] = product;
+          ports[n] = all ? PortSetTable.ALL : values[i];
+          n++;
+        }
+        if (product === listed) i++;
+        j++;
+      } else {
+        dest[n] = listed;
+        ports[n] = values[i];
+        n++;
+        i++;
+      }
+    }
+  }
+}
+
+/** Flow ports and rendered external groups, each built once per id or function. */
+class FlowParts {
+  private readonly portsCache = new Map<number, FlowPorts[]>();
+  private readonly rendered = new Map<PiecewisePorts, { endpoint: CidrEndpoint; ports: FlowPorts[] }[]>();
+
+  constructor(private readonly source: FlowSource) {}
+
+  ports(id: number): FlowPorts[] {
+    let value = this.portsCache.get(id);
+    if (!value) {
+      value = portRangesByProtocol(this.source.portRanges(id));
+      this.portsCache.set(id, value);
+    }
+    return value;
+  }
+
+  external(fn: PiecewisePorts): { endpoint: CidrEndpoint; ports: FlowPorts[] }[] {
+    let value = this.rendered.get(fn);
+    if (!value) {
+      const pieces = fn.ports.map((id, i) => ({ lo: fn.bounds[2 * i], hi: fn.bounds[2 * i + 1], key: String(id), ranges: this.source.portRanges(id) }));
+      value = externalGroups(pieces);
+      this.rendered.set(fn, value);
+    }
+    return value;
+  }
+}
+
+const passes = (keep: FlowKeep | undefined, a: number, b: number): boolean =>
+  !keep || ((keep.any[a] === 1 || keep.any[b] === 1) && (!keep.alsoAny || keep.alsoAny[a] === 1 || keep.alsoAny[b] === 1));
+
+/** External flows, per workload its inbound then its outbound ones (the tail of `iterateFlows`). */
+function* externalFlows(source: FlowSource, parts: FlowParts, keep: FlowKeep | undefined): Generator<Flow> {
+  const workloads = source.inventory.workloads;
+  const { ingressExternal, egressExternal } = source.data;
+  for (let w = 0; w < workloads.length; w++) {
+    if (!passes(keep, w, w)) continue;
+    const inFn = ingressExternal.get(w);
+    if (inFn) for (const g of parts.external(inFn)) yield { from: g.endpoint, to: workloads[w].endpoint, ports: g.ports };
+    const egFn = egressExternal.get(w);
+    if (egFn) for (const g of parts.external(egFn)) yield { from: workloads[w].endpoint, to: g.endpoint, ports: g.ports };
+  }
+}
+
+/**
+ * Flows in connectivity order: workload→workload by source then destination (workload ids are
+ * in namespace, kind, name order), then per workload its inbound and outbound external flows.
+ * One flow object at a time: nothing holds the whole list.
+ */
+export function* iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Flow> {
+  const workloads = source.inventory.workloads;
+  const parts = new FlowParts(source);
+  const rows = new PairRows(source.data);
+  for (let ws = 0; ws < workloads.length; ws++) {
+    const n = rows.row(ws);
+    const from = workloads[ws].endpoint;
+    for (let i = 0; i < n; i++) {
+      const wd = rows.dest[i];
+      if (passes(keep, ws, wd)) yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[i]) };
+    }
+  }
+  yield* externalFlows(source, parts, keep);
+}
+
+/**
+ * Flows like `iterateFlows`, except that a pair of namespaces whose workloads all reach each
+ * other on the same ports is one flow `{ kind: 'namespace' }` → `{ kind: 'namespace' }`.
+ * "All" counts every ordered pair of distinct workloads, plus a workload to itself when it has two
+ * pods or more (one pod never reaches itself). Per source namespace: its namespace flows by
+ * destination namespace, then the workload flows of its workloads that no namespace flow covers;
+ * the external flows last, as in `iterateFlows`.
+ */
+export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Generator<AggregatedFlow> {
+  const { inventory } = source;
+  const workloads = inventory.workloads;
+  const namespaces = inventory.namespaces;
+  const parts = new FlowParts(source);
+  const rows = new PairRows(source.data);
+  // Workloads are numbered namespace by namespace: a namespace is a range of workload ids.
+  const nsStart = new Int32Array(namespaces.length + 1);
+  for (const w of workloads) nsStart[w.nsId + 1]++;
+  for (let ns = 0; ns < namespaces.length; ns++) nsStart[ns + 1] += nsStart[ns];
+  const nsOf = new Int32Array(workloads.length);
+  for (const w of workloads) nsOf[w.id] = w.nsId;
+  const pods = new Int32Array(workloads.length);
+  for (let p = 0; p < inventory.podCount; p++) pods[inventory.podWorkload[p]]++;
+  const singles = new Int32Array(namespaces.length);
+  for (const w of workloads) if (pods[w.id] < 2) singles[w.nsId]++;
+
+  // Per destination namespace, for the current source namespace: pairs seen and their common ports (-1: mixed).
+  const seen = new Float64Array(namespaces.length);
+  const common = new Int32Array(namespaces.length);
+  const stamp = new Int32Array(namespaces.length).fill(-1);
+  const touched: number[] = [];
+  const aggregated = new Uint8Array(namespaces.length);
+  for (let a = 0; a < namespaces.length; a++) {
+    const first = nsStart[a];
+    const last = nsStart[a + 1];
+    if (first === last) continue;
+    touched.length = 0;
+    for (let ws = first; ws < last; ws++) {
+      const n = rows.row(ws);
+      for (let i = 0; i < n; i++) {
+        const wd = rows.dest[i];
+        if (!passes(keep, ws, wd)) continue;
+        const b = nsOf[wd];
+        if (stamp[b] !== a) {
+          stamp[b] = a;
+          seen[b] = 0;
+          common[b] = rows.ports[i];
+          touched.push(b);
+        } else if (common[b] !== rows.ports[i]) common[b] = -1;
+        seen[b]++;
+      }
+    }
+    touched.sort((x, y) => x - y);
+    const sizeA = last - first;
+    for (const b of touched) {
+      const expected = sizeA * (nsStart[b + 1] - nsStart[b]) - (a === b ? singles[a] : 0);
+      aggregated[b] = common[b] >= 0 && seen[b] === expected ? 1 : 0;
+      if (aggregated[b]) {
+        yield { from: { kind: 'namespace', namespace: namespaces[a].name }, to: { kind: 'namespace', namespace: namespaces[b].name }, ports: parts.ports(common[b]) };
+      }
+    }
+    for (let ws = first; ws < last; ws++) {
+      const n = rows.row(ws);
+      const from = workloads[ws].endpoint;
+      for (let i = 0; i < n; i++) {
+        const wd = rows.dest[i];
+        if (aggregated[nsOf[wd]] || !passes(keep, ws, wd)) continue;
+        yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[i]) };
+      }
+    }
+    for (const b of touched) aggregated[b] = 0;
+  }
+  yield* externalFlows(source, parts, keep);
+}
+
+/**
+ * Per workload: whether some workload of another namespace reaches it, and its external flows.
+ * Isolation is filled in by the caller, which knows the policy signatures.
+ */
+export function workloadReachOf(source: FlowSource): Omit<WorkloadReach, 'ingressIsolated' | 'egressIsolated'>[] {
+  const workloads = source.inventory.workloads;
+  const parts = new FlowParts(source);
+  const data = source.data;
+  const fromOtherNamespace = new Uint8Array(workloads.length);
+  for (const key of data.pairs.keys()) {
+    const from = Math.floor(key / data.workloadCount);
+    const to = key - from * data.workloadCount;
+    if (workloads[from].nsId !== workloads[to].nsId) fromOtherNamespace[to] = 1;
+  }
+  const open = data.open;
+  if (open) {
+    // Open product: a workload open to ingress is reached from another namespace when one there is open to egress.
+    const outPerNamespace = new Map<number, number>();
+    let outTotal = 0;
+    for (const w of workloads) {
+      if (!open.openOut[w.id]) continue;
+      outTotal++;
+      outPerNamespace.set(w.nsId, (outPerNamespace.get(w.nsId) ?? 0) + 1);
+    }
+    for (const w of workloads) if (open.openIn[w.id] && outTotal - (outPerNamespace.get(w.nsId) ?? 0) > 0) fromOtherNamespace[w.id] = 1;
+  }
+  return workloads.map((w) => {
+    const inFn = data.ingressExternal.get(w.id);
+    const egFn = data.egressExternal.get(w.id);
+    return {
+      workload: w.endpoint,
+      reachedFromOtherNamespaces: fromOtherNamespace[w.id] === 1,
+      inboundExternal: inFn ? parts.external(inFn).map((g) => ({ from: g.endpoint, to: w.endpoint, ports: g.ports })) : [],
+      outboundExternal: egFn ? parts.external(egFn).map((g) => ({ from: w.endpoint, to: g.endpoint, ports: g.ports })) : [],
+    };
+  });
+}
