@@ -35,7 +35,7 @@ export class ApprovalRuleConditionInput {
   @Field(() => String, { nullable: true })
   minSeverity?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Boolean, nullable: true, example: false, description: 'true: the change opens or closes at least one flow; false: it opens and closes none' })
   @Field(() => Boolean, { nullable: true })
   connectivityChange?: boolean | null;
 }
@@ -86,7 +86,7 @@ export class ApprovalRuleListModel {
 
 @InputType()
 export class PutApprovalRuleInput {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Production changes need the security team' })
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
@@ -98,7 +98,7 @@ export class PutApprovalRuleInput {
   @IsObject()
   matchLabels?: Record<string, string> | null;
 
-  @ApiPropertyOptional({ default: 1, minimum: 0, maximum: 20, description: '0 only together with when.connectivityChange: false' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, default: 1, minimum: 0, maximum: 20, example: 2, description: '0 only together with when.connectivityChange: false' })
   @Field(() => Int, { nullable: true })
   @IsOptional()
   @IsInt()
@@ -116,7 +116,7 @@ export class PutApprovalRuleInput {
   @IsObject()
   when?: ApprovalRuleConditionInput | null;
 
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, default: false })
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   @IsBoolean()

@@ -1,19 +1,23 @@
 import { AuditQueryCommand, AuditService } from '@palisade/audit';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { AuditEventPageModel, AuditVerificationModel, toAuditEventModel, toAuditVerificationModel } from './audit-event.model';
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ApiProblemResponses(401, 403)
 @Controller('api/v1/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOperation({ summary: 'Query the audit log' })
+  @ApiProblemResponses(400)
   @ApiOkResponse({ type: AuditEventPageModel, description: 'Newest first (auditors, admins)' })
   @ApiQuery({ name: 'cluster', required: false })
   @ApiQuery({ name: 'actor', required: false, description: 'Principal name or id' })
@@ -39,6 +43,7 @@ export class AuditController {
   }
 
   @Get('verify')
+  @ApiOperation({ summary: "Verify the audit log's hash chain" })
   @ApiOkResponse({ type: AuditVerificationModel, description: 'Recomputes the hash chain and reports the first broken link' })
   async verify(@CurrentCaller() caller: Caller): Promise<AuditVerificationModel> {
     return toAuditVerificationModel(await this.audit.verify(caller));

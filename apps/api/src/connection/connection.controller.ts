@@ -1,8 +1,9 @@
 import { ConnectionHistoryQueryCommand, ListOpenConnectionsService, OpenConnectionsQueryCommand, QueryConnectionHistoryService } from '@palisade/connection-history';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
@@ -10,6 +11,7 @@ import { ConnectionChangePageModel, OpenConnectionPageModel } from './connection
 
 @ApiTags('connections')
 @ApiBearerAuth()
+@ApiProblemResponses(401, 403)
 @Controller('api/v1/connections')
 export class ConnectionController {
   constructor(
@@ -29,6 +31,8 @@ export class ConnectionController {
   @ApiQuery({ name: 'until', required: false, description: 'ISO 8601, exclusive' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiOperation({ summary: 'Query the history of connectivity changes' })
+  @ApiProblemResponses(400, 404)
   async queryHistory(
     @Query('limit', new DefaultValuePipe(50), new PositiveIntPipe('limit', 500)) limit: number,
     @CurrentCaller() caller: Caller,
@@ -54,6 +58,8 @@ export class ConnectionController {
   @ApiQuery({ name: 'protocol', required: false, enum: ['TCP', 'UDP', 'SCTP'] })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-500, default 50' })
+  @ApiOperation({ summary: 'List the flows open at the head' })
+  @ApiProblemResponses(400, 404)
   async listOpen(
     @Query('limit', new DefaultValuePipe(50), new PositiveIntPipe('limit', 500)) limit: number,
     @CurrentCaller() caller: Caller,

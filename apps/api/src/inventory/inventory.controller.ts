@@ -1,9 +1,10 @@
 import { InventoryService, UploadInventoryCommand, UploadInventoryService } from '@palisade/policy-sync';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, HttpCode, Param, Put, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { ReporterAllowed } from '../auth/reporter-allowed.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
@@ -19,6 +20,7 @@ import {
 
 @ApiTags('inventory')
 @ApiBearerAuth()
+@ApiProblemResponses(401, 403, 404)
 @Controller('api/v1/clusters/:name/inventory')
 export class InventoryController {
   constructor(
@@ -28,6 +30,7 @@ export class InventoryController {
 
   @Get()
   @ApiOkResponse({ type: InventorySnapshotModel, description: 'The newest snapshot of namespaces and pods' })
+  @ApiOperation({ summary: "Get a cluster's newest inventory snapshot" })
   async latest(@Param('name') name: string, @CurrentCaller() caller: Caller): Promise<InventorySnapshotModel> {
     return toInventorySnapshotModel(await this.inventory.get(name, caller));
   }
@@ -45,6 +48,8 @@ export class InventoryController {
     schema: { type: 'string' },
   })
   @ApiCreatedResponse({ type: InventorySnapshotSummaryModel, description: 'Stored as a snapshot with source UPLOAD, taken now' })
+  @ApiOperation({ summary: 'Upload an inventory snapshot' })
+  @ApiProblemResponses(400, 413, 415)
   async upload(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<InventorySnapshotSummaryModel> {
     return toInventorySnapshotSummaryModel(await this.uploads.execute(UploadInventoryCommand.from({ clusterName: name, manifests: inventoryManifestsFrom(request), caller })));
   }
@@ -52,6 +57,8 @@ export class InventoryController {
   @Get('snapshots')
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
   @ApiOkResponse({ type: InventorySnapshotListModel, description: 'Newest first, without contents' })
+  @ApiOperation({ summary: "List a cluster's inventory snapshots" })
+  @ApiProblemResponses(400)
   async list(
     @Param('name') name: string,
     @Query('limit', new DefaultValuePipe(20), new PositiveIntPipe('limit', 100)) limit: number,
@@ -62,6 +69,7 @@ export class InventoryController {
 
   @Get('snapshots/:id')
   @ApiOkResponse({ type: InventorySnapshotModel })
+  @ApiOperation({ summary: 'Get an inventory snapshot' })
   async get(@Param('name') name: string, @Param('id') id: string, @CurrentCaller() caller: Caller): Promise<InventorySnapshotModel> {
     return toInventorySnapshotModel(await this.inventory.get(name, caller, id));
   }

@@ -1,9 +1,10 @@
 import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ReadsBodyAfter } from '../request-body/body-access.decorator';
@@ -12,6 +13,8 @@ import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPol
 import { policySetInputFrom } from './policy-set-input.from-request';
 
 @ApiTags('versions')
+@ApiBearerAuth()
+@ApiProblemResponses(401, 403, 404)
 @Controller('api/v1/clusters/:name/versions')
 export class PolicyVersionController {
   constructor(
@@ -23,6 +26,8 @@ export class PolicyVersionController {
   @ApiOkResponse({ type: PolicyVersionPageModel, description: 'Newest first' })
   @ApiQuery({ name: 'cursor', required: false })
   @ApiQuery({ name: 'limit', required: false, description: '1-100, default 20' })
+  @ApiOperation({ summary: "List a cluster's policy versions" })
+  @ApiProblemResponses(400)
   async list(
     @Param('name') name: string,
     @Query('limit', new DefaultValuePipe(20), new PositiveIntPipe('limit', 100)) limit: number,
@@ -35,12 +40,15 @@ export class PolicyVersionController {
 
   @Get('head')
   @ApiOkResponse({ type: PolicyVersionModel })
+  @ApiOperation({ summary: "Get a cluster's newest policy version" })
   async head(@Param('name') name: string, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
     return toPolicyVersionModel(await this.versions.get(name, 'head', caller));
   }
 
   @Get(':number')
   @ApiOkResponse({ type: PolicyVersionModel })
+  @ApiOperation({ summary: 'Get a policy version' })
+  @ApiProblemResponses(400)
   async get(
     @Param('name') name: string,
     @Param('number', new PositiveIntPipe('number')) number: number,
@@ -57,6 +65,8 @@ export class PolicyVersionController {
     schema: { type: 'object', properties: { policies: { type: 'array', items: { type: 'object' } } } },
   })
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
+  @ApiOperation({ summary: "Import a cluster's first policy version" })
+  @ApiProblemResponses(400, 409, 413, 415)
   async import(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
     const input = await this.policySets.check(policySetInputFrom(request));
     return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input, caller })));

@@ -44,7 +44,7 @@ export class ProposalResolver {
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
     @Args('waitSeconds', { type: () => Int, nullable: true, description: 'Answer once the analysis is READY or FAILED, or after this many seconds (max 60)' }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.create(CreateProposalCommand.from({ ...createProposalInputOf(input, idempotencyKey), clusterName: cluster, caller }), clampWaitSeconds(waitSeconds)));
+    return toProposalModel(await this.proposalService.create(CreateProposalCommand.from({ ...createProposalInputOf(input, undefined, idempotencyKey), clusterName: cluster, caller }), clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel, { description: 'The author replaces the changes (dismissing approvals), base or title' })
@@ -54,7 +54,7 @@ export class ProposalResolver {
     @CurrentCaller() caller: Caller,
     @Args('waitSeconds', { type: () => Int, nullable: true }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.update(UpdateProposalCommand.from({ ...updateProposalInputOf(input), id, caller }), clampWaitSeconds(waitSeconds)));
+    return toProposalModel(await this.proposalService.update(UpdateProposalCommand.from({ ...updateProposalInputOf(input, undefined), id, caller }), clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel)

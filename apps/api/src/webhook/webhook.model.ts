@@ -159,7 +159,7 @@ export class CreateWebhookInput {
   @IsOptional()
   format?: string | null;
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ type: Boolean, nullable: true, default: true })
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   enabled?: boolean | null;
@@ -167,7 +167,7 @@ export class CreateWebhookInput {
 
 @InputType()
 export class UpdateWebhookInput {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'uri', example: 'https://hooks.example.com/palisade' })
   @Field(() => String, { nullable: true })
   @IsOptional()
   url?: string | null;
@@ -182,7 +182,7 @@ export class UpdateWebhookInput {
   @IsOptional()
   clusters?: string[] | null;
 
-  @ApiPropertyOptional({ minLength: 16, maxLength: 256 })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 16, maxLength: 256 })
   @Field(() => String, { nullable: true })
   @IsOptional()
   secret?: string | null;
@@ -192,7 +192,7 @@ export class UpdateWebhookInput {
   @IsOptional()
   format?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: Boolean, nullable: true })
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
   enabled?: boolean | null;

@@ -1,22 +1,41 @@
-import { type Flow, formatEndpoint, formatFlow, formatPorts, type WorkloadEndpoint } from '@palisade/netpol-engine';
+import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
-export const FLOW_FORMATS = ['text', 'json', 'csv', 'dot'] as const;
+export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
+
+/** Flows to write: a function, because the DOT writer reads them twice (nodes first, then edges). */
+export type FlowList = () => Iterable<Flow | AggregatedFlow>;
+
+/** Bytes of text gathered before one write: few writes, and memory bounded whatever the flow count. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * Gathers text into chunks of about 64 KiB and hands each to `write`. The CLI's stdout writes
+ * synchronously to files, pipes and terminals, so at most one chunk is held at a time.
+ */
+export class ChunkedWriter {
+  private parts: string[] = [];
+  private size = 0;
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  push(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= CHUNK_CHARS) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    this.write(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+}
 
 function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** One row per flow, protocol and port range: `from,to,protocol,port_from,port_to`. */
-export function flowsToCsv(flows: readonly Flow[]): string {
-  const rows = ['from,to,protocol,port_from,port_to'];
-  for (const flow of flows) {
-    const from = csvField(formatEndpoint(flow.from));
-    const to = csvField(formatEndpoint(flow.to));
-    for (const p of flow.ports) for (const [lo, hi] of p.ranges) rows.push(`${from},${to},${p.protocol},${lo},${hi}`);
-  }
-  return `${rows.join('\n')}\n`;
 }
 
 function dotEscape(text: string): string {
@@ -28,52 +47,95 @@ function dotId(text: string): string {
   return `"${dotEscape(text)}"`;
 }
 
-/**
- * A Graphviz digraph: one cluster per namespace with its workloads as boxes (also those without
- * any flow), external address ranges as ellipses, and one edge per flow labelled with its ports.
- */
-export function flowsToDot(flows: readonly Flow[], workloads: readonly WorkloadEndpoint[]): string {
-  const byNamespace = new Map<string, Map<string, WorkloadEndpoint>>();
-  const external = new Set<string>();
-  const addWorkload = (w: WorkloadEndpoint): void => {
-    const list = byNamespace.get(w.namespace) ?? new Map<string, WorkloadEndpoint>();
-    list.set(formatEndpoint(w), w);
-    byNamespace.set(w.namespace, list);
-  };
-  for (const w of workloads) addWorkload(w);
+/** One row per flow, protocol and port range: `from,to,protocol,port_from,port_to`. */
+function writeCsv(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  out.push('from,to,protocol,port_from,port_to\n');
   for (const flow of flows) {
-    for (const e of [flow.from, flow.to]) {
-      if (e.kind === 'workload') addWorkload(e);
-      else external.add(formatEndpoint(e));
-    }
+    const from = csvField(formatEndpoint(flow.from));
+    const to = csvField(formatEndpoint(flow.to));
+    for (const p of flow.ports) for (const [lo, hi] of p.ranges) out.push(`${from},${to},${p.protocol},${lo},${hi}\n`);
   }
-  const lines = ['digraph palisade {', '  rankdir=LR;', '  node [shape=box, fontname="Helvetica"];', '  edge [fontname="Helvetica", fontsize=10];'];
-  const namespaces = [...byNamespace.keys()].sort();
-  namespaces.forEach((ns, i) => {
-    lines.push(`  subgraph cluster_${i} {`, `    label=${dotId(ns)};`);
-    const members = byNamespace.get(ns) as Map<string, WorkloadEndpoint>;
-    for (const id of [...members.keys()].sort()) {
-      const w = members.get(id) as WorkloadEndpoint;
-      lines.push(`    ${dotId(id)} [label=${dotId(`${w.name}\n${w.workloadKind}`)}];`);
-    }
-    lines.push('  }');
-  });
-  for (const id of [...external].sort()) lines.push(`  ${dotId(id)} [shape=ellipse];`);
-  for (const flow of flows) lines.push(`  ${dotId(formatEndpoint(flow.from))} -> ${dotId(formatEndpoint(flow.to))} [label=${dotId(formatPorts(flow.ports))}];`);
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
 }
 
-/** Renders flows in one of FLOW_FORMATS; text is one `formatFlow` line per flow. */
-export function formatFlows(flows: readonly Flow[], format: FlowFormat, workloads: readonly WorkloadEndpoint[] = []): string {
+/** `{"flows": [...]}` as JSON.stringify(…, null, 2) would print it, one flow at a time. */
+function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  let first = true;
+  for (const flow of flows) {
+    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ')}`);
+    first = false;
+  }
+  out.push(first ? '{\n  "flows": []\n}\n' : '\n  ]\n}\n');
+}
+
+/**
+ * A Graphviz digraph: one cluster per namespace with its workloads as boxes (also those without
+ * any flow) and, in aggregated output, `ns/*` for all of them; external address ranges as
+ * ellipses; one edge per flow labelled with its ports. Nodes come first, so the flows are read
+ * twice.
+ */
+function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: ChunkedWriter): void {
+  const byNamespace = new Map<string, Map<string, WorkloadEndpoint | NamespaceEndpoint>>();
+  const external = new Set<string>();
+  const addNode = (w: WorkloadEndpoint | NamespaceEndpoint): void => {
+    let members = byNamespace.get(w.namespace);
+    if (!members) {
+      members = new Map();
+      byNamespace.set(w.namespace, members);
+    }
+    members.set(formatEndpoint(w), w);
+  };
+  for (const w of workloads) addNode(w);
+  for (const flow of flows()) {
+    for (const e of [flow.from, flow.to]) {
+      if (e.kind === 'cidr') external.add(formatEndpoint(e));
+      else addNode(e);
+    }
+  }
+  out.push('digraph palisade {\n  rankdir=LR;\n  node [shape=box, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
+  [...byNamespace.keys()].sort().forEach((ns, i) => {
+    out.push(`  subgraph cluster_${i} {\n    label=${dotId(ns)};\n`);
+    const members = byNamespace.get(ns) as Map<string, WorkloadEndpoint | NamespaceEndpoint>;
+    for (const id of [...members.keys()].sort()) {
+      const w = members.get(id) as WorkloadEndpoint | NamespaceEndpoint;
+      out.push(`    ${dotId(id)} [label=${dotId(w.kind === 'namespace' ? '*\nall workloads' : `${w.name}\n${w.workloadKind}`)}];\n`);
+    }
+    out.push('  }\n');
+  });
+  for (const id of [...external].sort()) out.push(`  ${dotId(id)} [shape=ellipse];\n`);
+  for (const flow of flows()) out.push(`  ${dotId(formatEndpoint(flow.from))} -> ${dotId(formatEndpoint(flow.to))} [label=${dotId(formatPorts(flow.ports))}];\n`);
+  out.push('}\n');
+}
+
+/**
+ * Writes flows in one of FLOW_FORMATS through `write`, a chunk at a time: text is one `formatFlow`
+ * line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`, csv one row per port range.
+ * `workloads` are the DOT nodes drawn even without flows.
+ */
+export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
+  const out = new ChunkedWriter(write);
   switch (format) {
     case 'text':
-      return flows.map((f) => `${formatFlow(f)}\n`).join('');
+      for (const flow of flows()) out.push(`${formatFlow(flow)}\n`);
+      break;
+    case 'jsonl':
+      for (const flow of flows()) out.push(`${JSON.stringify(flow)}\n`);
+      break;
     case 'json':
-      return `${JSON.stringify({ flows }, null, 2)}\n`;
+      writeJson(flows(), out);
+      break;
     case 'csv':
-      return flowsToCsv(flows);
+      writeCsv(flows(), out);
+      break;
     case 'dot':
-      return flowsToDot(flows, workloads);
+      writeDot(flows, workloads, out);
+      break;
   }
+  out.flush();
+}
+
+/** Renders flows in one of FLOW_FORMATS as one string (for short lists: `writeFlows` streams). */
+export function formatFlows(flows: readonly (Flow | AggregatedFlow)[], format: FlowFormat, workloads: readonly WorkloadEndpoint[] = []): string {
+  const parts: string[] = [];
+  writeFlows(() => flows, format, (text) => parts.push(text), workloads);
+  return parts.join('');
 }

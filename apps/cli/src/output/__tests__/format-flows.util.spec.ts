@@ -1,6 +1,6 @@
-import type { Flow, WorkloadEndpoint } from '@palisade/netpol-engine';
+import type { AggregatedFlow, Flow, WorkloadEndpoint } from '@palisade/netpol-engine';
 
-import { formatFlows } from '../format-flows.util';
+import { formatFlows, writeFlows } from '../format-flows.util';
 
 const api: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' };
 const web: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'web' };
@@ -38,5 +38,40 @@ describe(formatFlows.name, () => {
     expect(dot).toContain('"0.0.0.0/0 except 10.0.0.0/8, 192.168.0.0/16" [shape=ellipse];');
     expect(dot).toContain('"prod/web[Deployment]" -> "prod/api[Deployment]" [label="TCP 8080,9000-9100"];');
     expect(dot.trimEnd().endsWith('}')).toBe(true);
+  });
+
+  it('json: exactly what JSON.stringify prints, also without flows', () => {
+    expect(formatFlows(flows, 'json')).toBe(`${JSON.stringify({ flows }, null, 2)}\n`);
+    expect(formatFlows([], 'json')).toBe(`${JSON.stringify({ flows: [] }, null, 2)}\n`);
+  });
+
+  it('jsonl: one compact JSON flow per line', () => {
+    expect(formatFlows(flows, 'jsonl').split('\n')).toEqual([JSON.stringify(flows[0]), JSON.stringify(flows[1]), '']);
+  });
+
+  it('aggregated flows: namespaces read ns/*, and in dot they are nodes of their namespace', () => {
+    const aggregated: AggregatedFlow[] = [{ from: { kind: 'namespace', namespace: 'batch' }, to: { kind: 'namespace', namespace: 'prod' }, ports: [{ protocol: 'TCP', ranges: [[80, 80]] }] }, ...flows];
+    expect(formatFlows(aggregated, 'text').split('\n')[0]).toBe('batch/* => prod/* : TCP 80');
+    expect(formatFlows(aggregated, 'csv').split('\n')[1]).toBe('batch/*,prod/*,TCP,80,80');
+    const dot = formatFlows(aggregated, 'dot', [idle]);
+    expect(dot).toContain('subgraph cluster_0 {\n    label="batch";\n    "batch/*" [label="*\\nall workloads"];\n    "batch/idle[CronJob]" [label="idle\\nCronJob"];\n  }');
+    expect(dot).toContain('"batch/*" -> "prod/*" [label="TCP 80"];');
+  });
+
+  it('streams: many flows are written in chunks of about 64 KiB, each flow read once (twice for dot)', () => {
+    let reads = 0;
+    const many = function* (): Generator<Flow> {
+      reads++;
+      for (let i = 0; i < 10_000; i++) yield flows[0];
+    };
+    for (const format of ['text', 'jsonl', 'json', 'csv', 'dot'] as const) {
+      reads = 0;
+      const chunks: string[] = [];
+      writeFlows(many, format, (text) => chunks.push(text), [api, web]);
+      expect(chunks.length).toBeGreaterThan(5);
+      expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(70_000);
+      expect(reads).toBe(format === 'dot' ? 2 : 1);
+      expect(chunks.join('')).toBe(formatFlows([...many()], format, [api, web]));
+    }
   });
 });

@@ -1,0 +1,116 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createTestApp, type TestApp } from '../support/test-app';
+
+type Operation = {
+  summary?: string;
+  security?: Record<string, string[]>[];
+  requestBody?: { content: Record<string, { schema: Record<string, unknown>; example?: unknown }> };
+  parameters?: { name: string; in: string }[];
+  responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown>; example?: unknown }> }>;
+};
+type Document = {
+  security?: Record<string, string[]>[];
+  components: { securitySchemes?: Record<string, { type: string; scheme?: string }>; schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> };
+  paths: Record<string, Record<string, Operation>>;
+};
+type LintProblem = { ruleId: string; severity: 'error' | 'warn'; message: string; location: { pointer: string }[] };
+
+const root = join(__dirname, '..', '..');
+const PUBLIC_PATHS = ['/healthz', '/readyz'];
+
+/** Runs `redocly lint` (recommended rules) on the document, as CI does. */
+function redoclyLint(document: unknown): { problems: LintProblem[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'palisade-openapi-'));
+  try {
+    const file = join(dir, 'openapi.json');
+    writeFileSync(file, JSON.stringify(document));
+    const result = spawnSync(process.execPath, [join(root, 'node_modules', '@redocly', 'cli', 'bin', 'cli.js'), 'lint', file, '--extends', 'recommended', '--format', 'json', '--max-problems', '1000'], {
+      cwd: dir, // no redocly.yaml there: the built-in recommended rules
+      encoding: 'utf8',
+      env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
+    });
+    const json = result.stdout.slice(result.stdout.indexOf('{'));
+    if (!json) throw new Error(`redocly lint printed no report (exit ${result.status}): ${result.stderr}`);
+    return JSON.parse(json) as { problems: LintProblem[] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const operationsOf = (document: Document): [string, Operation][] =>
+  Object.entries(document.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, operation]): [string, Operation] => [`${method.toUpperCase()} ${path}`, operation]));
+
+describe('OpenAPI document (/api/docs/openapi.json)', () => {
+  let t: TestApp;
+  let document: Document;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const response = await t.anonymous.get('/api/docs/openapi.json').expect(200);
+    document = response.body as Document;
+  });
+  afterAll(() => t.close());
+
+  it('has no error under redocly lint with the recommended rules', () => {
+    const errors = redoclyLint(document).problems.filter((p) => p.severity === 'error');
+    expect(errors.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`)).toEqual([]);
+  });
+
+  it('defines the bearer scheme every authenticated operation requires, and marks the probes public with security: []', () => {
+    expect(document.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+    expect(document.security).toEqual([{ bearer: [] }]);
+    for (const [name, operation] of operationsOf(document)) {
+      const path = name.split(' ')[1];
+      expect({ name, security: operation.security }).toEqual({ name, security: PUBLIC_PATHS.includes(path) ? [] : [{ bearer: [] }] });
+    }
+  });
+
+  it('gives every operation a summary, a success response and problem+json responses with examples', () => {
+    for (const [name, operation] of operationsOf(document)) {
+      const statuses = Object.keys(operation.responses);
+      expect({ name, summary: (operation.summary?.length ?? 0) > 0 }).toEqual({ name, summary: true });
+      expect({ name, success: statuses.some((s) => /^2\d\d$/.test(s)) }).toEqual({ name, success: true });
+      if (PUBLIC_PATHS.includes(name.split(' ')[1])) continue;
+      const problems = statuses.filter((s) => /^4\d\d$/.test(s));
+      expect({ name, problems: problems.includes('401') }).toEqual({ name, problems: true });
+      for (const status of problems) {
+        const problem = operation.responses[status].content?.['application/problem+json'];
+        expect({ name, status, schema: problem?.schema }).toEqual({ name, status, schema: { $ref: '#/components/schemas/ProblemModel' } });
+        expect({ name, status, exampleStatus: (problem?.example as { status?: number } | undefined)?.status }).toEqual({ name, status, exampleStatus: Number(status) });
+      }
+    }
+  });
+
+  it('describes the proposal bodies by their input classes, JSON and YAML, and declares the YAML query parameters', () => {
+    for (const name of ['POST /api/v1/clusters/{name}/proposals', 'PATCH /api/v1/proposals/{id}']) {
+      const [method, path] = name.split(' ');
+      const operation = document.paths[path][method.toLowerCase()];
+      const input = method === 'POST' ? 'CreateProposalInput' : 'UpdateProposalInput';
+      expect(operation.requestBody?.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${input}` });
+      expect(operation.requestBody?.content['application/json'].example).toBeDefined();
+      expect(operation.requestBody?.content['application/yaml'].schema).toEqual({ type: 'string' });
+      expect(operation.parameters?.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(
+        ['baseVersion', 'description', 'mode', 'sourceCommit', 'sourceKind', 'sourceUrl', 'title'],
+      );
+    }
+    const create = document.components.schemas['CreateProposalInput'].properties ?? {};
+    expect(Object.keys(create).sort()).toEqual(['baseVersion', 'changes', 'description', 'policies', 'source', 'title', 'yaml']);
+    expect(create['title']).toMatchObject({ type: 'string' });
+    expect(create['baseVersion']).toMatchObject({ type: 'number', nullable: true });
+    expect(create['policies']).toMatchObject({ type: 'array', items: { type: 'object', required: ['apiVersion', 'kind', 'metadata', 'spec'] } });
+  });
+
+  it('types no input field as a bare object (minApprovals, comments, titles, descriptions, flags)', () => {
+    const bare = Object.entries(document.components.schemas)
+      .filter(([schema]) => schema.endsWith('Input'))
+      .flatMap(([schema, { properties }]) => Object.entries(properties ?? {}).map(([field, property]) => ({ field: `${schema}.${field}`, property })))
+      .filter(({ property }) => property['type'] === 'object' && !property['properties'] && !property['additionalProperties'] && !property['allOf'] && !property['$ref'])
+      .map(({ field }) => field);
+    expect(bare).toEqual([]);
+    expect(document.components.schemas['PutApprovalRuleInput'].properties?.['minApprovals']).toMatchObject({ type: 'integer', minimum: 0, maximum: 20 });
+    expect(document.components.schemas['ReviewInput'].properties?.['comment']).toMatchObject({ type: 'string', nullable: true });
+  });
+});
