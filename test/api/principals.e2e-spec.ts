@@ -82,6 +82,11 @@ describe('principals: created once, and no self-made approvers', () => {
     expect(badKind.body.detail).toMatch(/kind must be human or bot/);
     const scoped = await t.as(alphaAdmin.token).post('/api/v1/principals').send({ name: 'mallory', kind: 'human' }).expect(403);
     expect(scoped.body.code).toBe('PRINCIPAL_CREATION_FORBIDDEN');
+    expect((await trail(TEST_ADMIN_TOKEN, '&action=principal.refused'))[0]).toMatchObject({
+      actor: { name: 'alpha-admin' },
+      subject: { type: 'principal', id: 'mallory' },
+      after: { name: 'mallory', clusters: ['alpha'], reason: 'PRINCIPAL_CREATION_FORBIDDEN' },
+    });
     const auditor = await t.mintToken({ name: 'principal-auditor', roles: ['auditor'] });
     expect((await t.as(auditor.token).post('/api/v1/principals').send({ name: 'mallory', kind: 'human' }).expect(403)).body.code).toBe('FORBIDDEN');
     await t.as(auditor.token).get('/api/v1/principals').expect(403);
@@ -124,7 +129,15 @@ describe('principals: created once, and no self-made approvers', () => {
     );
     expect(gql.errors?.[0]?.extensions?.code).toBe('APPROVER_GROUPS_FORBIDDEN');
     expect(await count('SELECT count(*)::int AS n FROM api_tokens')).toBe(tokensBefore);
-    expect(await count('SELECT count(*)::int AS n FROM audit_events')).toBe(eventsBefore);
+    // Nothing is stored but the attempts themselves, one event each.
+    expect(await count('SELECT count(*)::int AS n FROM audit_events')).toBe(eventsBefore + 3);
+    const refusals = await trail(TEST_ADMIN_TOKEN, '&action=token.refused');
+    expect(refusals.slice(0, 3).map((e) => e.subject.id)).toEqual(['sock-one', 'sock-two', 'sock-one']);
+    expect(refusals[0]).toMatchObject({
+      actor: { name: 'alpha-admin' },
+      subject: { type: 'principal' },
+      after: { principal: 'sock-one', roles: ['approver'], clusters: ['alpha'], groups: ['security'], reason: 'APPROVER_GROUPS_FORBIDDEN', issuer: { name: 'alpha-admin' } },
+    });
 
     // Without groups he may still make approvers of his cluster, but they cannot satisfy the rule.
     const socks: string[] = [];
@@ -151,6 +164,12 @@ describe('principals: created once, and no self-made approvers', () => {
     expect(impersonation.body.code).toBe('PRINCIPAL_NOT_OWNED');
     expect(impersonation.body.detail).toMatch(/bootstrap-admin/);
     expect(await tokenRows('bootstrap-admin')).toBe(bootstrapTokens);
+    const bootstrapId = (await sql.query("SELECT id FROM principals WHERE name = 'bootstrap-admin'")).rows[0].id as string;
+    expect((await trail(TEST_ADMIN_TOKEN, '&action=token.refused'))[0]).toMatchObject({
+      actor: { name: 'alpha-admin' },
+      subject: { type: 'principal', id: bootstrapId },
+      after: { principal: 'bootstrap-admin', roles: ['admin'], reason: 'PRINCIPAL_NOT_OWNED' },
+    });
     const frank = await t.as(alphaAdmin.token).post('/api/v1/tokens').send({ name: 'frank', kind: 'human', roles: ['approver'], clusters: ['alpha'] }).expect(403);
     expect(frank.body.code).toBe('PRINCIPAL_NOT_OWNED');
     expect(await tokenRows('frank')).toBe(0);
@@ -192,6 +211,11 @@ describe('principals: created once, and no self-made approvers', () => {
     const refused = await t.as(alphaAdmin.token).delete(`/api/v1/tokens/${frankToken.id}`).expect(403);
     expect(refused.body.code).toBe('PRINCIPAL_NOT_OWNED');
     expect((await sql.query('SELECT revoked_at FROM api_tokens WHERE id = $1', [frankToken.id])).rows[0].revoked_at).toBeNull();
+    expect((await trail(TEST_ADMIN_TOKEN, `&subject=${frankToken.id}`))[0]).toMatchObject({
+      action: 'token.revocation_refused',
+      actor: { name: 'alpha-admin' },
+      after: { principal: 'frank', revokedAt: null, reason: 'PRINCIPAL_NOT_OWNED' },
+    });
     // Revoking leaves the principal: names are never reused, so the audit trail stays unambiguous.
     expect(await principalRows('alpha-ci')).toBe(1);
   });
@@ -209,6 +233,8 @@ describe('principals: created once, and no self-made approvers', () => {
     expect(await subjectsFor(alphaAuditor.token, 'token.created')).toEqual(expect.arrayContaining([both.id, everywhere.id, alphaOnly.body.id]));
     expect(await subjectsFor(alphaAuditor.token, 'token.revoked')).toContain(both.id);
     expect(await subjectsFor(alphaAuditor.token, 'principal.created')).toContain(alphaOnly.body.principal.id);
+    expect(await subjectsFor(alphaAuditor.token, 'token.refused')).toContain('sock-one');
+    expect(await subjectsFor(gammaAuditor.token, 'token.refused')).not.toContain('sock-one');
 
     const gammaCreated = await subjectsFor(gammaAuditor.token, 'token.created');
     expect(gammaCreated).toContain(everywhere.id);

@@ -20,10 +20,24 @@ export class PrincipalsService {
 
   async create(command: CreatePrincipalCommand): Promise<PrincipalView> {
     assertRole(command.caller, ['admin']);
-    if (command.caller.principal.clusters !== null) {
-      throw new AuthException(AuthErrorCode.PRINCIPAL_CREATION_FORBIDDEN, 'only an admin whose scope is every cluster creates principals');
-    }
     const actor = command.caller.principal.actor;
+    const callerScope = command.caller.principal.clusters;
+    if (callerScope !== null) {
+      const refusal = new AuthException(AuthErrorCode.PRINCIPAL_CREATION_FORBIDDEN, 'only an admin whose scope is every cluster creates principals');
+      // The attempt is committed as an event and nothing else; `clusters` shows it to the auditors of the caller's clusters.
+      await this.prisma.$transaction(async (tx) => {
+        const existing = await this.principals.findByName(command.name, tx);
+        await this.audit.record(tx, {
+          actor,
+          action: 'principal.refused',
+          subjectType: 'principal',
+          subjectId: existing?.id ?? command.name,
+          after: { name: command.name, kind: command.kind, clusters: [...callerScope], reason: refusal.code },
+          request: command.caller.request,
+        });
+      });
+      throw refusal;
+    }
     const principal = await this.prisma.$transaction(async (tx) => {
       const outcome = await this.principals.createIfAbsent({ name: command.name, kind: command.kind, clusters: null, createdById: actor.id }, tx);
       if (!outcome.created) {

@@ -1,5 +1,5 @@
 import { AuditRecorder } from '@palisade/audit';
-import { type ApiTokenRecord, ApiTokenRepository, type PrincipalRecord, PrincipalRepository, PrismaService } from '@palisade/persistence';
+import { type ApiTokenRecord, ApiTokenRepository, type PrincipalRecord, PrincipalRepository, PrismaService, type TransactionClient } from '@palisade/persistence';
 import { assertRole, type Caller, CommonErrorCode, DomainException, type Principal } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
@@ -49,15 +49,17 @@ export class TokensService {
     const caller = command.caller;
     assertRole(caller, ['admin']);
     const callerScope = caller.principal.clusters;
-    if (callerScope !== null && command.groups.length > 0) {
-      throw new AuthException(AuthErrorCode.APPROVER_GROUPS_FORBIDDEN, 'only an admin whose scope is every cluster grants approver groups');
-    }
     if (!scopeWithin(command.clusters, callerScope)) {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'a token cannot reach clusters outside your own scope');
     }
     const secret = generateApiTokenSecret();
     const actor = caller.principal.actor;
-    const token = await this.prisma.$transaction(async (tx) => {
+    const outcome = await this.prisma.$transaction(async (tx): Promise<ApiTokenRecord | AuthException> => {
+      if (callerScope !== null && command.groups.length > 0) {
+        const refusal = new AuthException(AuthErrorCode.APPROVER_GROUPS_FORBIDDEN, 'only an admin whose scope is every cluster grants approver groups');
+        await this.recordRefusal(command, await this.principals.findByName(command.name, tx), refusal, tx);
+        return refusal;
+      }
       const { principal, created } = await this.principals.createIfAbsent(
         { name: command.name, kind: command.kind, clusters: callerScope === null ? null : [...callerScope], createdById: actor.id },
         tx,
@@ -69,10 +71,12 @@ export class TokensService {
         );
       }
       if (!created && callerScope !== null && !ownedByScopedAdmin(principal, caller)) {
-        throw new AuthException(
+        const refusal = new AuthException(
           AuthErrorCode.PRINCIPAL_NOT_OWNED,
           `principal "${command.name}" exists and was not created by you within your scope; only an admin whose scope is every cluster issues it a token`,
         );
+        await this.recordRefusal(command, principal, refusal, tx);
+        return refusal;
       }
       const issued = await this.tokens.create(
         {
@@ -99,13 +103,39 @@ export class TokensService {
       });
       return issued;
     });
-    return { ...toApiTokenView(token), secret };
+    if (outcome instanceof AuthException) throw outcome;
+    return { ...toApiTokenView(outcome), secret };
+  }
+
+  /**
+   * A refused token is committed as an event and nothing else: the attempt belongs in the trail.
+   * The subject is the principal asked for (its name when no principal has it); `clusters` is the
+   * scope the token would have had, so the auditors of those clusters see the attempt.
+   */
+  private async recordRefusal(command: CreateApiTokenCommand, principal: PrincipalRecord | null, refusal: AuthException, tx: TransactionClient): Promise<void> {
+    const actor = command.caller.principal.actor;
+    await this.audit.record(tx, {
+      actor,
+      action: 'token.refused',
+      subjectType: 'principal',
+      subjectId: principal?.id ?? command.name,
+      after: {
+        principal: command.name,
+        kind: command.kind,
+        roles: command.roles,
+        clusters: command.clusters,
+        groups: command.groups,
+        issuer: { id: actor.id, name: actor.name },
+        reason: refusal.code,
+      },
+      request: command.caller.request,
+    });
   }
 
   /** Takes effect on the next request: tokens are looked up on every request. Revoking twice is harmless. */
   async revoke(id: string, caller: Caller): Promise<ApiTokenView> {
     assertRole(caller, ['admin']);
-    const revoked = await this.prisma.$transaction(async (tx) => {
+    const outcome = await this.prisma.$transaction(async (tx): Promise<ApiTokenRecord | AuthException> => {
       const token = /^[0-9a-f-]{36}$/i.test(id) ? await this.tokens.findById(id, tx) : null;
       if (!token || !scopeWithin(token.clusters, caller.principal.clusters)) {
         throw new AuthException(AuthErrorCode.TOKEN_NOT_FOUND, `token ${id} not found`);
@@ -113,10 +143,20 @@ export class TokensService {
       // A scoped admin revokes its own tokens and those of principals it created; nobody else's.
       const own = token.principal.id === caller.principal.actor.id;
       if (caller.principal.clusters !== null && !own && !ownedByScopedAdmin(token.principal, caller)) {
-        throw new AuthException(
+        const refusal = new AuthException(
           AuthErrorCode.PRINCIPAL_NOT_OWNED,
           `token ${id} belongs to principal "${token.principal.name}", which you did not create; only an admin whose scope is every cluster revokes it`,
         );
+        // Committed although the request fails, like a refused token.
+        await this.audit.record(tx, {
+          actor: caller.principal.actor,
+          action: 'token.revocation_refused',
+          subjectType: 'token',
+          subjectId: id,
+          after: { ...summary(token), reason: refusal.code },
+          request: caller.request,
+        });
+        return refusal;
       }
       if (token.revokedAt !== null) return token;
       const updated = await this.tokens.revoke(id, new Date(), tx);
@@ -131,7 +171,8 @@ export class TokensService {
       });
       return updated;
     });
-    return toApiTokenView(revoked);
+    if (outcome instanceof AuthException) throw outcome;
+    return toApiTokenView(outcome);
   }
 
   /** Tokens (never their secrets), newest first; a scoped admin sees those within its scope. */
