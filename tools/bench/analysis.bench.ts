@@ -120,7 +120,7 @@ async function boot(databaseUrl: string): Promise<Api> {
     ANALYSIS_RECONCILE_MS: '0',
     ANALYSIS_TIMEOUT_MS: '600000',
   });
-  const app = bootstrap(await NestFactory.create(AppModule.register(env), { logger: ['error', 'warn'] }));
+  const app = bootstrap(await NestFactory.create(AppModule.register(env), { bodyParser: false, logger: ['error', 'warn'] }));
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return {

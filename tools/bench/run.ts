@@ -1,6 +1,7 @@
 // `npm run bench [-- <name> [options]]`: runs one named bench, or all of them in order.
 // To add a bench: write tools/bench/<name>.bench.ts exporting `runBench(args: string[]): Promise<void>`
 // and register it below.
+import * as abuse from './abuse.bench';
 import * as analysis from './analysis.bench';
 import * as audit from './audit-query.bench';
 import * as history from './connection-history.bench';
@@ -13,6 +14,10 @@ interface BenchEntry {
 }
 
 const BENCHES: Record<string, BenchEntry> = {
+  abuse: {
+    description: 'the API (own process) answering /healthz while huge, wrong-role, wrong-scope and many-document imports and GraphQL alias floods are sent',
+    runBench: abuse.runBench,
+  },
   analysis: {
     description: 'proposal analysis through the API: create → READY on M and L (cold, cached), GET /api/v1/clusters latency while analyses run',
     runBench: analysis.runBench,
