@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { AnalysisException } from '@palisade/netpol-engine';
 
 import type { CliIo } from './cli-io.type';
 import { CliErrorCode, CliException, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from './cli.exception';
+import { auditCommand } from './commands/audit.command';
 import { connectivityCommand } from './commands/connectivity.command';
 import { diffCommand } from './commands/diff.command';
 import { explainCommand } from './commands/explain.command';
@@ -14,12 +12,15 @@ import { proposalsCommand } from './commands/proposals.command';
 import { proposeCommand } from './commands/propose.command';
 import { reachCommand } from './commands/reach.command';
 import { reviewCommand } from './commands/review.command';
+import { summaryCommand } from './commands/summary.command';
+import { packageVersion } from './package-version.util';
 import { USAGE } from './usage.constant';
 
 /** Local commands answer at once; server commands (propose, proposals, review, merge) asynchronously. */
 type Command = (argv: readonly string[], io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  audit: auditCommand,
   connectivity: connectivityCommand,
   diff: diffCommand,
   explain: explainCommand,
@@ -29,16 +30,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   propose: proposeCommand,
   reach: reachCommand,
   review: reviewCommand,
+  summary: summaryCommand,
 };
 
 /** Every command `palisade` runs. */
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
-
-/** `palisade <version>`, the version of the package the CLI ships in. */
-export function versionLine(): string {
-  const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
-  return `palisade ${pkg.version}`;
-}
 
 function report(e: unknown, io: CliIo): number {
   if (e instanceof CliException) {
@@ -71,7 +67,7 @@ export function runCli(argv: readonly string[], io: CliIo): number | Promise<num
   try {
     if (command === undefined) throw CliException.usage('missing command');
     if (command === '--version' || command === 'version') {
-      io.stdout(`${versionLine()}\n`);
+      io.stdout(`palisade ${packageVersion()}\n`);
       return EXIT_OK;
     }
     if (command === 'help' || command === '--help' || command === '-h') {

@@ -39,7 +39,7 @@ function textReport(report: ChangeFindingsReport, after: LoadedManifests): strin
   }
   const max = report.maxSeverity === 'none' ? '' : ` (max severity ${report.maxSeverity})`;
   lines.push(`findings: ${report.findings.length}${max}`);
-  for (const f of report.findings) lines.push(formatFinding(f, after.policySource));
+  for (const f of report.findings) lines.push(formatFinding(f, after.policyLocations));
   return `${lines.join('\n')}\n`;
 }
 

@@ -3,16 +3,14 @@ import { findingsForPolicySet, inventoryFromManifests } from '@palisade/netpol-e
 import type { CliIo } from '../cli-io.type';
 import { EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, loadManifests } from '../input/load-manifests.util';
-import { formatFinding } from '../output/format-findings.util';
+import { formatFinding, locateFinding } from '../output/format-findings.util';
+import { lintMarkdown, lintSarif, lintSummary, type LintResult } from '../output/format-lint.util';
+import { packageVersion } from '../package-version.util';
 import { LINT_FORMAT_NAMES } from '../command-options.constant';
 import { formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
 
 const COMMAND = 'lint';
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
 
 /**
  * `palisade lint <dirs>`: validation errors and findings. Exit 1 on any error (or a finding at or
@@ -29,14 +27,17 @@ export function lintCommand(argv: readonly string[], io: CliIo): number {
   const report = findingsForPolicySet({ policies: loaded.policies, ...(inventory ? { inventory } : {}), options: analysisOptions(args) });
   const failed = loaded.errors.length > 0 || reachesSeverity(report.maxSeverity, failOn);
 
+  const result: LintResult = { files: loaded.files, errors: loaded.manifestErrors, report, policyLocations: loaded.policyLocations, withInventory: inventory !== undefined };
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ files: loaded.files, errors: loaded.errors, ...report }, null, 2)}\n`);
+    const findings = report.findings.map((f) => ({ ...f, location: locateFinding(f, loaded.policyLocations) ?? null }));
+    io.stdout(`${JSON.stringify({ files: loaded.files, errors: loaded.errors, ...report, findings }, null, 2)}\n`);
+  } else if (format === 'md') {
+    io.stdout(lintMarkdown(result, loaded.policies.length));
+  } else if (format === 'sarif') {
+    io.stdout(`${JSON.stringify(lintSarif(result, packageVersion()), null, 2)}\n`);
   } else {
-    const lines = [...loaded.errors.map((e) => `ERROR ${e}`), ...report.findings.map((f) => formatFinding(f, loaded.policySource))];
-    const max = report.maxSeverity === 'none' ? '' : ` (max severity ${report.maxSeverity})`;
-    lines.push(
-      `${plural(loaded.files.length, 'file')}, ${plural(loaded.policies.length, 'policy').replace('policys', 'policies')}: ${plural(loaded.errors.length, 'error')}, ${plural(report.findings.length, 'finding')}${max}${inventory ? '' : '; no Namespaces, Pods or workloads, so pod-dependent checks were skipped'}`,
-    );
+    const lines = [...loaded.errors.map((e) => `ERROR ${e}`), ...report.findings.map((f) => formatFinding(f, loaded.policyLocations))];
+    lines.push(`${lintSummary(result, loaded.policies.length)}${inventory ? '' : '; no Namespaces, Pods or workloads, so pod-dependent checks were skipped'}`);
     io.stdout(`${lines.join('\n')}\n`);
   }
   return failed ? EXIT_FAILURE : EXIT_OK;

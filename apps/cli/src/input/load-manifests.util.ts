@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import {
   formatManifestError,
+  type ManifestError,
   ManifestRegistry,
   type NamespaceManifest,
   type NetworkPolicy,
@@ -26,11 +27,12 @@ export interface LoadedManifests {
   namespaces: NamespaceManifest[];
   pods: PodManifest[];
   workloads: WorkloadManifest[];
-  /** File each policy came from, by `namespace/name`. */
-  policySource: Map<string, string>;
-  /** Where each policy was read (file, document, lines), by `namespace/name`. */
+  /** Where each policy was read (file as `source`, document, lines), by `namespace/name`. */
   policyLocations: Map<string, PolicyLocation>;
+  /** Every error, ready to print. */
   errors: string[];
+  /** The same errors, with file, document, line and field apart (for SARIF and Markdown). */
+  manifestErrors: ManifestError[];
   /** One warning line per file with skipped documents (also written to standard error). */
   warnings: string[];
 }
@@ -89,19 +91,19 @@ export function loadManifests(args: readonly string[], io: ManifestInputIo): Loa
     namespaces: [],
     pods: [],
     workloads: [],
-    policySource: new Map(),
     policyLocations: new Map(),
     errors: [],
+    manifestErrors: [],
     warnings: [],
   };
   const seen = new ManifestRegistry();
   for (const file of files) {
     const parsed = parseManifests(readText(file, io), { source: file.name, seen, skipNonManifests: true });
     out.errors.push(...parsed.errors.map(formatManifestError));
+    out.manifestErrors.push(...parsed.errors);
     parsed.policies.forEach((p, i) => {
       const key = `${p.metadata.namespace}/${p.metadata.name}`;
       out.policies.push(p);
-      out.policySource.set(key, file.name);
       out.policyLocations.set(key, parsed.policyLocations[i] as PolicyLocation);
     });
     out.namespaces.push(...parsed.namespaces);

@@ -27,7 +27,7 @@ describe(loadManifests.name, () => {
     const sut = loadManifests(['policies'], newTestIo(dir));
     expect(sut.policies.map((p) => p.metadata.name)).toEqual(['b', 'a']);
     expect(sut.namespaces.map((n) => n.name)).toEqual(['default']);
-    expect(sut.policySource.get('default/a')).toBe('policies/nested/a.yml');
+    expect(sut.policyLocations.get('default/a')).toMatchObject({ source: 'policies/nested/a.yml', document: 1, line: 1 });
   });
 
   it('reports an object defined in two files, naming both', () => {
@@ -40,7 +40,7 @@ describe(loadManifests.name, () => {
     ]);
     // The first definition is kept; nothing of the duplicates is.
     expect(sut.policies.map((p) => p.metadata.name)).toEqual(['b', 'a', 'z']);
-    expect(sut.policySource.get('default/b')).toBe('policies/b.yaml');
+    expect(sut.policyLocations.get('default/b')?.source).toBe('policies/b.yaml');
   });
 
   it('reports file, document, line and field of invalid manifests', () => {
