@@ -1,15 +1,17 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { Client } from 'pg';
 
 import { generateApiTokenSecret } from '../libs/auth/src/lib/api-token-secret.util';
+import { DEFAULT_APPLICATION_ROLE, grantApplicationRole, withCredentials } from '../libs/persistence/src/lib/migrations/application-role';
 import { applyMigrations } from '../libs/persistence/src/lib/migrations/migration-runner';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from './embedded-postgres';
 
 // `npm start`: the API and the sync worker, on DATABASE_URL or on an embedded PostgreSQL under .data/.
+// Migrations run as the schema's owner; the API and the worker connect as a role that owns nothing.
 const root = join(__dirname, '..');
 const say = (line: string): void => void process.stdout.write(`palisade: ${line}\n`);
 
@@ -53,11 +55,16 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
  * (owner-only) and reused, since credentials stored under one key cannot be read with another.
  */
 function embeddedSecretKey(): string {
-  const file = join(root, '.data', 'secret-key');
+  return embeddedSecret('secret-key', () => `${randomBytes(32).toString('base64')}\n`, 'the credentials key');
+}
+
+/** A secret generated once into .data/<name> (owner-only) and reused on every start. */
+function embeddedSecret(name: string, generate: () => string, what: string): string {
+  const file = join(root, '.data', name);
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
-    say(`generated the credentials key in ${file}; keep it with the data`);
+    writeFileSync(file, generate(), { mode: 0o600 });
+    say(`generated ${what} in ${file}; keep it with the data`);
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -79,6 +86,10 @@ async function firstAdminToken(databaseUrl: string): Promise<string | undefined>
   }
 }
 
+function reportMigrations(applied: string[]): void {
+  say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+}
+
 async function main(): Promise<void> {
   const port = Number(process.env['PORT'] ?? 3000);
   const workerHealthPort = Number(process.env['WORKER_HEALTH_PORT'] ?? port + 1);
@@ -92,9 +103,30 @@ async function main(): Promise<void> {
     databaseUrl = await ensureDatabase(embedded.serverUrl, 'palisade');
     secretKey ??= embeddedSecretKey();
   }
-  const applied = await applyMigrations(databaseUrl);
-  say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-  const firstAdmin = embedded && !process.env['PALISADE_BOOTSTRAP_ADMIN_TOKEN'] ? await firstAdminToken(databaseUrl) : undefined;
+  let ownerUrl = process.env['MIGRATION_DATABASE_URL'];
+  let auditSigningKey = process.env['PALISADE_AUDIT_SIGNING_KEY'];
+  if (embedded) {
+    // The embedded server's superuser owns the schema; the API and the worker get a role of their own.
+    ownerUrl = databaseUrl;
+    const role = process.env['PALISADE_APP_DB_ROLE'] || DEFAULT_APPLICATION_ROLE;
+    const password = embeddedSecret('app-db-password', () => `${randomBytes(24).toString('base64url')}\n`, `the password of the database role ${role}`);
+    await applyMigrations(ownerUrl).then(reportMigrations);
+    await grantApplicationRole(ownerUrl, { role, password });
+    databaseUrl = withCredentials(ownerUrl, role, password);
+    auditSigningKey ??= embeddedSecret(
+      'audit-signing-key.pem',
+      () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      'the audit checkpoint signing key (Ed25519)',
+    );
+  } else if (ownerUrl) {
+    const role = process.env['PALISADE_APP_DB_ROLE'] || decodeURIComponent(new URL(databaseUrl).username) || DEFAULT_APPLICATION_ROLE;
+    await applyMigrations(ownerUrl).then(reportMigrations);
+    await grantApplicationRole(ownerUrl, { role, password: process.env['PALISADE_APP_DB_PASSWORD'] || undefined });
+  } else {
+    await applyMigrations(databaseUrl).then(reportMigrations);
+    say('no MIGRATION_DATABASE_URL: the API connects as the role that owns the schema and could rewrite the audit trail (README, "Security")');
+  }
+  const firstAdmin = embedded && !process.env['PALISADE_BOOTSTRAP_ADMIN_TOKEN'] ? await firstAdminToken(ownerUrl ?? databaseUrl) : undefined;
 
   const env = {
     ...process.env,
@@ -102,6 +134,7 @@ async function main(): Promise<void> {
     PORT: String(port),
     WORKER_HEALTH_PORT: String(workerHealthPort),
     ...(secretKey ? { PALISADE_SECRET_KEY: secretKey } : {}),
+    ...(auditSigningKey ? { PALISADE_AUDIT_SIGNING_KEY: auditSigningKey } : {}),
     ...(firstAdmin ? { PALISADE_BOOTSTRAP_ADMIN_TOKEN: firstAdmin } : {}),
   };
   const children = [startApp('API', 'apps/api/src/main.ts', env), startApp('sync worker', 'apps/sync-worker/src/main.ts', env)];

@@ -6,7 +6,9 @@ import { Client } from 'pg';
 import type { TestProject } from 'vitest/node';
 
 import { withDatabase } from '../../libs/persistence/src/lib/database-url.util';
+import { grantApplicationRole } from '../../libs/persistence/src/lib/migrations/application-role';
 import { applyMigrations } from '../../libs/persistence/src/lib/migrations/migration-runner';
+import { TEST_APP_DB_PASSWORD, TEST_APP_DB_ROLE } from '../../libs/testing/src/lib/test-app-role.constant';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from '../../tools/embedded-postgres';
 
 declare module 'vitest' {
@@ -18,7 +20,9 @@ declare module 'vitest' {
 
 /**
  * Uses the server in DATABASE_URL when set, otherwise starts an embedded PostgreSQL for this run.
- * Migrates a template database once; each test file clones it (libs/testing createTestDatabase).
+ * Migrates a template database once as the server's superuser (the schema's owner) and grants the
+ * application's role on it, as `npm run db:migrate` does; each test file clones it (libs/testing
+ * createTestDatabase) and boots the app as that role.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let embedded: EmbeddedDatabaseServer | undefined;
@@ -36,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await admin.query(`CREATE DATABASE ${templateDatabase}`);
   await admin.end();
   await applyMigrations(withDatabase(serverUrl, templateDatabase));
+  await grantApplicationRole(withDatabase(serverUrl, templateDatabase), { role: TEST_APP_DB_ROLE, password: TEST_APP_DB_PASSWORD });
 
   project.provide('databaseServerUrl', serverUrl);
   project.provide('templateDatabase', templateDatabase);

@@ -57,7 +57,8 @@ export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 export async function createTestApp(extraEnv: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const env = loadApiEnv({
-    DATABASE_URL: db.url,
+    // The application's role, as in production: it owns nothing and can only append to the audit.
+    DATABASE_URL: db.appUrl,
     LOG_LEVEL: 'error',
     DATABASE_POOL_SIZE: '5',
     PALISADE_SECRET_KEY: TEST_SECRET_KEY,

@@ -52,7 +52,7 @@ describeWithKube('applying versions (real kube-apiserver)', () => {
     versions = new VersionWriter(t.db.url);
     await t.http.post('/api/v1/clusters').send({ name: 'prod', labels: { env: 'prod' } }).expect(201);
     await t.http.put('/api/v1/clusters/prod/connection').send({ server: kube.url, caData: kube.caData, token: kube.adminToken }).expect(200);
-    worker = await startTestWorker(t.db.url, 'w1');
+    worker = await startTestWorker(t.db.appUrl, 'w1');
   });
   afterAll(async () => {
     await worker?.close();

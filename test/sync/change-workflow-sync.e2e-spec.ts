@@ -27,7 +27,7 @@ describeWithKube('change workflow, continued: the merged seed article goes live 
     await t.http.put('/api/v1/clusters/prod/connection').send({ server: kube.url, caData: kube.caData, token: kube.adminToken }).expect(200);
     const legacy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'legacy-allow-web', namespace: 'default' }, spec: { podSelector: {}, ingress: [{}] } };
     await t.http.post('/api/v1/clusters/prod/versions/import').send({ policies: [legacy] }).expect(201);
-    worker = await startTestWorker(t.db.url, 'w1');
+    worker = await startTestWorker(t.db.appUrl, 'w1');
     await waitFor('version 1 live', async () => (await sync())['status'] === 'IN_SYNC');
     // The worker's first inventory snapshot: a proposal analysed before it would be re-analysed at merge
     // on it and, seeing another delta than the approved one, refused with ANALYSIS_CHANGED.

@@ -47,7 +47,7 @@ describeWithKube('drift and inventory (real kube-apiserver, watches)', () => {
     await t.http.post('/api/v1/clusters').send({ name: 'prod' }).expect(201);
     await t.http.put('/api/v1/clusters/prod/connection').send({ server: kube.url, caData: kube.caData, token: kube.adminToken }).expect(200);
     await t.http.post('/api/v1/clusters/prod/versions/import').set('Content-Type', 'application/yaml').send(SEED_POLICIES_YAML).expect(201);
-    worker = await startTestWorker(t.db.url, 'w1');
+    worker = await startTestWorker(t.db.appUrl, 'w1');
     await untilSync('version 1 in sync', (s) => s['status'] === 'IN_SYNC' && s['appliedVersion'] === 1, 20_000);
   });
   afterAll(async () => {

@@ -28,7 +28,7 @@ describeWithKube('sync webhooks (real kube-apiserver behind a fault-injecting pr
     await t.http.post('/api/v1/webhooks').send({ url: hooks.url, events: ['sync.in_sync', 'sync.drifted', 'sync.unreachable', 'sync.failed'], clusters: ['prod'], secret: SECRET }).expect(201);
     await t.http.post('/api/v1/clusters').send({ name: 'prod' }).expect(201);
     await t.http.put('/api/v1/clusters/prod/connection').send({ server: proxy.url, caData: kube.caData, token: kube.adminToken }).expect(200);
-    worker = await startTestWorker(t.db.url, 'w1', { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' });
+    worker = await startTestWorker(t.db.appUrl, 'w1', { WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true', WEBHOOK_POLL_MS: '50', WEBHOOK_RETRY_BASE_MS: '50' });
   });
   afterAll(async () => {
     await worker?.close();

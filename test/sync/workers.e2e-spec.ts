@@ -25,7 +25,7 @@ describeWithKube('workers, leases and faults (real kube-apiserver behind a fault
     return p;
   };
   const worker = async (id: string, env: Record<string, string> = {}): Promise<TestWorker> => {
-    const w = await startTestWorker(t.db.url, id, env);
+    const w = await startTestWorker(t.db.appUrl, id, env);
     workers.push(w);
     return w;
   };
@@ -158,7 +158,7 @@ describeWithKube('workers, leases and faults (real kube-apiserver behind a fault
     p.inject({ match: (r) => isPatch(r) && r.userAgent.endsWith('/w-victim'), fault: { kind: 'latency', ms: 40 } });
     const victim: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', join(ROOT, 'apps/sync-worker/src/main.ts')], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', ...TEST_WORKER_ENV, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), DATABASE_URL: t.db.url, WORKER_ID: 'w-victim', SYNC_APPLY_PARALLELISM: '1' },
+      env: { PATH: process.env['PATH'] ?? '', ...TEST_WORKER_ENV, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json'), DATABASE_URL: t.db.appUrl, WORKER_ID: 'w-victim', SYNC_APPLY_PARALLELISM: '1' },
       stdio: 'ignore',
     });
     try {

@@ -50,7 +50,7 @@ describe('webhooks: signed, ordered, at-least-once deliveries to a real receiver
   }
 
   async function worker(env: Record<string, string> = {}): Promise<TestWorker> {
-    const started = await startTestWorker(t.db.url, `webhooks-${workers.length}`, { ...DISPATCH_ENV, ...env });
+    const started = await startTestWorker(t.db.appUrl, `webhooks-${workers.length}`, { ...DISPATCH_ENV, ...env });
     workers.push(started);
     return started;
   }

@@ -1,4 +1,4 @@
-import { AuditModule } from '@palisade/audit';
+import { AuditCheckpointsModule, AuditModule, parseAuditSigningKey } from '@palisade/audit';
 import { Authenticator, AuthModule } from '@palisade/auth';
 import { ClustersModule } from '@palisade/clusters';
 import { ConnectionHistoryModule } from '@palisade/connection-history';
@@ -66,6 +66,11 @@ export class AppModule {
         ConnectionHistoryModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
+        AuditCheckpointsModule.register({
+          // Validated by ApiEnv (IsAuditSigningKey).
+          signingKey: env.PALISADE_AUDIT_SIGNING_KEY ? parseAuditSigningKey(env.PALISADE_AUDIT_SIGNING_KEY) : null,
+          intervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+        }),
           imports: [AuthModule],
           inject: [Authenticator],
           useFactory: (authenticator: Authenticator) => {

@@ -17,6 +17,7 @@ export const EXPLAIN_FORMAT_NAMES = ['text', 'json'] as const;
 export const PROPOSAL_FORMAT_NAMES = ['text', 'md', 'json'] as const;
 export const REVIEW_FORMAT_NAMES = ['text', 'json'] as const;
 
+export const AUDIT_FORMAT_NAMES = ['text', 'json'] as const;
 /** `-o/--output` and its long synonym `--format` (both kept: kubectl users type -o, older scripts --format). */
 function formatOptions(formats: readonly string[]): CliOption[] {
   const list = formats.join('|');
@@ -96,6 +97,11 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly CliOption[]>> = {
 /** The "options:" block of a command's help, one line per option. */
 export function formatOptionHelp(options: readonly CliOption[]): string {
   const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.value ? ` ${o.value}` : ''}`);
+  audit: [
+    { name: 'public-key', type: 'string', value: 'FILE', help: 'the Ed25519 public key (PEM) of GET /api/v1/audit/public-key, obtained apart from the export' },
+    ...formatOptions(AUDIT_FORMAT_NAMES),
+    HELP,
+  ],
   const width = Math.max(...left.map((l) => l.length)) + 2;
   return ['options:', ...options.map((o, i) => `  ${(left[i] as string).padEnd(width)}${o.help}`)].join('\n');
 }

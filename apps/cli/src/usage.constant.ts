@@ -26,6 +26,9 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '  merge ID',
     '',
     'Inputs are paths, -f/--filename PATH (repeatable) or - for standard input. Files that are no Kubernetes',
+    'offline, on an export of GET /api/v1/audit/export:',
+    '  audit verify <file> --public-key FILE [-o text|json]   every hash link and signed checkpoint; exit 1 when one breaks',
+    '',
     'manifest (a Helm values.yaml) and kinds the analysis does not use (Services, CRDs) are skipped with a warning.',
     'connectivity, diff, explain and lint also take --no-pod-ip-blocks (ipBlocks do not match pod IPs).',
     '-o/--output (or --format) picks the output format; -h/--help on any command lists its options; --version.',
@@ -109,6 +112,17 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 export const USAGE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(DESCRIPTIONS).map(([command, text]) => {
     const options = COMMAND_OPTIONS[command];
+  audit: [
+    'usage: palisade audit verify <file> --public-key FILE [options]',
+    '',
+    'Checks an audit export (GET /api/v1/audit/export, JSON Lines) offline: every event against its hash,',
+    'every link to the previous event, and every checkpoint against its Ed25519 signature and the hash the',
+    'chain has at its event, so a history rewritten and re-hashed in the database is found. Take the public',
+    'key from GET /api/v1/audit/public-key (or the operator) apart from the export, never from the export.',
+    "An export scoped to some clusters holds no checkpoints: only each event's own hash is checked.",
+    'exit codes: 0 verified; 1 a link, hash or checkpoint does not hold (reason, line and event on stderr),',
+    'or the file or key is unreadable; 2 usage error.',
+  ].join('\n'),
     return [command, options ? `${text}\n\n${formatOptionHelp(options)}` : text];
   }),
 );

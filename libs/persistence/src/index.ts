@@ -31,3 +31,5 @@ export * from './lib/proposal.repository';
 export * from './lib/webhook.record';
 export * from './lib/webhook.repository';
 export { type DatabasePoolUsage, PrismaService, type PersistenceOptions, type TransactionClient } from './lib/prisma.service';
+export * from './lib/migrations/application-role';
+export * from './lib/audit-checkpoint.repository';

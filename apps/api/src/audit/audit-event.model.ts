@@ -1,4 +1,4 @@
-import type { AuditEventView, AuditVerification } from '@palisade/audit';
+import { AUDIT_CHAIN_BREAKS, type AuditCheckpoint, type AuditEventView, type AuditVerification } from '@palisade/audit';
 import { Field, Float, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -84,15 +84,15 @@ export class AuditEventPageModel {
 
 @ObjectType('AuditChainBreak')
 export class AuditChainBreakModel {
-  @ApiProperty()
-  @Field(() => Float)
-  seq!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null when a scoped caller is told of a break outside its clusters' })
+  @Field(() => Float, { nullable: true })
+  seq!: number | null;
 
   @ApiProperty({ nullable: true, type: String })
   @Field(() => String, { nullable: true })
   eventId!: string | null;
 
-  @ApiProperty({ enum: ['SEQUENCE_GAP', 'PREV_HASH_MISMATCH', 'HASH_MISMATCH', 'HEAD_MISMATCH'] })
+  @ApiProperty({ enum: AUDIT_CHAIN_BREAKS })
   @Field()
   reason!: string;
 
@@ -107,22 +107,83 @@ export class AuditVerificationModel {
   @Field()
   ok!: boolean;
 
-  @ApiProperty()
+  @ApiProperty({ description: 'Events checked: all of them, or those of the caller\'s clusters' })
   @Field(() => Float)
   eventsChecked!: number;
 
-  @ApiProperty()
-  @Field(() => Float)
-  headSeq!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'null for a caller scoped to some clusters' })
+  @Field(() => Float, { nullable: true })
+  headSeq!: number | null;
 
-  @ApiProperty()
-  @Field()
-  headHash!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'null for a caller scoped to some clusters' })
+  @Field(() => String, { nullable: true })
+  headHash!: string | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Signed checkpoints checked; null for a scoped caller or without PALISADE_AUDIT_SIGNING_KEY' })
+  @Field(() => Float, { nullable: true })
+  checkpointsChecked!: number | null;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'The event the newest checkpoint signs; later events are not anchored yet' })
+  @Field(() => Float, { nullable: true })
+  anchoredSeq!: number | null;
+
+  @ApiProperty({ nullable: true, type: [String], description: 'The clusters reported on; null for an unscoped caller' })
+  @Field(() => [String], { nullable: true })
+  scope!: string[] | null;
 
   @ApiProperty({ nullable: true, type: AuditChainBreakModel, description: 'The first link that does not hold' })
   @Field(() => AuditChainBreakModel, { nullable: true })
   firstBroken!: AuditChainBreakModel | null;
 }
 
+/** A signed statement that event `seq` had hash `hash` at `time` (REST only). */
+export class AuditCheckpointModel {
+  @ApiProperty({ description: '1, 2, 3... without gaps: a removed checkpoint leaves a hole' })
+  number!: number;
+
+  @ApiProperty({ description: 'The audit event it signs' })
+  seq!: number;
+
+  @ApiProperty({ description: 'That event\'s hash' })
+  hash!: string;
+
+  @ApiProperty({ description: 'When it was signed' })
+  time!: Date;
+
+  @ApiProperty({ description: 'sha256 of the signing public key (SPKI DER), hex' })
+  keyId!: string;
+
+  @ApiProperty({ description: 'Ed25519, base64, over "palisade-audit-checkpoint/1\\n" + canonical JSON of {hash, number, seq, time}' })
+  signature!: string;
+}
+
+export class AuditPublicKeyModel {
+  @ApiProperty({ enum: ['Ed25519'] })
+  algorithm!: 'Ed25519';
+
+  @ApiProperty({ description: 'SPKI PEM; `palisade audit verify --public-key FILE` reads it' })
+  publicKey!: string;
+
+  @ApiProperty()
+  keyId!: string;
+}
+
+export class AuditCheckpointPageModel extends AuditPublicKeyModel {
+  @ApiProperty({ type: [AuditCheckpointModel], description: 'Oldest first' })
+  items!: AuditCheckpointModel[];
+
+  @ApiProperty({ nullable: true, type: Number, description: 'Pass as `after` for the next page' })
+  nextCursor!: number | null;
+}
+
+export class AuditCheckpointWriteModel {
+  @ApiProperty({ description: 'false when the newest checkpoint already signs the head' })
+  created!: boolean;
+
+  @ApiProperty({ nullable: true, type: AuditCheckpointModel, description: 'The newest checkpoint; null while the audit trail is empty' })
+  checkpoint!: AuditCheckpointModel | null;
+}
+
 export const toAuditEventModel = (view: AuditEventView): AuditEventModel => view;
 export const toAuditVerificationModel = (view: AuditVerification): AuditVerificationModel => view;
+export const toAuditCheckpointModel = (checkpoint: AuditCheckpoint): AuditCheckpointModel => checkpoint;

@@ -1,4 +1,4 @@
-import { AuditQueryCommand, AuditService } from '@palisade/audit';
+import { AuditQueryCommand, AuditService, AuditVerifyService } from '@palisade/audit';
 import type { Caller } from '@palisade/shared-types';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 
@@ -9,7 +9,10 @@ import { AuditEventModel, AuditEventPageModel, AuditVerificationModel, toAuditEv
 
 @Resolver(() => AuditEventModel)
 export class AuditResolver {
-  constructor(private readonly auditService: AuditService) {}
+  constructor(
+    private readonly auditService: AuditService,
+    private readonly verifyService: AuditVerifyService,
+  ) {}
 
   @Query(() => AuditEventPageModel, { description: 'The audit trail, newest first (auditors, admins); from inclusive, to exclusive', complexity: pagedCost(50) })
   async auditEvents(
@@ -31,6 +34,6 @@ export class AuditResolver {
 
   @Query(() => AuditVerificationModel, { description: 'Recomputes the hash chain and reports the first broken link', complexity: QUERY_COST.verifyAudit })
   async verifyAudit(@CurrentCaller() caller: Caller): Promise<AuditVerificationModel> {
-    return toAuditVerificationModel(await this.auditService.verify(caller));
+    return toAuditVerificationModel(await this.verifyService.execute(caller));
   }
 }

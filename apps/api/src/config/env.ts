@@ -1,3 +1,4 @@
+import { IsAuditSigningKey } from '@palisade/audit';
 import { DEFAULT_INVENTORY_UPLOAD_OPTIONS } from '@palisade/policy-sync';
 import { IntegerEnv, loadEnv, ServiceEnv } from '@palisade/shared-types';
 import { IsIn, IsOptional, Matches } from 'class-validator';
@@ -45,6 +46,27 @@ export class ApiEnv extends ServiceEnv {
   /** How often stale analyses (new snapshots from the sync worker, work left by a stopped replica) and lagging connection history are looked for; 0 = only at start and on uploads. */
   @IntegerEnv('ANALYSIS_RECONCILE_MS', 0, 3600000)
   ANALYSIS_RECONCILE_MS = 5_000;
+
+  /** Ed25519 private key (PKCS#8 PEM, or its DER in base64) that signs audit checkpoints; never stored in the database (README, "Audit trail"). */
+  @IsOptional()
+  @IsAuditSigningKey()
+  PALISADE_AUDIT_SIGNING_KEY?: string = undefined;
+
+  /** How often a signed checkpoint of the audit chain is written when the chain moved; 0 = only on POST /api/v1/audit/checkpoints and at shutdown. */
+  @IntegerEnv('AUDIT_CHECKPOINT_INTERVAL_MS', 0, 86400000)
+  AUDIT_CHECKPOINT_INTERVAL_MS = 60_000;
+
+  /** Open proposals (OPEN, CHANGES_REQUESTED, APPROVED, CONFLICTED) one cluster may have; more answer 429 PROPOSAL_QUOTA_EXCEEDED; 0 = no bound. */
+  @IntegerEnv('PROPOSAL_QUOTA_PER_CLUSTER', 0, 10000000)
+  PROPOSAL_QUOTA_PER_CLUSTER = 1_000;
+
+  /** Open proposals one principal may have authored, across clusters; 0 = no bound. */
+  @IntegerEnv('PROPOSAL_QUOTA_PER_PRINCIPAL', 0, 10000000)
+  PROPOSAL_QUOTA_PER_PRINCIPAL = 200;
+
+  /** Requests one principal (all its tokens, REST and GraphQL) may make per minute; more answer 429 RATE_LIMITED with Retry-After; 0 = no limit. */
+  @IntegerEnv('RATE_LIMIT_PER_MINUTE', 0, 100000000)
+  RATE_LIMIT_PER_MINUTE = 1_200;
 
   /** Introspection, field suggestions and the explorer page at GET /graphql; off unless "true" (README, "GraphQL"). */
   @IsIn(['true', 'false'], { message: 'PALISADE_GRAPHQL_EXPLORER must be true or false' })

@@ -1,3 +1,4 @@
+import { AuditErrorCode } from '@palisade/audit';
 import { AuthErrorCode } from '@palisade/auth';
 import { ClustersErrorCode } from '@palisade/clusters';
 import { PolicySyncErrorCode } from '@palisade/policy-sync';
@@ -22,6 +23,7 @@ export enum TransportErrorCode {
 /** Every code a response can carry; to-http.ts and to-graphql.ts must map each one. */
 export type ApiErrorCode =
   | CommonErrorCode
+  | AuditErrorCode
   | AuthErrorCode
   | ClustersErrorCode
   | PolicySyncErrorCode
@@ -32,6 +34,7 @@ export type ApiErrorCode =
 
 export const ALL_API_ERROR_CODES: readonly ApiErrorCode[] = [
   ...Object.values(CommonErrorCode),
+  ...Object.values(AuditErrorCode),
   ...Object.values(AuthErrorCode),
   ...Object.values(ClustersErrorCode),
   ...Object.values(PolicySyncErrorCode),

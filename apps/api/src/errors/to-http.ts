@@ -1,3 +1,4 @@
+import { AuditErrorCode } from '@palisade/audit';
 import { AuthErrorCode } from '@palisade/auth';
 import { ClustersErrorCode } from '@palisade/clusters';
 import { PolicySyncErrorCode } from '@palisade/policy-sync';
@@ -39,6 +40,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case WebhooksErrorCode.WEBHOOK_NOT_FOUND:
     case WebhooksErrorCode.WEBHOOK_DELIVERY_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
+    case AuditErrorCode.AUDIT_SIGNING_KEY_MISSING:
     case ClustersErrorCode.CLUSTER_ALREADY_EXISTS:
     case PolicyVersionsErrorCode.CLUSTER_ALREADY_HAS_VERSIONS:
     case TransportErrorCode.CONFLICT:

@@ -44,3 +44,14 @@ export interface AuditEventFilter {
   /** Keyset cursor: only events with a smaller seq. */
   beforeSeq?: number;
 }
+
+/** A signed checkpoint of the chain, as stored: event `seq` had `hash` at `time`. */
+export interface AuditCheckpointRecord {
+  /** 1, 2, 3... without gaps. */
+  number: number;
+  seq: number;
+  hash: string;
+  time: Date;
+  keyId: string;
+  signature: string;
+}

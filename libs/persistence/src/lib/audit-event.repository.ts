@@ -46,6 +46,15 @@ function withinScope(scope: readonly string[]): Prisma.AuditEventWhereInput {
   };
 }
 
+/** The same rule as `withinScope`, for an event already read (verification walks every event). */
+export function isAuditEventWithinScope(event: Pick<AuditEventRecord, 'clusterName' | 'subjectType' | 'after'>, scope: readonly string[] | null): boolean {
+  if (scope === null) return true;
+  if (event.clusterName !== null) return scope.includes(event.clusterName);
+  if (!CREDENTIAL_SUBJECT_TYPES.includes(event.subjectType)) return false;
+  const clusters = event.after !== null && typeof event.after === 'object' ? (event.after as Record<string, unknown>)['clusters'] : undefined;
+  return clusters === null || (Array.isArray(clusters) && clusters.some((name) => scope.includes(name as string)));
+}
+
 const jsonOrNull = (value: unknown): Prisma.InputJsonValue | typeof Prisma.DbNull =>
   value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
@@ -102,10 +111,13 @@ export class AuditEventRepository {
     return { lastSeq: Number(head.lastSeq), lastHash: head.lastHash };
   }
 
-  /** Events in chain order after `afterSeq`, for verification. */
-  async listChain(afterSeq: number, limit: number): Promise<AuditEventRecord[]> {
+  /** Events in chain order after `afterSeq` and up to `untilSeq`, for verification and export; `scope` limits to what a scoped reader sees. */
+  async listChain(afterSeq: number, limit: number, untilSeq?: number, scope?: readonly string[] | null): Promise<AuditEventRecord[]> {
     const rows = await this.prisma.auditEvent.findMany({
-      where: { seq: { gt: BigInt(afterSeq) } },
+      where: {
+        seq: { gt: BigInt(afterSeq), ...(untilSeq !== undefined ? { lte: BigInt(untilSeq) } : {}) },
+        ...(scope ? withinScope(scope) : {}),
+      },
       orderBy: { seq: 'asc' },
       take: limit,
     });

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 
-import { withDatabase } from '@palisade/persistence';
+import { withCredentials, withDatabase } from '@palisade/persistence';
 import { Client } from 'pg';
 import { inject } from 'vitest';
 
+import { TEST_APP_DB_PASSWORD, TEST_APP_DB_ROLE } from './test-app-role.constant';
+
 export interface TestDatabase {
+  /** As the superuser that owns the schema: for assertions on stored rows and for playing an attacker. */
   url: string;
+  /** As the application's role (TEST_APP_DB_ROLE), the way the API and the worker connect in production. */
+  appUrl: string;
   name: string;
   drop(): Promise<void>;
 }
@@ -34,6 +39,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: withDatabase(serverUrl, name),
+    appUrl: withCredentials(withDatabase(serverUrl, name), TEST_APP_DB_ROLE, TEST_APP_DB_PASSWORD),
     drop: async () => {
       const client = new Client({ connectionString: serverUrl });
       await client.connect();
