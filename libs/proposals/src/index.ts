@@ -1,5 +1,7 @@
 export * from './lib/approval-evaluator.service';
 export * from './lib/approval-rules.service';
+export * from './lib/approval-status-refresher.service';
+export * from './lib/proposal-quotas';
 export * from './lib/create-proposal.command';
 export * from './lib/evaluate-approvals.util';
 export * from './lib/merge.service';

@@ -69,6 +69,12 @@ export class ProposalAnalysisRepository {
     return row ? toProposalAnalysis(row) : null;
   }
 
+  /** The current analyses of many proposals (without flows), by proposal id. */
+  async findByProposals(proposalIds: readonly string[], tx: TransactionClient = this.prisma): Promise<Map<string, ProposalAnalysisRecord>> {
+    const rows = await tx.proposalAnalysis.findMany({ where: { proposalId: { in: [...proposalIds] } }, select: WITHOUT_FLOWS });
+    return new Map(rows.map((row) => [row.proposalId, toProposalAnalysis(row)]));
+  }
+
   /** The flows of the current analysis, in stored order. */
   async flows(proposalId: string, tx: TransactionClient = this.prisma): Promise<{ opened: unknown[]; closed: unknown[] } | null> {
     const row = await tx.proposalAnalysis.findUnique({ where: { proposalId }, select: { flowsOpened: true, flowsClosed: true } });

@@ -176,6 +176,28 @@ export class ProposalRepository {
   }
 
   /** Proposals whose status can still change (for re-evaluation when approval rules change). */
+  /** Open proposals of a cluster, or of an author (by id, or by name and kind for principals without an id). */
+  async countActive(of: { clusterId: string } | { author: Actor }, tx: TransactionClient = this.prisma): Promise<number> {
+    const where =
+      'clusterId' in of
+        ? { clusterId: of.clusterId }
+        : of.author.id !== null
+          ? { authorId: of.author.id }
+          : { authorId: null, authorName: of.author.name, authorKind: of.author.kind };
+    return tx.proposal.count({ where: { ...where, status: { in: ACTIVE } } });
+  }
+
+  /** A page of open proposals' ids in id order, after `afterId`. */
+  async listActiveIdsAfter(afterId: string | null, limit: number, tx: TransactionClient = this.prisma): Promise<string[]> {
+    const rows = await tx.proposal.findMany({
+      where: { status: { in: ACTIVE }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+    return rows.map((r) => r.id);
+  }
+
   async listActive(tx: TransactionClient = this.prisma): Promise<ProposalRecord[]> {
     const rows = await tx.proposal.findMany({ where: { status: { in: ACTIVE } }, include: withCluster, orderBy: { createdAt: 'asc' } });
     return rows.map(toProposal);
@@ -222,6 +244,28 @@ export class ProposalRepository {
   }
 
   /** Oldest first. */
+  /** Locks the open proposals among `ids` (in id order, so concurrent callers cannot deadlock) and returns them. */
+  async lockActive(ids: readonly string[], tx: TransactionClient): Promise<ProposalRecord[]> {
+    if (ids.length === 0) return [];
+    const sorted = [...ids].sort();
+    await tx.$queryRaw`SELECT id FROM proposals WHERE id = ANY(${sorted}::uuid[]) ORDER BY id FOR UPDATE`;
+    const rows = await tx.proposal.findMany({ where: { id: { in: sorted }, status: { in: ACTIVE } }, include: withCluster, orderBy: { id: 'asc' } });
+    return rows.map(toProposal);
+  }
+
+  /** Sets the status of many proposals; returns how many rows changed. */
+  async setStatus(ids: readonly string[], status: ProposalStatusName, tx: TransactionClient): Promise<number> {
+    return (await tx.proposal.updateMany({ where: { id: { in: [...ids] } }, data: { status } })).count;
+  }
+
+  /** Reviews of many proposals, by proposal id, each list oldest first. */
+  async listReviewsOf(proposalIds: readonly string[], tx: TransactionClient = this.prisma): Promise<Map<string, ReviewRecord[]>> {
+    const rows = await tx.review.findMany({ where: { proposalId: { in: [...proposalIds] } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const byProposal = new Map<string, ReviewRecord[]>(proposalIds.map((id) => [id, []]));
+    for (const row of rows) byProposal.get(row.proposalId)?.push(toReview(row));
+    return byProposal;
+  }
+
   async listReviews(proposalId: string, tx: TransactionClient = this.prisma): Promise<ReviewRecord[]> {
     const rows = await tx.review.findMany({ where: { proposalId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     return rows.map(toReview);

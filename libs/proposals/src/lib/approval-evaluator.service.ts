@@ -49,6 +49,35 @@ export class ApprovalEvaluator {
     );
   }
 
+  /** Re-derives the statuses of many proposals inside `tx` with one read of rules, reviews and analyses; stores those that changed. */
+  async refreshMany(proposals: readonly ProposalRecord[], tx: TransactionClient): Promise<number> {
+    if (proposals.length === 0) return 0;
+    const ids = proposals.map((p) => p.id);
+    const rules = await this.rules.list(tx);
+    const reviews = await this.proposals.listReviewsOf(ids, tx);
+    const analyses = await this.analyses.findByProposals(ids, tx);
+    const labels = new Map<string, Record<string, string>>();
+    const changes = new Map<ProposalStatusName, string[]>();
+    for (const proposal of proposals) {
+      if (!labels.has(proposal.clusterName)) labels.set(proposal.clusterName, (await this.clusters.findByName(proposal.clusterName, tx))?.labels ?? {});
+      const evaluation = evaluateApprovals(
+        {
+          author: proposal.author,
+          revision: proposal.revision,
+          clusterLabels: labels.get(proposal.clusterName) ?? {},
+          analysis: approvalFacts(analyses.get(proposal.id) ?? null, proposal.revision),
+        },
+        rules,
+        (reviews.get(proposal.id) ?? []).map((r) => (r.dismissal ? { ...r, analysisHash: null } : r)),
+      );
+      const status = deriveStatus(proposal.status, evaluation);
+      if (status !== proposal.status) changes.set(status, [...(changes.get(status) ?? []), proposal.id]);
+    }
+    let changed = 0;
+    for (const [status, ids] of changes) changed += await this.proposals.setStatus(ids, status, tx);
+    return changed;
+  }
+
   /** Re-derives the status inside `tx` and stores it when it changed. */
   async refresh(proposal: ProposalRecord, tx: TransactionClient): Promise<ProposalRecord> {
     const status = deriveStatus(proposal.status, await this.evaluate(proposal, tx));

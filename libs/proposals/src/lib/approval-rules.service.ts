@@ -1,9 +1,9 @@
 import { AuditRecorder } from '@palisade/audit';
-import { type ApprovalRuleRecord, ApprovalRuleRepository, PrismaService, ProposalRepository, type TransactionClient } from '@palisade/persistence';
+import { type ApprovalRuleRecord, ApprovalRuleRepository, PrismaService } from '@palisade/persistence';
 import { assertRole, type Caller, CommonErrorCode, DomainException } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
-import { ApprovalEvaluator } from './approval-evaluator.service';
+import { ApprovalStatusRefresher } from './approval-status-refresher.service';
 import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
 import type { PutApprovalRuleCommand } from './put-approval-rule.command';
 
@@ -21,18 +21,19 @@ export class ApprovalRulesService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly rules: ApprovalRuleRepository,
-    private readonly proposals: ProposalRepository,
-    private readonly evaluator: ApprovalEvaluator,
+    private readonly refresher: ApprovalStatusRefresher,
     private readonly audit: AuditRecorder,
   ) {}
 
-  /** Unscoped admins only: a rule matches clusters by label, possibly beyond a scoped admin's reach. */
+  /**
+   * Unscoped admins only: a rule matches clusters by label, possibly beyond a scoped admin's reach. The change commits
+   * at once; open proposals' stored statuses follow through ApprovalStatusRefresher (reads and merges evaluate anew).
+   */
   async put(command: PutApprovalRuleCommand): Promise<ApprovalRuleRecord> {
     this.assertRuleAdmin(command.caller);
-    return this.prisma.$transaction(async (tx) => {
+    const saved = await this.prisma.$transaction(async (tx) => {
       const { name, description, matchLabels, minApprovals, requiredGroups, when, allowBotApprovals } = command;
       const { rule, previous } = await this.rules.put({ name, description, matchLabels, minApprovals, requiredGroups, when, allowBotApprovals }, tx);
-      await this.reevaluateOpenProposals(tx);
       await this.audit.record(tx, {
         actor: command.caller.principal.actor,
         action: previous ? 'approval_rule.updated' : 'approval_rule.created',
@@ -44,14 +45,15 @@ export class ApprovalRulesService {
       });
       return rule;
     });
+    void this.refresher.request();
+    return saved;
   }
 
   async delete(name: string, caller: Caller): Promise<ApprovalRuleRecord> {
     this.assertRuleAdmin(caller);
-    return this.prisma.$transaction(async (tx) => {
+    const removed = await this.prisma.$transaction(async (tx) => {
       const deleted = await this.rules.delete(name, tx);
       if (!deleted) throw new ProposalsException(ProposalsErrorCode.APPROVAL_RULE_NOT_FOUND, `approval rule "${name}" not found`);
-      await this.reevaluateOpenProposals(tx);
       await this.audit.record(tx, {
         actor: caller.principal.actor,
         action: 'approval_rule.deleted',
@@ -62,6 +64,8 @@ export class ApprovalRulesService {
       });
       return deleted;
     });
+    void this.refresher.request();
+    return removed;
   }
 
   /** Rules are readable by every principal: they name labels, not clusters. */
@@ -80,10 +84,5 @@ export class ApprovalRulesService {
     if (caller.principal.clusters !== null) {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'approval rules can only be changed by an admin whose scope is every cluster');
     }
-  }
-
-  /** Statuses are derived from the rules, so a rule change re-derives every open proposal's. */
-  private async reevaluateOpenProposals(tx: TransactionClient): Promise<void> {
-    for (const proposal of await this.proposals.listActive(tx)) await this.evaluator.refresh(proposal, tx);
   }
 }

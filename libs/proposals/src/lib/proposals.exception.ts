@@ -18,6 +18,8 @@ export enum ProposalsErrorCode {
   /** An author approving their own proposal, whatever their roles. */
   SELF_APPROVAL_FORBIDDEN = 'SELF_APPROVAL_FORBIDDEN',
   APPROVAL_RULE_NOT_FOUND = 'APPROVAL_RULE_NOT_FOUND',
+  /** The cluster or the author already has as many open proposals as PROPOSAL_QUOTA_PER_CLUSTER / _PER_PRINCIPAL allow. */
+  PROPOSAL_QUOTA_EXCEEDED = 'PROPOSAL_QUOTA_EXCEEDED',
   /** The proposal has no analysis yet (created before analyses existed and not yet reached by the scheduler). */
   ANALYSIS_NOT_FOUND = 'ANALYSIS_NOT_FOUND',
   /** Approval before the analysis of the current revision is READY. */

@@ -13,19 +13,20 @@ import {
   type ProposalUpdate,
 } from '@palisade/persistence';
 import { PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, hasRole, type Page } from '@palisade/shared-types';
+import { type Actor, assertRole, type Caller, CommonErrorCode, decodeCursor, DomainException, encodeCursor, hasRole, type Page } from '@palisade/shared-types';
 import { ClusterCapabilitiesService } from '@palisade/policy-sync';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 
 import { analysisMarkdown, changedFlowsDot } from './analysis/analysis-report.util';
 import { type ProposalAnalysisDetailView, toAnalysisDetailView, toAnalysisView } from './analysis/analysis.view';
 import type { FlowView } from './analysis/analysis-result.type';
 import { ProposalAnalysisService } from './analysis/proposal-analysis.service';
-import { ApprovalEvaluator, isOpenStatus } from './approval-evaluator.service';
+import { ApprovalEvaluator, deriveStatus, isOpenStatus } from './approval-evaluator.service';
 import { CreateProposalCommand } from './create-proposal.command';
 import { changeHashOf, effectiveChanges, type PolicyRef, type ProposalContent } from './proposal-changes.util';
 import { assertAuthor, gone, isAuthor, UUID, visibleOrNotFound } from './proposal-access.util';
 import { policyDiffs, storedPolicyDiffs, type ProposalSummaryView, type ProposalView, toProposalSummaryView, toReviewView } from './proposal.view';
+import { PROPOSAL_QUOTAS, type ProposalQuotas } from './proposal-quotas';
 import { ProposalsErrorCode, ProposalsException } from './proposals.exception';
 import { RecentCache } from './recent-cache.util';
 import type { UpdateProposalCommand } from './update-proposal.command';
@@ -60,6 +61,7 @@ export class ProposalsService {
     private readonly capabilities: ClusterCapabilitiesService,
     private readonly analysis: ProposalAnalysisService,
     private readonly analyses: ProposalAnalysisRepository,
+    @Inject(PROPOSAL_QUOTAS) private readonly quotas: ProposalQuotas,
   ) {}
 
   /** Proposers and admins, within their scope. A retry with the same Idempotency-Key returns the first result. */
@@ -99,6 +101,7 @@ export class ProposalsService {
     await this.capabilities.assertCanStore(cluster.id, effective.upsert);
     try {
       const created = await this.prisma.$transaction(async (tx) => {
+        await this.assertWithinQuotas(cluster, actor, tx);
         const proposal = await this.proposals.create(
           {
             clusterId: cluster.id,
@@ -306,6 +309,33 @@ export class ProposalsService {
     return format === 'markdown' ? analysisMarkdown(proposal, detail) : changedFlowsDot(detail);
   }
 
+  /**
+   * Refuses a new proposal once the cluster or the author has as many open ones as the quotas allow. Advisory locks
+   * (held until the transaction ends) serialise concurrent creations for the same cluster and author, so the counts hold.
+   */
+  private async assertWithinQuotas(cluster: { id: string; name: string }, author: Actor, tx: TransactionClient): Promise<void> {
+    const { perCluster, perPrincipal } = this.quotas;
+    const authorKey = author.id ?? `${author.kind}:${author.name}`;
+    if (perCluster > 0) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`proposal-quota:cluster:${cluster.id}`}, 0))`;
+      if ((await this.proposals.countActive({ clusterId: cluster.id }, tx)) >= perCluster) {
+        throw new ProposalsException(
+          ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED,
+          `cluster "${cluster.name}" already has ${perCluster} open proposals (PROPOSAL_QUOTA_PER_CLUSTER); merge, reject or withdraw some first`,
+        );
+      }
+    }
+    if (perPrincipal > 0) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`proposal-quota:principal:${authorKey}`}, 0))`;
+      if ((await this.proposals.countActive({ author }, tx)) >= perPrincipal) {
+        throw new ProposalsException(
+          ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED,
+          `"${author.name}" already has ${perPrincipal} open proposals (PROPOSAL_QUOTA_PER_PRINCIPAL); merge or withdraw some first`,
+        );
+      }
+    }
+  }
+
   private async reload(record: ProposalRecord): Promise<ProposalRecord> {
     return (await this.proposals.findById(record.id)) ?? record;
   }
@@ -331,13 +361,6 @@ export class ProposalsService {
     return found;
   }
 
-  /** The proposal, if the caller may update it (its author); the API asks before reading a new policy set. */
-  async assertMayUpdate(id: string, caller: Caller): Promise<ProposalRecord> {
-    const found = await this.findVisible(id, caller);
-    assertAuthor(found, caller, 'update');
-    return found;
-  }
-
   async findVisible(id: string, caller: Caller): Promise<ProposalRecord> {
     return visibleOrNotFound(id, UUID.test(id) ? await this.proposals.findById(id) : null, caller);
   }
@@ -353,6 +376,8 @@ export class ProposalsService {
     const stored = await this.proposals.findDiffs(record.id);
     return {
       ...toProposalSummaryView(record),
+      // Derived from the rules as they are now: a rule change is seen at once, before ApprovalStatusRefresher stores it.
+      status: deriveStatus(record.status, evaluation),
       changes,
       changeHash: record.changeHash,
       diff: policyDiffs(base, changes, stored && stored.revision === record.revision && stored.baseVersion === record.baseVersion ? stored.diffs : undefined),

@@ -3,6 +3,8 @@ export enum CommonErrorCode {
   VALIDATION_FAILED = 'VALIDATION_FAILED',
   /** Wrong role, or a cluster outside the caller's scope. */
   FORBIDDEN = 'FORBIDDEN',
+  /** The principal made more requests than RATE_LIMIT_PER_MINUTE allows (429 with Retry-After). */
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 export interface ErrorDetail {
