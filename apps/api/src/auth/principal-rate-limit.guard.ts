@@ -17,8 +17,8 @@ export class PrincipalRateLimitGuard extends ThrottlerGuard {
   }
 
   protected override async getTracker(req: Record<string, unknown>): Promise<string> {
-    const { actor } = (req as unknown as Request).principal!;
-    return `principal:${actor.id ?? `${actor.kind}:${actor.name}`}`;
+    const actor = (req as unknown as Request).principal?.actor;
+    return actor ? `principal:${actor.id ?? `${actor.kind}:${actor.name}`}` : 'anonymous';
   }
 
   /** One budget per principal across every route (the library's default is one per handler). */
