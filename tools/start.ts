@@ -91,8 +91,11 @@ function reportMigrations(applied: string[]): void {
 }
 
 async function main(): Promise<void> {
-  const port = Number(process.env['PORT'] ?? 3000);
-  const workerHealthPort = Number(process.env['WORKER_HEALTH_PORT'] ?? port + 1);
+  // Passed on as given: a malformed PORT is reported once, by the API's own validation.
+  const portSetting = process.env['PORT'] ?? '3000';
+  const port = Number(portSetting);
+  const workerHealthPort = process.env['WORKER_HEALTH_PORT'] ?? (Number.isInteger(port) ? String(port + 1) : undefined);
+  const host = process.env['HOST'] ?? '127.0.0.1';
   let embedded: EmbeddedDatabaseServer | undefined;
   let databaseUrl = process.env['DATABASE_URL'];
   let secretKey = process.env['PALISADE_SECRET_KEY'];
@@ -131,8 +134,8 @@ async function main(): Promise<void> {
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    WORKER_HEALTH_PORT: String(workerHealthPort),
+    PORT: portSetting,
+    ...(workerHealthPort ? { WORKER_HEALTH_PORT: workerHealthPort } : {}),
     ...(secretKey ? { PALISADE_SECRET_KEY: secretKey } : {}),
     ...(auditSigningKey ? { PALISADE_AUDIT_SIGNING_KEY: auditSigningKey } : {}),
     ...(firstAdmin ? { PALISADE_BOOTSTRAP_ADMIN_TOKEN: firstAdmin } : {}),
@@ -170,14 +173,15 @@ async function main(): Promise<void> {
     });
   }
 
-  const base = `http://localhost:${port}`;
+  const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   const [api] = children as [ChildProcess, ChildProcess];
-  if (await waitForHealth(`${base}/healthz`, api, 120_000)) {
+  if (await waitForHealth(`${base}/readyz`, api, 120_000)) {
     say(`ready
   REST API     ${base}/api/v1
   REST docs    ${base}/api/docs
   GraphQL      ${base}/graphql
-  Health       ${base}/healthz (worker: http://localhost:${workerHealthPort}/healthz)
+  Health       ${base}/healthz, ${base}/readyz (worker: http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${workerHealthPort ?? '-'}/readyz)
+  Metrics      ${base}/metrics
 Press Ctrl-C to stop.`);
     if (firstAdmin) {
       say(`no admin existed, so this is the first admin's API token. It is shown once and only its hash is kept:

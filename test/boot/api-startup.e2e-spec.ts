@@ -54,6 +54,19 @@ describe('starting the API and the worker directly', () => {
       await db?.drop();
     });
 
+    it('npm start (the launcher) with PORT=abc names the variable once and exits non-zero without saying ready', () => {
+      const result = spawnSync(process.execPath, ['-r', '@swc-node/register', join(root, 'tools/start.ts')], {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', SWC_NODE_PROJECT: join(root, 'tsconfig.json'), DATABASE_URL: db.url, PALISADE_SECRET_KEY: TEST_SECRET_KEY, PORT: 'abc', WORKER_HEALTH_PORT: '0' },
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output.match(/PORT must be an integer/g)).toHaveLength(1);
+      expect(output).not.toContain('palisade: ready');
+    });
+
     it('binds HOST and logs the address it bound, as JSON lines when LOG_FORMAT=json', async () => {
       const child = spawn(process.execPath, ['-r', '@swc-node/register', join(root, 'apps/api/src/main.ts')], {
         cwd: root,
