@@ -84,7 +84,7 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
     }
   });
 
-  it('describes the proposal bodies by their input classes, JSON and YAML, and declares the YAML query parameters', () => {
+  it('describes the proposal and import bodies, JSON and YAML, and declares the YAML query parameters', () => {
     for (const name of ['POST /api/v1/clusters/{name}/proposals', 'PATCH /api/v1/proposals/{id}']) {
       const [method, path] = name.split(' ');
       const operation = document.paths[path][method.toLowerCase()];
@@ -96,6 +96,9 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
         ['baseVersion', 'description', 'mode', 'sourceCommit', 'sourceKind', 'sourceUrl', 'title'],
       );
     }
+    const importBody = document.paths['/api/v1/clusters/{name}/versions/import']['post'].requestBody?.content;
+    expect(importBody?.['application/json'].schema).toMatchObject({ required: ['policies'], properties: { policies: { type: 'array', items: { required: ['apiVersion', 'kind', 'metadata', 'spec'] } } } });
+    expect(importBody?.['application/yaml'].schema).toEqual({ type: 'string' });
     const create = document.components.schemas['CreateProposalInput'].properties ?? {};
     expect(Object.keys(create).sort()).toEqual(['baseVersion', 'changes', 'description', 'policies', 'source', 'title', 'yaml']);
     expect(create['title']).toMatchObject({ type: 'string' });

@@ -18,3 +18,14 @@ export const NETWORK_POLICY_SCHEMA: SchemaObject = {
     spec: { podSelector: { matchLabels: { app: 'api' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 8080 }] }] },
   },
 };
+
+/** The example above as a YAML document, for bodies that take NetworkPolicy documents. */
+export const NETWORK_POLICY_YAML_EXAMPLE = [
+  'apiVersion: networking.k8s.io/v1',
+  'kind: NetworkPolicy',
+  'metadata: {name: allow-web, namespace: shop}',
+  'spec:',
+  '  podSelector: {matchLabels: {app: api}}',
+  '  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]',
+  '',
+].join('\n');

@@ -1,10 +1,11 @@
 import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ReadsBodyAfter } from '../request-body/body-access.decorator';
@@ -59,13 +60,21 @@ export class PolicyVersionController {
 
   @Post('import')
   @ReadsBodyAfter({ limit: 'policySet', roles: ['admin'], clusterParam: 'name' })
-  @ApiConsumes('application/json', 'application/yaml')
-  @ApiBody({
-    description: 'JSON {"policies": [NetworkPolicy...]} or YAML with one or more NetworkPolicy documents',
-    schema: { type: 'object', properties: { policies: { type: 'array', items: { type: 'object' } } } },
-  })
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
-  @ApiOperation({ summary: "Import a cluster's first policy version" })
+  @ApiOperation({
+    summary: "Import a cluster's first policy version",
+    description: 'Admins. JSON {"policies": [NetworkPolicy...]} (no other field), or YAML with one or more NetworkPolicy documents.',
+    requestBody: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: { type: 'object', required: ['policies'], additionalProperties: false, properties: { policies: { type: 'array', items: NETWORK_POLICY_SCHEMA } } },
+          example: { policies: [NETWORK_POLICY_SCHEMA.example] },
+        },
+        'application/yaml': { schema: { type: 'string' }, example: NETWORK_POLICY_YAML_EXAMPLE },
+      },
+    },
+  })
   @ApiProblemResponses(400, 409, 413, 415)
   async import(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
     const input = await this.policySets.check(policySetInputFrom(request));
