@@ -1,4 +1,5 @@
 import { FLOW_FORMATS } from './output/format-flows.util';
+import { SUMMARY_FORMATS } from './output/format-summary.util';
 
 /** One option of a command: what the parser accepts and what `--help` says, from one entry. */
 export interface CliOption {
@@ -16,8 +17,8 @@ export const LINT_FORMAT_NAMES = ['text', 'json', 'md', 'sarif'] as const;
 export const EXPLAIN_FORMAT_NAMES = ['text', 'json'] as const;
 export const PROPOSAL_FORMAT_NAMES = ['text', 'md', 'json'] as const;
 export const REVIEW_FORMAT_NAMES = ['text', 'json'] as const;
-
 export const AUDIT_FORMAT_NAMES = ['text', 'json'] as const;
+
 /** `-o/--output` and its long synonym `--format` (both kept: kubectl users type -o, older scripts --format). */
 function formatOptions(formats: readonly string[]): CliOption[] {
   const list = formats.join('|');
@@ -42,6 +43,9 @@ const SERVER: CliOption[] = [
   // Declared only to refuse it with a clear message: a token flag would land in shell history and CI logs.
   { name: 'token', type: 'string', value: 'TOKEN', help: 'refused: set PALISADE_TOKEN instead' },
 ];
+const NAMESPACE: CliOption = { name: 'namespace', short: 'n', type: 'string', multiple: true, value: 'NS', help: 'only flows touching a workload of this namespace (repeatable)' };
+const FOCUS_WORKLOAD: CliOption = { name: 'focus-workload', type: 'string', multiple: true, value: 'ns/name', help: 'only flows with this workload at either end (repeatable)' };
+const AGGREGATE: CliOption = { name: 'aggregate', type: 'string', value: 'namespace', help: 'one `ns-a/* => ns-b/*` line where every workload of ns-a reaches every one of ns-b on the same ports' };
 const HELP: CliOption = { name: 'help', short: 'h', type: 'boolean', help: 'this help' };
 
 /**
@@ -49,7 +53,8 @@ const HELP: CliOption = { name: 'help', short: 'h', type: 'boolean', help: 'this
  * command's `--help` lists exactly these, so the two cannot drift apart.
  */
 export const COMMAND_OPTIONS: Readonly<Record<string, readonly CliOption[]>> = {
-  connectivity: [...formatOptions(FLOW_FORMATS), FILENAME, NO_POD_IP_BLOCKS, HELP],
+  connectivity: [...formatOptions(FLOW_FORMATS), FILENAME, AGGREGATE, FOCUS_WORKLOAD, NAMESPACE, NO_POD_IP_BLOCKS, HELP],
+  summary: [...formatOptions(SUMMARY_FORMATS), FILENAME, { ...NAMESPACE, help: 'only this namespace (repeatable)' }, NO_POD_IP_BLOCKS, HELP],
   diff: [
     ...formatOptions(FLOW_FORMATS),
     { name: 'inventory', type: 'string', multiple: true, value: 'PATH', help: 'Namespaces and workloads for both sides (repeatable)' },
@@ -92,16 +97,16 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly CliOption[]>> = {
     HELP,
   ],
   merge: [...SERVER, ...formatOptions(REVIEW_FORMAT_NAMES), HELP],
-};
-
-/** The "options:" block of a command's help, one line per option. */
-export function formatOptionHelp(options: readonly CliOption[]): string {
-  const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.value ? ` ${o.value}` : ''}`);
   audit: [
     { name: 'public-key', type: 'string', value: 'FILE', help: 'the Ed25519 public key (PEM) of GET /api/v1/audit/public-key, obtained apart from the export' },
     ...formatOptions(AUDIT_FORMAT_NAMES),
     HELP,
   ],
+};
+
+/** The "options:" block of a command's help, one line per option. */
+export function formatOptionHelp(options: readonly CliOption[]): string {
+  const left = options.map((o) => `${o.short ? `-${o.short}, ` : '    '}--${o.name}${o.value ? ` ${o.value}` : ''}`);
   const width = Math.max(...left.map((l) => l.length)) + 2;
   return ['options:', ...options.map((o, i) => `  ${(left[i] as string).padEnd(width)}${o.help}`)].join('\n');
 }

@@ -13,7 +13,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'NetworkPolicies and Lists of them); directories are read recursively for .yaml, .yml and .json.',
     '',
     'commands:',
-    `  connectivity <dir-or-file...> [-o ${FORMATS}]   every allowed flow, per workload`,
+    `  connectivity <dir-or-file...> [-o ${FORMATS}] [--aggregate namespace] [--focus-workload ns/name] [-n NS]   every allowed flow`,
+    '  summary <dir-or-file...> [-o text|json|csv] [-n NS]   per namespace: isolation, reach from other namespaces and the internet',
     `  diff <before> <after> [--inventory <dir-or-file>] [-o ${FORMATS}]   flows a change opens and closes`,
     '  explain <dir-or-file...> --from ns/pod --to ns/pod|IP --port N [--protocol TCP|UDP|SCTP]   exit 0 allowed, 3 denied',
     '  lint <dir-or-file...> [-o text|json|md|sarif] [--fail-on info|low|medium|high]   errors and findings',
@@ -25,10 +26,10 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '  review ID --approve|--request-changes|--comment TEXT',
     '  merge ID',
     '',
-    'Inputs are paths, -f/--filename PATH (repeatable) or - for standard input. Files that are no Kubernetes',
     'offline, on an export of GET /api/v1/audit/export:',
     '  audit verify <file> --public-key FILE [-o text|json]   every hash link and signed checkpoint; exit 1 when one breaks',
     '',
+    'Inputs are paths, -f/--filename PATH (repeatable) or - for standard input. Files that are no Kubernetes',
     'manifest (a Helm values.yaml) and kinds the analysis does not use (Services, CRDs) are skipped with a warning.',
     'connectivity, diff, explain and lint also take --no-pod-ip-blocks (ipBlocks do not match pod IPs).',
     '-o/--output (or --format) picks the output format; -h/--help on any command lists its options; --version.',
@@ -44,6 +45,12 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '  -o json   {"flows": [{from, to, ports: [{protocol, ranges: [[start, end]]}]}]}',
     '  -o csv    from,to,protocol,port_from,port_to (one row per port range)',
     '  -o dot    a Graphviz digraph: namespaces as clusters, workloads as boxes, flows as edges',
+    '  -o jsonl  one JSON flow per line (JSON Lines)',
+    'Output is written as it is computed, so memory stays bounded however many flows there are.',
+    '--aggregate namespace prints `ns-a/* => ns-b/* : ports` for a namespace pair whose workloads all reach each',
+    'other on the same ports (a workload itself when it has two pods or more), and workload lines for the rest.',
+    '--focus-workload ns/name keeps the flows with that workload at either end, -n/--namespace those touching',
+    'a workload of the namespace; both given, a flow must pass both.',
     '  -o md     a Markdown table (from, to, ports) for a pull-request comment',
   ].join('\n'),
   diff: [
@@ -61,6 +68,13 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Says whether one connection is allowed and which policies and rules decide it. A pod can also',
     'be named by its workload (`ns/<deployment name>` stands for its first pod).',
     'Exit code 0 allowed, 3 denied, 1 invalid input, 2 usage error.',
+  ].join('\n'),
+  summary: [
+    'usage: palisade summary <dir-or-file...> [options]',
+    '',
+    'One row per namespace: its workloads, whether ingress and egress are isolated (yes, no, or how many',
+    'workloads of how many), and how many workloads are reachable from other namespaces, reachable from the',
+    'internet, and reach the internet (addresses outside private, shared, loopback and link-local ranges).',
   ].join('\n'),
   lint: [
     'usage: palisade lint <dir-or-file...> [options]',
@@ -98,6 +112,17 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     '',
     'Merges an approved proposal: the cluster gets a new version. Token in PALISADE_TOKEN.',
   ].join('\n'),
+  audit: [
+    'usage: palisade audit verify <file> --public-key FILE [options]',
+    '',
+    'Checks an audit export (GET /api/v1/audit/export, JSON Lines) offline: every event against its hash,',
+    'every link to the previous event, and every checkpoint against its Ed25519 signature and the hash the',
+    'chain has at its event, so a history rewritten and re-hashed in the database is found. Take the public',
+    'key from GET /api/v1/audit/public-key (or the operator) apart from the export, never from the export.',
+    "An export scoped to some clusters holds no checkpoints: only each event's own hash is checked.",
+    'exit codes: 0 verified; 1 a link, hash or checkpoint does not hold (reason, line and event on stderr),',
+    'or the file or key is unreadable; 2 usage error.',
+  ].join('\n'),
   reach: [
     'usage: palisade reach --input FILE',
     '',
@@ -112,17 +137,6 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 export const USAGE: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(DESCRIPTIONS).map(([command, text]) => {
     const options = COMMAND_OPTIONS[command];
-  audit: [
-    'usage: palisade audit verify <file> --public-key FILE [options]',
-    '',
-    'Checks an audit export (GET /api/v1/audit/export, JSON Lines) offline: every event against its hash,',
-    'every link to the previous event, and every checkpoint against its Ed25519 signature and the hash the',
-    'chain has at its event, so a history rewritten and re-hashed in the database is found. Take the public',
-    'key from GET /api/v1/audit/public-key (or the operator) apart from the export, never from the export.',
-    "An export scoped to some clusters holds no checkpoints: only each event's own hash is checked.",
-    'exit codes: 0 verified; 1 a link, hash or checkpoint does not hold (reason, line and event on stderr),',
-    'or the file or key is unreadable; 2 usage error.',
-  ].join('\n'),
     return [command, options ? `${text}\n\n${formatOptionHelp(options)}` : text];
   }),
 );

@@ -1,0 +1,154 @@
+import { spawn } from 'node:child_process';
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { createAnalysis, formatFlow } from '@palisade/netpol-engine';
+
+import { generateCluster, type TierSpec } from '../../../../tools/bench/synthetic-cluster';
+import { runCli } from '../run-cli.util';
+import { newTestIo, REPO_ROOT, SEED } from './test-io';
+
+const seed = [`${SEED}/article-policies.yaml`, `${SEED}/article-inventory.yaml`];
+
+function run(argv: string[]) {
+  const io = newTestIo();
+  const code = runCli(argv, io);
+  return { code, out: io.out, err: io.err };
+}
+
+describe('palisade summary', () => {
+  it('prints isolation and reach per namespace of the seed article', () => {
+    const { code, out } = run(['summary', ...seed]);
+    expect(code).toBe(0);
+    expect(out).toBe(
+      [
+        'NAMESPACE      WORKLOADS  INGRESS ISOLATED  EGRESS ISOLATED  FROM OTHER NAMESPACES  FROM INTERNET  TO INTERNET',
+        'default        2          yes               yes              1                      0              1',
+        'ingress-nginx  1          no                no               1                      1              1',
+        'kube-system    1          no                no               1                      1              1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('-n keeps one namespace; json and csv carry the counts', () => {
+    expect(JSON.parse(run(['summary', ...seed, '-n', 'default', '-o', 'json']).out)).toEqual({
+      namespaces: [{ namespace: 'default', workloads: 2, ingressIsolated: 2, egressIsolated: 2, reachableFromOtherNamespaces: 1, reachableFromInternet: 0, reachingInternet: 1 }],
+    });
+    expect(run(['summary', ...seed, '-o', 'csv']).out.split('\n')[2]).toBe('ingress-nginx,1,0,0,1,1,1');
+  });
+
+  it('refuses a namespace the input does not have (exit 1)', () => {
+    const { code, err } = run(['summary', ...seed, '-n', 'nowhere']);
+    expect(code).toBe(1);
+    expect(err).toContain('--namespace nowhere: no such namespace in the input');
+  });
+});
+
+describe('palisade connectivity: aggregation, focus and formats', () => {
+  it('--aggregate namespace prints namespace pairs that reach each other wholly, workload lines for the rest', () => {
+    const { code, out } = run(['connectivity', ...seed, '--aggregate', 'namespace']);
+    expect(code).toBe(0);
+    expect(out.split('\n').slice(0, 6)).toEqual([
+      'default/* => kube-system/* : TCP 53; UDP 53',
+      'ingress-nginx/* => kube-system/* : All',
+      'ingress-nginx/ingress-nginx[Deployment] => default/myapp[Deployment] : All',
+      'kube-system/* => ingress-nginx/* : All',
+      'kube-system/* => kube-system/* : All',
+      'default/myapp[Deployment] => 1.1.1.1/32 : TCP 443',
+    ]);
+  });
+
+  it('--focus-workload keeps the flows with that workload at either end; -n those touching a namespace', () => {
+    const all = run(['connectivity', ...seed]).out.split('\n').filter(Boolean);
+    const focus = run(['connectivity', ...seed, '--focus-workload', 'default/myapp']);
+    expect(focus.code).toBe(0);
+    expect(focus.out.split('\n').filter(Boolean)).toEqual(all.filter((l) => l.includes('default/myapp[Deployment]')));
+    expect(focus.out).toContain('ingress-nginx/ingress-nginx[Deployment] => default/myapp[Deployment] : All\n');
+    const ns = run(['connectivity', ...seed, '-n', 'kube-system']);
+    expect(ns.out.split('\n').filter(Boolean)).toEqual(all.filter((l) => l.includes('kube-system/')));
+    const both = run(['connectivity', ...seed, '-n', 'kube-system', '--focus-workload', 'default/myapp']);
+    expect(both.out).toBe('default/myapp[Deployment] => kube-system/kube-dns[Deployment] : TCP 53; UDP 53\n');
+  });
+
+  it('refuses an unknown workload (exit 1), a malformed one and another aggregation (exit 2)', () => {
+    expect(run(['connectivity', ...seed, '--focus-workload', 'default/nothing'])).toMatchObject({ code: 1, err: expect.stringContaining('--focus-workload default/nothing: no workload of that name in the input') });
+    expect(run(['connectivity', ...seed, '--focus-workload', 'myapp'])).toMatchObject({ code: 2, err: expect.stringContaining('--focus-workload takes namespace/name') });
+    expect(run(['connectivity', ...seed, '--aggregate', 'workload'])).toMatchObject({ code: 2, err: expect.stringContaining('--aggregate must be namespace') });
+  });
+
+  it('-o jsonl prints the flows of -o json one per line', () => {
+    const json = JSON.parse(run(['connectivity', ...seed, '-o', 'json']).out) as { flows: unknown[] };
+    const lines = run(['connectivity', ...seed, '-o', 'jsonl']).out.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(json.flows);
+  });
+});
+
+/** The cluster as one JSON List, as `kubectl get -o json` writes it. */
+function clusterJson(spec: TierSpec): { json: string; flows: number; first: string } {
+  const cluster = generateCluster(spec, 20261126, 'open');
+  const items = [
+    ...cluster.inventory.namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels } })),
+    ...cluster.inventory.pods.map((pod) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: pod.workload?.kind, name: pod.workload?.name, controller: true }] },
+      spec: { containers: [{ name: 'main', image: 'example.com/app:1.0', ports: (pod.ports ?? []).map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }] },
+      status: { podIP: pod.ip },
+    })),
+    ...cluster.policies,
+  ];
+  const analysis = createAnalysis({ inventory: cluster.inventory, policies: cluster.policies });
+  let flows = 0;
+  let first = '';
+  for (const flow of analysis.flows()) {
+    if (flows++ === 0) first = formatFlow(flow);
+  }
+  return { json: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }), flows, first };
+}
+
+/** Lines of a file and its first line, read as a stream. */
+async function countLines(path: string): Promise<{ lines: number; first: string }> {
+  let lines = 0;
+  let first = '';
+  let head = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8' }) as AsyncIterable<string>) {
+    if (lines === 0 && first === '') {
+      head += chunk;
+      const end = head.indexOf('\n');
+      if (end >= 0) first = head.slice(0, end);
+    }
+    for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+  }
+  return { lines, first };
+}
+
+describe('an open cluster under a 512 MB heap', () => {
+  // 1,200 namespaces, one in six without any policy: more than a million workload flows, streamed
+  // to the file as they are listed.
+  const spec: TierSpec = { name: 'M', pods: 24_000, namespaces: 1_200, policies: 14_000, labelSets: 6_000 };
+  let dir = '';
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it('palisade connectivity writes every flow to a file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-open-'));
+    const input = join(dir, 'cluster.json');
+    const expected = clusterJson(spec);
+    writeFileSync(input, expected.json);
+    const output = join(dir, 'flows.txt');
+    const fd = openSync(output, 'w');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--max-old-space-size=512', join(REPO_ROOT, 'bin/palisade.cjs'), 'connectivity', input], { cwd: REPO_ROOT, stdio: ['ignore', fd, 'pipe'] });
+      let stderr = '';
+      child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    closeSync(fd);
+    expect(result).toEqual({ code: 0, stderr: '' });
+    expect(expected.flows).toBeGreaterThan(1_000_000);
+    expect(await countLines(output)).toEqual({ lines: expected.flows, first: expected.first });
+  }, 600_000);
+});
