@@ -63,6 +63,10 @@ export async function createTestApp(extraEnv: Record<string, string> = {}, optio
     DATABASE_POOL_SIZE: '5',
     PALISADE_SECRET_KEY: TEST_SECRET_KEY,
     PALISADE_BOOTSTRAP_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    // Suites drive hundreds of requests a minute with one token; the rate limit's own tests set it.
+    RATE_LIMIT_PER_MINUTE: '0',
+    // The suites' kube-apiservers listen on 127.0.0.1; the refusal has its own test.
+    PALISADE_ALLOW_LOOPBACK_ADDRESSES: 'true',
     ...extraEnv,
   });
   // With a logger (tests reading the logs), Nest writes through it as main.ts does.

@@ -118,12 +118,25 @@ describeWithKube('cluster connections (real kube-apiserver)', () => {
 
   it.each([
     ['a token the server does not know', () => ({ server: kube.url, caData: kube.caData, token: 'not-a-real-token' }), 'CONNECTION_CHECK_FAILED', 'refused the credentials (HTTP 401'],
-    ['a server that does not answer', () => ({ server: 'https://127.0.0.1:1', caData: kube.caData, token: kube.adminToken }), 'CONNECTION_CHECK_FAILED', 'did not answer'],
-    ['a CA that did not sign the server certificate', () => ({ server: kube.url, caData: OTHER_CA, token: kube.adminToken }), 'CONNECTION_CHECK_FAILED', 'did not answer'],
+    ['a server that does not answer', () => ({ server: 'https://127.0.0.1:1', caData: kube.caData, token: kube.adminToken }), 'CONNECTION_CHECK_FAILED', 'no Kubernetes API server answered at https://127.0.0.1:1'],
+    ['a CA that did not sign the server certificate', () => ({ server: kube.url, caData: OTHER_CA, token: kube.adminToken }), 'CONNECTION_CHECK_FAILED', 'no Kubernetes API server answered at'],
   ])('answers %s with 400 %s', async (_what, body, code, detail) => {
     const response = await t.http.put('/api/v1/clusters/limited/connection').send(body()).expect(400);
     expect(response.body).toMatchObject({ code });
     expect(response.body.detail).toContain(detail);
+  });
+
+  it('answers a closed port, a non-TLS service and a TLS server that is not the cluster alike, without low-level codes', async () => {
+    const details = await Promise.all(
+      ['https://127.0.0.1:1', 'https://127.0.0.1:5432', kube.url].map(async (server) => {
+        const response = await t.http.put('/api/v1/clusters/limited/connection').send({ server, caData: OTHER_CA, token: kube.adminToken }).expect(400);
+        expect(response.body.code).toBe('CONNECTION_CHECK_FAILED');
+        return String(response.body.detail).replace(server, 'SERVER');
+      }),
+    );
+    expect(new Set(details).size).toBe(1);
+    expect(details[0]).not.toMatch(/\bE[A-Z]{4,}\b/); // ECONNREFUSED, ECONNRESET, EPROTO...
+    expect(details[0]).not.toMatch(/certificate verify|self.signed|wrong version|socket hang up/i);
   });
 
   it.each([

@@ -13,6 +13,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { Logger } from 'pino';
 
 import { ApprovalRuleController } from './approval-rule/approval-rule.controller';
@@ -23,10 +24,12 @@ import { AuthenticationGuard } from './auth/authentication.guard';
 import { BootstrapAdminInitializer } from './auth/bootstrap-admin.initializer';
 import { graphqlContext } from './auth/graphql-context.factory';
 import { PrincipalController } from './auth/principal.controller';
+import { PrincipalRateLimitGuard } from './auth/principal-rate-limit.guard';
 import { PrincipalResolver } from './auth/principal.resolver';
 import { TokenController } from './auth/token.controller';
 import { TokenResolver } from './auth/token.resolver';
 import { ClusterController } from './cluster/cluster.controller';
+import { ClusterRelationsResolver } from './cluster/cluster-relations.resolver';
 import { ClusterResolver } from './cluster/cluster.resolver';
 import { ClusterConnectionsResolver } from './connection/cluster-connections.resolver';
 import { ConnectionController } from './connection/connection.controller';
@@ -34,18 +37,21 @@ import { ConnectionResolver } from './connection/connection.resolver';
 import type { ApiEnv } from './config/env';
 import { API_ENV } from './config/api-env.token';
 import { explorerPagePlugin } from './graphql/explorer-page';
+import { GraphLoaders } from './graphql/graph-loaders';
 import { GraphqlExplorerController } from './graphql/graphql-explorer.controller';
 import { QueryBudget } from './graphql/query-budget';
 import { HealthController } from './health/health.controller';
 import { InventoryController } from './inventory/inventory.controller';
 import { InventoryResolver } from './inventory/inventory.resolver';
 import { PolicySetParser } from './policy-version/policy-set.parser';
-import { PolicyVersionController } from './policy-version/policy-version.controller';
 import { ApiMetricsCollector } from './metrics/api-metrics.collector';
 import { MetricsController } from './metrics/metrics.controller';
+import { PolicyVersionController } from './policy-version/policy-version.controller';
+import { PolicyVersionRelationsResolver, PolicyVersionSummaryRelationsResolver } from './policy-version/policy-version-relations.resolver';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
 import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
 import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver';
+import { ProposalRelationsResolver, ProposalSummaryRelationsResolver } from './proposal/proposal-relations.resolver';
 import { ProposalResolver } from './proposal/proposal.resolver';
 import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
 import { ClusterSyncController } from './sync/cluster-sync.controller';
@@ -60,17 +66,17 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        AuditCheckpointsModule.register({
+          // Validated by ApiEnv (IsAuditSigningKey).
+          signingKey: env.PALISADE_AUDIT_SIGNING_KEY ? parseAuditSigningKey(env.PALISADE_AUDIT_SIGNING_KEY) : null,
+          intervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+        }),
         AuditModule,
         AuthModule,
         ClustersModule,
         ConnectionHistoryModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-        AuditCheckpointsModule.register({
-          // Validated by ApiEnv (IsAuditSigningKey).
-          signingKey: env.PALISADE_AUDIT_SIGNING_KEY ? parseAuditSigningKey(env.PALISADE_AUDIT_SIGNING_KEY) : null,
-          intervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
-        }),
           imports: [AuthModule],
           inject: [Authenticator],
           useFactory: (authenticator: Authenticator) => {
@@ -97,22 +103,27 @@ export class AppModule {
             };
           },
         }),
+        ObservabilityModule.forRoot(logger ?? createLogger({ service: 'api', level: env.LOG_LEVEL, format: env.LOG_FORMAT })),
         PersistenceModule.forRoot({ databaseUrl: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }),
         PolicySyncModule.register({
           // Validated by ApiEnv (IsSecretKey), so never null here.
           secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
           kubeRequestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_MS,
           userAgent: 'palisade-api',
-        ObservabilityModule.forRoot(logger ?? createLogger({ service: 'api', level: env.LOG_LEVEL, format: env.LOG_FORMAT })),
+          allowLoopbackAddresses: env.PALISADE_ALLOW_LOOPBACK_ADDRESSES === 'true',
           inventoryUpload: { maxBytes: env.INVENTORY_UPLOAD_MAX_BYTES, maxObjects: env.INVENTORY_UPLOAD_MAX_OBJECTS, retain: env.INVENTORY_RETAIN },
         }),
         PolicyVersionsModule,
+        ThrottlerModule.forRoot({
+          throttlers: [{ name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MINUTE }],
+          skipIf: () => env.RATE_LIMIT_PER_MINUTE === 0,
+        }),
         ProposalsModule.register({
           threads: env.ANALYSIS_THREADS,
           timeoutMs: env.ANALYSIS_TIMEOUT_MS,
           reconcileMs: env.ANALYSIS_RECONCILE_MS,
           databaseUrl: env.DATABASE_URL,
-        }),
+        }, { perCluster: env.PROPOSAL_QUOTA_PER_CLUSTER, perPrincipal: env.PROPOSAL_QUOTA_PER_PRINCIPAL }),
         WebhooksModule.register({
           secretKey: parseSecretKey(env.PALISADE_SECRET_KEY) as Buffer,
           allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
@@ -128,6 +139,7 @@ export class AppModule {
         ...(env.PALISADE_GRAPHQL_EXPLORER === 'true' ? [GraphqlExplorerController] : []),
         HealthController,
         InventoryController,
+        MetricsController,
         PolicyVersionController,
         PrincipalController,
         ProposalController,
@@ -137,23 +149,30 @@ export class AppModule {
       providers: [
         { provide: API_ENV, useValue: env },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
+        // After authentication: counts per principal, before any body is read.
+        { provide: APP_GUARD, useClass: PrincipalRateLimitGuard },
+        ApiMetricsCollector,
         // After the guard: bodies are read only once the caller is known (and allowed to send one).
-        MetricsController,
         { provide: APP_INTERCEPTOR, useClass: RequestBodyInterceptor },
         ApprovalRuleResolver,
         AuditResolver,
         BootstrapAdminInitializer,
         ClusterConnectionsResolver,
+        ClusterRelationsResolver,
         ClusterResolver,
         ClusterSyncResolver,
         ConnectionResolver,
+        GraphLoaders,
         InventoryResolver,
-        ApiMetricsCollector,
         PolicySetParser,
+        PolicyVersionRelationsResolver,
         PolicyVersionResolver,
+        PolicyVersionSummaryRelationsResolver,
         PrincipalResolver,
         ProposalAnalysisResolver,
+        ProposalRelationsResolver,
         ProposalResolver,
+        ProposalSummaryRelationsResolver,
         TokenResolver,
         WebhookResolver,
       ],

@@ -68,6 +68,10 @@ export class ApiEnv extends ServiceEnv {
   @IntegerEnv('RATE_LIMIT_PER_MINUTE', 0, 100000000)
   RATE_LIMIT_PER_MINUTE = 1_200;
 
+  /** "true" lets cluster connections name a server on loopback, link-local or metadata addresses (tests, single-machine setups). */
+  @IsIn(['true', 'false'], { message: 'PALISADE_ALLOW_LOOPBACK_ADDRESSES must be true or false' })
+  PALISADE_ALLOW_LOOPBACK_ADDRESSES = 'false';
+
   /** Introspection, field suggestions and the explorer page at GET /graphql; off unless "true" (README, "GraphQL"). */
   @IsIn(['true', 'false'], { message: 'PALISADE_GRAPHQL_EXPLORER must be true or false' })
   PALISADE_GRAPHQL_EXPLORER: 'true' | 'false' = 'false';

@@ -8,6 +8,8 @@ export interface PolicySyncOptions {
   kubeRequestTimeoutMs: number;
   /** User-Agent towards the API servers, e.g. `palisade-api` or `palisade-sync-worker/<id>`. */
   userAgent: string;
+  /** Lets connections name a server on loopback, link-local or metadata addresses (PALISADE_ALLOW_LOOPBACK_ADDRESSES). */
+  allowLoopbackAddresses?: boolean;
   /** Bounds of inventory uploads (the API takes them; the worker does not). */
   inventoryUpload?: InventoryUploadOptions;
 }

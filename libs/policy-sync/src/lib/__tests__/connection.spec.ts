@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseSecretKey } from '@palisade/shared-types';
 
 import { ConnectionCipher, CredentialsUnreadableError } from '../connection/connection-cipher';
+import { serverAddressProblem } from '../connection/cluster-address.util';
 import { parseConnectionInput } from '../connection/parse-connection-input.util';
 import { PolicySyncException } from '../policy-sync.exception';
 
@@ -56,6 +57,16 @@ describe(parseConnectionInput.name, () => {
     ['a kubeconfig that is not a string', { kubeconfig: { clusters: [] } }, 'kubeconfig'],
     ['an auth provider', { kubeconfig: 'contexts: [{name: c, context: {cluster: c, user: u}}]\nusers: [{name: u, user: {auth-provider: {name: oidc}}}]' }, 'kubeconfig.users[0].user.auth-provider'],
     ['insecure-skip-tls-verify', { kubeconfig: 'contexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://x", insecure-skip-tls-verify: true}}]' }, 'kubeconfig.clusters[0].cluster.insecure-skip-tls-verify'],
+    [
+      'exec hidden under a YAML merge key',
+      { kubeconfig: 'contexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://10.0.0.1"}}]\nusers: [{name: u, user: {token: t, <<: {exec: {command: /bin/sh, apiVersion: client.authentication.k8s.io/v1}}}}]' },
+      'kubeconfig.users[0].user.exec',
+    ],
+    [
+      'a file path hidden under a merge key from an anchor',
+      { kubeconfig: 'x: &files {client-certificate: /etc/palisade/key.pem}\ncontexts: [{name: c, context: {cluster: c, user: u}}]\nclusters: [{name: c, cluster: {server: "https://10.0.0.1"}}]\nusers: [{name: u, user: {token: t, <<: *files}}]' },
+      'kubeconfig.users[0].user.client-certificate',
+    ],
     ['a context naming a missing user', { kubeconfig: 'contexts: [{name: c, context: {cluster: c, user: nobody}}]\nclusters: [{name: c, cluster: {server: "https://x"}}]\nusers: []' }, 'kubeconfig.contexts[0].context.user'],
   ])('rejects %s, naming %s', (_case, input, path) => {
     let error: unknown;
@@ -67,4 +78,27 @@ describe(parseConnectionInput.name, () => {
     expect(error).toBeInstanceOf(PolicySyncException);
     expect((error as PolicySyncException).details.map((d) => d.path)).toContain(path);
   });
+});
+
+describe(serverAddressProblem.name, () => {
+  it.each([
+    ['https://127.0.0.1:1', 'server host 127.0.0.1 is a loopback'],
+    ['https://127.0.0.1:5432', 'server host 127.0.0.1 is a loopback'],
+    ['https://[::1]:6443', 'server host ::1 is a loopback'],
+    ['https://169.254.169.254', 'server host 169.254.169.254 is a loopback, link-local or metadata address'],
+    ['https://[fe80::1]:6443', 'server host fe80::1 is a loopback'],
+    ['https://0.0.0.0:6443', 'server host 0.0.0.0 is a loopback'],
+    ['https://localhost:6443', 'server host localhost is a loopback'],
+    ['https://metadata.google.internal', 'server host metadata.google.internal is a loopback'],
+    ['https://[::ffff:127.0.0.1]:443', 'is a loopback'],
+  ])('refuses %s', async (server, message) => {
+    expect(await serverAddressProblem(server)).toContain(message);
+  });
+
+  it.each(['https://10.0.0.1:6443', 'https://172.16.3.4', 'https://192.168.1.10:6443', 'https://[fd12::1]:6443', 'https://203.0.113.7'])(
+    'allows private and public addresses: %s',
+    async (server) => {
+      expect(await serverAddressProblem(server)).toBeNull();
+    },
+  );
 });

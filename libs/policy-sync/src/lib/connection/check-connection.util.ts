@@ -4,6 +4,7 @@ import { capabilitiesOf } from '../capabilities/cluster-capabilities.util';
 import { KubeClient, type KubeClientOptions } from '../kube/kube-client';
 import { KubeRequestError } from '../kube/kube-request.error';
 import { PolicySyncErrorCode, PolicySyncException } from '../policy-sync.exception';
+import { serverAddressProblem } from './cluster-address.util';
 import type { ClusterCredentials } from './cluster-credentials.type';
 
 export interface ConnectionCheck {
@@ -30,23 +31,36 @@ export const REQUIRED_PERMISSIONS: readonly Permission[] = [
 
 const describe = (p: Permission): string => `${p.verb} ${p.resource}${p.group ? `.${p.group}` : ''}`;
 
+/**
+ * One message for every way of not getting an answer (refused, reset, timed out, TLS failures): which
+ * of them happened is what a port scanner would want to know, and an administrator can find it with
+ * kubectl against the same kubeconfig.
+ */
 function checkFailed(server: string, error: unknown): PolicySyncException {
   if (error instanceof KubeRequestError && (error.status === 401 || error.status === 403)) {
-    return new PolicySyncException(
-      PolicySyncErrorCode.CONNECTION_CHECK_FAILED,
-      `the API server at ${server} refused the credentials (HTTP ${error.status}: ${error.message})`,
-    );
+    return new PolicySyncException(PolicySyncErrorCode.CONNECTION_CHECK_FAILED, `the API server at ${server} refused the credentials (HTTP ${error.status})`);
   }
-  const message = error instanceof Error ? error.message : String(error);
-  return new PolicySyncException(PolicySyncErrorCode.CONNECTION_CHECK_FAILED, `the API server at ${server} did not answer: ${message}`);
+  if (error instanceof KubeRequestError && error.status !== undefined) {
+    return new PolicySyncException(PolicySyncErrorCode.CONNECTION_CHECK_FAILED, `the server at ${server} answered HTTP ${error.status}, not as a Kubernetes API server`);
+  }
+  return new PolicySyncException(
+    PolicySyncErrorCode.CONNECTION_CHECK_FAILED,
+    `no Kubernetes API server answered at ${server} (the connection failed, timed out, or its TLS certificate was not trusted)`,
+  );
 }
 
 /**
  * Checks credentials the way the worker will use them: the server answers /version, and a
  * SelfSubjectAccessReview per permission the worker needs (cluster-wide) is allowed.
- * @throws PolicySyncException CONNECTION_CHECK_FAILED or CONNECTION_PERMISSIONS_MISSING
+ * Unless loopback addresses are allowed, a server on the service's own machine, a link-local network or
+ * a metadata address is refused before any connection (CONNECTION_INVALID).
+ * @throws PolicySyncException CONNECTION_INVALID, CONNECTION_CHECK_FAILED or CONNECTION_PERMISSIONS_MISSING
  */
-export async function checkConnection(credentials: ClusterCredentials, options: KubeClientOptions): Promise<ConnectionCheck> {
+export async function checkConnection(credentials: ClusterCredentials, options: KubeClientOptions & { allowLoopbackAddresses: boolean }): Promise<ConnectionCheck> {
+  if (!options.allowLoopbackAddresses) {
+    const problem = await serverAddressProblem(credentials.server);
+    if (problem) throw new PolicySyncException(PolicySyncErrorCode.CONNECTION_INVALID, `invalid connection: ${problem}`, [{ path: 'server', message: problem }]);
+  }
   const client = await KubeClient.connect(credentials, { ...options, maxSockets: 4 });
   try {
     let version: { gitVersion?: string };

@@ -35,6 +35,7 @@ export class ClusterConnectionsService {
     const check = await checkConnection(command.credentials, {
       requestTimeoutMs: this.options.kubeRequestTimeoutMs,
       userAgent: this.options.userAgent,
+      allowLoopbackAddresses: this.options.allowLoopbackAddresses ?? false,
     });
     const saved = await this.prisma.$transaction(async (tx) => {
       const before = await this.connections.findByClusterId(cluster.id, tx);

@@ -89,7 +89,8 @@ function fromParts(input: { server: string; caData?: string; token: string }): C
 function fromKubeconfig(text: string): ClusterCredentials {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // Merge keys resolved (`<<: {exec: ...}`), as client-node's parser would, so the checks below see every field.
+    doc = parseYaml(text, { merge: true });
   } catch (error) {
     throw invalid([{ path: 'kubeconfig', message: `is not valid YAML: ${error instanceof Error ? error.message : String(error)}` }]);
   }
@@ -114,10 +115,11 @@ function fromKubeconfig(text: string): ClusterCredentials {
   });
   if (problems.length > 0) throw invalid(problems);
 
-  // Only now, with file and plugin fields refused, is the document handed to client-node.
+  // Only now, with file and plugin fields refused, is the document handed to client-node: as the JSON
+  // of what was checked, never the text, so no difference between two YAML parsers can smuggle a field in.
   const kc = new KubeConfig();
   try {
-    kc.loadFromString(text);
+    kc.loadFromString(JSON.stringify(doc));
   } catch (error) {
     throw invalid([{ path: 'kubeconfig', message: error instanceof Error ? error.message : String(error) }]);
   }
