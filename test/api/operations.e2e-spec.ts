@@ -62,6 +62,8 @@ describe('operations: health, readiness, metrics and HTTP hygiene', () => {
     await t.http.post('/api/v1/clusters').send({ name: 'metrics-one' }).expect(201);
     await t.http.get('/api/v1/clusters/metrics-one').expect(200);
     await t.http.get('/api/v1/clusters/no-such-cluster').expect(404);
+    await t.http.get('/api/v1/no-such-route').expect(404);
+    expect((await t.gql('{ clusters { name } }')).errors).toBeUndefined();
     const response = await t.anonymous.get('/metrics').expect(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.text;
@@ -69,6 +71,8 @@ describe('operations: health, readiness, metrics and HTTP hygiene', () => {
     expect(text).toMatch(/palisade_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/clusters\/:name",status="200"\} 1\n/);
     expect(text).toMatch(/palisade_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/clusters\/:name",status="404"\} 1\n/);
     expect(text).not.toContain('route="/api/v1/clusters/metrics-one"');
+    expect(text).toMatch(/palisade_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} [1-9]\d*\n/);
+    expect(text).toMatch(/palisade_http_request_duration_seconds_count\{method="POST",route="\/graphql",status="200"\} [1-9]\d*\n/);
     expect(text).toMatch(/palisade_http_request_duration_seconds_count\{method="POST",route="\/api\/v1\/clusters",status="201"\} 1\n/);
     expect(text).toMatch(/palisade_proposals\{status="OPEN"\} 0\n/);
     expect(text).toMatch(/palisade_proposals\{status="MERGED"\} 0\n/);

@@ -5,10 +5,15 @@ import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 
+/** Endpoints served by mounted middleware rather than Express routes (Apollo, Swagger UI's assets). */
+const MOUNTED_ENDPOINTS = ['/graphql', '/api/docs'];
+
 /** The route template that served a request (`/api/v1/clusters/:name`), never the raw path; `unmatched` for unknown paths. */
 export function routeOf(req: Request): string {
   const path = (req.route as { path?: unknown } | undefined)?.path;
-  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
+  if (typeof path === 'string') return `${req.baseUrl}${path}`;
+  const requested = req.originalUrl.split('?')[0] ?? '';
+  return MOUNTED_ENDPOINTS.find((endpoint) => requested === endpoint || requested.startsWith(`${endpoint}/`)) ?? 'unmatched';
 }
 
 function fieldsOf(req: IncomingMessage, res: ServerResponse): Record<string, unknown> {
