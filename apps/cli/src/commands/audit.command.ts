@@ -2,7 +2,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { AuditKeyError, type AuditExportVerification, parseAuditPublicKey, verifyAuditExport } from '@palisade/audit';
+import type { AuditExportVerification } from '@palisade/audit';
 
 import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_FAILURE, EXIT_OK } from '../cli.exception';
@@ -39,6 +39,8 @@ export async function auditCommand(argv: readonly string[], io: CliIo): Promise<
   const keyFile = requiredString(COMMAND, args, 'public-key');
   const output = formatOption(COMMAND, args, AUDIT_FORMAT_NAMES, 'text');
 
+  // Loaded here, not at the top: the audit library brings the server's modules, which no other command needs.
+  const { AuditKeyError, parseAuditPublicKey, verifyAuditExport } = await import('@palisade/audit');
   let keyText: string;
   try {
     keyText = readFileSync(resolve(io.cwd, keyFile), 'utf8');
