@@ -73,6 +73,8 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
       const statuses = Object.keys(operation.responses);
       expect({ name, summary: (operation.summary?.length ?? 0) > 0 }).toEqual({ name, summary: true });
       expect({ name, success: statuses.some((s) => /^2\d\d$/.test(s)) }).toEqual({ name, success: true });
+      const contents = [...Object.values(operation.responses), operation.requestBody ?? { content: {} }].flatMap((r) => Object.values(r.content ?? {}));
+      expect({ name, example: contents.some((c) => c.example !== undefined) }).toEqual({ name, example: true });
       if (PUBLIC_PATHS.includes(name.split(' ')[1])) continue;
       const problems = statuses.filter((s) => /^4\d\d$/.test(s));
       expect({ name, problems: problems.includes('401') }).toEqual({ name, problems: true });

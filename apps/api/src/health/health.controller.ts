@@ -1,8 +1,9 @@
 import { OperationalStatusRepository } from '@palisade/persistence';
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 
 import { Public } from '../auth/public.decorator';
+import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 
 @ApiTags('health')
 @Public() // probes carry no token
@@ -13,7 +14,7 @@ export class HealthController {
   /** Liveness: the process answers HTTP. Never touches the database, so an outage does not restart healthy pods. */
   @Get('healthz')
   @ApiOperation({ summary: 'Liveness probe', security: [] })
-  @ApiOkResponse({ description: 'The process is alive' })
+  @ApiOkResponse({ description: 'The process is alive', schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, example: { status: 'ok' } })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -21,8 +22,12 @@ export class HealthController {
   /** Readiness: the database answers and holds every migration this build ships. */
   @Get('readyz')
   @ApiOperation({ summary: 'Readiness probe', security: [] })
-  @ApiOkResponse({ description: 'The database is reachable and its schema is current' })
-  @ApiServiceUnavailableResponse({ description: 'The database is unreachable or has migrations pending' })
+  @ApiOkResponse({
+    description: 'The database is reachable and its schema is current',
+    schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] }, database: { type: 'string', enum: ['ok'] }, migrations: { type: 'string', enum: ['current'] } } },
+    example: { status: 'ok', database: 'ok', migrations: 'current' },
+  })
+  @ApiProblemResponses(503)
   async ready(): Promise<{ status: 'ok'; database: 'ok'; migrations: 'current' }> {
     try {
       await this.status.ping();

@@ -15,6 +15,7 @@ const PROBLEMS = {
   413: { description: 'The body is larger than the configured limit', code: 'PAYLOAD_TOO_LARGE', detail: 'request entity too large' },
   415: { description: 'The Content-Type is none of those this operation consumes', code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Content-Type must be application/json or application/yaml' },
   422: { description: 'The change would leave the base version as it is', code: 'PROPOSAL_HAS_NO_EFFECT', detail: 'the new changes leave version 3 as it is (same canonical content)' },
+  503: { description: 'The database is unreachable or its schema is behind; retry later', code: 'SERVICE_UNAVAILABLE', detail: 'database unreachable' },
 } as const;
 
 export type ProblemStatus = keyof typeof PROBLEMS;
