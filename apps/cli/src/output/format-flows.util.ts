@@ -1,6 +1,6 @@
 import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
-export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot'] as const;
+export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 
 /** Flows to write: a function, because the DOT writer reads them twice (nodes first, then edges). */
@@ -67,6 +67,22 @@ function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): 
   out.push(first ? '{\n  "flows": []\n}\n' : '\n  ]\n}\n');
 }
 
+/** A Markdown table cell holding code: backticks for the value, pipes escaped. */
+export function markdownCode(text: string): string {
+  return `\`${text.replace(/\|/g, '\\|')}\``;
+}
+
+/** A Markdown table for a pull-request comment, a row per flow: `| from | to | ports |`. */
+function writeMarkdown(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  let rows = 0;
+  out.push('| From | To | Ports |\n| --- | --- | --- |\n');
+  for (const flow of flows) {
+    out.push(`| ${markdownCode(formatEndpoint(flow.from))} | ${markdownCode(formatEndpoint(flow.to))} | ${formatPorts(flow.ports)} |\n`);
+    rows++;
+  }
+  if (rows === 0) out.push('| _no flow_ | | |\n');
+}
+
 /**
  * A Graphviz digraph: one cluster per namespace with its workloads as boxes (also those without
  * any flow) and, in aggregated output, `ns/*` for all of them; external address ranges as
@@ -108,7 +124,8 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
 
 /**
  * Writes flows in one of FLOW_FORMATS through `write`, a chunk at a time: text is one `formatFlow`
- * line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`, csv one row per port range.
+ * line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`, csv one row per port range,
+ * md a Markdown table.
  * `workloads` are the DOT nodes drawn even without flows.
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
@@ -128,6 +145,9 @@ export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: st
       break;
     case 'dot':
       writeDot(flows, workloads, out);
+      break;
+    case 'md':
+      writeMarkdown(flows(), out);
       break;
   }
   out.flush();
