@@ -5,6 +5,7 @@ import * as abuse from './abuse.bench';
 import * as analysis from './analysis.bench';
 import * as audit from './audit-query.bench';
 import * as history from './connection-history.bench';
+import * as open from './open-cluster.bench';
 import * as engine from './engine.bench';
 import * as sync from './sync.bench';
 
@@ -33,6 +34,10 @@ const BENCHES: Record<string, BenchEntry> = {
   history: {
     description: 'connection history: history and open queries by cluster + address + port and by namespace/workload over 1M change records (PostgreSQL)',
     runBench: history.runBench,
+  },
+  open: {
+    description: 'the CLI on open clusters (one namespace in six without policies) S, M, L: summary, --aggregate namespace, every flow as text and JSON Lines',
+    runBench: open.runBench,
   },
   sync: {
     description: 'sync worker: a 1,000-policy version to one cluster, 50 clusters kept in sync (real kube-apiserver, KUBEBUILDER_ASSETS)',

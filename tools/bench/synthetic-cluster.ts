@@ -12,7 +12,7 @@ import type { Inventory, InventoryPod, LabelSelector, NetworkPolicy, NetworkPoli
  *
  * The "open" shape is the same cluster where policies are not written everywhere: about one team
  * namespace in six has no policy at all (every workload there reaches and is reached by every
- * unisolated one) and about one in twelve isolates ingress only (its egress stays open).
+ * unisolated one) and about one in twenty-four isolates ingress only (its egress stays open).
  */
 
 /** `default`: every team namespace has a default deny; `open`: some namespaces have none. */
@@ -227,7 +227,7 @@ function generateTeamCluster(spec: TierSpec, r: Random, shape: ClusterShape, iso
   const isolation = new Map<string, Isolation>();
   for (const ns of nsNames) {
     const roll = isolationDraw.next();
-    isolation.set(ns, shape === 'default' || roll >= 1 / 6 + 1 / 12 ? 'both' : roll < 1 / 6 ? 'none' : 'ingress');
+    isolation.set(ns, shape === 'default' || roll >= 1 / 6 + 1 / 24 ? 'both' : roll < 1 / 6 ? 'none' : 'ingress');
   }
 
   // Policies: default deny, DNS and monitoring per namespace; the rest per workload.

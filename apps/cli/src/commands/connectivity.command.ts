@@ -2,13 +2,33 @@ import { createAnalysis, inventoryFromManifests } from '@palisade/netpol-engine'
 
 import type { CliIo } from '../cli-io.type';
 import { EXIT_OK } from '../cli.exception';
-import { loadValidManifests } from '../input/load-manifests.util';
-import { FLOW_FORMATS, writeFlows } from '../output/format-flows.util';
-import { formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
+import { type LoadedManifests, loadValidManifests } from '../input/load-manifests.util';
+import { FLOW_FORMATS, type FlowFormat, writeFlows } from '../output/format-flows.util';
+import { type CommandArgs, formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, inventoryWorkloads } from './common-options.util';
 import { aggregateOption, flowFilterOption } from './flow-filter-options.util';
 
 const COMMAND = 'connectivity';
+
+export interface ConnectivityOutput {
+  format: FlowFormat;
+  aggregate: boolean;
+}
+
+/** The output options, checked before any input is read. */
+export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
+  return { format: formatOption(COMMAND, args, FLOW_FORMATS, 'text'), aggregate: aggregateOption(COMMAND, args) };
+}
+
+/** The command once its input is read: analysis, then the flows written as they are listed. */
+export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, output: ConnectivityOutput, io: CliIo): number {
+  const { inventory } = inventoryFromManifests(loaded);
+  const analysis = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) });
+  const workloads = inventoryWorkloads(inventory);
+  const filter = flowFilterOption(COMMAND, args, workloads, analysis.namespaces);
+  writeFlows(() => (output.aggregate ? analysis.aggregatedFlows(filter) : analysis.flows(filter)), output.format, (text) => io.stdout(text), workloads);
+  return EXIT_OK;
+}
 
 /**
  * `palisade connectivity <dir-or-file...> [-o text|json|jsonl|csv|dot] [--aggregate namespace]
@@ -16,14 +36,6 @@ const COMMAND = 'connectivity';
  */
 export function connectivityCommand(argv: readonly string[], io: CliIo): number {
   const args = parseCommandArgs(COMMAND, argv);
-  const format = formatOption(COMMAND, args, FLOW_FORMATS, 'text');
-  const aggregate = aggregateOption(COMMAND, args);
-  const paths = inputPaths(COMMAND, args);
-  const loaded = loadValidManifests(paths, io);
-  const { inventory } = inventoryFromManifests(loaded);
-  const analysis = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) });
-  const workloads = inventoryWorkloads(inventory);
-  const filter = flowFilterOption(COMMAND, args, workloads, analysis.namespaces);
-  writeFlows(() => (aggregate ? analysis.aggregatedFlows(filter) : analysis.flows(filter)), format, (text) => io.stdout(text), workloads);
-  return EXIT_OK;
+  const output = connectivityOutput(args);
+  return writeConnectivity(loadValidManifests(inputPaths(COMMAND, args), io), args, output, io);
 }

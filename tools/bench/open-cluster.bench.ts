@@ -1,0 +1,227 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+
+import type { CliIo } from '../../apps/cli/src/cli-io.type';
+import { connectivityOutput, writeConnectivity } from '../../apps/cli/src/commands/connectivity.command';
+import { writeSummary } from '../../apps/cli/src/commands/summary.command';
+import { loadValidManifests } from '../../apps/cli/src/input/load-manifests.util';
+import { parseCommandArgs } from '../../apps/cli/src/parse-command-args.util';
+import { numberOption, optionValue } from './bench-options';
+import { writeBenchmarkSection } from './benchmarks-file';
+import { generateCluster, type TierName, TIERS } from './synthetic-cluster';
+
+// `npm run bench -- open [--tier S,M,L] [--seed N] [--no-write]`: the CLI on the open shape (about one
+// namespace in six without any policy), per command in a child process of its own: reading the input,
+// then analysis plus output written to a file, and the child's peak RSS; the same commands through
+// `node bin/palisade.cjs` under /usr/bin/time for the end-to-end wall time and maximum RSS.
+
+const ROOT = join(__dirname, '../..');
+const DIR = join(ROOT, '.bench', 'open');
+const RESULT_PREFIX = '@@result ';
+const MB = 1e6;
+const TIER_ORDER: TierName[] = ['S', 'M', 'L'];
+
+/** The commands measured, with the issue's targets on the L tier (analysis plus output, peak RSS). */
+const COMMANDS: { name: string; argv: string[]; targetMs: number }[] = [
+  { name: 'summary', argv: ['summary'], targetMs: 2000 },
+  { name: 'connectivity --aggregate namespace', argv: ['connectivity', '--aggregate', 'namespace'], targetMs: 2000 },
+  { name: 'connectivity (text, every flow)', argv: ['connectivity'], targetMs: 20_000 },
+  { name: 'connectivity -o jsonl (every flow)', argv: ['connectivity', '-o', 'jsonl'], targetMs: 20_000 },
+];
+const PEAK_TARGET_MB = 1500;
+
+interface CommandResult {
+  command: string;
+  readMs: number;
+  analysisOutputMs: number;
+  outputMb: number;
+  lines: number;
+  peakRssMb: number;
+  e2eSeconds: number;
+  e2ePeakRssMb: number;
+}
+
+interface TierResult {
+  tier: TierName;
+  stats: ReturnType<typeof generateCluster>['stats'];
+  inputMb: number;
+  commands: CommandResult[];
+}
+
+const now = (): number => performance.now();
+
+/** A fixed CPU-bound loop (xorshift32, 200 million steps): compare machines by the ratio of this figure. */
+export function calibrationMs(): number {
+  const start = now();
+  let x = 2463534242;
+  for (let i = 0; i < 200_000_000; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+  }
+  const ms = now() - start;
+  if (x === 0) throw new Error('unreachable: xorshift never reaches 0');
+  return ms;
+}
+
+function inputFile(tier: TierName): string {
+  return join(DIR, `open-${tier}.json`);
+}
+
+/** The open cluster as one JSON List (`kubectl get -o json` style). */
+function writeInput(tier: TierName, seed: number): { stats: TierResult['stats']; inputMb: number } {
+  const cluster = generateCluster(TIERS[tier], seed, 'open');
+  const file = inputFile(tier);
+  const fd = openSync(file, 'w');
+  writeSync(fd, '{"apiVersion":"v1","kind":"List","items":[\n');
+  let first = true;
+  const item = (o: object): void => {
+    writeSync(fd, `${first ? '' : ',\n'}${JSON.stringify(o)}`);
+    first = false;
+  };
+  for (const ns of cluster.inventory.namespaces) item({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels } });
+  for (const pod of cluster.inventory.pods) {
+    item({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: pod.name, namespace: pod.namespace, labels: pod.labels, ownerReferences: [{ apiVersion: 'apps/v1', kind: pod.workload?.kind, name: pod.workload?.name, controller: true }] },
+      spec: { containers: [{ name: 'main', image: 'example.com/app:1.0', ports: (pod.ports ?? []).map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) }] },
+      status: { podIP: pod.ip },
+    });
+  }
+  for (const p of cluster.policies) item(p);
+  writeSync(fd, '\n]}\n');
+  closeSync(fd);
+  return { stats: cluster.stats, inputMb: statSync(file).size / MB };
+}
+
+/** One command, in this (child) process: read the input, then analysis and output to a file. */
+function runCommandChild(tier: TierName, index: number): Omit<CommandResult, 'e2eSeconds' | 'e2ePeakRssMb'> {
+  const command = COMMANDS[index];
+  const out = join(DIR, `out-${tier}-${index}.txt`);
+  const fd = openSync(out, 'w');
+  let lines = 0;
+  const io: CliIo = {
+    cwd: ROOT,
+    stdout: (text) => {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
+      writeSync(fd, text);
+    },
+    stderr: (text) => void process.stderr.write(text),
+  };
+  const [name, ...rest] = command.argv;
+  const args = parseCommandArgs(name, [inputFile(tier), ...rest]);
+  const start = now();
+  const loaded = loadValidManifests([inputFile(tier)], io);
+  const read = now();
+  if (name === 'summary') writeSummary(loaded, args, 'text', io);
+  else writeConnectivity(loaded, args, connectivityOutput(args), io);
+  const done = now();
+  closeSync(fd);
+  return {
+    command: command.name,
+    readMs: read - start,
+    analysisOutputMs: done - read,
+    outputMb: statSync(out).size / MB,
+    lines,
+    peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,
+  };
+}
+
+function child(tier: TierName, index: number): Promise<Omit<CommandResult, 'e2eSeconds' | 'e2ePeakRssMb'>> {
+  const args = ['--max-old-space-size=4096', '-r', '@swc-node/register', __filename, '--child', String(index), '--tier', tier];
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) reject(new Error(`open bench child ${tier} ${COMMANDS[index].name} failed (exit ${code})`));
+      else resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as Omit<CommandResult, 'e2eSeconds' | 'e2ePeakRssMb'>);
+    });
+  });
+}
+
+/** `node bin/palisade.cjs …` under /usr/bin/time: wall seconds and maximum RSS (its own output to a file). */
+function endToEnd(tier: TierName, index: number): { seconds: number; peakRssMb: number } {
+  const out = openSync(join(DIR, `e2e-${tier}-${index}.txt`), 'w');
+  const [name, ...rest] = COMMANDS[index].argv;
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', process.execPath, join(ROOT, 'bin/palisade.cjs'), name, inputFile(tier), ...rest], { cwd: ROOT, stdio: ['ignore', out, 'pipe'] });
+  closeSync(out);
+  const match = /@@time ([\d.]+) (\d+)/.exec(result.stderr.toString());
+  if (result.status !== 0 || !match) throw new Error(`palisade ${name} on open ${tier} failed: ${result.stderr.toString().slice(0, 500)}`);
+  return { seconds: Number(match[1]), peakRssMb: (Number(match[2]) * 1024) / MB };
+}
+
+const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+
+function markdown(results: TierResult[], seed: number, load: number[], calibration: number): string {
+  const lines: string[] = [];
+  lines.push('## Open clusters through the CLI (`npm run bench -- open`)', '');
+  lines.push(
+    `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB,`,
+    `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
+    `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.toFixed(0)} ms: compare runs on other machines as ratios of it.`,
+    '',
+    'The "open" shape of `tools/bench/synthetic-cluster.ts`: the S, M and L tiers where about one team namespace in six has',
+    'no policy at all and about one in twenty-four isolates ingress only. Input: one JSON List file. Each command runs in a',
+    'child process of its own: "read" is `loadValidManifests` (not in the targets), "analysis + output" is the rest of the',
+    'command with its output written to a file, "peak RSS" that child\'s maximum. "End to end" is `node bin/palisade.cjs`',
+    'under /usr/bin/time (SWC compilation of the CLI included), output redirected to a file. Targets on L: summary and',
+    `aggregate ≤ 2 s, every flow ≤ 20 s (analysis + output), peak RSS ≤ ${PEAK_TARGET_MB} MB for every command.`,
+    '',
+  );
+  lines.push('| Tier | pods / namespaces / policies | workloads | flows (workload and external: lines of the full output) | input MB |', '| --- | --- | ---: | ---: | ---: |');
+  for (const r of results) lines.push(`| open ${r.tier} | ${r.stats.pods} / ${r.stats.namespaces} / ${r.stats.policies} | ${r.stats.workloads} | ${r.commands[2].lines} | ${r.inputMb.toFixed(1)} |`);
+  lines.push('', '| Tier | command | read ms | analysis + output ms | target (ratio) | output lines | output MB | peak RSS MB | end to end s | end to end max RSS MB |', '| --- | --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    COMMANDS.forEach((c, i) => {
+      const m = r.commands[i];
+      const target = r.tier === 'L' ? `${c.targetMs} ms (${(m.analysisOutputMs / c.targetMs).toFixed(2)}×${m.analysisOutputMs <= c.targetMs ? '' : ' **over**'})` : '–';
+      const peak = Math.max(m.peakRssMb, m.e2ePeakRssMb);
+      const over = r.tier === 'L' && peak > PEAK_TARGET_MB ? ' **over**' : '';
+      lines.push(`| open ${r.tier} | \`${c.name}\` | ${fmt(m.readMs)} | ${fmt(m.analysisOutputMs)} | ${target} | ${m.lines} | ${m.outputMb.toFixed(1)} | ${m.peakRssMb.toFixed(0)}${over} | ${m.e2eSeconds.toFixed(1)} | ${m.e2ePeakRssMb.toFixed(0)} |`);
+    });
+  }
+  return lines.join('\n');
+}
+
+/** Entry point for tools/bench/run.ts. */
+export async function runBench(args: string[]): Promise<void> {
+  const tiers = (optionValue(args, 'tier')?.split(',') ?? TIER_ORDER) as TierName[];
+  for (const t of tiers) if (!TIER_ORDER.includes(t)) throw new Error(`unknown tier ${t} (expected ${TIER_ORDER.join(', ')})`);
+  const seed = numberOption(args, 'seed', 20261126);
+  const load = loadavg();
+  mkdirSync(DIR, { recursive: true });
+  const calibration = calibrationMs();
+  process.stdout.write(`calibration loop ${calibration.toFixed(0)} ms\n`);
+  const results: TierResult[] = [];
+  for (const tier of tiers) {
+    const input = writeInput(tier, seed);
+    const commands: CommandResult[] = [];
+    for (let i = 0; i < COMMANDS.length; i++) {
+      const inProcess = await child(tier, i);
+      const e2e = endToEnd(tier, i);
+      commands.push({ ...inProcess, e2eSeconds: e2e.seconds, e2ePeakRssMb: e2e.peakRssMb });
+      process.stdout.write(
+        `open ${tier.padEnd(2)} ${COMMANDS[i].name.padEnd(36)} read ${fmt(inProcess.readMs)} ms  analysis+output ${fmt(inProcess.analysisOutputMs)} ms  lines ${inProcess.lines}  peak RSS ${inProcess.peakRssMb.toFixed(0)} MB  end to end ${e2e.seconds.toFixed(1)} s, ${e2e.peakRssMb.toFixed(0)} MB\n`,
+      );
+    }
+    results.push({ tier, ...input, commands });
+  }
+  const table = markdown(results, seed, load, calibration);
+  if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length) {
+    writeBenchmarkSection('open', table);
+    process.stdout.write('open: figures written to BENCHMARKS.md\n');
+  } else process.stdout.write(`${table}\n`);
+}
+
+if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const value = (name: string): string => argv[argv.indexOf(`--${name}`) + 1];
+  const result = runCommandChild(value('tier') as TierName, Number(value('child')));
+  process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
+}
