@@ -5,7 +5,7 @@ import { IsOptional, Matches } from 'class-validator';
 
 /** The sync worker's environment, validated before anything else starts. */
 export class WorkerEnv extends ServiceEnv {
-  /** Port of the worker's own /healthz endpoint. */
+  /** Port of the worker's own /healthz, /readyz and /metrics endpoints. */
   @IntegerEnv('WORKER_HEALTH_PORT', 0, 65535)
   WORKER_HEALTH_PORT = 3001;
 
