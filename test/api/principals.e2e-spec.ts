@@ -220,6 +220,29 @@ describe('principals: created once, and no self-made approvers', () => {
     expect(await principalRows('alpha-ci')).toBe(1);
   });
 
+  it("takes a principal a scoped admin created out of its hands when an unscoped admin issues it a token", async () => {
+    // alpha-admin gets to a person's name first; the real grace later receives a token from the unscoped admin.
+    const squat = await t.as(alphaAdmin.token).post('/api/v1/tokens').send({ name: 'grace', kind: 'human', roles: ['approver'], clusters: ['alpha'] }).expect(201);
+    const real = await t.http.post('/api/v1/tokens').send({ name: 'grace', kind: 'human', roles: ['approver'], groups: ['security'] }).expect(201);
+    expect(real.body.principal.id).toBe(squat.body.principal.id);
+
+    const grace = (await t.http.get('/api/v1/principals').expect(200)).body.items.find((p: { name: string }) => p.name === 'grace');
+    expect(grace).toMatchObject({ clusters: null, createdBy: { name: 'alpha-admin' } });
+    await t.as(squat.body.secret as string).get('/api/v1/me').expect(401);
+    expect((await t.as(real.body.secret as string).get('/api/v1/me').expect(200)).body).toMatchObject({ actor: { name: 'grace' }, groups: ['security'] });
+    const events = await trail(TEST_ADMIN_TOKEN, `&subject=${grace.id}`);
+    expect(events[0]).toMatchObject({
+      action: 'principal.unconfined',
+      actor: { name: 'bootstrap-admin' },
+      after: { name: 'grace', clusters: null, createdBy: { name: 'alpha-admin' } },
+    });
+    expect((await trail(TEST_ADMIN_TOKEN, `&subject=${squat.body.id}`))[0]).toMatchObject({ action: 'token.revoked', after: { reason: 'principal.unconfined' } });
+    // From now on only an unscoped admin issues or revokes grace's tokens.
+    expect((await t.as(alphaAdmin.token).post('/api/v1/tokens').send({ name: 'grace', kind: 'human', roles: ['approver'], clusters: ['alpha'] }).expect(403)).body.code).toBe(
+      'PRINCIPAL_NOT_OWNED',
+    );
+  });
+
   it('shows token and principal events to the auditors of every cluster the scope reaches', async () => {
     await t.http.post('/api/v1/clusters').send({ name: 'gamma' }).expect(201);
     const alphaAuditor = await t.mintToken({ name: 'alpha-auditor', roles: ['auditor'], clusters: ['alpha'] });

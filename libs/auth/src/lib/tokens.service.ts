@@ -78,6 +78,11 @@ export class TokensService {
         await this.recordRefusal(command, principal, refusal, tx);
         return refusal;
       }
+      // An unscoped admin's token takes a principal a scoped admin created out of that admin's hands,
+      // and revokes the tokens issued for it so far: a name squatted inside one cluster cannot keep
+      // acting beside a token issued to the real person.
+      const unconfined = !created && callerScope === null && principal.clusters !== null ? await this.principals.unconfine(principal.id, tx) : null;
+      const revokedOnTakeover = unconfined ? await this.tokens.revokeAllOfPrincipal(principal.id, new Date(), tx) : [];
       const issued = await this.tokens.create(
         {
           principalId: principal.id,
@@ -92,6 +97,28 @@ export class TokensService {
         tx,
       );
       if (created) await this.audit.record(tx, principalCreatedEvent(principal, actor, caller.request));
+      if (unconfined) {
+        await this.audit.record(tx, {
+          actor,
+          action: 'principal.unconfined',
+          subjectType: 'principal',
+          subjectId: principal.id,
+          before: { name: principal.name, clusters: principal.clusters, createdBy: principal.createdBy },
+          after: { name: unconfined.name, clusters: null, createdBy: unconfined.createdBy },
+          request: caller.request,
+        });
+        for (const revoked of revokedOnTakeover) {
+          await this.audit.record(tx, {
+            actor,
+            action: 'token.revoked',
+            subjectType: 'token',
+            subjectId: revoked.id,
+            before: { ...summary(revoked), revokedAt: null },
+            after: { ...summary(revoked), reason: 'principal.unconfined' },
+            request: caller.request,
+          });
+        }
+      }
       await this.audit.record(tx, {
         actor,
         action: 'token.created',

@@ -71,6 +71,14 @@ export class ApiTokenRepository {
     return toApiToken(await tx.apiToken.findUniqueOrThrow({ where: { id }, include: withPrincipal }));
   }
 
+  /** Revokes every token of the principal that is not revoked yet, and returns those (as revoked). */
+  async revokeAllOfPrincipal(principalId: string, at: Date, tx: TransactionClient): Promise<ApiTokenRecord[]> {
+    const active = await tx.apiToken.findMany({ where: { principalId, revokedAt: null }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+    await tx.apiToken.updateMany({ where: { id: { in: active.map((t) => t.id) } }, data: { revokedAt: at } });
+    const rows = await tx.apiToken.findMany({ where: { id: { in: active.map((t) => t.id) } }, include: withPrincipal, orderBy: { createdAt: 'asc' } });
+    return rows.map(toApiToken);
+  }
+
   /** Newest first. */
   async list(): Promise<ApiTokenRecord[]> {
     const rows = await this.prisma.apiToken.findMany({ include: withPrincipal, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });

@@ -44,6 +44,12 @@ export class PrincipalRepository {
     return { principal: toPrincipal(row), created: count === 1 };
   }
 
+  /** Lifts the principal out of the scope it was created in (an unscoped admin took it over); its creator stays recorded. */
+  async unconfine(id: string, tx: TransactionClient): Promise<PrincipalRecord> {
+    const row = await tx.principal.update({ where: { id }, data: { allClusters: true, clusters: [] }, include: withCreator });
+    return toPrincipal(row);
+  }
+
   async findByName(name: string, tx: TransactionClient = this.prisma): Promise<PrincipalRecord | null> {
     const row = await tx.principal.findUnique({ where: { name }, include: withCreator });
     return row ? toPrincipal(row) : null;
