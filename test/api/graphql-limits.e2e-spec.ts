@@ -21,7 +21,7 @@ function expectRefused(response: Response, code: string): void {
 
 describe('GraphQL query budget and explorer (defaults)', () => {
   let t: TestApp;
-  let post: (query: string, token?: string, variables?: Record<string, unknown>) => Promise<Response>;
+  let post: (query: string, token?: string, variables?: Record<string, unknown>) => ReturnType<ReturnType<TestApp['as']>['post']>;
   let proposalId: string;
 
   beforeAll(async () => {

@@ -13,6 +13,7 @@ export * from './lib/cluster-sync-state.repository';
 export * from './lib/connection-change.record';
 export * from './lib/connection-history.repository';
 export * from './lib/connectivity-tracking.repository';
+export * from './lib/graph-read.repository';
 export * from './lib/database-reachability.util';
 export * from './lib/database-url.util';
 export * from './lib/inventory-snapshot.record';

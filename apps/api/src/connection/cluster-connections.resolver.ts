@@ -5,6 +5,7 @@ import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { ClusterModel } from '../cluster/cluster.model';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { type ParentOf } from '../graphql/graph-loaders';
 import { pagedCost } from '../graphql/query-cost.util';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
 import { ConnectionChangePageModel, OpenConnectionPageModel } from './connection.model';
@@ -19,7 +20,7 @@ export class ClusterConnectionsResolver {
 
   @ResolveField(() => ConnectionChangePageModel, { description: "This cluster's connectivity changes, newest first (auditors, admins)", complexity: pagedCost(50) })
   async connectionHistory(
-    @Parent() cluster: ClusterModel,
+    @Parent() cluster: ParentOf<ClusterModel>,
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
     @CurrentCaller() caller: Caller,
     @Args('from', { type: () => String, nullable: true, description: ENDPOINT_FILTER_DESCRIPTION }) from?: string | null,
@@ -36,7 +37,7 @@ export class ClusterConnectionsResolver {
 
   @ResolveField(() => OpenConnectionPageModel, { description: "This cluster's flows open at the head right now (auditors, admins)", complexity: pagedCost(50) })
   async openConnections(
-    @Parent() cluster: ClusterModel,
+    @Parent() cluster: ParentOf<ClusterModel>,
     @Args('first', { type: () => Int, defaultValue: 50 }, new PositiveIntPipe('first', 500)) first: number,
     @CurrentCaller() caller: Caller,
     @Args('from', { type: () => String, nullable: true, description: ENDPOINT_FILTER_DESCRIPTION }) from?: string | null,

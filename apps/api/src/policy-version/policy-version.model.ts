@@ -52,6 +52,9 @@ export class PolicyVersionSummaryModel {
   @Field(() => Int)
   policyCount!: number;
 
+  /** Set by the GraphQL resolvers for the version's relations (policies); not a field of either transport. */
+  clusterName?: string;
+
   @ApiProperty()
   @Field()
   createdAt!: Date;

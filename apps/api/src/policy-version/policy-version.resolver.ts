@@ -28,7 +28,7 @@ export class PolicyVersionResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string,
   ): Promise<PolicyVersionPageModel> {
     const page = await this.versionService.list(cluster, { cursor: after ?? undefined, limit: first }, caller);
-    return { items: page.items.map(toPolicyVersionSummaryModel), nextCursor: page.nextCursor };
+    return { items: page.items.map((v) => ({ ...toPolicyVersionSummaryModel(v), clusterName: cluster })), nextCursor: page.nextCursor };
   }
 
   @Query(() => PolicyVersionModel, { description: 'One version of a cluster; its head when number is omitted' })
@@ -37,9 +37,10 @@ export class PolicyVersionResolver {
     @CurrentCaller() caller: Caller,
     @Args('number', { type: () => Int, nullable: true }) number?: number,
   ): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(
-      await this.versionService.get(cluster, number == null ? 'head' : new PositiveIntPipe('number').transform(number), caller),
-    );
+    return {
+      ...toPolicyVersionModel(await this.versionService.get(cluster, number == null ? 'head' : new PositiveIntPipe('number').transform(number), caller)),
+      clusterName: cluster,
+    };
   }
 
   @Mutation(() => PolicyVersionModel, { description: "Imports a cluster's first version" })

@@ -255,8 +255,8 @@ export class ProposalSummaryModel {
   @Field()
   id!: string;
 
+  /** GraphQL serves `cluster` as the Cluster itself (ProposalRelationsResolver). */
   @ApiProperty({ description: 'Cluster name' })
-  @Field()
   cluster!: string;
 
   @ApiProperty()

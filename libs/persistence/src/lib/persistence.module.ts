@@ -8,6 +8,7 @@ import { ClusterConnectionRepository } from './cluster-connection.repository';
 import { ClusterSyncStateRepository } from './cluster-sync-state.repository';
 import { ConnectionHistoryRepository } from './connection-history.repository';
 import { ConnectivityTrackingRepository } from './connectivity-tracking.repository';
+import { GraphReadRepository } from './graph-read.repository';
 import { InventorySnapshotRepository } from './inventory-snapshot.repository';
 import { OperationalStatusRepository } from './operational-status.repository';
 import { PolicySetVersionRepository } from './policy-set-version.repository';
@@ -26,6 +27,7 @@ const repositories = [
   ClusterSyncStateRepository,
   ConnectionHistoryRepository,
   ConnectivityTrackingRepository,
+  GraphReadRepository,
   InventorySnapshotRepository,
   OperationalStatusRepository,
   PolicySetVersionRepository,
