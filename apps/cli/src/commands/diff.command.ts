@@ -6,11 +6,12 @@ import type { CliIo } from '../cli-io.type';
 import { CliException, EXIT_FAILURE, EXIT_OK } from '../cli.exception';
 import { hasInventory, type LoadedManifests, loadValidManifests } from '../input/load-manifests.util';
 import { formatFinding } from '../output/format-findings.util';
+import { writeFlowDiff } from '../output/format-flow-diff.util';
+import { FLOW_FORMATS } from '../output/format-flows.util';
 import { formatOption, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
 
 const COMMAND = 'diff';
-const DIFF_FORMATS = ['text', 'json'] as const;
 
 /**
  * The inventory of each side: `--inventory` for both, else each side's own, a side without one
@@ -43,10 +44,13 @@ function textReport(report: ChangeFindingsReport, after: LoadedManifests): strin
   return `${lines.join('\n')}\n`;
 }
 
-/** `palisade diff <before> <after>`: flows a change opens and closes, and its findings. */
+/**
+ * `palisade diff <before> <after>`: flows a change opens and closes, and its findings, in every
+ * format connectivity has (text, json, jsonl, csv, dot, md).
+ */
 export function diffCommand(argv: readonly string[], io: CliIo): number {
   const args = parseCommandArgs(COMMAND, argv);
-  const format = formatOption(COMMAND, args, DIFF_FORMATS, 'text');
+  const format = formatOption(COMMAND, args, FLOW_FORMATS, 'text');
   const failOn = failOnOption(COMMAND, args);
   if (args.positionals.length !== 2) throw CliException.usage(`expected <before> and <after>, got ${args.positionals.length} argument(s)`, COMMAND);
   const [beforePath, afterPath] = args.positionals as [string, string];
@@ -61,6 +65,11 @@ export function diffCommand(argv: readonly string[], io: CliIo): number {
     { policies: before.policies, ...(beforeInventory ? { inventory: beforeInventory } : {}), options },
     { policies: after.policies, ...(afterInventory ? { inventory: afterInventory } : {}), options },
   );
-  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : textReport(report, after));
+  if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === 'text') io.stdout(textReport(report, after));
+  else {
+    if (!report.diff) io.stderr('palisade: warning: flows not computed: no Namespaces, Pods or workloads in the input (give --inventory)\n');
+    writeFlowDiff(report, format, after.policyLocations, (text) => io.stdout(text));
+  }
   return reachesSeverity(report.maxSeverity, failOn) ? EXIT_FAILURE : EXIT_OK;
 }
