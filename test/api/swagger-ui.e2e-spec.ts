@@ -2,12 +2,10 @@ import type { AddressInfo } from 'node:net';
 
 import { type Browser, chromium, type Request } from 'playwright-core';
 
+import { CHROMIUM, describeWithChromium } from '../support/chromium';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-/** Debian's Chromium (.ci/run installs it); playwright-core brings no browser of its own. */
-const CHROMIUM = '/usr/bin/chromium';
-
-describe('Swagger UI at /api/docs', () => {
+describeWithChromium('Swagger UI at /api/docs', () => {
   let t: TestApp;
   let browser: Browser;
   let origin: string;
