@@ -25,6 +25,10 @@ const webIngress = {
   spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] },
 };
 
+// Variables rather than literals: the same JSON values fit whether kind and roles are strings or enums.
+const CREATE_TOKEN = 'mutation ($input: CreateApiTokenInput!) { createApiToken(input: $input) { secret } }';
+const CREATE_PRINCIPAL = 'mutation ($input: CreatePrincipalInput!) { createPrincipal(input: $input)';
+
 describe('principals: created once, and no self-made approvers', () => {
   let t: TestApp;
   let sql: Client;
@@ -94,12 +98,13 @@ describe('principals: created once, and no self-made approvers', () => {
     expect(await auditRows('principal.created')).toBe(events + 1); // the auditor's principal only
 
     const gqlCreated = await t.gql<{ createPrincipal: { name: string; kind: string; createdBy: { name: string } } }>(
-      'mutation { createPrincipal(input: {name: "deploy-bot", kind: "bot"}) { name kind clusters createdBy { name } } }',
+      `${CREATE_PRINCIPAL} { name kind clusters createdBy { name } } }`,
+      { input: { name: 'deploy-bot', kind: 'bot' } },
     );
     expect(gqlCreated.data?.createPrincipal).toEqual({ name: 'deploy-bot', kind: 'bot', clusters: null, createdBy: { name: 'bootstrap-admin' } });
-    const gqlDuplicate = await t.gql('mutation { createPrincipal(input: {name: "deploy-bot", kind: "bot"}) { name } }');
+    const gqlDuplicate = await t.gql(`${CREATE_PRINCIPAL} { name } }`, { input: { name: 'deploy-bot', kind: 'bot' } });
     expect(gqlDuplicate.errors?.[0]?.extensions?.code).toBe('PRINCIPAL_ALREADY_EXISTS');
-    const gqlScoped = await t.gql('mutation { createPrincipal(input: {name: "mallory", kind: "human"}) { name } }', {}, alphaAdmin.token);
+    const gqlScoped = await t.gql(`${CREATE_PRINCIPAL} { name } }`, { input: { name: 'mallory', kind: 'human' } }, alphaAdmin.token);
     expect(gqlScoped.errors?.[0]?.extensions?.code).toBe('PRINCIPAL_CREATION_FORBIDDEN');
     const gqlList = await t.gql<{ principals: { name: string }[] }>('{ principals { name kind clusters createdBy { id name } createdAt } }');
     expect(gqlList.data?.principals.map((p) => p.name)).toEqual(expect.arrayContaining(['bootstrap-admin', 'alpha-admin', 'frank', 'deploy-bot']));
@@ -122,11 +127,7 @@ describe('principals: created once, and no self-made approvers', () => {
       expect(refused.body).toMatchObject({ code: 'APPROVER_GROUPS_FORBIDDEN' });
       expect(await principalRows(name)).toBe(0);
     }
-    const gql = await t.gql(
-      'mutation { createApiToken(input: {name: "sock-one", kind: "human", roles: ["approver"], clusters: ["alpha"], groups: ["security"]}) { secret } }',
-      {},
-      alphaAdmin.token,
-    );
+    const gql = await t.gql(CREATE_TOKEN, { input: { name: 'sock-one', kind: 'human', roles: ['approver'], clusters: ['alpha'], groups: ['security'] } }, alphaAdmin.token);
     expect(gql.errors?.[0]?.extensions?.code).toBe('APPROVER_GROUPS_FORBIDDEN');
     expect(await count('SELECT count(*)::int AS n FROM api_tokens')).toBe(tokensBefore);
     // Nothing is stored but the attempts themselves, one event each.
@@ -173,7 +174,7 @@ describe('principals: created once, and no self-made approvers', () => {
     const frank = await t.as(alphaAdmin.token).post('/api/v1/tokens').send({ name: 'frank', kind: 'human', roles: ['approver'], clusters: ['alpha'] }).expect(403);
     expect(frank.body.code).toBe('PRINCIPAL_NOT_OWNED');
     expect(await tokenRows('frank')).toBe(0);
-    const gql = await t.gql('mutation { createApiToken(input: {name: "frank", kind: "human", roles: ["approver"], clusters: ["alpha"]}) { secret } }', {}, alphaAdmin.token);
+    const gql = await t.gql(CREATE_TOKEN, { input: { name: 'frank', kind: 'human', roles: ['approver'], clusters: ['alpha'] } }, alphaAdmin.token);
     expect(gql.errors?.[0]?.extensions?.code).toBe('PRINCIPAL_NOT_OWNED');
     // Nor may another scoped admin of the same cluster take over the principals alpha-admin created.
     const otherAdmin = await t.mintToken({ name: 'alpha-admin-two', roles: ['admin'], clusters: ['alpha'] });
