@@ -203,6 +203,15 @@ describe('an audit trail that the application\'s own database role cannot rewrit
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.err).toContain('CHECKPOINT_SIGNATURE_INVALID');
 
+    // The newest events cut off, with the checkpoint that signs the head left in.
+    const truncated = await cli(['audit', 'verify', write('truncated.jsonl', events.slice(0, -2)), '--public-key', publicKeyFile]);
+    expect(truncated.code).toBe(1);
+    expect(truncated.err).toContain(`CHECKPOINT_MISMATCH`);
+    expect(truncated.err).toContain(`but the chain ends at event ${head.headSeq - 2}: events were removed`);
+    const garbled = join(dir, 'garbled.jsonl');
+    writeFileSync(garbled, `${header}\nnot json\n`);
+    expect(await cli(['audit', 'verify', garbled, '--public-key', publicKeyFile])).toMatchObject({ code: 1, err: expect.stringContaining('EXPORT_INVALID at line 2: line 2 is not JSON') });
+
     expect((await cli(['audit', 'verify', file])).code).toBe(2);
     expect((await cli(['audit', 'verify', join(dir, 'missing.jsonl'), '--public-key', publicKeyFile])).err).toContain('cannot read');
     const notKey = await cli(['audit', 'verify', file, '--public-key', file]);
