@@ -1,5 +1,5 @@
 import type { Analysis } from '../analysis/create-analysis.util';
-import type { Flow } from '../analysis/model.type';
+import type { CidrEndpoint, Flow } from '../analysis/model.type';
 import { endpointAddresses, privateAddressSet } from './address-space.util';
 import { type AddressSet, subtractAddressSets } from './analysis-primitives.util';
 
@@ -26,10 +26,17 @@ export interface SummaryOptions {
   namespaces?: readonly string[];
 }
 
-function touchesInternet(flows: readonly Flow[], privateSet: AddressSet): boolean {
+/** Whether a flow's external endpoint holds an internet address; workloads share endpoint objects, so each is tested once. */
+function touchesInternet(flows: readonly Flow[], privateSet: AddressSet, known: Map<CidrEndpoint, boolean>): boolean {
   return flows.some((f) => {
     const external = f.from.kind === 'cidr' ? f.from : f.to.kind === 'cidr' ? f.to : undefined;
-    return external !== undefined && subtractAddressSets(endpointAddresses(external), privateSet).length > 0;
+    if (external === undefined) return false;
+    let internet = known.get(external);
+    if (internet === undefined) {
+      internet = subtractAddressSets(endpointAddresses(external), privateSet).length > 0;
+      known.set(external, internet);
+    }
+    return internet;
   });
 }
 
@@ -44,6 +51,7 @@ function touchesInternet(flows: readonly Flow[], privateSet: AddressSet): boolea
 export function summarizeNamespaces(analysis: Analysis, options: SummaryOptions = {}): NamespaceSummary[] {
   const privateSet = privateAddressSet(options.privateCidrs);
   const wanted = options.namespaces ? new Set(options.namespaces) : undefined;
+  const known = new Map<CidrEndpoint, boolean>();
   const rows = new Map<string, NamespaceSummary>();
   const row = (namespace: string): NamespaceSummary => {
     let r = rows.get(namespace);
@@ -61,8 +69,8 @@ export function summarizeNamespaces(analysis: Analysis, options: SummaryOptions 
     if (reach.ingressIsolated) r.ingressIsolated++;
     if (reach.egressIsolated) r.egressIsolated++;
     if (reach.reachedFromOtherNamespaces) r.reachableFromOtherNamespaces++;
-    if (touchesInternet(reach.inboundExternal, privateSet)) r.reachableFromInternet++;
-    if (touchesInternet(reach.outboundExternal, privateSet)) r.reachingInternet++;
+    if (touchesInternet(reach.inboundExternal, privateSet, known)) r.reachableFromInternet++;
+    if (touchesInternet(reach.outboundExternal, privateSet, known)) r.reachingInternet++;
   }
   return [...rows.values()].sort((a, b) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0));
 }
