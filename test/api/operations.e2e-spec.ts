@@ -21,6 +21,7 @@ describe('operations: health, readiness, metrics and HTTP hygiene', () => {
     for (const response of [await t.anonymous.get('/healthz'), await t.anonymous.get('/api/v1/clusters'), await t.anonymous.get('/no/such/path')]) {
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
       expect(response.headers['strict-transport-security']).toMatch(/max-age=\d+/);
       expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
       expect(response.headers['cache-control']).toBe('no-store');

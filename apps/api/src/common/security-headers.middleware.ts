@@ -8,7 +8,9 @@ import helmet from 'helmet';
  */
 export function securityHeaders(): RequestHandler[] {
   return [
-    helmet(),
+    // No upgrade-insecure-requests: the API is often served over plain HTTP inside a cluster, where
+    // upgrading the docs page's own requests to https would break it.
+    helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
     (_req: Request, res: Response, next: NextFunction) => {
       res.setHeader('Cache-Control', 'no-store');
       next();
