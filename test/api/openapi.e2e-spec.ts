@@ -99,7 +99,8 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
       );
     }
     const importBody = document.paths['/api/v1/clusters/{name}/versions/import']['post'].requestBody?.content;
-    expect(importBody?.['application/json'].schema).toMatchObject({ required: ['policies'], properties: { policies: { type: 'array', items: { required: ['apiVersion', 'kind', 'metadata', 'spec'] } } } });
+    expect(importBody?.['application/json'].schema).toEqual({ $ref: '#/components/schemas/ImportVersionInput' });
+    expect(document.components.schemas['ImportVersionInput'].properties).toMatchObject({ policies: { type: 'array', items: { required: ['apiVersion', 'kind', 'metadata', 'spec'] } }, yaml: { type: 'string' } });
     expect(importBody?.['application/yaml'].schema).toEqual({ type: 'string' });
     const create = document.components.schemas['CreateProposalInput'].properties ?? {};
     expect(Object.keys(create).sort()).toEqual(['baseVersion', 'changes', 'description', 'policies', 'source', 'title', 'yaml']);

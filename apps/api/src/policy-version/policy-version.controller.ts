@@ -1,8 +1,7 @@
 import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
 import type { Caller } from '@palisade/shared-types';
-import { Controller, DefaultValuePipe, Get, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Controller, DefaultValuePipe, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
@@ -11,10 +10,13 @@ import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { PolicySetParser } from './policy-set.parser';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
-import { policySetInputFrom } from './policy-set-input.from-request';
+import { ImportVersionInput } from './import-version.input';
+import { PolicySetBody } from './policy-set-input.from-request';
+import { policySetInputOf } from './policy-set-input.util';
 
 @ApiTags('versions')
 @ApiBearerAuth()
+@ApiExtraModels(ImportVersionInput)
 @ApiProblemResponses(401, 403, 404)
 @Controller('api/v1/clusters/:name/versions')
 export class PolicyVersionController {
@@ -63,21 +65,18 @@ export class PolicyVersionController {
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
   @ApiOperation({
     summary: "Import a cluster's first policy version",
-    description: 'Admins. JSON {"policies": [NetworkPolicy...]} (no other field), or YAML with one or more NetworkPolicy documents.',
+    description: 'Admins. JSON: exactly one of policies or yaml. YAML: one or more NetworkPolicy documents.',
     requestBody: {
       required: true,
       content: {
-        'application/json': {
-          schema: { type: 'object', required: ['policies'], additionalProperties: false, properties: { policies: { type: 'array', items: NETWORK_POLICY_SCHEMA } } },
-          example: { policies: [NETWORK_POLICY_SCHEMA.example] },
-        },
+        'application/json': { schema: { $ref: getSchemaPath(ImportVersionInput) }, example: { policies: [NETWORK_POLICY_SCHEMA.example] } },
         'application/yaml': { schema: { type: 'string' }, example: NETWORK_POLICY_YAML_EXAMPLE },
       },
     },
   })
   @ApiProblemResponses(400, 409, 413, 415)
-  async import(@Param('name') name: string, @Req() request: Request, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
-    const input = await this.policySets.check(policySetInputFrom(request));
+  async import(@Param('name') name: string, @PolicySetBody() body: ImportVersionInput, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
+    const input = await this.policySets.check(policySetInputOf(body));
     return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input, caller })));
   }
 }
