@@ -8,6 +8,7 @@ import * as history from './connection-history.bench';
 import * as open from './open-cluster.bench';
 import * as engine from './engine.bench';
 import * as sync from './sync.bench';
+import * as yaml from './manifest-read.bench';
 
 interface BenchEntry {
   description: string;
@@ -42,6 +43,10 @@ const BENCHES: Record<string, BenchEntry> = {
   sync: {
     description: 'sync worker: a 1,000-policy version to one cluster, 50 clusters kept in sync (real kube-apiserver, KUBEBUILDER_ASSETS)',
     runBench: sync.runBench,
+  },
+  yaml: {
+    description: 'reading YAML manifests: the plain-YAML fast path against the yaml library, on a tier written as files and as one List',
+    runBench: yaml.runBench,
   },
 };
 
