@@ -69,7 +69,7 @@ describe('refusing before reading the body', () => {
     // Listening, for the requests sent below without supertest (bodies it cannot leave unfinished).
     await t.app.listen(0, '127.0.0.1');
     sql = await connectTo(t.db.url);
-    for (const name of ['alpha', 'beta', 'bounded', 'large', 'slow']) await t.http.post('/api/v1/clusters').send({ name }).expect(201);
+    for (const name of ['alpha', 'beta', 'bounded', 'large', 'slow', 'slow-gql']) await t.http.post('/api/v1/clusters').send({ name }).expect(201);
     auditor = (await t.mintToken({ name: 'auditor-ann', roles: ['auditor'] })).token;
     otherScopeProposer = (await t.mintToken({ name: 'proposer-bob', roles: ['proposer'], clusters: ['beta'] })).token;
   });
@@ -104,6 +104,8 @@ describe('refusing before reading the body', () => {
     expect(role).toMatchObject({ status: 403, body: { code: 'FORBIDDEN' }, connection: 'close' });
     const anonymous = await sendUnfinishedBody(t, '/api/v1/clusters/alpha/versions/import', {}, true, 64 * 1024);
     expect(anonymous).toMatchObject({ status: 401, body: { code: 'UNAUTHENTICATED' }, connection: 'close' });
+    const graphql = await sendUnfinishedBody(t, '/graphql', { 'Content-Type': 'application/json' }, true, 64 * 1024);
+    expect(graphql).toMatchObject({ status: 401, connection: 'close' });
     expect(await count('policy_set_versions')).toBe(0);
   });
 
@@ -144,22 +146,38 @@ describe('refusing before reading the body', () => {
     expect(await count('policy_set_entries')).toBe(5500);
   });
 
-  it('answers /healthz while a large YAML policy set is being parsed', async () => {
+  it.each([
+    // REST: the YAML body itself; the import answers 400 MANIFEST_INVALID.
+    ['REST', 'slow', (yaml: string) => ({ path: '/api/v1/clusters/slow/versions/import', type: 'application/yaml', body: yaml }), 400],
+    // GraphQL: the YAML in the input; errors come with status 200.
+    [
+      'GraphQL',
+      'slow-gql',
+      (yaml: string) => ({
+        path: '/graphql',
+        type: 'application/json',
+        body: JSON.stringify({ query: 'mutation($yaml: String) { importVersion(cluster: "slow-gql", input: {yaml: $yaml}) { number } }', variables: { yaml } }),
+      }),
+      200,
+    ],
+  ] as const)('answers /healthz while a large YAML policy set sent through %s is being parsed', async (_transport, _cluster, requestOf, status) => {
     // 6,000 documents take the parser seconds; the last one is invalid, so the import answers as soon as parsing ends.
-    const body = `${yamlOf(5999)}---\n${invalidDoc(5999)}`;
+    const { path, type, body } = requestOf(`${yamlOf(5999)}---\n${invalidDoc(5999)}`);
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const events: string[] = [];
     let done = false;
     let sent!: () => void;
     const bodySent = new Promise<void>((resolve) => (sent = resolve));
-    const importing = new Promise<void>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port, path: '/api/v1/clusters/slow/versions/import', method: 'POST', headers: { 'Content-Type': 'application/yaml', Authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+    const importing = new Promise<string>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'Content-Type': type, Authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
       req.on('response', (response) => {
-        response.resume();
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
         response.on('end', () => {
           done = true;
           events.push(`import ${response.statusCode}`);
-          resolve();
+          resolve(text);
         });
       });
       req.on('error', reject);
@@ -171,8 +189,8 @@ describe('refusing before reading the body', () => {
       const health = await t.anonymous.get('/healthz');
       if (!done) events.push(`healthz ${health.status}`);
     }
-    await importing;
-    expect(events.at(-1)).toBe('import 400');
+    expect(await importing).toContain('MANIFEST_INVALID');
+    expect(events.at(-1)).toBe(`import ${status}`);
     // Not one or two that slipped in before parsing began: the event loop stayed free throughout.
     expect(events.filter((e) => e === 'healthz 200').length).toBeGreaterThan(3);
   });

@@ -51,10 +51,10 @@ function send(port: number, method: string, path: string, headers: Record<string
     const req = httpRequest({ host: '127.0.0.1', port, path, method, agent: false, headers: { ...(body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) }), ...headers } });
     let answered = false;
     req.on('response', (response) => {
+      answered = true;
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
-        answered = true;
         const text = Buffer.concat(chunks).toString('utf8');
         let code: string | undefined;
         try {
@@ -67,7 +67,10 @@ function send(port: number, method: string, path: string, headers: Record<string
         req.destroy();
       });
     });
-    req.on('error', (error) => (answered ? undefined : reject(error)));
+    // A connection closed under a client still sending, before it read an answer: recorded as such.
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      answered ? undefined : error.code === 'EPIPE' || error.code === 'ECONNRESET' ? resolve({ status: 0, bytes: 0, ms: performance.now() - start, code: error.code }) : reject(error),
+    );
     if (body === undefined) req.end();
     else req.end(body);
   });
@@ -84,6 +87,7 @@ interface Sampled {
 async function sampleHealth<T>(port: number, until: Promise<T>): Promise<{ result: T; health: Sampled }> {
   let done = false;
   const settled = until.finally(() => (done = true));
+  settled.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const latencies: number[] = [];
   while (!done) {
     const started = performance.now();

@@ -6,6 +6,7 @@ import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { pagedCost } from '../graphql/query-cost.util';
 import { ImportVersionInput } from './import-version.input';
+import { PolicySetParser } from './policy-set.parser';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
 
 function policySetInputOf(input: ImportVersionInput): PolicySetInput {
@@ -18,7 +19,10 @@ function policySetInputOf(input: ImportVersionInput): PolicySetInput {
 
 @Resolver(() => PolicyVersionModel)
 export class PolicyVersionResolver {
-  constructor(private readonly versionService: PolicyVersionsService) {}
+  constructor(
+    private readonly versionService: PolicyVersionsService,
+    private readonly policySets: PolicySetParser,
+  ) {}
 
   @Query(() => PolicyVersionPageModel, { description: 'Versions of a cluster, newest first', complexity: pagedCost(20) })
   async versions(
@@ -49,8 +53,7 @@ export class PolicyVersionResolver {
     @Args('input') input: ImportVersionInput,
     @CurrentCaller() caller: Caller,
   ): Promise<PolicyVersionModel> {
-    return toPolicyVersionModel(
-      await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policySetInputOf(input), caller })),
-    );
+    const policies = await this.policySets.check(policySetInputOf(input));
+    return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policies, caller })));
   }
 }

@@ -4,6 +4,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { PolicySetParser } from '../policy-version/policy-set.parser';
 import { clampWaitSeconds } from '../common/prefer-wait.util';
 import { pagedCost } from '../graphql/query-cost.util';
 import { CreateProposalInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
@@ -16,6 +17,7 @@ export class ProposalResolver {
     private readonly proposalService: ProposalsService,
     private readonly reviewService: ReviewsService,
     private readonly mergeService: MergeService,
+    private readonly policySets: PolicySetParser,
   ) {}
 
   @Query(() => ProposalModel)
@@ -44,7 +46,9 @@ export class ProposalResolver {
     @Args('idempotencyKey', { type: () => String, nullable: true }) idempotencyKey?: string,
     @Args('waitSeconds', { type: () => Int, nullable: true, description: 'Answer once the analysis is READY or FAILED, or after this many seconds (max 60)' }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.create(CreateProposalCommand.from({ ...createProposalInputOf(input, undefined, idempotencyKey), clusterName: cluster, caller }), clampWaitSeconds(waitSeconds)));
+    const fields = createProposalInputOf(input, undefined, idempotencyKey);
+    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), clusterName: cluster, caller });
+    return toProposalModel(await this.proposalService.create(command, clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel, { description: 'The author replaces the changes (dismissing approvals), base or title' })
@@ -54,7 +58,9 @@ export class ProposalResolver {
     @CurrentCaller() caller: Caller,
     @Args('waitSeconds', { type: () => Int, nullable: true }) waitSeconds?: number,
   ): Promise<ProposalModel> {
-    return toProposalModel(await this.proposalService.update(UpdateProposalCommand.from({ ...updateProposalInputOf(input, undefined), id, caller }), clampWaitSeconds(waitSeconds)));
+    const fields = updateProposalInputOf(input, undefined);
+    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), id, caller });
+    return toProposalModel(await this.proposalService.update(command, clampWaitSeconds(waitSeconds)));
   }
 
   @Mutation(() => ProposalModel)
