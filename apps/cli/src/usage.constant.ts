@@ -59,8 +59,8 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
     'Flows the change from <before> to <after> opens (+) and closes (-), then its findings.',
     'Each side is a directory, a file or - (standard input). Namespaces and workloads come from',
     "--inventory when given; otherwise from each side, and a side without any is analysed with the other side's.",
-    '-o text, md and json report flows and findings; csv and dot the changed flows (a `change` column; red and',
-    'green edges). Exit code 1 when a finding reaches --fail-on.',
+    '-o text, md and json report flows and findings; jsonl, csv and dot the changed flows (a `change` field or',
+    'column; green and red edges). Exit code 1 when a finding reaches --fail-on.',
   ].join('\n'),
   explain: [
     'usage: palisade explain <dir-or-file...> --from ns/pod --to ns/pod|IP --port N [options]',

@@ -15,10 +15,11 @@ function palisade(...args: string[]): Promise<Run> {
   return run(process.execPath, [join(REPO_ROOT, 'bin/palisade.cjs'), ...args]);
 }
 
-/** Runs a command from the repository root, capturing its exit code and output. */
-function run(command: string, args: string[]): Promise<Run> {
+/** Runs a command from the repository root, capturing its exit code and output; `stdin` is piped in. */
+function run(command: string, args: string[], stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== undefined) child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -83,6 +84,21 @@ describe('bin/palisade.cjs', { timeout: 180_000 }, () => {
     expect(sut.stderr).toContain('--from is required');
     expect(sut.stderr).toContain('usage: palisade explain');
     expect(sut.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.concurrent('reads standard input for -, as `kubectl get -o yaml | palisade connectivity -f - -f …` would', async () => {
+    const policies = readFileSync(join(REPO_ROOT, SEED, 'article-policies.yaml'), 'utf8');
+    const sut = await run(process.execPath, [join(REPO_ROOT, 'bin/palisade.cjs'), 'connectivity', '-f', '-', '-f', `${SEED}/article-inventory.yaml`], policies);
+    expect(sut).toMatchObject({ code: 0, stderr: '' });
+    expect(sut.stdout).toBe(readmeConnectivityOutput());
+  });
+
+  it.concurrent('--version prints the version; explain exits 3 for a denied connection', async () => {
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(await palisade('--version')).toEqual({ code: 0, stdout: `palisade ${version}\n`, stderr: '' });
+    const denied = await palisade('explain', `${SEED}/article-policies.yaml`, `${SEED}/article-inventory.yaml`, '--from', 'default/myapp', '--to', '8.8.8.8', '--port', '443');
+    expect(denied.code).toBe(3);
+    expect(denied.stdout).toContain('DENIED');
   });
 
   it.concurrent('runs through npm as `npm run -s palisade -- <command>`', async () => {
