@@ -1,5 +1,7 @@
 import { GraphReadRepository, ClusterRepository } from '@palisade/persistence';
 import type { Principal } from '@palisade/shared-types';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { type GraphQLObjectType, isEnumType, getNamedType } from 'graphql';
 import { Client } from 'pg';
 
 import { RequestLoaders } from '../../apps/api/src/graphql/graph-loaders';
@@ -153,5 +155,22 @@ describe('GraphQL as a graph: relations batched per request, within the caller s
     expect(await loaders.proposal.load(proposals.get('c03') as string)).toBeNull();
     expect(await loaders.manifests.load({ clusterName: 'c03', number: 1 })).toEqual([]);
     expect(await loaders.manifests.load({ clusterName: 'c02', number: 1 })).toEqual([policy('web')]);
+  });
+
+  it('types kinds, roles, verdicts and statuses as enums, and audit sequence numbers as Int', async () => {
+    const schema = t.app.get(GraphQLSchemaHost).schema;
+    const typeOf = (type: string, field: string): string => (schema.getType(type) as GraphQLObjectType).getFields()[field].type.toString();
+    expect(typeOf('AuditEvent', 'seq')).toBe('Int!');
+    expect(typeOf('AuditVerification', 'headSeq')).toBe('Int');
+    for (const [type, field] of [['Actor', 'kind'], ['TokenPrincipal', 'kind'], ['Principal', 'roles'], ['ApiToken', 'roles'], ['Review', 'verdict'], ['Proposal', 'status'], ['ProposalAnalysis', 'status'], ['ApprovalEvaluation', 'analysisStatus'], ['WebhookDelivery', 'status'], ['ClusterSync', 'status']]) {
+      expect(isEnumType(getNamedType((schema.getType(type) as GraphQLObjectType).getFields()[field].type)), `${type}.${field}`).toBe(true);
+    }
+    const result = await t.gql<{ me: { roles: string[]; actor: { kind: string } }; auditEvents: { items: { seq: number; actor: { kind: string } }[] } }>(
+      '{ me { roles actor { kind } } auditEvents(first: 2) { items { seq actor { kind } } } }',
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.me).toEqual({ roles: ['admin'], actor: { kind: 'human' } });
+    const [newest, previous] = result.data?.auditEvents.items ?? [];
+    expect(Number.isInteger(newest.seq) && newest.seq === previous.seq + 1).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { AUDIT_CHAIN_BREAKS, type AuditCheckpoint, type AuditEventView, type AuditVerification } from '@palisade/audit';
-import { Field, Float, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel } from '../common/actor.model';
@@ -23,7 +23,7 @@ export class AuditEventModel {
   id!: string;
 
   @ApiProperty({ description: 'Position in the hash chain (1, 2, 3...)' })
-  @Field(() => Float)
+  @Field(() => Int)
   seq!: number;
 
   @ApiProperty()
@@ -85,7 +85,7 @@ export class AuditEventPageModel {
 @ObjectType('AuditChainBreak')
 export class AuditChainBreakModel {
   @ApiProperty({ nullable: true, type: Number, description: 'null when a scoped caller is told of a break outside its clusters' })
-  @Field(() => Float, { nullable: true })
+  @Field(() => Int, { nullable: true })
   seq!: number | null;
 
   @ApiProperty({ nullable: true, type: String })
@@ -108,11 +108,11 @@ export class AuditVerificationModel {
   ok!: boolean;
 
   @ApiProperty({ description: 'Events checked: all of them, or those of the caller\'s clusters' })
-  @Field(() => Float)
+  @Field(() => Int)
   eventsChecked!: number;
 
   @ApiProperty({ nullable: true, type: Number, description: 'null for a caller scoped to some clusters' })
-  @Field(() => Float, { nullable: true })
+  @Field(() => Int, { nullable: true })
   headSeq!: number | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'null for a caller scoped to some clusters' })
@@ -120,11 +120,11 @@ export class AuditVerificationModel {
   headHash!: string | null;
 
   @ApiProperty({ nullable: true, type: Number, description: 'Signed checkpoints checked; null for a scoped caller or without PALISADE_AUDIT_SIGNING_KEY' })
-  @Field(() => Float, { nullable: true })
+  @Field(() => Int, { nullable: true })
   checkpointsChecked!: number | null;
 
   @ApiProperty({ nullable: true, type: Number, description: 'The event the newest checkpoint signs; later events are not anchored yet' })
-  @Field(() => Float, { nullable: true })
+  @Field(() => Int, { nullable: true })
   anchoredSeq!: number | null;
 
   @ApiProperty({ nullable: true, type: [String], description: 'The clusters reported on; null for an unscoped caller' })

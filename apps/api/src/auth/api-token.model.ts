@@ -4,6 +4,7 @@ import { Field, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel } from '../common/actor.model';
+import { PrincipalKind, RoleName } from '../common/graphql-enums';
 
 @ObjectType('TokenPrincipal')
 export class TokenPrincipalModel {
@@ -16,7 +17,7 @@ export class TokenPrincipalModel {
   name!: string;
 
   @ApiProperty({ enum: ['human', 'bot'] })
-  @Field()
+  @Field(() => PrincipalKind)
   kind!: string;
 }
 
@@ -35,7 +36,7 @@ export class ApiTokenModel {
   prefix!: string;
 
   @ApiProperty({ type: [String], example: ['proposer'] })
-  @Field(() => [String])
+  @Field(() => [RoleName])
   roles!: string[];
 
   @ApiProperty({ type: [String], nullable: true, description: 'Clusters in scope; null for every cluster' })
@@ -78,7 +79,7 @@ export class PrincipalModel {
   actor!: ActorModel;
 
   @ApiProperty({ type: [String] })
-  @Field(() => [String])
+  @Field(() => [RoleName])
   roles!: string[];
 
   @ApiProperty({ type: [String], nullable: true })

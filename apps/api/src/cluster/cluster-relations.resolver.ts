@@ -3,10 +3,10 @@ import { ConnectionCredentialsStore, toConnectionView, toInventorySummaryView, t
 import { toProposalSummaryView } from '@palisade/proposals';
 import { type ClusterRecord } from '@palisade/persistence';
 import { encodeCursor } from '@palisade/shared-types';
-import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { GraphLoaders, type GraphqlRequestContext, type ParentOf, type RequestLoaders } from '../graphql/graph-loaders';
+import { CurrentGraphqlRequest, GraphLoaders, type GraphqlRequest, type ParentOf, type RequestLoaders } from '../graphql/graph-loaders';
 import { pagedCost, QUERY_COST } from '../graphql/query-cost.util';
 import { InventorySnapshotSummaryModel, toInventorySnapshotSummaryModel } from '../inventory/inventory.model';
 import { PolicyVersionPageModel, toPolicyVersionSummaryModel } from '../policy-version/policy-version.model';
@@ -35,9 +35,9 @@ export class ClusterRelationsResolver {
   async versions(
     @Parent() cluster: ParentOf<ClusterModel>,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,
-    @Context() context: GraphqlRequestContext,
+    @CurrentGraphqlRequest() request: GraphqlRequest,
   ): Promise<PolicyVersionPageModel> {
-    const loaders = this.loaders.of(context);
+    const loaders = this.loaders.of(request);
     const record = await this.recordOf(loaders, cluster);
     if (!record) return { items: [], nextCursor: null };
     const rows = await loaders.versions.load({ clusterId: record.id, first: first + 1 });
@@ -50,10 +50,10 @@ export class ClusterRelationsResolver {
   async proposals(
     @Parent() cluster: ParentOf<ClusterModel>,
     @Args('first', { type: () => Int, defaultValue: 20 }, new PositiveIntPipe('first', 100)) first: number,
-    @Context() context: GraphqlRequestContext,
+    @CurrentGraphqlRequest() request: GraphqlRequest,
     @Args('status', { type: () => [ProposalStatus], nullable: true }) status?: ProposalStatus[] | null,
   ): Promise<ProposalPageModel> {
-    const loaders = this.loaders.of(context);
+    const loaders = this.loaders.of(request);
     const record = await this.recordOf(loaders, cluster);
     if (!record) return { items: [], nextCursor: null };
     const rows = await loaders.proposals.load({ clusterId: record.id, first: first + 1, statuses: status ?? undefined });
@@ -66,8 +66,8 @@ export class ClusterRelationsResolver {
   }
 
   @ResolveField(() => SyncStatusModel, { nullable: true, description: "This cluster's sync state", complexity: QUERY_COST.field })
-  async sync(@Parent() cluster: ParentOf<ClusterModel>, @Context() context: GraphqlRequestContext): Promise<SyncStatusModel | null> {
-    const loaders = this.loaders.of(context);
+  async sync(@Parent() cluster: ParentOf<ClusterModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<SyncStatusModel | null> {
+    const loaders = this.loaders.of(request);
     const record = await this.recordOf(loaders, cluster);
     if (!record) return null;
     const [state, connection] = await Promise.all([loaders.syncState.load(record.id), loaders.connection.load(record.id)]);
@@ -75,16 +75,16 @@ export class ClusterRelationsResolver {
   }
 
   @ResolveField(() => InventorySnapshotSummaryModel, { nullable: true, description: "This cluster's newest inventory snapshot (full contents: the root `inventory` query); null before the first", complexity: QUERY_COST.field })
-  async inventory(@Parent() cluster: ParentOf<ClusterModel>, @Context() context: GraphqlRequestContext): Promise<InventorySnapshotSummaryModel | null> {
-    const loaders = this.loaders.of(context);
+  async inventory(@Parent() cluster: ParentOf<ClusterModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<InventorySnapshotSummaryModel | null> {
+    const loaders = this.loaders.of(request);
     const record = await this.recordOf(loaders, cluster);
     const snapshot = record ? await loaders.inventory.load(record.id) : null;
     return snapshot ? toInventorySnapshotSummaryModel(toInventorySummaryView(snapshot)) : null;
   }
 
   @ResolveField(() => ConnectionModel, { nullable: true, description: "What this cluster's connection reaches (never its credentials); null before one is saved", complexity: QUERY_COST.field })
-  async connection(@Parent() cluster: ParentOf<ClusterModel>, @Context() context: GraphqlRequestContext): Promise<ConnectionModel | null> {
-    const loaders = this.loaders.of(context);
+  async connection(@Parent() cluster: ParentOf<ClusterModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<ConnectionModel | null> {
+    const loaders = this.loaders.of(request);
     const record = await this.recordOf(loaders, cluster);
     const connection = record ? await loaders.connection.load(record.id) : null;
     return connection ? toConnectionModel(toConnectionView(connection, this.credentials.open(connection))) : null;

@@ -1,5 +1,6 @@
 import { Field, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorKind } from './graphql-enums';
 
 @ObjectType('Actor', { description: 'Who did something: a principal (human or bot) or a Palisade process (system)' })
 export class ActorModel {
@@ -12,7 +13,7 @@ export class ActorModel {
   name!: string;
 
   @ApiProperty({ enum: ['human', 'bot', 'system'] })
-  @Field()
+  @Field(() => ActorKind)
   kind!: string;
 }
 

@@ -11,9 +11,11 @@ import {
   type ReviewRecord,
 } from '@palisade/persistence';
 import { isClusterInScope, type Principal } from '@palisade/shared-types';
-import { Injectable } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import type { Request } from 'express';
+
+import { requestOf } from '../common/current-actor.decorator';
 
 /** A page of a relation: `first` items per parent, one more read to tell whether a next page exists. */
 export interface RelationPageKey {
@@ -128,10 +130,26 @@ export class RequestLoaders {
  */
 export type ParentOf<T> = Readonly<Pick<T, keyof T>>;
 
-/** What resolvers take with `@Context()` (an interface, so no class is instantiated for it). */
-export interface GraphqlRequestContext {
-  req: Request;
+/**
+ * The GraphQL request as resolvers take it (`@CurrentGraphqlRequest()`): a handle without own
+ * properties, because the global pipes walk every argument and a request is a cyclic object.
+ */
+class GraphqlRequestHandle {
+  readonly #req: Request;
+
+  constructor(req: Request) {
+    this.#req = req;
+  }
+
+  get req(): Request {
+    return this.#req;
+  }
 }
+
+/** A type, not the class: a class-typed parameter would be rebuilt by the global ValidationPipe, losing the request. */
+export type GraphqlRequest = GraphqlRequestHandle;
+
+export const CurrentGraphqlRequest = createParamDecorator((_: unknown, context: ExecutionContext): GraphqlRequest => new GraphqlRequestHandle(requestOf(context)));
 
 /** Hands out one RequestLoaders per GraphQL request (never shared between requests or principals). */
 @Injectable()
@@ -143,7 +161,7 @@ export class GraphLoaders {
     private readonly clusters: ClusterRepository,
   ) {}
 
-  of({ req }: GraphqlRequestContext): RequestLoaders {
+  of({ req }: GraphqlRequest): RequestLoaders {
     let loaders = this.perRequest.get(req);
     if (!loaders) {
       if (!req.principal) throw new Error('no principal on the request: is the route public by mistake?');

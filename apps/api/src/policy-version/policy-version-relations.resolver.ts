@@ -1,15 +1,15 @@
 import { toProposalSummaryView } from '@palisade/proposals';
-import { Context, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
 
-import { GraphLoaders, type GraphqlRequestContext, type ParentOf } from '../graphql/graph-loaders';
+import { CurrentGraphqlRequest, GraphLoaders, type GraphqlRequest, type ParentOf } from '../graphql/graph-loaders';
 import { QUERY_COST } from '../graphql/query-cost.util';
 import { JsonScalar } from '../common/json.scalar';
 import { ProposalSummaryModel, toProposalSummaryModel } from '../proposal/proposal.model';
 import { PolicyVersionModel, PolicyVersionSummaryModel } from './policy-version.model';
 
-async function sourceProposalOf(loaders: GraphLoaders, context: GraphqlRequestContext, version: ParentOf<PolicyVersionSummaryModel>): Promise<ProposalSummaryModel | null> {
+async function sourceProposalOf(loaders: GraphLoaders, request: GraphqlRequest, version: ParentOf<PolicyVersionSummaryModel>): Promise<ProposalSummaryModel | null> {
   if (version.sourceProposalId === null) return null;
-  const proposal = await loaders.of(context).proposal.load(version.sourceProposalId);
+  const proposal = await loaders.of(request).proposal.load(version.sourceProposalId);
   return proposal ? toProposalSummaryModel(toProposalSummaryView(proposal)) : null;
 }
 
@@ -19,15 +19,15 @@ export class PolicyVersionSummaryRelationsResolver {
   constructor(private readonly loaders: GraphLoaders) {}
 
   @ResolveField('policies', () => [JsonScalar], { complexity: QUERY_COST.policies, description: 'NetworkPolicy manifests, by namespace then name' })
-  async policies(@Parent() version: ParentOf<PolicyVersionSummaryModel>, @Context() context: GraphqlRequestContext): Promise<unknown[]> {
+  async policies(@Parent() version: ParentOf<PolicyVersionSummaryModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<unknown[]> {
     // Every GraphQL path to a version sets its cluster; without one there is nothing to load.
     if (version.clusterName === undefined) return [];
-    return this.loaders.of(context).manifests.load({ clusterName: version.clusterName, number: version.number });
+    return this.loaders.of(request).manifests.load({ clusterName: version.clusterName, number: version.number });
   }
 
   @ResolveField('sourceProposal', () => ProposalSummaryModel, { nullable: true, complexity: QUERY_COST.field, description: 'The merged proposal this version came from; null for an import' })
-  sourceProposal(@Parent() version: ParentOf<PolicyVersionSummaryModel>, @Context() context: GraphqlRequestContext): Promise<ProposalSummaryModel | null> {
-    return sourceProposalOf(this.loaders, context, version);
+  sourceProposal(@Parent() version: ParentOf<PolicyVersionSummaryModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<ProposalSummaryModel | null> {
+    return sourceProposalOf(this.loaders, request, version);
   }
 }
 
@@ -37,7 +37,7 @@ export class PolicyVersionRelationsResolver {
   constructor(private readonly loaders: GraphLoaders) {}
 
   @ResolveField('sourceProposal', () => ProposalSummaryModel, { nullable: true, complexity: QUERY_COST.field, description: 'The merged proposal this version came from; null for an import' })
-  sourceProposal(@Parent() version: ParentOf<PolicyVersionModel>, @Context() context: GraphqlRequestContext): Promise<ProposalSummaryModel | null> {
-    return sourceProposalOf(this.loaders, context, version);
+  sourceProposal(@Parent() version: ParentOf<PolicyVersionModel>, @CurrentGraphqlRequest() request: GraphqlRequest): Promise<ProposalSummaryModel | null> {
+    return sourceProposalOf(this.loaders, request, version);
   }
 }

@@ -1,6 +1,7 @@
 import type { FindingView, FlowView, ProposalAnalysisDetailView, ProposalAnalysisView } from '@palisade/proposals';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
+import { AnalysisStatus } from '../common/graphql-enums';
 
 @ObjectType('PortRange')
 export class PortRangeModel {
@@ -207,7 +208,7 @@ export class ProposalAnalysisModel {
   proposalId!: string;
 
   @ApiProperty({ enum: ['PENDING', 'READY', 'FAILED'] })
-  @Field()
+  @Field(() => AnalysisStatus)
   status!: string;
 
   @ApiProperty({ nullable: true, type: String, description: 'sha256 over base, proposed and snapshot content hashes, engine version and options; reviews are bound to it' })

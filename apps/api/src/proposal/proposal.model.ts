@@ -3,6 +3,7 @@ import { Field, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel, ActorRefModel } from '../common/actor.model';
+import { AnalysisStatus } from '../common/graphql-enums';
 import { JsonScalar } from '../common/json.scalar';
 import { QUERY_COST } from '../graphql/query-cost.util';
 import { ProposalAnalysisModel, toProposalAnalysisModel } from './proposal-analysis.model';
@@ -241,7 +242,7 @@ export class ApprovalEvaluationModel {
   approvedByRule!: boolean;
 
   @ApiProperty({ nullable: true, enum: ['PENDING', 'READY', 'FAILED'] })
-  @Field(() => String, { nullable: true })
+  @Field(() => AnalysisStatus, { nullable: true })
   analysisStatus!: string | null;
 
   @ApiProperty({ description: 'Analysis READY, enough approvals, every required group, nothing blocking' })

@@ -3,6 +3,7 @@ import type { WebhookAttemptView, WebhookDeliveryView, WebhookView } from '@pali
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
+import { WebhookDeliveryStatus } from '../common/graphql-enums';
 
 // Input classes only declare the fields; CreateWebhookCommand / UpdateWebhookCommand check them, naming the field.
 
@@ -107,7 +108,7 @@ export class WebhookDeliveryModel {
   subject!: WebhookSubjectModel;
 
   @ApiProperty({ enum: ['PENDING', 'DELIVERED', 'FAILED'], description: 'FAILED: retries gave up' })
-  @Field()
+  @Field(() => WebhookDeliveryStatus)
   status!: string;
 
   @ApiProperty({ type: [WebhookAttemptModel] })
