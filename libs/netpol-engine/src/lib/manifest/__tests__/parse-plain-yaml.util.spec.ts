@@ -91,6 +91,19 @@ describe(parsePlainYaml.name, () => {
     expect(reading(parseManifestText(text, { source: name }))).toEqual(reading(parseAsYaml(text, name)));
   });
 
+  it('reads broken YAML as the yaml library does: the same errors at the same lines, the same documents around them', () => {
+    const base = readFixture('seed-cluster.yaml');
+    const edit = fc.record({ at: fc.nat(base.length - 1), insert: fc.constantFrom('', ' ', '  ', ':', '\n', '- ', '"', "'", '[', '{', '#') , remove: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(edit, { minLength: 1, maxLength: 3 }), (edits) => {
+        let text = base;
+        for (const e of edits) text = text.slice(0, e.at) + e.insert + text.slice(e.at + e.remove);
+        expect(reading(parseManifestText(text))).toEqual(reading(parseAsYaml(text, undefined)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('knows where documents and List items start without parsing again', () => {
     const sut = parsePlainYaml('# c\n---\nkind: List\nitems:\n- kind: Pod\n-\n  kind: Namespace\n---\n\n  x: 1\n', YAML_1_1);
     expect(sut?.documents.map((d) => d.startLine)).toEqual([3, 10]);
