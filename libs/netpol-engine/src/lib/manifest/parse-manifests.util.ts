@@ -55,7 +55,7 @@ export interface ParseManifestsOptions extends ManifestInputOptions {
 /**
  * Reads a cluster description for local analysis (the CLI): NetworkPolicies (validated strictly),
  * Namespaces, Pods and pod-creating workloads (validated lightly: required fields and types).
- * Lists are expanded; other kinds are ignored without error. Unlike parseNetworkPolicies this is
+ * Lists are expanded; other kinds are skipped without error (listed in `skipped`). Unlike parseNetworkPolicies this is
  * not all-or-nothing: valid objects are returned alongside the errors of the others.
  *
  * @example
