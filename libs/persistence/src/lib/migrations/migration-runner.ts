@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import { Client } from 'pg';
 
@@ -29,7 +29,19 @@ export class MigrationFailedError extends Error {
   }
 }
 
-export const DEFAULT_MIGRATIONS_DIR = join(__dirname, '..', '..', '..', '..', '..', 'prisma', 'migrations');
+/**
+ * The nearest prisma/migrations above this file: the repository's when run from source
+ * (libs/persistence/src/lib/migrations), the image's /app/prisma/migrations when compiled into dist/.
+ */
+function findMigrationsDir(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'prisma', 'migrations');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return join(from, 'prisma', 'migrations'); // reported as missing by readMigrations
+  }
+}
+
+export const DEFAULT_MIGRATIONS_DIR = findMigrationsDir(__dirname);
 
 export function readMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): MigrationFile[] {
   return readdirSync(dir, { withFileTypes: true })
