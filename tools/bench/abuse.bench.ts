@@ -120,6 +120,8 @@ async function startApi(databaseUrl: string, port: number): Promise<ChildProcess
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  // Never left running by a bench that fails on its way out.
+  process.once('exit', () => child.kill('SIGKILL'));
   for (let waited = 0; waited < 120_000; waited += 250) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
     const up = await send(port, 'GET', '/healthz', {}).catch(() => null);
