@@ -1,12 +1,13 @@
 import { Authenticator } from '@palisade/auth';
 import { Metrics, ROOT_LOGGER } from '@palisade/observability';
 import { CommonErrorCode, DomainException, type ErrorDetail } from '@palisade/shared-types';
-import { type INestApplication, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type INestApplication, type ValidationError } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 import { accessLog } from './common/access-log.middleware';
 import { methodNotAllowed } from './common/method-not-allowed.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { RequestValuePipe, StrictValidationPipe } from './common/request-value.pipe';
 import { securityHeaders } from './common/security-headers.middleware';
 import { API_ENV } from './config/api-env.token';
 import type { ApiEnv } from './config/env';
@@ -39,7 +40,8 @@ export function bootstrap(app: INestApplication): INestApplication {
   app.use('/graphql', graphqlBodyReader(app.get(Authenticator), app.get<ApiEnv>(API_ENV).POLICY_SET_MAX_BYTES));
   express.disable('x-powered-by');
   app.useGlobalPipes(
-    new ValidationPipe({
+    new RequestValuePipe(),
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -9,3 +9,4 @@ export * from './lib/principal.type';
 export * from './lib/secret-key.util';
 export * from './lib/validate-command.util';
 export * from './lib/webhook-events';
+export * from './lib/request-values.util';

@@ -1,4 +1,5 @@
 import type { Authenticator } from '@palisade/auth';
+import { CommonErrorCode, DomainException, findUnsafeValue } from '@palisade/shared-types';
 import { BadRequestException } from '@nestjs/common';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 
@@ -19,6 +20,8 @@ export function graphqlBodyReader(authenticator: Authenticator, maxBytes: number
     } catch (error) {
       throw new BadRequestException(`request body is not valid JSON: ${(error as Error).message}`);
     }
+    const problem = findUnsafeValue(request.body);
+    if (problem) throw new DomainException(CommonErrorCode.VALIDATION_FAILED, problem.message, [problem]);
   };
   return (request: Request, response: Response, next: NextFunction) => {
     if (!hasRequestBody(request)) {

@@ -46,10 +46,18 @@ export async function readRequestBody(request: Request, response: Response, maxB
   if (identity && Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes, setting);
   const stream = decoded(request);
   try {
-    const text = await getRawBody(stream, { limit: maxBytes, encoding: 'utf-8', ...(identity && Number.isFinite(declared) ? { length: declared } : {}) });
+    const bytes = await getRawBody(stream, { limit: maxBytes, ...(identity && Number.isFinite(declared) ? { length: declared } : {}) });
     response.removeHeader('Connection');
+    let text: string;
+    try {
+      // Fatal: bytes that are not UTF-8 are refused, never stored as U+FFFD.
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new BadRequestException('the request body is not valid UTF-8');
+    }
     return text;
   } catch (error) {
+    if (error instanceof BadRequestException) throw error;
     stream.unpipe?.();
     const type = (error as { type?: string }).type;
     if (type === 'entity.too.large') throw tooLarge(maxBytes, setting);

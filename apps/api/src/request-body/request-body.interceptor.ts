@@ -1,5 +1,5 @@
 import { ProposalsService } from '@palisade/proposals';
-import { assertClusterInScope, assertRole } from '@palisade/shared-types';
+import { assertClusterInScope, assertRole, CommonErrorCode, DomainException, findUnsafeValue } from '@palisade/shared-types';
 import { BadRequestException, type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
@@ -58,10 +58,15 @@ export class RequestBodyInterceptor implements NestInterceptor {
     const text = await readRequestBody(request, response, maxBytes, setting);
     if (yaml) return text;
     if (text.trim() === '') return undefined;
+    let body: unknown;
     try {
-      return JSON.parse(text) as unknown;
+      body = JSON.parse(text) as unknown;
     } catch (error) {
       throw new BadRequestException(`request body is not valid JSON: ${(error as Error).message}`);
     }
+    // Here too, not only in RequestValuePipe: some handlers read the parsed body from the request.
+    const problem = findUnsafeValue(body);
+    if (problem) throw new DomainException(CommonErrorCode.VALIDATION_FAILED, problem.message, [problem]);
+    return body;
   }
 }

@@ -1,4 +1,4 @@
-import { type Caller, CommonErrorCode, decodeCursor, DomainException, type ErrorDetail } from '@palisade/shared-types';
+import { type Caller, CommonErrorCode, decodeCursor, DomainException, type ErrorDetail, parseInstant } from '@palisade/shared-types';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isSeq = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
@@ -14,16 +14,6 @@ export interface AuditQueryInput {
   to?: string | Date;
   cursor?: string;
   limit: number;
-}
-
-function instant(name: string, value: string | Date | undefined, problems: ErrorDetail[]): Date | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime()) || (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value))) {
-    problems.push({ path: name, message: `${name} must be an ISO 8601 date-time such as 2026-11-26T12:00:00Z` });
-    return undefined;
-  }
-  return date;
 }
 
 /** An audit query, validated: dates parsed, the cursor decoded, the actor split into id or name. */
@@ -43,8 +33,8 @@ export class AuditQueryCommand {
 
   static from(input: AuditQueryInput & { caller: Caller }): AuditQueryCommand {
     const problems: ErrorDetail[] = [];
-    const from = instant('from', input.from, problems);
-    const to = instant('to', input.to, problems);
+    const from = parseInstant('from', input.from, problems);
+    const to = parseInstant('to', input.to, problems);
     let beforeSeq: number | undefined;
     if (input.cursor) {
       beforeSeq = decodeCursor(input.cursor, isSeq);

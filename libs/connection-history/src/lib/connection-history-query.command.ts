@@ -1,5 +1,5 @@
 import type { ConnectionChangeKind, EndpointMatch, NetworkProtocol } from '@palisade/persistence';
-import { type Caller, decodeCursor, type ErrorDetail } from '@palisade/shared-types';
+import { type Caller, decodeCursor, type ErrorDetail, parseInstant } from '@palisade/shared-types';
 
 import { checkLimit, type ConnectionFilterInput, parseConnectionFilter, throwIfProblems } from './connection-filter.util';
 
@@ -13,16 +13,6 @@ export interface ConnectionHistoryQueryInput extends ConnectionFilterInput {
   until?: string | Date | null;
   cursor?: string | null;
   limit: number;
-}
-
-function instant(name: string, value: string | Date | null | undefined, problems: ErrorDetail[]): Date | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const date = value instanceof Date ? value : typeof value === 'string' ? new Date(value) : new Date(NaN);
-  if (Number.isNaN(date.getTime()) || (typeof value === 'string' && !/^\d{4}-\d{2}-\d{2}/.test(value))) {
-    problems.push({ path: name, message: `${name} must be an ISO 8601 date-time such as 2026-12-04T12:00:00Z` });
-    return undefined;
-  }
-  return date;
 }
 
 /** A connection history query, validated: endpoints parsed, dates read, the cursor decoded. */
@@ -50,8 +40,8 @@ export class ConnectionHistoryQueryCommand {
       if (upper === 'OPENED' || upper === 'CLOSED') change = upper;
       else problems.push({ path: 'change', message: 'change must be opened or closed' });
     }
-    const since = instant('since', input.since, problems);
-    const until = instant('until', input.until, problems);
+    const since = parseInstant('since', input.since, problems);
+    const until = parseInstant('until', input.until, problems);
     if (since && until && since.getTime() >= until.getTime()) problems.push({ path: 'until', message: 'until must be later than since' });
     let beforeSeq: number | undefined;
     if (input.cursor) {
