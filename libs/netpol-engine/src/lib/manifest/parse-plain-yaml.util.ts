@@ -56,15 +56,16 @@ function yamlScalarType(options: ParseOptions & DocumentOptions & SchemaOptions)
 }
 
 /**
- * Plain scalars no tag of YAML 1.1 or 1.2 resolves: longer than five characters (`false`) and
- * starting with a letter (numbers start with a digit, a sign or `.`; `.inf`, `.nan`). Most keys and
- * names are such, and skip the tag tests.
+ * Plain scalars no tag of YAML 1.1 or 1.2 resolves, told by their first character: nulls start
+ * with `~` or n/N, booleans with y/Y, n/N, t/T, f/F or o/O, numbers with a digit, a sign or `.`
+ * (`.inf`, `.nan`). Most keys and names are such, and skip the tag tests (the property tests
+ * compare with the yaml library on scalars of every kind).
  */
 function mayBeString(data: string): boolean {
-  if (data.length <= 5) return false;
-  const c = data.charCodeAt(0) | 0x20;
-  return c >= 0x61 && c <= 0x7a;
+  return data !== '' && !MAY_BE_TYPED.test(data);
 }
+
+const MAY_BE_TYPED = /^[-+.0-9~nNyYtTfFoO]/;
 
 /** Offset of the first character at or after `from` that is not white space or part of a comment. */
 function contentStart(text: string, from: number): number {
