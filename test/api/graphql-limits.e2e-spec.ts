@@ -71,6 +71,13 @@ describe('GraphQL query budget and explorer (defaults)', () => {
     const response = await post(nested(12));
     expectRefused(response, 'QUERY_TOO_DEEP');
     expect((response.body as Refusal).errors[0].message).toBe('Query depth limit of 12 exceeded, found 13.');
+    // Twelve levels through the graph's relations are answered.
+    const twelve = await post(
+      '{ cluster(name: "alpha") { proposals(first: 1) { items { cluster { proposals(first: 1) { items { cluster { versions(first: 1) { items { sourceProposal { cluster { name } } } } } } } } } } } }',
+    ).expect(200);
+    const inner = (twelve.body as { data: { cluster: { proposals: { items: { cluster: { proposals: { items: { cluster: { versions: { items: unknown[] } } }[] } } }[] } } } }).data.cluster.proposals.items[0].cluster.proposals.items[0].cluster;
+    // alpha's only version was imported: no source proposal.
+    expect(inner.versions.items).toEqual([{ sourceProposal: null }]);
     const viaFragments = await post(`query { ...A } fragment A on Query { me { actor { ...B } } } fragment B on Actor { x { y { z { a { b { c { d { e { f { g { h { i } } } } } } } } } } } }`);
     expectRefused(viaFragments, 'QUERY_TOO_DEEP');
   });
