@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 
 import { Client } from 'pg';
@@ -30,11 +31,21 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
 }
 
 function startApp(label: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ['-r', '@swc-node/register', join(root, entry)], {
+  // exit-with-parent: the API and the worker stop when this launcher is gone, even if it was killed outright.
+  return spawn(process.execPath, ['-r', join(root, 'tools', 'exit-with-parent.cjs'), '-r', '@swc-node/register', join(root, entry)], {
     cwd: root,
     env: { ...env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
     stdio: ['ignore', 'inherit', 'inherit'],
   }).once('spawn', () => say(`${label} starting`));
+}
+
+/** Whether something already listens on host:port (another Palisade, another program). */
+function portInUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(true) : reject(error)));
+    server.listen(port, host, () => server.close(() => resolve(false)));
+  });
 }
 
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
@@ -90,19 +101,73 @@ function reportMigrations(applied: string[]): void {
   say(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
 }
 
+// What is running, for stop(): set as things start, so a signal at any moment stops what exists so far.
+const children: ChildProcess[] = [];
+let embeddedStart: Promise<EmbeddedDatabaseServer> | undefined;
+let stopping = false;
+
+/** Stops the API and the worker (SIGTERM, then SIGKILL after 10 s), then the embedded PostgreSQL; its data stays. */
+async function stop(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  const running = children.length > 0 || embeddedStart !== undefined;
+  if (running) say('stopping');
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+  // A server still starting is waited for, then stopped.
+  const embedded = await embeddedStart?.catch(() => undefined);
+  if (embedded) await embedded.stop();
+  if (running) say('stopped');
+  process.exit(code);
+}
+
+/**
+ * Ctrl-C (SIGINT), SIGTERM (npm forwards it: the npm script execs this launcher), the terminal closing
+ * (SIGHUP), and the parent going away (npm killed outright: this process is re-parented) all stop everything.
+ */
+function stopOnSignalsAndParentExit(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(0);
+  }, 1000).unref();
+}
+
 async function main(): Promise<void> {
   // Passed on as given: a malformed PORT is reported once, by the API's own validation.
   const portSetting = process.env['PORT'] ?? '3000';
   const port = Number(portSetting);
   const workerHealthPort = process.env['WORKER_HEALTH_PORT'] ?? (Number.isInteger(port) ? String(port + 1) : undefined);
   const host = process.env['HOST'] ?? '127.0.0.1';
+  // Checked first: otherwise the readiness poll below could reach the program holding the port and say ready.
+  for (const [name, value] of [
+    ['PORT', portSetting],
+    ['WORKER_HEALTH_PORT', workerHealthPort],
+  ] as const) {
+    const number = Number(value);
+    if (Number.isInteger(number) && number > 0 && number <= 65535 && (await portInUse(host, number))) {
+      throw new Error(`port ${number} on ${host} is in use by another program (${name}); stop it or set ${name} to a free port`);
+    }
+  }
+  stopOnSignalsAndParentExit();
   let embedded: EmbeddedDatabaseServer | undefined;
   let databaseUrl = process.env['DATABASE_URL'];
   let secretKey = process.env['PALISADE_SECRET_KEY'];
   if (!databaseUrl) {
     const dataDir = join(root, '.data', 'postgres');
     say(`no DATABASE_URL: starting the embedded PostgreSQL with its data in ${dataDir}`);
-    embedded = await startEmbeddedPostgres({ dataDir, persistent: true });
+    embeddedStart = startEmbeddedPostgres({ dataDir, persistent: true });
+    embedded = await embeddedStart;
+    if (stopping) return;
     databaseUrl = await ensureDatabase(embedded.serverUrl, 'palisade');
     secretKey ??= embeddedSecretKey();
   }
@@ -140,30 +205,8 @@ async function main(): Promise<void> {
     ...(auditSigningKey ? { PALISADE_AUDIT_SIGNING_KEY: auditSigningKey } : {}),
     ...(firstAdmin ? { PALISADE_BOOTSTRAP_ADMIN_TOKEN: firstAdmin } : {}),
   };
-  const children = [startApp('API', 'apps/api/src/main.ts', env), startApp('sync worker', 'apps/sync-worker/src/main.ts', env)];
-
-  let stopping = false;
-  const stop = async (code: number): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    say('stopping');
-    await Promise.all(
-      children.map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            child.once('exit', () => resolve());
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-          }),
-      ),
-    );
-    if (embedded) await embedded.stop();
-    say('stopped');
-    process.exit(code);
-  };
-  process.on('SIGINT', () => void stop(0));
-  process.on('SIGTERM', () => void stop(0));
+  if (stopping) return;
+  children.push(startApp('API', 'apps/api/src/main.ts', env), startApp('sync worker', 'apps/sync-worker/src/main.ts', env));
   for (const child of children) {
     child.once('exit', (code, signal) => {
       if (!stopping) {
@@ -193,5 +236,5 @@ Press Ctrl-C to stop.`);
 
 main().catch((error: unknown) => {
   process.stderr.write(`palisade: could not start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  void stop(1);
 });
