@@ -30,6 +30,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (isGraphql) return toGraphqlError(error, requestId);
     const response = host.switchToHttp().getResponse<Response>();
     if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer realm="palisade"');
+    if (request?.path === '/graphql') {
+      // Refused before GraphQL ran (no token, a body over its limit or not JSON): still a GraphQL response, with
+      // the same code in extensions, so GraphQL clients read it as they read any other error.
+      response.status(error.status).type('application/json').send(JSON.stringify({ errors: [toGraphqlError(error, requestId).toJSON()] }));
+      return undefined;
+    }
     response.status(error.status).type('application/problem+json').send(JSON.stringify(toProblem(error, request, requestId)));
     return undefined;
   }
