@@ -58,6 +58,8 @@ export const COMMAND_OPTIONS: Readonly<Record<string, readonly CliOption[]>> = {
   diff: [
     ...formatOptions(FLOW_FORMATS),
     { name: 'inventory', type: 'string', multiple: true, value: 'PATH', help: 'Namespaces and workloads for both sides (repeatable)' },
+    FOCUS_WORKLOAD,
+    NAMESPACE,
     FAIL_ON,
     NO_POD_IP_BLOCKS,
     HELP,

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
-import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { createAnalysis, formatFlow } from '@palisade/netpol-engine';
 
+// The bench's generator (tools/ is no project): the test runs the CLI on the open shape the bench measures.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { generateCluster, type TierSpec } from '../../../../tools/bench/synthetic-cluster';
 import { runCli } from '../run-cli.util';
 import { newTestIo, REPO_ROOT, SEED } from './test-io';
@@ -83,6 +85,30 @@ describe('palisade connectivity: aggregation, focus and formats', () => {
     const lines = run(['connectivity', ...seed, '-o', 'jsonl']).out.split('\n');
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(json.flows);
+  });
+});
+
+describe('palisade diff with --focus-workload and -n', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-diff-focus-'));
+    // before: the article without its last policy (egress to 1.1.1.1:443); after: all five
+    const text = readFileSync(join(REPO_ROOT, seed[0]), 'utf8');
+    writeFileSync(join(dir, 'before.yaml'), text.split(/^---$/m).slice(0, -1).join('---'));
+    writeFileSync(join(dir, 'after.yaml'), text);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the opened and closed flows touching the workload or namespace', () => {
+    const diff = (...extra: string[]) => run(['diff', join(dir, 'before.yaml'), join(dir, 'after.yaml'), '--inventory', seed[1], ...extra]);
+    expect(diff('--focus-workload', 'default/myapp').out).toContain('+ default/myapp[Deployment] => 1.1.1.1/32 : TCP 443\n');
+    const other = diff('-n', 'kube-system');
+    expect(other.code).toBe(0);
+    expect(other.out).toContain('flows: no flow opened or closed\n');
+    // Findings stay whole: they are about the policies, not the flows shown.
+    expect(other.out).not.toMatch(/^[+-] /m);
+    expect(other.out).toContain('EGRESS_TO_INTERNET_OPENED');
+    expect(diff('--focus-workload', 'default/nothing').code).toBe(1);
   });
 });
 

@@ -10,6 +10,7 @@ import { writeFlowDiff } from '../output/format-flow-diff.util';
 import { FLOW_FORMATS } from '../output/format-flows.util';
 import { formatOption, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, failOnOption, reachesSeverity } from './common-options.util';
+import { filterChangeReport } from './flow-filter-options.util';
 
 const COMMAND = 'diff';
 
@@ -61,9 +62,14 @@ export function diffCommand(argv: readonly string[], io: CliIo): number {
   const shared = inventoryPaths.length > 0 ? loadValidManifests(inventoryPaths, io) : undefined;
   const [beforeInventory, afterInventory] = diffInventories(before, after, shared);
   const options = analysisOptions(args);
-  const report = findingsForChange(
-    { policies: before.policies, ...(beforeInventory ? { inventory: beforeInventory } : {}), options },
-    { policies: after.policies, ...(afterInventory ? { inventory: afterInventory } : {}), options },
+  const report = filterChangeReport(
+    COMMAND,
+    args,
+    findingsForChange(
+      { policies: before.policies, ...(beforeInventory ? { inventory: beforeInventory } : {}), options },
+      { policies: after.policies, ...(afterInventory ? { inventory: afterInventory } : {}), options },
+    ),
+    [beforeInventory, afterInventory],
   );
   if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else if (format === 'text') io.stdout(textReport(report, after));

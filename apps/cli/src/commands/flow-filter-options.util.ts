@@ -1,7 +1,8 @@
-import type { FlowFilter, WorkloadEndpoint } from '@palisade/netpol-engine';
+import type { ChangeFindingsReport, Flow, FlowFilter, Inventory, WorkloadEndpoint } from '@palisade/netpol-engine';
 
 import { CliException } from '../cli.exception';
 import type { CommandArgs } from '../parse-command-args.util';
+import { inventoryWorkloads } from './common-options.util';
 
 function list(args: CommandArgs, name: string): string[] {
   const value = args.values[name];
@@ -31,4 +32,27 @@ export function aggregateOption(command: string, args: CommandArgs): boolean {
   if (value === undefined) return false;
   if (value !== 'namespace') throw CliException.usage(`--aggregate must be namespace (got ${JSON.stringify(value)})`, command);
   return true;
+}
+
+/** Whether a flow passes a filter: a workload end named by it, and one in its namespaces (each when given). */
+export function flowPasses(filter: FlowFilter, flow: Flow): boolean {
+  const ends = [flow.from, flow.to].filter((e) => e.kind === 'workload');
+  const named = filter.workloads ? new Set(filter.workloads) : undefined;
+  const inNamespaces = filter.namespaces ? new Set(filter.namespaces) : undefined;
+  return (!named || ends.some((e) => named.has(`${e.namespace}/${e.name}`))) && (!inNamespaces || ends.some((e) => inNamespaces.has(e.namespace)));
+}
+
+/**
+ * `diff` with `--focus-workload`/`-n`: only the opened and closed flows the filter keeps (findings
+ * stay whole: they are about policies). Names are checked against both sides' inventories.
+ */
+export function filterChangeReport(command: string, args: CommandArgs, report: ChangeFindingsReport, inventories: readonly (Inventory | undefined)[]): ChangeFindingsReport {
+  const present = inventories.filter((i): i is Inventory => i !== undefined);
+  const workloads = present.flatMap((i) => inventoryWorkloads(i));
+  const namespaces = [...new Set(present.flatMap((i) => [...i.namespaces.map((ns) => ns.name), ...i.pods.map((p) => p.namespace)]))];
+  const filter = flowFilterOption(command, args, workloads, namespaces);
+  if (!filter || !report.diff) return report;
+  const added = report.diff.added.filter((f) => flowPasses(filter, f));
+  const removed = report.diff.removed.filter((f) => flowPasses(filter, f));
+  return { ...report, diff: { added, removed }, connectivityUnchanged: added.length === 0 && removed.length === 0 };
 }
