@@ -18,8 +18,8 @@ function palisade(...args: string[]): Promise<Run> {
 /** Runs a command from the repository root, capturing its exit code and output; `stdin` is piped in. */
 function run(command: string, args: string[], stdin?: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
-    if (stdin !== undefined) child.stdin?.end(stdin);
+    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: 'pipe' });
+    child.stdin.end(stdin ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
