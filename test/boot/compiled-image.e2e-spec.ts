@@ -6,6 +6,7 @@ import type { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 
 import { connectTo, createTestDatabase, TEST_APP_DB_ROLE, type TestDatabase } from '../../libs/testing/src';
+import { freePort } from '../../tools/embedded-postgres';
 import { TEST_SECRET_KEY } from '../support/test-app';
 
 // What the image runs (Dockerfile): the build's JavaScript under dist/, started with plain `node`, no
@@ -122,6 +123,33 @@ describe('the compiled build (what the image runs)', () => {
     expect(analysis.hash).toMatch(/^[0-9a-f]{64}$/);
     expect(analysis.inventory).toBeNull();
     expect(analysis.summary).toMatchObject({ flowsOpened: 0, connectivityChange: null });
+  });
+
+  it('node dist/sync-worker/main.js starts and answers /readyz (database reachable, leases renewing)', async () => {
+    const port = await freePort();
+    const worker = spawn(process.execPath, [join(root, 'dist', 'sync-worker', 'main.js')], {
+      cwd: root,
+      env: { PATH: process.env['PATH'] ?? '', HOST: '127.0.0.1', WORKER_HEALTH_PORT: String(port), DATABASE_URL: db.appUrl, PALISADE_SECRET_KEY: TEST_SECRET_KEY, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      for (;;) {
+        if (worker.exitCode !== null) throw new Error(`the compiled worker exited (${worker.exitCode}): ${output}`);
+        const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => null);
+        if (ready?.status === 200) {
+          expect(await ready.json()).toMatchObject({ status: 'ok', database: 'ok', leases: 'renewing' });
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    } finally {
+      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await exited;
+    }
   });
 
   it('node dist/cli/main.js --version prints the package version', () => {
