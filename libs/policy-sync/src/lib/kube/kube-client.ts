@@ -1,8 +1,7 @@
 import { Agent, request, type RequestOptions } from 'node:https';
-import { createInterface } from 'node:readline';
 import { createSecureContext } from 'node:tls';
 
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig, Watch } from '@kubernetes/client-node';
 
 import type { ClusterCredentials } from '../connection/cluster-credentials.type';
 import { errorFromResponse, errorFromTransport, KubeRequestError } from './kube-request.error';
@@ -43,22 +42,63 @@ function withQuery(path: string, query: KubeRequest['query']): string {
   return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
 }
 
+type FetchInit = Awaited<ReturnType<KubeConfig['applyToFetchOptions']>>;
+
+/**
+ * A KubeConfig whose fetch options (what client-node's Watch asks it for) carry this client's
+ * keep-alive agent, User-Agent and a deadline on the answer's headers. client-node's Watch creates a
+ * 30 s deadline of its own but never applies it (it replaces that signal with its abort controller's),
+ * so without this a watch the server accepts but never answers would hang forever. node-fetch clears
+ * this deadline once the headers arrive: a watch may then stay silent until the server ends it.
+ */
+class ClientKubeConfig extends KubeConfig {
+  fetchInit?: FetchInit;
+
+  override async applyToFetchOptions(opts: RequestOptions): Promise<FetchInit> {
+    if (!this.fetchInit) return super.applyToFetchOptions(opts);
+    return { ...this.fetchInit };
+  }
+}
+
+/** The error a client-node watch ended with, classified like any other request's. */
+function watchError(path: string, error: unknown, timeoutMs: number): Error {
+  const e = error as { statusCode?: number; type?: string; message?: string };
+  if (e.statusCode === 410) return new WatchExpiredError();
+  // client-node's Watch keeps only the status of a refused watch, neither its body nor its headers.
+  if (typeof e.statusCode === 'number') return errorFromResponse('GET', path, e.statusCode, e.message, {});
+  if (e.type === 'request-timeout') return errorFromTransport('GET', path, Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+  return errorFromTransport('GET', path, error);
+}
+
 /**
  * A small client for one cluster: JSON requests, server-side apply and watches over one keep-alive
  * agent. TLS material and the Authorization header come from client-node's KubeConfig
- * (applyToHTTPSOptions); requests are issued here so that every call has a deadline, errors are
- * classified in one place (KubeRequestError) and objects stay plain JSON, as they are hashed.
+ * (applyToHTTPSOptions) and watches are client-node's Watch (the streaming protocol). Other requests
+ * are issued here, because client-node's object API passes objects through its model classes: a
+ * NetworkPolicy's `from` is dropped when sent and renamed `_from` when read (see the README, "Why
+ * some Kubernetes I/O is our own"). Every call has a deadline and errors are classified in one place
+ * (KubeRequestError); objects stay the JSON the server sent, as they are hashed.
  */
 export class KubeClient {
+  private readonly watcher: Watch;
+
   private constructor(
     private readonly base: URL,
     private readonly headers: Record<string, string>,
     private readonly agent: Agent,
     private readonly options: KubeClientOptions,
-  ) {}
+    config: ClientKubeConfig,
+  ) {
+    config.fetchInit = {
+      agent,
+      headers: { ...headers, Accept: 'application/json', 'User-Agent': options.userAgent },
+      timeout: options.requestTimeoutMs,
+    } as FetchInit;
+    this.watcher = new Watch(config);
+  }
 
   static async connect(credentials: ClusterCredentials, options: KubeClientOptions): Promise<KubeClient> {
-    const kc = new KubeConfig();
+    const kc = new ClientKubeConfig();
     kc.loadFromClusterAndUser(
       { name: 'cluster', server: credentials.server, caData: credentials.caData, tlsServerName: credentials.tlsServerName, skipTLSVerify: false },
       { name: 'user', token: credentials.token, certData: credentials.clientCertData, keyData: credentials.clientKeyData },
@@ -70,7 +110,7 @@ export class KubeClient {
     const agent = new Agent({ secureContext, servername: https.servername, keepAlive: true, maxSockets: options.maxSockets ?? 16 });
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(https.headers ?? {})) if (typeof value === 'string') headers[key] = value;
-    return new KubeClient(new URL(credentials.server), headers, agent, options);
+    return new KubeClient(new URL(credentials.server), headers, agent, options, kc);
   }
 
   get server(): string {
@@ -100,71 +140,48 @@ export class KubeClient {
   }
 
   /**
-   * Streams watch events until the server ends the watch (resolves), `signal` aborts it (resolves),
-   * or it fails (rejects with KubeRequestError or WatchExpiredError).
+   * Streams watch events (through client-node's Watch) until the server ends the watch (resolves),
+   * `signal` aborts it (resolves), or it fails (rejects with KubeRequestError or WatchExpiredError).
+   * The request has the client's deadline until its answer's headers arrive.
    */
   watch<T>(path: string, query: KubeRequest['query'], onEvent: (event: WatchEvent<T>) => void, signal: AbortSignal): Promise<void> {
-    const target = withQuery(path, { ...query, watch: 'true', allowWatchBookmarks: 'true' });
     return new Promise((resolve, reject) => {
       if (signal.aborted) return resolve();
       let settled = false;
+      let controller: AbortController | undefined;
       const finish = (error?: Error): void => {
         if (settled) return;
         settled = true;
         signal.removeEventListener('abort', onAbort);
+        controller?.abort();
         if (error) reject(error);
         else resolve();
       };
-      const req = request(new URL(target, this.base), {
-        method: 'GET',
-        agent: this.agent,
-        headers: { ...this.headers, Accept: 'application/json', 'User-Agent': this.options.userAgent },
-        timeout: this.options.requestTimeoutMs,
-      });
-      const onAbort = (): void => {
-        req.destroy();
-        finish();
-      };
+      const onAbort = (): void => finish();
       signal.addEventListener('abort', onAbort);
-      req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${this.options.requestTimeoutMs} ms`), { code: 'ETIMEDOUT' })));
-      req.on('error', (error) => finish(signal.aborted ? undefined : errorFromTransport('GET', path, error)));
-      req.on('response', (res) => {
-        if ((res.statusCode ?? 0) !== 200) {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            finish(
-              res.statusCode === 410
-                ? new WatchExpiredError()
-                : errorFromResponse('GET', path, res.statusCode ?? 0, parseJson(Buffer.concat(chunks).toString('utf8')), res.headers),
-            ),
-          );
-          res.on('error', (error) => finish(errorFromTransport('GET', path, error)));
-          return;
-        }
-        // Once streaming, silence is normal: the server ends the watch after timeoutSeconds.
-        req.setTimeout(0);
-        const lines = createInterface({ input: res, crlfDelay: Infinity });
-        lines.on('line', (line) => {
-          if (settled || !line.trim()) return;
-          const event = parseJson(line) as WatchEvent<T> | undefined;
-          if (!event || typeof event !== 'object') return;
-          if (event.type === 'ERROR') {
-            const status = event.object as { code?: number; message?: string };
-            req.destroy();
-            finish(status.code === 410 ? new WatchExpiredError() : new KubeRequestError('transient', `watch ${path}: ${status.message ?? 'error event'}`));
-            return;
-          }
-          onEvent(event);
-        });
-        res.on('aborted', () => finish(signal.aborted ? undefined : errorFromTransport('GET', path, new Error('watch connection dropped'))));
-        const onStreamError = (error: Error): void => finish(signal.aborted ? undefined : errorFromTransport('GET', path, error));
-        res.on('error', onStreamError);
-        // readline re-emits its input's errors; unheard, a dropped watch would crash the process.
-        lines.on('error', onStreamError);
-        lines.on('close', () => finish());
-      });
-      req.end();
+      this.watcher
+        .watch(
+          path,
+          { ...query, allowWatchBookmarks: true },
+          (type: string, object: unknown) => {
+            if (settled) return;
+            if (type === 'ERROR') {
+              const status = object as { code?: number; message?: string };
+              finish(status.code === 410 ? new WatchExpiredError() : new KubeRequestError('transient', `watch ${path}: ${status.message ?? 'error event'}`));
+              return;
+            }
+            onEvent({ type: type as WatchEvent<T>['type'], object: object as T });
+          },
+          (error: unknown) => finish(error && !signal.aborted ? watchError(path, error, this.options.requestTimeoutMs) : undefined),
+        )
+        .then(
+          (started) => {
+            // Aborted or failed before the answer's headers arrived: end the request now.
+            if (settled) started.abort();
+            else controller = started;
+          },
+          (error: unknown) => finish(watchError(path, error, this.options.requestTimeoutMs)),
+        );
     });
   }
 
