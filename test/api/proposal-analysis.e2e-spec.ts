@@ -342,7 +342,7 @@ spec: {containers: [{name: c, image: i}]}
       `query ($id: String!) { proposal(id: $id) { analysis { status summary { flowsOpened } flows(first: 50) { opened { text } } } } }`,
       { id: created.id },
     );
-    expect(result.errors).toBeUndefined();
+    expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
     expect(result.data?.proposal.analysis.status).toBe('READY');
     expect(result.data?.proposal.analysis.summary.flowsOpened).toBe(1);
     expect(result.data?.proposal.analysis.flows.opened.map((f) => f.text)).toEqual([MYAPP_EGRESS]);

@@ -1,5 +1,6 @@
 import { CommonErrorCode, DomainException, findUnsafeValue } from '@palisade/shared-types';
 import { type ArgumentMetadata, Injectable, type PipeTransform, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 
 /**
  * First of the global pipes: refuses any argument (body, query, path parameter, GraphQL argument)
@@ -25,5 +26,17 @@ export class RequestValuePipe implements PipeTransform {
 export class StrictValidationPipe extends ValidationPipe {
   protected override transformPrimitive(value: unknown): unknown {
     return value;
+  }
+
+  /**
+   * Custom decorators are validated only when they give an input class (one with class-validator
+   * rules, such as @ProposalBody()'s); GraphQL's @Parent() gives an output model, which has none and
+   * would be refused field by field.
+   */
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    if (metadata.type === 'custom' && (typeof metadata.metatype !== 'function' || getMetadataStorage().getTargetValidationMetadatas(metadata.metatype, '', true, false).length === 0)) {
+      return false;
+    }
+    return super.toValidate(metadata);
   }
 }
