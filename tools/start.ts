@@ -136,6 +136,8 @@ async function stop(code: number): Promise<void> {
  */
 function stopOnSignalsAndParentExit(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stop(0));
+  // A closed terminal fails writes to it; stopping must go on regardless.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent) void stop(0);
