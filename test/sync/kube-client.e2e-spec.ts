@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 
-import { KubeConfig, KubernetesObjectApi, PatchStrategy, Watch } from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, ListWatch as ClientNodeListWatch, type KubernetesObject, PatchStrategy, Watch } from '@kubernetes/client-node';
 
-import { KubeClient, KubeRequestError, type WatchEvent, WatchExpiredError } from '../../libs/policy-sync/src';
+import { KubeClient, KubeRequestError, ListWatch, type WatchEvent, WatchExpiredError } from '../../libs/policy-sync/src';
 import { FaultProxy } from '../support/fault-proxy';
 import { describeWithKube, type KubeApiServer, startKubeApiServer } from '../support/kube-apiserver';
 
@@ -95,6 +95,39 @@ describeWithKube('Kubernetes client: client-node where it fits (real kube-apiser
     }
   });
 
+  it("sends requests through client-node's HTTP layer with a deadline each, reading Retry-After off a 429", async () => {
+    const proxy = await FaultProxy.start({ target: kube.url, caPem: kube.caPem, certPem: kube.servingCertPem, keyPem: kube.servingKeyPem });
+    const proxied = await KubeClient.connect({ server: proxy.url, caData: kube.caData, token: kube.adminToken }, { requestTimeoutMs: 400, userAgent: 'palisade-test' });
+    const outcome = (run: () => Promise<unknown>): Promise<unknown> =>
+      run().then(
+        () => 'resolved',
+        (error: unknown) => error,
+      );
+    try {
+      proxy.inject({ times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 3 } });
+      const throttled = await outcome(() => proxied.get('/version'));
+      expect(throttled).toBeInstanceOf(KubeRequestError);
+      expect(throttled).toMatchObject({ kind: 'transient', options: { status: 429, retryAfterMs: 3000 } });
+      expect((throttled as Error).message).toBe('GET /version: HTTP 429: injected 429');
+
+      proxy.inject({ times: 1, fault: { kind: 'latency', ms: 1500 } });
+      const slow = await outcome(() => proxied.get('/version'));
+      expect(slow).toMatchObject({ kind: 'transient', message: 'GET /version: ETIMEDOUT (no answer within 400 ms)' });
+
+      await proxy.setDown(true);
+      const down = await outcome(() => proxied.get('/version'));
+      // The cause without node-fetch's wrapping (which repeats the URL, query and all).
+      expect(down).toMatchObject({ kind: 'transient', message: 'GET /version: ECONNREFUSED' });
+      await proxy.setDown(false);
+
+      expect(await proxied.get<{ gitVersion: string }>('/version')).toMatchObject({ gitVersion: kube.version });
+      expect(proxy.log.at(-1)).toMatchObject({ path: '/version', userAgent: 'palisade-test', status: 200 });
+    } finally {
+      proxied.close();
+      await proxy.stop();
+    }
+  });
+
   it("gives a watch a deadline on the server's first answer, which client-node's own Watch does not", async () => {
     // An HTTPS server with the API server's certificate that accepts every request and never answers.
     const sockets = new Set<Socket>();
@@ -149,8 +182,8 @@ describeWithKube('Kubernetes client: client-node where it fits (real kube-apiser
 
   it("lists the JSON the server sent, where client-node's object API returns model objects (`_from`, Date)", async () => {
     const api = KubernetesObjectApi.makeApiClient(stockConfig);
-    const modelled = await api.list<LiveNetworkPolicy & { kind: string; apiVersion: string }>('networking.k8s.io/v1', 'NetworkPolicy', NAMESPACE, undefined, undefined, undefined, 'metadata.name=through-kube-client');
-    const model = modelled.items[0]!;
+    const modelled = await api.list('networking.k8s.io/v1', 'NetworkPolicy', NAMESPACE, undefined, undefined, undefined, 'metadata.name=through-kube-client');
+    const model = modelled.items[0] as unknown as LiveNetworkPolicy;
     expect(model.spec.ingress[0]).toHaveProperty('_from');
     expect(model.spec.ingress[0]).not.toHaveProperty('from');
     expect(model.metadata.creationTimestamp).toBeInstanceOf(Date);
@@ -162,5 +195,48 @@ describeWithKube('Kubernetes client: client-node where it fits (real kube-apiser
     expect(json.spec.ingress[0]).toHaveProperty('from');
     expect(json.spec.ingress[0]).not.toHaveProperty('_from');
     expect(json.metadata.creationTimestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  });
+
+  it("keeps only what the informer maps each object to, where client-node's informer holds every object whole", async () => {
+    const path = `/apis/networking.k8s.io/v1/namespaces/${NAMESPACE}/networkpolicies`;
+    const ours = new Map<string, string>();
+    let oursSaw!: () => void;
+    const oursSeen = new Promise<void>((resolve) => (oursSaw = resolve));
+    const informer = new ListWatch<string>(
+      client,
+      path,
+      {
+        onReset: (items) => items.forEach((value, key) => ours.set(key, value)),
+        onUpsert: (key, value) => {
+          ours.set(key, value);
+          if (key.endsWith('/informed')) oursSaw();
+        },
+        onDelete: (key) => ours.delete(key),
+        onError: () => undefined,
+      },
+      { backoff: { baseMs: 100, maxMs: 1000 }, pageSize: 1, map: (raw) => String((raw as { metadata: { resourceVersion: string } }).metadata.resourceVersion) },
+    );
+    const stock = new ClientNodeListWatch<KubernetesObject>(
+      path,
+      new Watch(stockConfig),
+      async () => (await kube.kube<{ items: KubernetesObject[]; metadata: { resourceVersion: string } }>('GET', path)).body as never,
+      false,
+    );
+    let stockSaw!: () => void;
+    const stockSeen = new Promise<void>((resolve) => (stockSaw = resolve));
+    stock.on('add', (object) => object.metadata?.name === 'informed' && stockSaw());
+    informer.start();
+    await stock.start();
+    await kube.kube('POST', path, restrictive('informed'));
+    await Promise.all([oursSeen, stockSeen]);
+    await Promise.all([informer.stop(), stock.stop()]);
+
+    // Ours: the mapped record (here the resourceVersion), the earlier objects listed a page at a time.
+    expect(ours.get(`${NAMESPACE}/informed`)).toMatch(/^\d+$/);
+    expect(ours.has(`${NAMESPACE}/watched`)).toBe(true);
+    // client-node's: the whole object, field manager bookkeeping included.
+    const held = stock.get('informed', NAMESPACE) as unknown as { spec?: unknown; metadata: { managedFields?: unknown[] } };
+    expect(held.spec).toBeDefined();
+    expect(held.metadata.managedFields?.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
-import { Agent, request, type RequestOptions } from 'node:https';
+import { Agent, type RequestOptions } from 'node:https';
 import { createSecureContext } from 'node:tls';
 
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { HttpMethod, IsomorphicFetchHttpLibrary, KubeConfig, PatchStrategy, RequestContext, Watch } from '@kubernetes/client-node';
 
 import type { ClusterCredentials } from '../connection/cluster-credentials.type';
 import { errorFromResponse, errorFromTransport, KubeRequestError } from './kube-request.error';
@@ -66,21 +66,35 @@ function watchError(path: string, error: unknown, timeoutMs: number): Error {
   if (e.statusCode === 410) return new WatchExpiredError();
   // client-node's Watch keeps only the status of a refused watch, neither its body nor its headers.
   if (typeof e.statusCode === 'number') return errorFromResponse('GET', path, e.statusCode, e.message, {});
-  if (e.type === 'request-timeout') return errorFromTransport('GET', path, Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }));
-  return errorFromTransport('GET', path, error);
+  return errorFromTransport('GET', path, transportCause(error, timeoutMs));
+}
+
+/**
+ * The low-level cause of a request that got no answer. node-fetch (client-node's HTTP layer) wraps
+ * it as "request to <url> failed, reason: <cause>" and reports its deadlines as `request-timeout`
+ * (a watch's headers) or an abort (a request's AbortSignal.timeout).
+ */
+function transportCause(error: unknown, timeoutMs: number): unknown {
+  const e = error as { type?: string; name?: string; code?: string; message?: string };
+  if (e.type === 'request-timeout' || e.type === 'aborted' || e.name === 'AbortError') {
+    return Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' });
+  }
+  const reason = e.message?.match(/ failed, reason: (.*)$/s)?.[1];
+  return reason ? Object.assign(new Error(reason), { code: e.code }) : error;
 }
 
 /**
  * A small client for one cluster: JSON requests, server-side apply and watches over one keep-alive
- * agent. TLS material and the Authorization header come from client-node's KubeConfig
- * (applyToHTTPSOptions) and watches are client-node's Watch (the streaming protocol). Other requests
- * are issued here, because client-node's object API passes objects through its model classes: a
- * NetworkPolicy's `from` is dropped when sent and renamed `_from` when read (see the README, "Why
- * some Kubernetes I/O is our own"). Every call has a deadline and errors are classified in one place
- * (KubeRequestError); objects stay the JSON the server sent, as they are hashed.
+ * agent, through @kubernetes/client-node. TLS material and the Authorization header come from its
+ * KubeConfig (applyToHTTPSOptions), watches are its Watch (the streaming protocol) and requests go
+ * through its HTTP layer (RequestContext, IsomorphicFetchHttpLibrary) with a deadline each. Its object
+ * API is not used: it passes objects through model classes, which drop a NetworkPolicy's `from` when
+ * sending and rename it `_from` when reading (README, "Why some Kubernetes I/O is our own"). Objects
+ * stay the JSON the server sent, as they are hashed; errors are classified in one place (KubeRequestError).
  */
 export class KubeClient {
   private readonly watcher: Watch;
+  private readonly http = new IsomorphicFetchHttpLibrary();
 
   private constructor(
     private readonly base: URL,
@@ -118,24 +132,24 @@ export class KubeClient {
   }
 
   async get<T>(path: string, req: KubeRequest = {}): Promise<T> {
-    return this.send<T>('GET', path, req);
+    return this.send<T>(HttpMethod.GET, path, req);
   }
 
   async post<T>(path: string, body: unknown, req: KubeRequest = {}): Promise<T> {
-    return this.send<T>('POST', path, { ...req, body });
+    return this.send<T>(HttpMethod.POST, path, { ...req, body });
   }
 
   async delete<T>(path: string, body?: unknown, req: KubeRequest = {}): Promise<T> {
-    return this.send<T>('DELETE', path, { ...req, body });
+    return this.send<T>(HttpMethod.DELETE, path, { ...req, body });
   }
 
   /** Server-side apply of `object` at `path` as `fieldManager`; with `force`, fields other managers own are taken over. */
   async apply<T>(path: string, object: unknown, fieldManager: string, force: boolean): Promise<T> {
-    return this.send<T>('PATCH', path, {
+    return this.send<T>(HttpMethod.PATCH, path, {
       query: { fieldManager, force: force ? 'true' : undefined },
       body: object,
       // JSON is YAML: the apply patch type only exists as +yaml.
-      contentType: 'application/apply-patch+yaml',
+      contentType: PatchStrategy.ServerSideApply,
     });
   }
 
@@ -189,48 +203,34 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private send<T>(method: string, path: string, req: KubeRequest): Promise<T> {
-    const target = withQuery(path, req.query);
-    const payload = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+  /** One request through client-node's HTTP layer, with a deadline on the whole exchange; the answer is parsed here, as plain JSON. */
+  private async send<T>(method: HttpMethod, path: string, req: KubeRequest): Promise<T> {
     const timeoutMs = req.timeoutMs ?? this.options.requestTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const started = request(
-        new URL(target, this.base),
-        {
-          method,
-          agent: this.agent,
-          headers: {
-            ...this.headers,
-            Accept: 'application/json',
-            'User-Agent': this.options.userAgent,
-            ...(payload ? { 'Content-Type': req.contentType ?? 'application/json', 'Content-Length': payload.length } : {}),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', (error) => reject(errorFromTransport(method, path, error)));
-          res.on('end', () => {
-            clearTimeout(timer);
-            const status = res.statusCode ?? 0;
-            const body = parseJson(Buffer.concat(chunks).toString('utf8'));
-            if (status >= 200 && status < 300) resolve(body as T);
-            else reject(errorFromResponse(method, path, status, body, res.headers));
-          });
-        },
-      );
-      // A deadline on the whole exchange, not just socket idleness: a trickling proxy must not stall a sync.
-      const timer = setTimeout(
-        () => started.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
-        timeoutMs,
-      );
-      started.on('error', (error) => {
-        clearTimeout(timer);
-        reject(errorFromTransport(method, path, error));
-      });
-      if (payload) started.write(payload);
-      started.end();
-    });
+    const context = new RequestContext(new URL(withQuery(path, req.query), this.base).toString(), method);
+    for (const [key, value] of Object.entries(this.headers)) context.setHeaderParam(key, value);
+    context.setHeaderParam('Accept', 'application/json');
+    context.setHeaderParam('User-Agent', this.options.userAgent);
+    if (req.body !== undefined) {
+      context.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      context.setBody(JSON.stringify(req.body));
+    }
+    context.setAgent(this.agent);
+    // A deadline on the whole exchange, body included, not just socket idleness: a trickling proxy must not stall a sync.
+    context.setSignal(AbortSignal.timeout(timeoutMs));
+    let status: number;
+    let headers: Record<string, string>;
+    let text: string;
+    try {
+      const response = await this.http.send(context).toPromise();
+      status = response.httpStatusCode;
+      headers = response.headers;
+      text = await response.body.text();
+    } catch (error) {
+      throw errorFromTransport(method, path, transportCause(error, timeoutMs));
+    }
+    const body = parseJson(text);
+    if (status >= 200 && status < 300) return body as T;
+    throw errorFromResponse(method, path, status, body, headers);
   }
 }
 
