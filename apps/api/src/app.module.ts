@@ -30,7 +30,6 @@ import { TokenController } from './auth/token.controller';
 import { TokenResolver } from './auth/token.resolver';
 import { ClusterController } from './cluster/cluster.controller';
 import { ClusterRelationsResolver } from './cluster/cluster-relations.resolver';
-import { ClusterRelationsResolver } from './cluster/cluster-relations.resolver';
 import { ClusterResolver } from './cluster/cluster.resolver';
 import { ClusterConnectionsResolver } from './connection/cluster-connections.resolver';
 import { ConnectionController } from './connection/connection.controller';
@@ -38,7 +37,6 @@ import { ConnectionResolver } from './connection/connection.resolver';
 import type { ApiEnv } from './config/env';
 import { API_ENV } from './config/api-env.token';
 import { explorerPagePlugin } from './graphql/explorer-page';
-import { GraphLoaders } from './graphql/graph-loaders';
 import { GraphLoaders } from './graphql/graph-loaders';
 import { GraphqlExplorerController } from './graphql/graphql-explorer.controller';
 import { QueryBudget } from './graphql/query-budget';
@@ -50,11 +48,9 @@ import { ApiMetricsCollector } from './metrics/api-metrics.collector';
 import { MetricsController } from './metrics/metrics.controller';
 import { PolicyVersionController } from './policy-version/policy-version.controller';
 import { PolicyVersionRelationsResolver, PolicyVersionSummaryRelationsResolver } from './policy-version/policy-version-relations.resolver';
-import { PolicyVersionRelationsResolver, PolicyVersionSummaryRelationsResolver } from './policy-version/policy-version-relations.resolver';
 import { PolicyVersionResolver } from './policy-version/policy-version.resolver';
 import { ClusterProposalController, ProposalController } from './proposal/proposal.controller';
 import { ProposalAnalysisResolver } from './proposal/proposal-analysis.resolver';
-import { ProposalRelationsResolver, ProposalSummaryRelationsResolver } from './proposal/proposal-relations.resolver';
 import { ProposalRelationsResolver, ProposalSummaryRelationsResolver } from './proposal/proposal-relations.resolver';
 import { ProposalResolver } from './proposal/proposal.resolver';
 import { RequestBodyInterceptor } from './request-body/request-body.interceptor';
@@ -163,25 +159,19 @@ export class AppModule {
         BootstrapAdminInitializer,
         ClusterConnectionsResolver,
         ClusterRelationsResolver,
-        ClusterRelationsResolver,
         ClusterResolver,
         ClusterSyncResolver,
         ConnectionResolver,
         GraphLoaders,
-        GraphLoaders,
         InventoryResolver,
         PolicySetParser,
         PolicyVersionRelationsResolver,
-        PolicyVersionRelationsResolver,
         PolicyVersionResolver,
-        PolicyVersionSummaryRelationsResolver,
         PolicyVersionSummaryRelationsResolver,
         PrincipalResolver,
         ProposalAnalysisResolver,
         ProposalRelationsResolver,
-        ProposalRelationsResolver,
         ProposalResolver,
-        ProposalSummaryRelationsResolver,
         ProposalSummaryRelationsResolver,
         TokenResolver,
         WebhookResolver,

@@ -14,11 +14,11 @@ export enum TransportErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   CONFLICT = 'CONFLICT',
-  INTERNAL_ERROR = 'INTERNAL_ERROR',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
-}
+  INTERNAL_ERROR = 'INTERNAL_ERROR',
   /** A dependency (the database) is unreachable: retry later; readiness probes answer it. */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+}
 
 /** Every code a response can carry; to-http.ts and to-graphql.ts must map each one. */
 export type ApiErrorCode =

@@ -68,13 +68,16 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case TransportErrorCode.PAYLOAD_TOO_LARGE:
     case PolicySyncErrorCode.INVENTORY_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
+    case CommonErrorCode.RATE_LIMITED:
+    case ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED:
+      return HttpStatus.TOO_MANY_REQUESTS;
     case TransportErrorCode.INTERNAL_ERROR:
       return HttpStatus.INTERNAL_SERVER_ERROR;
-    default:
-      return assertUnreachable(code);
-  }
-}
     case TransportErrorCode.SERVICE_UNAVAILABLE:
       return HttpStatus.SERVICE_UNAVAILABLE;
     case TransportErrorCode.METHOD_NOT_ALLOWED:
       return HttpStatus.METHOD_NOT_ALLOWED;
+    default:
+      return assertUnreachable(code);
+  }
+}

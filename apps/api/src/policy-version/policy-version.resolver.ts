@@ -1,21 +1,14 @@
-import { ImportVersionCommand, type PolicySetInput, PolicyVersionsService } from '@palisade/policy-versions';
-import { type Caller, CommonErrorCode, DomainException } from '@palisade/shared-types';
+import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
+import type { Caller } from '@palisade/shared-types';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { pagedCost } from '../graphql/query-cost.util';
 import { ImportVersionInput } from './import-version.input';
+import { policySetInputOf } from './policy-set-input.util';
 import { PolicySetParser } from './policy-set.parser';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
-
-function policySetInputOf(input: ImportVersionInput): PolicySetInput {
-  if ((input.policies === undefined || input.policies === null) === (input.yaml === undefined || input.yaml === null)) {
-    const message = 'give exactly one of policies or yaml';
-    throw new DomainException(CommonErrorCode.VALIDATION_FAILED, message, [{ path: 'input', message }]);
-  }
-  return input.yaml != null ? { format: 'yaml', text: input.yaml } : { format: 'json', policies: input.policies ?? [] };
-}
 
 @Resolver(() => PolicyVersionModel)
 export class PolicyVersionResolver {

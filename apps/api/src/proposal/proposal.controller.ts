@@ -9,6 +9,8 @@ import { preferWait } from '../common/prefer-wait.util';
 import { analysisFormat, ANALYSIS_MEDIA_TYPES } from './analysis-format.util';
 import { ProposalAnalysisDetailModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
+import { PolicySetParser } from '../policy-version/policy-set.parser';
+import { ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { NETWORK_POLICY_SCHEMA } from '../openapi/network-policy.schema';
 import { ProposalBody } from './proposal-body.decorator';
@@ -43,9 +45,13 @@ const proposalRequestBody = (input: typeof CreateProposalInput | typeof UpdatePr
 @ApiProblemResponses(401, 403, 404)
 @Controller('api/v1/clusters/:name')
 export class ClusterProposalController {
-  constructor(private readonly proposals: ProposalsService) {}
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly policySets: PolicySetParser,
+  ) {}
 
   @Post('proposals')
+  @ReadsBodyAfter({ limit: 'policySet', roles: ['proposer', 'admin'], clusterParam: 'name' })
   @ApiOperation({
     summary: 'Propose a change',
     description: 'Proposers and admins. The analysis runs in the background; a retry with the same Idempotency-Key returns the first result.',
@@ -68,7 +74,8 @@ export class ClusterProposalController {
     @Res({ passthrough: true }) response: Response,
     @CurrentCaller() caller: Caller,
   ): Promise<ProposalModel> {
-    const command = CreateProposalCommand.from({ ...createProposalInputOf(input, query.mode, request.header('idempotency-key')), clusterName: name, caller });
+    const fields = createProposalInputOf(input, query.mode, request.header('idempotency-key'));
+    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), clusterName: name, caller });
     return toProposalModel(await this.proposals.create(command, preferWait(request, response)));
   }
 
@@ -110,6 +117,7 @@ export class ProposalController {
     private readonly proposals: ProposalsService,
     private readonly reviews: ReviewsService,
     private readonly merges: MergeService,
+    private readonly policySets: PolicySetParser,
   ) {}
 
   @Get()
@@ -120,6 +128,8 @@ export class ProposalController {
   }
 
   @Patch()
+  // Only the author may revise: asked of the database before the new policy set is read.
+  @ReadsBodyAfter({ limit: 'policySet', roles: ['admin', 'approver', 'auditor', 'proposer'], proposalAuthorParam: 'id' })
   @ApiOperation({
     summary: 'Revise a proposal',
     description: 'The author: new content, base version, title or description; new content dismisses approvals',
@@ -136,7 +146,8 @@ export class ProposalController {
     @Res({ passthrough: true }) response: Response,
     @CurrentCaller() caller: Caller,
   ): Promise<ProposalModel> {
-    const command = UpdateProposalCommand.from({ ...updateProposalInputOf(input, query.mode), id, caller });
+    const fields = updateProposalInputOf(input, query.mode);
+    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), id, caller });
     return toProposalModel(await this.proposals.update(command, preferWait(request, response)));
   }
 
