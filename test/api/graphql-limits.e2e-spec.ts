@@ -48,7 +48,16 @@ describe('GraphQL query budget and explorer (defaults)', () => {
   });
 
   it('refuses 20,000 aliases of me with TOO_MANY_ALIASES', async () => {
-    expectRefused(await post(aliases(20_000, () => 'me { roles }')), 'TOO_MANY_ALIASES');
+    const response = await post(aliases(20_000, () => 'me { roles }'));
+    expectRefused(response, 'TOO_MANY_ALIASES');
+    // Found by scanning tokens up to the token limit, before the 400 kB document is parsed.
+    expect((response.body as Refusal).errors[0].message).toMatch(/^Aliases limit of 20 exceeded, found at least \d+\.$/);
+  });
+
+  it('refuses a document of more than 10,000 tokens with QUERY_TOO_COMPLEX before parsing it, aliases or not', async () => {
+    const response = await post(`{ me { ${'roles '.repeat(10_001)}} }`);
+    expectRefused(response, 'QUERY_TOO_COMPLEX');
+    expect((response.body as Refusal).errors[0].message).toBe('query has more than 10000 tokens');
   });
 
   it('refuses 10 aliases of proposal(id){diff{diff}} with QUERY_TOO_COMPLEX, and answers 4', async () => {

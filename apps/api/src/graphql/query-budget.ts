@@ -40,21 +40,49 @@ function refusal(code: QueryBudgetErrorCode, message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, status: 400, http: { status: 400 } } });
 }
 
-/** The deepest nesting of `{`, `[` and `(` in a document, read with graphql-js's own (iterative) lexer. */
-function bracketNesting(source: string): number {
+/**
+ * Tokens a document may have. Parsing and validating are linear but slow (graphql-js parses about a
+ * megabyte a second), so a query of tens of thousands of fields would hold the event loop for
+ * seconds before any rule could refuse it; real operations are a few hundred tokens (policy sets
+ * travel as variables, one token each).
+ */
+export const MAX_DOCUMENT_TOKENS = 10_000;
+
+interface DocumentScan {
+  tokens: number;
+  /** The deepest nesting of `{`, `[` and `(`. */
+  nesting: number;
+  /** `name:` outside argument lists and variable definitions: aliases, in every operation and fragment together. */
+  aliases: number;
+}
+
+/**
+ * One pass of graphql-js's own (iterative) lexer over the document, stopping as soon as a limit is
+ * passed, so what the parser and the validation rules would take seconds over is refused in
+ * proportion to the limits, not to the document.
+ */
+function scanDocument(source: string): DocumentScan {
   const lexer = new Lexer(new Source(source));
+  const scan: DocumentScan = { tokens: 0, nesting: 0, aliases: 0 };
   let depth = 0;
-  let deepest = 0;
+  let parens = 0;
+  let previous: TokenKind | undefined;
   for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+    scan.tokens += 1;
     if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.BRACKET_L || token.kind === TokenKind.PAREN_L) {
       depth += 1;
-      if (depth > deepest) deepest = depth;
-      if (deepest > MAX_BRACKET_NESTING) return deepest;
+      if (token.kind === TokenKind.PAREN_L) parens += 1;
+      scan.nesting = Math.max(scan.nesting, depth);
     } else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.BRACKET_R || token.kind === TokenKind.PAREN_R) {
       depth -= 1;
+      if (token.kind === TokenKind.PAREN_R) parens -= 1;
+    } else if (token.kind === TokenKind.COLON && previous === TokenKind.NAME && parens === 0) {
+      scan.aliases += 1;
     }
+    if (scan.tokens > MAX_DOCUMENT_TOKENS || scan.nesting > MAX_BRACKET_NESTING) return scan;
+    previous = token.kind;
   }
-  return deepest;
+  return scan;
 }
 
 /**
@@ -83,9 +111,17 @@ export class QueryBudget {
     if (typeof params.query !== 'string' || this.schema === undefined) return undefined;
     let document: DocumentNode;
     try {
-      const nesting = bracketNesting(params.query);
-      if (nesting > MAX_BRACKET_NESTING) {
+      const scan = scanDocument(params.query);
+      if (scan.nesting > MAX_BRACKET_NESTING) {
         return refusal(QueryBudgetErrorCode.QUERY_TOO_DEEP, `query nests brackets ${MAX_BRACKET_NESTING}+ levels deep; the limit is ${this.limits.maxDepth} levels of fields`);
+      }
+      if (scan.aliases > this.limits.maxAliases) {
+        // As graphql-armor words it; a scan stopped at the token limit counted only part of the document.
+        const found = scan.tokens > MAX_DOCUMENT_TOKENS ? `at least ${scan.aliases}` : String(scan.aliases);
+        return refusal(QueryBudgetErrorCode.TOO_MANY_ALIASES, `Aliases limit of ${this.limits.maxAliases} exceeded, found ${found}.`);
+      }
+      if (scan.tokens > MAX_DOCUMENT_TOKENS) {
+        return refusal(QueryBudgetErrorCode.QUERY_TOO_COMPLEX, `query has more than ${MAX_DOCUMENT_TOKENS} tokens`);
       }
       document = parse(params.query);
     } catch {
