@@ -239,4 +239,37 @@ describeWithKube('Kubernetes client: client-node where it fits (real kube-apiser
     expect(held.spec).toBeDefined();
     expect(held.metadata.managedFields?.length).toBeGreaterThan(0);
   });
+
+  it("lists again after a 429 no sooner than its Retry-After, though the backoff is shorter", async () => {
+    const proxy = await FaultProxy.start({ target: kube.url, caPem: kube.caPem, certPem: kube.servingCertPem, keyPem: kube.servingKeyPem });
+    const proxied = await KubeClient.connect({ server: proxy.url, caData: kube.caData, token: kube.adminToken }, { requestTimeoutMs: 5000, userAgent: 'palisade-test' });
+    proxy.inject({ match: (r) => !r.path.includes('watch=true'), times: 1, fault: { kind: 'status', status: 429, retryAfterSeconds: 1 } });
+    const seen: { what: string; at: number }[] = [];
+    let listed!: () => void;
+    const reset = new Promise<void>((resolve) => (listed = resolve));
+    const informer = new ListWatch<string>(
+      proxied,
+      `/apis/networking.k8s.io/v1/namespaces/${NAMESPACE}/networkpolicies`,
+      {
+        onReset: () => {
+          seen.push({ what: 'listed', at: Date.now() });
+          listed();
+        },
+        onUpsert: () => undefined,
+        onDelete: () => undefined,
+        onError: (error) => seen.push({ what: error.message, at: Date.now() }),
+      },
+      { backoff: { baseMs: 20, maxMs: 40 }, map: () => 'kept' },
+    );
+    try {
+      informer.start();
+      await reset;
+      expect(seen.map((s) => s.what)).toEqual([expect.stringContaining('HTTP 429'), 'listed']);
+      expect(seen[1]!.at - seen[0]!.at).toBeGreaterThanOrEqual(950); // Retry-After: 1, not the 20-40 ms backoff
+    } finally {
+      await informer.stop();
+      proxied.close();
+      await proxy.stop();
+    }
+  });
 });

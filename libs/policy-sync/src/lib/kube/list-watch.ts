@@ -35,7 +35,7 @@ export function objectKey(raw: KubeObjectMeta): string {
 /**
  * An informer: lists a collection (in pages), then watches it from the list's resourceVersion,
  * resuming after the server ends a watch, listing again after 410 Gone, after errors (with
- * backoff) and on demand (`relist`, the periodic full compare).
+ * backoff, or a 429's Retry-After when longer) and on demand (`relist`, the periodic full compare).
  */
 export class ListWatch<T> {
   private stopped = false;
@@ -98,7 +98,9 @@ export class ListWatch<T> {
         if (error instanceof WatchExpiredError) continue;
         failures++;
         this.handlers.onError(error instanceof Error ? error : new KubeRequestError('transient', String(error)));
-        await sleep(backoffDelay(failures, this.options.backoff), this.stopping.signal);
+        // A throttled list or watch waits as long as the server asked (429 Retry-After), at least.
+        const retryAfterMs = error instanceof KubeRequestError ? (error.options.retryAfterMs ?? 0) : 0;
+        await sleep(Math.max(backoffDelay(failures, this.options.backoff), retryAfterMs), this.stopping.signal);
       }
     }
   }
