@@ -8,6 +8,8 @@ import { PortSetTable } from './port-set.util';
 
 export type Direction = 'ingress' | 'egress';
 
+const NO_RULES: readonly BoundRule[] = [];
+
 /** A rule bound to a class layout: the classes and external addresses it admits, and its ports. */
 export interface BoundRule {
   classes: ClassSet;
@@ -136,7 +138,7 @@ export class LayoutContext {
     const registry = this.signatures[direction];
     let hash = to - from;
     for (let k = from; k < to; k++) hash = mix(hash, groupList[rows[k]].id);
-    let bucket = registry.byHash.get(hash);
+    const bucket = registry.byHash.get(hash);
     if (bucket) {
       for (const sig of bucket) {
         const groups = sig.groups;
@@ -145,57 +147,68 @@ export class LayoutContext {
         for (let k = from; k < to && same; k++) same = groups[k - from] === groupList[rows[k]];
         if (same) return sig;
       }
-    } else {
-      bucket = [];
-      registry.byHash.set(hash, bucket);
     }
     const groups: PolicyGroup[] = new Array(to - from);
     for (let k = from; k < to; k++) groups[k - from] = groupList[rows[k]];
     const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
-    bucket.push(sig);
+    // A new bucket as a one-element literal: an empty array grown by push reserves 17 slots, and
+    // there is a bucket for nearly every class.
+    if (bucket) bucket.push(sig);
+    else registry.byHash.set(hash, [sig]);
     registry.byId.push(sig);
     return sig;
   }
 
   table(direction: Direction, sig: Signature): SideTable {
-    if (!sig.table) {
-      // Rules grouped by port spec: specs[i] with the rules' class sets in sets[i].
-      const specs: number[] = [];
-      const sets: ClassSet[][] = [];
-      let specIndex: Map<number, number> | undefined;
-      const addressEntries: BoundRule[] = [];
-      for (const group of sig.groups) {
-        for (const policy of group.policies) {
-          const rules = policy[direction];
-          if (!rules) continue;
-          for (const rule of rules) {
-            if (rule.addresses.length > 0) addressEntries.push(rule);
-            if (rule.classes.size === 0) continue;
-            // Linear search while short; a map once a signature has many specs (one namespace, thousands of policies).
-            let i = specIndex ? (specIndex.get(rule.spec) ?? -1) : specs.indexOf(rule.spec);
-            if (i < 0) {
-              i = specs.length;
-              specs.push(rule.spec);
-              sets.push([rule.classes]);
-              if (specIndex) specIndex.set(rule.spec, i);
-              else if (specs.length > 16) specIndex = new Map(specs.map((spec, k) => [spec, k]));
-            } else sets[i].push(rule.classes);
+    sig.table ??= this.buildTable(direction, sig);
+    return sig.table;
+  }
+
+  /**
+   * Rules grouped by port spec. Tables are built for nearly every class and kept with their
+   * signature, so they are built with as few objects as possible: an entry takes its rule's own
+   * set, and only specs that several rules share collect their sets for a union.
+   */
+  private buildTable(direction: Direction, sig: Signature): SideTable {
+    const entries: SideEntry[] = [];
+    // Per entry index, the further class sets sharing its spec (only for specs seen twice).
+    let shared: ClassSet[][] | undefined;
+    let specIndex: Map<number, number> | undefined;
+    let addressEntries: BoundRule[] | undefined;
+    for (const group of sig.groups) {
+      for (const policy of group.policies) {
+        const rules = policy[direction];
+        if (!rules) continue;
+        for (const rule of rules) {
+          if (rule.addresses.length > 0) (addressEntries ??= []).push(rule);
+          if (rule.classes.size === 0) continue;
+          // Linear search while short; a map once a signature has many specs (one namespace, thousands of policies).
+          let i = -1;
+          if (specIndex) i = specIndex.get(rule.spec) ?? -1;
+          else for (let k = 0; k < entries.length && i < 0; k++) if (entries[k].spec === rule.spec) i = k;
+          if (i < 0) {
+            entries.push({ classes: rule.classes, spec: rule.spec });
+            if (specIndex) specIndex.set(rule.spec, entries.length - 1);
+            else if (entries.length > 16) specIndex = new Map(entries.map((entry, k) => [entry.spec, k]));
+          } else {
+            shared ??= [];
+            (shared[i] ??= [entries[i].classes]).push(rule.classes);
           }
         }
       }
-      const count = this.layout.count;
-      const entries: SideEntry[] = new Array(specs.length);
-      let admitsAll = false;
-      let sizeBound = 0;
-      for (let i = 0; i < specs.length; i++) {
-        const classes = sets[i].length === 1 ? sets[i][0] : ClassSet.union(count, sets[i]);
-        entries[i] = { classes, spec: specs[i] };
-        sizeBound += classes.size;
-        if (classes.isAll) admitsAll = true;
-      }
-      sig.table = { entries, admitsAll, sizeBound: Math.min(sizeBound, count), addressEntries };
     }
-    return sig.table;
+    const count = this.layout.count;
+    let admitsAll = false;
+    let sizeBound = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const sets = shared?.[i];
+      if (sets) entries[i].classes = ClassSet.union(count, sets);
+      const classes = entries[i].classes;
+      sizeBound += classes.size;
+      if (classes.isAll) admitsAll = true;
+    }
+    // Kept at their exact length (arrays grown by push reserve spare slots; a table is kept per signature).
+    return { entries: entries.slice(), admitsAll, sizeBound: Math.min(sizeBound, count), addressEntries: addressEntries ? addressEntries.slice() : NO_RULES };
   }
 
   /** What a side allows to or from external addresses, for a pod with the given named ports. */
