@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -56,6 +57,25 @@ function sendUnfinishedBody(t: TestApp, path: string, headers: Record<string, st
   });
 }
 
+/**
+ * Sends a whole body from another process, as any client does (in this process the client's writes
+ * and the server's reads share one event loop, which hides the race), and resolves with the status
+ * it read, or the transport error (EPIPE, ECONNRESET) it got instead.
+ */
+function sendWholeBodyFromAnotherProcess(t: TestApp, path: string, token: string, bytes: number): Promise<string> {
+  const { port } = t.app.getHttpServer().address() as AddressInfo;
+  const script = `
+    const body = Buffer.alloc(${bytes}, 'x');
+    const req = require('node:http').request({ host: '127.0.0.1', port: ${port}, path: ${JSON.stringify(path)}, method: 'POST',
+      headers: { 'Content-Type': 'application/yaml', 'Content-Length': body.length, Authorization: 'Bearer ${token}' } });
+    req.on('response', (res) => { res.resume(); res.on('end', () => console.log(String(res.statusCode))); });
+    req.on('error', (error) => console.log(error.code));
+    req.end(body);`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['-e', script], { timeout: 30_000 }, (error, stdout) => (error ? reject(error) : resolve(stdout.trim())));
+  });
+}
+
 describe('refusing before reading the body', () => {
   let t: TestApp;
   let sql: Client;
@@ -76,6 +96,13 @@ describe('refusing before reading the body', () => {
   afterAll(async () => {
     await sql.end();
     await t.close();
+  });
+
+  it('lets a client that sends its whole large body read the 403 it was answered, instead of a reset', async () => {
+    // 16 MB: far more than the socket buffers hold, so the answer comes while the client is still writing.
+    const before = await count('policy_set_versions');
+    for (let i = 0; i < 3; i++) expect(await sendWholeBodyFromAnotherProcess(t, '/api/v1/clusters/alpha/versions/import', auditor, 16 * 1024 * 1024)).toBe('403');
+    expect(await count('policy_set_versions')).toBe(before);
   });
 
   it("answers a wrong role 403 without parsing its body: a malformed import is FORBIDDEN, not a manifest error, and nothing is stored", async () => {

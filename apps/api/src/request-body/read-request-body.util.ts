@@ -1,6 +1,7 @@
 import { BadRequestException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import getRawBody from 'raw-body';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
@@ -67,12 +68,41 @@ export async function readRequestBody(request: Request, response: Response, maxB
   }
 }
 
+/** How long a connection answered before its body was read keeps discarding what the client still sends. */
+const LINGER_MS = 2_000;
+
 /**
  * Marks a request that carries a body to close its connection after the response, unless the body
- * is read in full (readRequestBody then removes the mark). A request refused before its body is
- * read (401, 403, 413) is therefore never drained: the server answers and hangs up.
+ * is read in full (readRequestBody then removes the mark), so a request refused before its body is
+ * read (401, 403, 413) is never drained into the service. The close lingers, as web servers' do: the
+ * answer is sent and the sending side shut, then whatever the client is still writing is discarded
+ * (never parsed) until its body ends or for at most LINGER_MS, and only then is the socket
+ * destroyed. An immediate close resets the connection under a client still uploading, which then
+ * reports EPIPE or ECONNRESET instead of the 401 or 403 it was sent.
  */
 export function closeUnreadBodies(request: Request, response: Response, next: () => void): void {
-  if (hasRequestBody(request)) response.setHeader('Connection', 'close');
+  if (hasRequestBody(request)) {
+    response.setHeader('Connection', 'close');
+    const socket = request.socket as Socket & { destroySoon?: () => void };
+    const destroySoon = socket.destroySoon?.bind(socket);
+    // Node's HTTP server calls destroySoon() once the last response on a closing connection is sent.
+    socket.destroySoon = () => {
+      if (request.complete || response.getHeader('Connection') !== 'close') {
+        (destroySoon ?? (() => socket.end()))();
+        return;
+      }
+      socket.end();
+      const done = (): void => {
+        clearTimeout(timer);
+        socket.destroy();
+      };
+      const timer = setTimeout(done, LINGER_MS);
+      timer.unref();
+      request.once('end', done);
+      request.once('error', done);
+      socket.once('close', () => clearTimeout(timer));
+      request.resume();
+    };
+  }
   next();
 }
