@@ -10,3 +10,4 @@ export * from './lib/secret-key.util';
 export * from './lib/validate-command.util';
 export * from './lib/webhook-events';
 export * from './lib/request-values.util';
+export * from './lib/thread-bundle.util';

@@ -1,40 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { DomainException } from '@palisade/shared-types';
+import { DomainException, threadBundle, type ThreadBundle } from '@palisade/shared-types';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 
 import { API_ENV } from '../config/api-env.token';
 import type { ApiEnv } from '../config/env';
 
-/** The repository root's tsconfig.json (path aliases `@palisade/*`). */
-const TSCONFIG = join(__dirname, '..', '..', '..', '..', 'tsconfig.json');
-
 /** The file name `npm run build` gives the prebuilt parser bundle, beside the compiled API. */
 export const PREBUILT_POLICY_SET_PARSE_WORKER = 'policy-set-parse-worker.cjs';
-
-/** The parser's thread bundle built from TypeScript source into `dir` (development, tests). */
-function buildParseWorker(dir: string): string {
-  const filename = join(dir, PREBUILT_POLICY_SET_PARSE_WORKER);
-  // Loaded only when no prebuilt bundle exists: the production image does not install esbuild.
-  const { buildSync } = require('esbuild') as typeof import('esbuild');
-  buildSync({
-    entryPoints: [POLICY_SET_PARSE_TASK_FILE],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    tsconfig: TSCONFIG,
-    outfile: filename,
-    logLevel: 'silent',
-    external: ['pg-native'],
-  });
-  return filename;
-}
 
 /**
  * Parses and validates submitted policy sets (YAML or JSON, up to POLICY_SET_MAX_DOCUMENTS) on a
@@ -45,14 +21,12 @@ function buildParseWorker(dir: string): string {
  */
 @Injectable()
 export class PolicySetParser implements OnModuleDestroy {
-  private readonly dir: string | undefined;
+  private readonly bundle: ThreadBundle;
   private readonly pool: Piscina<PolicySetParseTask, PolicySetParseResult>;
 
   constructor(@Inject(API_ENV) private readonly env: ApiEnv) {
-    const prebuilt = join(__dirname, PREBUILT_POLICY_SET_PARSE_WORKER);
-    this.dir = existsSync(prebuilt) ? undefined : mkdtempSync(join(tmpdir(), 'palisade-policy-set-'));
-    const filename = this.dir ? buildParseWorker(this.dir) : prebuilt;
-    this.pool = new Piscina({ filename, name: 'parsePolicySetTask', minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+    this.bundle = threadBundle(POLICY_SET_PARSE_TASK_FILE, join(__dirname, PREBUILT_POLICY_SET_PARSE_WORKER));
+    this.pool = new Piscina({ filename: this.bundle.filename, name: 'parsePolicySetTask', minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
   }
 
   /** The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput would refuse it. */
@@ -81,6 +55,6 @@ export class PolicySetParser implements OnModuleDestroy {
 
   async onModuleDestroy(): Promise<void> {
     await this.pool.destroy();
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.bundle.dispose();
   }
 }
