@@ -4,6 +4,7 @@
 import * as abuse from './abuse.bench';
 import * as analysis from './analysis.bench';
 import * as audit from './audit-query.bench';
+import * as diff from './proposal-diff.bench';
 import * as history from './connection-history.bench';
 import * as open from './open-cluster.bench';
 import * as engine from './engine.bench';
@@ -27,6 +28,10 @@ const BENCHES: Record<string, BenchEntry> = {
   audit: {
     description: 'audit query: first and deep pages with filters over 1M hash-chained events (PostgreSQL)',
     runBench: audit.runBench,
+  },
+  diff: {
+    description: 'proposal diffs: the unified diff stored per policy, for one, 100 and 1,000 changed lines and an all-different text of 8,000 lines',
+    runBench: diff.runBench,
   },
   engine: {
     description: 'reachability engine: connectivity, one-policy diff and explain on synthetic clusters S, M, L and stress',

@@ -1,10 +1,12 @@
 import { structuredPatch } from 'diff';
 
 /**
- * Edits beyond which the diff library stops looking for a minimal diff (Myers is O(N·D)): two texts that different
- * are shown as one hunk replacing every line, which is still a correct diff.
+ * Edits beyond which, or milliseconds after which, the diff library stops looking for a minimal diff (Myers is
+ * O(N·D), and runs while the revision is stored): two texts that different are shown as one hunk replacing every
+ * line, which is still a correct diff.
  */
-export const DIFF_MAX_EDIT_LENGTH = 4_000;
+export const DIFF_MAX_EDIT_LENGTH = 1_000;
+export const DIFF_TIMEOUT_MS = 100;
 
 /** A unified diff (3 lines of context) that deletes every line of `a` and adds every line of `b`. */
 function replaceAllHunk(a: string[], b: string[]): string[] {
@@ -26,7 +28,7 @@ export function unifiedDiff(before: string, after: string, fromName: string, toN
   const out = [`--- ${before === '' ? '/dev/null' : `a/${fromName}`}`, `+++ ${after === '' ? '/dev/null' : `b/${toName}`}`];
   // Both texts end with a newline (canonical YAML), so no "\ No newline at end of file" markers arise.
   const withNewline = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
-  const patch = structuredPatch('', '', withNewline(before), withNewline(after), undefined, undefined, { context, maxEditLength: DIFF_MAX_EDIT_LENGTH });
+  const patch = structuredPatch('', '', withNewline(before), withNewline(after), undefined, undefined, { context, maxEditLength: DIFF_MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });
   if (patch === undefined) return `${[...out, ...replaceAllHunk(lines(before), lines(after))].join('\n')}\n`;
   for (const hunk of patch.hunks) {
     // GNU diff names the line before an empty range (`-0,0` for an added file); the library names the line after.
