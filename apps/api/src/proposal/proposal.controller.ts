@@ -12,22 +12,12 @@ import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { PolicySetParser } from '../policy-version/policy-set.parser';
 import { ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
-import { NETWORK_POLICY_SCHEMA } from '../openapi/network-policy.schema';
+import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
 import { ProposalBody } from './proposal-body.decorator';
 import { CreateProposalInput, RejectInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
 import { ProposalModel, ProposalPageModel, toProposalModel, toProposalSummaryModel } from './proposal.model';
 import { ProposalQuery } from './proposal.query';
 import { createProposalInputOf, updateProposalInputOf } from './proposal-request.util';
-
-const YAML_EXAMPLE = [
-  'apiVersion: networking.k8s.io/v1',
-  'kind: NetworkPolicy',
-  'metadata: {name: allow-web, namespace: shop}',
-  'spec:',
-  '  podSelector: {matchLabels: {app: api}}',
-  '  ingress: [{from: [{podSelector: {matchLabels: {app: web}}}], ports: [{port: 8080}]}]',
-  '',
-].join('\n');
 
 /** JSON as the input class describes it, or YAML (the complete desired set) with the other fields in the query. */
 const proposalRequestBody = (input: typeof CreateProposalInput | typeof UpdateProposalInput, json: Record<string, unknown>): RequestBodyObject => ({
@@ -35,7 +25,7 @@ const proposalRequestBody = (input: typeof CreateProposalInput | typeof UpdatePr
     description: 'JSON: the fields below (exactly one of changes, policies or yaml). YAML: NetworkPolicy documents, the complete desired set, with mode=replace and the other fields as query parameters.',
     content: {
       'application/json': { schema: { $ref: getSchemaPath(input) }, example: json },
-      'application/yaml': { schema: { type: 'string' }, example: YAML_EXAMPLE },
+      'application/yaml': { schema: { type: 'string' }, example: NETWORK_POLICY_YAML_EXAMPLE },
     },
 });
 
