@@ -11,3 +11,4 @@ export * from './lib/validate-command.util';
 export * from './lib/webhook-events';
 export * from './lib/request-values.util';
 export * from './lib/thread-bundle.util';
+export * from './lib/address-classes.util';
