@@ -1,4 +1,5 @@
 import type { ClassLayout } from './class-layout.util';
+import { PairCollector, type PairTable } from './pair-table.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
 import { PortSetTable } from './port-set.util';
@@ -12,13 +13,13 @@ export interface EngineState {
 }
 
 /**
- * Allowed traffic per workload: `pairs` maps `fromWorkload * workloadCount + toWorkload` to a
- * port-set id; the external maps give, per workload, the ports open from (ingress) or to
- * (egress) each external address. Pod-to-itself traffic is left out.
+ * Allowed traffic per workload: `pairs` gives the port-set id per (source, destination) workload
+ * pair; the external maps give, per workload, the ports open from (ingress) or to (egress) each
+ * external address. Pod-to-itself traffic is left out.
  */
 export interface ConnectivityData {
   workloadCount: number;
-  pairs: Map<number, number>;
+  pairs: PairTable;
   ingressExternal: Map<number, PiecewisePorts>;
   egressExternal: Map<number, PiecewisePorts>;
   /** Compact data only: the pairs that `pairs` leaves out, all ports each. */
@@ -47,6 +48,11 @@ export interface OpenProduct {
 export interface ConnectivityScope {
   sources: Uint8Array;
   destinations: Uint8Array;
+}
+
+/** Receives each allowed (source workload, destination workload, port-set id), repeats included. */
+export interface PairSink {
+  add(ws: number, wd: number, ports: number): void;
 }
 
 /** Ports a side's table allows for one peer class, named ports resolved on the destination's map. */
@@ -82,16 +88,27 @@ interface EgressReach {
  * cost follows the number of allowed class pairs, not the square of the class count.
  */
 export function computeConnectivity(state: EngineState, scope?: ConnectivityScope, compact = false): ConnectivityData {
+  const workloadCount = state.layout.inventory.workloads.length;
+  const collector = new PairCollector(workloadCount);
+  visitPairs(state, collector, scope, compact);
+  const pairs = collector.finish(state.ctx.ports);
+  const { ingressExternal, egressExternal } = externalReach(state, scope);
+  return compact && !scope ? { workloadCount, pairs, ingressExternal, egressExternal, open: openProduct(state) } : { workloadCount, pairs, ingressExternal, egressExternal };
+}
+
+/**
+ * Hands every allowed workload pair to `sink` (see computeConnectivity); with `compact`, the
+ * pairs of the open product (see OpenProduct) are left out.
+ */
+export function visitPairs(state: EngineState, sink: PairSink, scope?: ConnectivityScope, compact = false): void {
   const { layout, ctx } = state;
   const ports = ctx.ports;
-  const workloadCount = layout.inventory.workloads.length;
   const count = layout.count;
   const inSig = state.ingress.classSig;
   const egSig = state.egress.classSig;
   const inSigs = state.ingress.sigs;
   const egSigs = state.egress.sigs;
   const portMap = layout.classPortMap;
-  const pairs = new Map<number, number>();
 
   const inTables: (SideTable | null)[] = new Array(count);
   const inTable = (d: number): SideTable | null => {
@@ -152,9 +169,7 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
         // A pod to itself is not a network flow; within one class, distinct pods need two of them.
         if (s === d && ws === wd && cwPairs[i + 1] < 2) continue;
         if (scope && !scope.sources[ws] && !scope.destinations[wd]) continue;
-        const key = ws * workloadCount + wd;
-        const previous = pairs.get(key);
-        pairs.set(key, previous === undefined ? allowed : ports.union(previous, allowed));
+        sink.add(ws, wd, allowed);
       }
     }
   };
@@ -204,6 +219,7 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
       } else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
     }
   } else {
+    const workloadCount = layout.inventory.workloads.length;
     const destinationClasses = new Uint8Array(count);
     for (let w = 0; w < workloadCount; w++) {
       if (!scope.destinations[w]) continue;
@@ -233,7 +249,18 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
       else for (let d = 0; d < count; d++) visit(d);
     }
   }
+}
 
+/** Per workload, the ports open from (ingress) or to (egress) each external address. */
+export function externalReach(state: EngineState, scope?: ConnectivityScope): Pick<ConnectivityData, 'ingressExternal' | 'egressExternal'> {
+  const { layout, ctx } = state;
+  const ports = ctx.ports;
+  const workloadCount = layout.inventory.workloads.length;
+  const inSig = state.ingress.classSig;
+  const egSig = state.egress.classSig;
+  const inSigs = state.ingress.sigs;
+  const egSigs = state.egress.sigs;
+  const portMap = layout.classPortMap;
   const ingressExternal = new Map<number, PiecewisePorts>();
   const egressExternal = new Map<number, PiecewisePorts>();
   for (let w = 0; w < workloadCount; w++) {
@@ -250,11 +277,11 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
     if (inFn.ports.length > 0) ingressExternal.set(w, inFn);
     if (egFn.ports.length > 0) egressExternal.set(w, egFn);
   }
-  return compact && !scope ? { workloadCount, pairs, ingressExternal, egressExternal, open: openProduct(state) } : { workloadCount, pairs, ingressExternal, egressExternal };
+  return { ingressExternal, egressExternal };
 }
 
 /** The open product of compact data (see OpenProduct). */
-function openProduct(state: EngineState): OpenProduct {
+export function openProduct(state: EngineState): OpenProduct {
   const { layout } = state;
   const workloadCount = layout.inventory.workloads.length;
   const inSig = state.ingress.classSig;

@@ -35,23 +35,23 @@ function sortFlows(flows: Flow[]): Flow[] {
 /** Flows of `a` not in `b` (port by port, address by address), aggregated like connectivity. */
 function subtractFlows(a: FlowSource, b: FlowSource, sameWorkloads: boolean): Flow[] {
   const out: Flow[] = [];
-  const aCount = a.data.workloadCount;
-  const bCount = b.data.workloadCount;
   const bWorkload = (w: number): number | undefined => {
     if (sameWorkloads) return w;
     return bIndex.get(a.inventory.workloads[w].key);
   };
   const bIndex = new Map<string, number>();
   if (!sameWorkloads) for (const w of b.inventory.workloads) bIndex.set(w.key, w.id);
-  for (const [key, portsId] of a.data.pairs) {
-    const from = Math.floor(key / aCount);
-    const to = key - from * aCount;
+  const { rowStart, dest, ports } = a.data.pairs;
+  for (let from = 0; from < a.data.workloadCount; from++) {
     const bFrom = bWorkload(from);
-    const bTo = bWorkload(to);
-    const bPorts = bFrom === undefined || bTo === undefined ? undefined : b.data.pairs.get(bFrom * bCount + bTo);
-    const ranges = a.portRanges(portsId);
-    const left = bPorts === undefined ? [...ranges] : subtractPortRanges(ranges, b.portRanges(bPorts));
-    if (left.length > 0) out.push({ from: a.inventory.workloads[from].endpoint, to: a.inventory.workloads[to].endpoint, ports: toFlowPorts(left) });
+    for (let i = rowStart[from]; i < rowStart[from + 1]; i++) {
+      const to = dest[i];
+      const bTo = bWorkload(to);
+      const bPorts = bFrom === undefined || bTo === undefined ? undefined : b.data.pairs.get(bFrom, bTo);
+      const ranges = a.portRanges(ports[i]);
+      const left = bPorts === undefined ? [...ranges] : subtractPortRanges(ranges, b.portRanges(bPorts));
+      if (left.length > 0) out.push({ from: a.inventory.workloads[from].endpoint, to: a.inventory.workloads[to].endpoint, ports: toFlowPorts(left) });
+    }
   }
   const external = (aMap: Map<number, PiecewisePorts>, bMap: Map<number, PiecewisePorts>, inbound: boolean) => {
     for (const [w, fn] of aMap) {

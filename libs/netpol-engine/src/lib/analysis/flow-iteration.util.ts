@@ -44,18 +44,6 @@ export function externalGroups(
   return out;
 }
 
-/** Index of the first element of sorted `keys` that is ≥ `value`. */
-function lowerBound(keys: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The workload→workload pairs of connectivity data, one source row at a time, destinations
  * ascending, with the open product of compact data merged in. Rows are written into reused
@@ -65,54 +53,47 @@ function lowerBound(keys: Float64Array, value: number): number {
 export class PairRows {
   readonly dest: Int32Array;
   readonly ports: Int32Array;
-  private readonly keys: Float64Array;
-  private readonly values: Int32Array;
 
   constructor(private readonly data: ConnectivityData) {
-    const keys = Float64Array.from(data.pairs.keys()).sort();
-    const values = new Int32Array(keys.length);
-    for (let i = 0; i < keys.length; i++) values[i] = data.pairs.get(keys[i]) as number;
-    this.keys = keys;
-    this.values = values;
     this.dest = new Int32Array(data.workloadCount);
     this.ports = new Int32Array(data.workloadCount);
   }
 
   /** Fills `dest`/`ports` with the destinations and port-set ids of source `ws`; returns how many. */
   row(ws: number): number {
-    const { keys, values, dest, ports } = this;
+    const { dest, ports } = this;
     const count = this.data.workloadCount;
-    const base = ws * count;
-    const end = base + count;
-    let i = lowerBound(keys, base);
-    let n = 0;
+    const table = this.data.pairs;
+    const listedDest = table.dest;
+    const listedPorts = table.ports;
+    let i = table.rowStart[ws];
+    const end = table.rowStart[ws + 1];
     const open = this.data.open;
     if (!open || !open.openOut[ws]) {
-      for (; i < keys.length && keys[i] < end; i++, n++) {
-        dest[n] = keys[i] - base;
-        ports[n] = values[i];
-      }
-      return n;
+      dest.set(listedDest.subarray(i, end));
+      ports.set(listedPorts.subarray(i, end));
+      return end - i;
     }
+    let n = 0;
     const ids = open.openInIds;
     const self = open.selfOpen[ws] === 1;
     let j = 0;
     for (;;) {
-      const listed = i < keys.length && keys[i] < end ? keys[i] - base : count;
+      const listed = i < end ? listedDest[i] : count;
       const product = j < ids.length ? ids[j] : count;
       if (listed === count && product === count) return n;
       if (product <= listed) {
         const all = product !== ws || self;
         if (all || product === listed) {
           dest[n] = product;
-          ports[n] = all ? PortSetTable.ALL : values[i];
+          ports[n] = all ? PortSetTable.ALL : listedPorts[i];
           n++;
         }
         if (product === listed) i++;
         j++;
       } else {
         dest[n] = listed;
-        ports[n] = values[i];
+        ports[n] = listedPorts[i];
         n++;
         i++;
       }
@@ -266,10 +247,10 @@ export function workloadReachOf(source: FlowSource): Omit<WorkloadReach, 'ingres
   const parts = new FlowParts(source);
   const data = source.data;
   const fromOtherNamespace = new Uint8Array(workloads.length);
-  for (const key of data.pairs.keys()) {
-    const from = Math.floor(key / data.workloadCount);
-    const to = key - from * data.workloadCount;
-    if (workloads[from].nsId !== workloads[to].nsId) fromOtherNamespace[to] = 1;
+  const { rowStart, dest } = data.pairs;
+  for (let from = 0; from < workloads.length; from++) {
+    const ns = workloads[from].nsId;
+    for (let i = rowStart[from]; i < rowStart[from + 1]; i++) if (workloads[dest[i]].nsId !== ns) fromOtherNamespace[dest[i]] = 1;
   }
   const open = data.open;
   if (open) {
