@@ -52,7 +52,8 @@ export interface ConnectivityScope {
 
 /** Receives each allowed (source workload, destination workload, port-set id), repeats included. */
 export interface PairSink {
-  add(ws: number, wd: number, ports: number): void;
+  /** `s` and `d`: the pod classes the pair was found between. */
+  add(ws: number, wd: number, ports: number, s: number, d: number): void;
 }
 
 /** Ports a side's table allows for one peer class, named ports resolved on the destination's map. */
@@ -98,9 +99,11 @@ export function computeConnectivity(state: EngineState, scope?: ConnectivityScop
 
 /**
  * Hands every allowed workload pair to `sink` (see computeConnectivity); with `compact`, the
- * pairs of the open product (see OpenProduct) are left out.
+ * pairs of the open product (see OpenProduct) are left out. A destination class whose flag in
+ * `settled` the sink sets gets no further sources (unscoped only): an early exit for questions
+ * such as "does anything reach this class".
  */
-export function visitPairs(state: EngineState, sink: PairSink, scope?: ConnectivityScope, compact = false): void {
+export function visitPairs(state: EngineState, sink: PairSink, scope?: ConnectivityScope, compact = false, settled?: Uint8Array): void {
   const { layout, ctx } = state;
   const ports = ctx.ports;
   const count = layout.count;
@@ -156,7 +159,18 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       currentPorts = ports.resolve(entry.spec, pm);
       if (currentPorts !== PortSetTable.EMPTY) entry.classes.forEach(admit);
     }
-    for (let i = 0; i < n; i++) evaluateWith(touched[i], d, acc[touched[i]]);
+    for (let i = 0; i < n; i++) {
+      evaluateWith(touched[i], d, acc[touched[i]]);
+      if (settled !== undefined && settled[d] === 1) return;
+    }
+  };
+  /** Evaluates each of `sources` to `d`; false when `d` was settled on the way. */
+  const evaluateEach = (sources: Int32Array, d: number, tIn: SideTable | null): boolean => {
+    for (let i = 0; i < sources.length; i++) {
+      evaluate(sources[i], d, tIn);
+      if (settled !== undefined && settled[d] === 1) return false;
+    }
+    return true;
   };
 
   const cwStart = layout.classWorkloadStart;
@@ -169,7 +183,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         // A pod to itself is not a network flow; within one class, distinct pods need two of them.
         if (s === d && ws === wd && cwPairs[i + 1] < 2) continue;
         if (scope && !scope.sources[ws] && !scope.destinations[wd]) continue;
-        sink.add(ws, wd, allowed);
+        sink.add(ws, wd, allowed, s, d);
       }
     }
   };
@@ -206,17 +220,22 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         for (let k = sinkFrom; k < sinkTo; k++) reaching += reach.members[sinkSigs[k]].length;
         for (let k = 0; k < activeCount && reaching < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reaching += reach.members[reach.wide[active[k]]].length;
         if (reaching < admitted) {
-          if (!skipUnisolated) for (const s of reach.unisolated) evaluate(s, d, tIn);
-          for (const s of reach.reachesAll) evaluate(s, d, tIn);
-          for (let k = sinkFrom; k < sinkTo; k++) for (const s of reach.members[sinkSigs[k]]) evaluate(s, d, tIn);
-          for (let k = 0; k < activeCount; k++) if ((wideBits[active[k]][word] & bit) !== 0) for (const s of reach.members[reach.wide[active[k]]]) evaluate(s, d, tIn);
+          if (!skipUnisolated && !evaluateEach(reach.unisolated, d, tIn)) continue;
+          if (!evaluateEach(reach.reachesAll, d, tIn)) continue;
+          let open = true;
+          for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateEach(reach.members[sinkSigs[k]], d, tIn);
+          for (let k = 0; k < activeCount && open; k++) if ((wideBits[active[k]][word] & bit) !== 0) open = evaluateEach(reach.members[reach.wide[active[k]]], d, tIn);
           continue;
         }
       }
       if (tIn) evaluateAdmitted(d, tIn);
-      else if (skipUnisolated) {
-        for (let s = 0; s < count; s++) if (egSig[s] !== 0) evaluateWith(s, d, PortSetTable.ALL);
-      } else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
+      else {
+        for (let s = 0; s < count; s++) {
+          if (skipUnisolated && egSig[s] === 0) continue;
+          evaluateWith(s, d, PortSetTable.ALL);
+          if (settled !== undefined && settled[d] === 1) break;
+        }
+      }
     }
   } else {
     const workloadCount = layout.inventory.workloads.length;
@@ -249,6 +268,28 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       else for (let d = 0; d < count; d++) visit(d);
     }
   }
+}
+
+/**
+ * Per workload: 1 when a workload of another namespace reaches it through a pair compact data
+ * lists (the open product is left to the caller). Each destination class stops at its first
+ * such source, so this costs far less than listing the pairs.
+ */
+export function reachedFromOtherNamespaces(state: EngineState): Uint8Array {
+  const { layout } = state;
+  const reached = new Uint8Array(layout.inventory.workloads.length);
+  const settled = new Uint8Array(layout.count);
+  const classNs = layout.classNs;
+  // The emit of one class pair lists every workload of the destination class before the flag is read.
+  const sink: PairSink = {
+    add(_ws, wd, _ports, s, d) {
+      if (classNs[s] === classNs[d]) return;
+      reached[wd] = 1;
+      settled[d] = 1;
+    },
+  };
+  visitPairs(state, sink, undefined, true, settled);
+  return reached;
 }
 
 /** Per workload, the ports open from (ingress) or to (egress) each external address. */

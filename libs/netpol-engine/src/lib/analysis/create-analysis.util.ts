@@ -1,10 +1,18 @@
 import type { NetworkPolicy } from '../manifest';
 import { ClassLayout } from './class-layout.util';
-import { computeConnectivity, type ConnectivityData, type ConnectivityScope, type EngineState } from './connectivity-engine.util';
+import {
+  computeConnectivity,
+  type ConnectivityData,
+  type ConnectivityScope,
+  type EngineState,
+  externalReach,
+  openProduct,
+  reachedFromOtherNamespaces,
+} from './connectivity-engine.util';
 import { diffFlowSources, type FlowSource } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
 import type { AddressSet } from './ip-address.util';
-import { type FlowKeep, iterateAggregatedFlows, iterateFlows, workloadReachOf } from './flow-iteration.util';
+import { type FlowKeep, iterateAggregatedFlows, iterateFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
 import type {
   AggregatedFlow,
   AnalysisInput,
@@ -265,7 +273,13 @@ class AnalysisImpl implements Analysis {
     const layout = this.ctx.layout;
     const inSig = this.ingress.classSig;
     const egSig = this.egress.classSig;
-    return workloadReachOf(this.flowSource(this.listingData())).map((reach, w) => {
+    const listed = this.compactCache ?? this.dataCache;
+    // Without listed pairs at hand, only whether another namespace reaches each class is computed.
+    const reachData = listed
+      ? reachDataOf(this.flowSource(listed))
+      : { ...externalReach(this.state), open: openProduct(this.state), listedFromOtherNamespace: reachedFromOtherNamespaces(this.state) };
+    const sets = this.lineage.ports.sets;
+    return workloadReachOf({ inventory: this.lineage.inventory, portRanges: (id) => sets[id] }, reachData).map((reach, w) => {
       let ingressIsolated = true;
       let egressIsolated = true;
       for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) {

@@ -1,4 +1,4 @@
-import type { ConnectivityData } from './connectivity-engine.util';
+import type { ConnectivityData, OpenProduct } from './connectivity-engine.util';
 import type { FlowSource } from './connectivity-flows.util';
 import { type AddressSet, normalizeAddressSet, renderAddressSet } from './ip-address.util';
 import type { AggregatedFlow, CidrEndpoint, Flow, FlowPorts, WorkloadReach } from './model.type';
@@ -106,7 +106,7 @@ class FlowParts {
   private readonly portsCache = new Map<number, FlowPorts[]>();
   private readonly rendered = new Map<PiecewisePorts, { endpoint: CidrEndpoint; ports: FlowPorts[] }[]>();
 
-  constructor(private readonly source: FlowSource) {}
+  constructor(private readonly source: Pick<FlowSource, 'portRanges'>) {}
 
   ports(id: number): FlowPorts[] {
     let value = this.portsCache.get(id);
@@ -238,21 +238,37 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
   yield* externalFlows(source, parts, keep);
 }
 
+/** What a reach summary is built from: external reach, the open product, and reach through listed pairs. */
+export interface ReachData {
+  ingressExternal: ConnectivityData['ingressExternal'];
+  egressExternal: ConnectivityData['egressExternal'];
+  open?: OpenProduct;
+  /** Per workload: 1 when a listed pair (not the open product) from another namespace reaches it. */
+  listedFromOtherNamespace: Uint8Array;
+}
+
+/** Reach data read off connectivity data that is already computed. */
+export function reachDataOf(source: FlowSource): ReachData {
+  const workloads = source.inventory.workloads;
+  const data = source.data;
+  const listedFromOtherNamespace = new Uint8Array(workloads.length);
+  const { rowStart, dest } = data.pairs;
+  for (let from = 0; from < workloads.length; from++) {
+    const ns = workloads[from].nsId;
+    for (let i = rowStart[from]; i < rowStart[from + 1]; i++) if (workloads[dest[i]].nsId !== ns) listedFromOtherNamespace[dest[i]] = 1;
+  }
+  return { ingressExternal: data.ingressExternal, egressExternal: data.egressExternal, open: data.open, listedFromOtherNamespace };
+}
+
 /**
  * Per workload: whether some workload of another namespace reaches it, and its external flows.
  * Isolation is filled in by the caller, which knows the policy signatures.
  */
-export function workloadReachOf(source: FlowSource): Omit<WorkloadReach, 'ingressIsolated' | 'egressIsolated'>[] {
+export function workloadReachOf(source: Pick<FlowSource, 'inventory' | 'portRanges'>, reach: ReachData): Omit<WorkloadReach, 'ingressIsolated' | 'egressIsolated'>[] {
   const workloads = source.inventory.workloads;
   const parts = new FlowParts(source);
-  const data = source.data;
-  const fromOtherNamespace = new Uint8Array(workloads.length);
-  const { rowStart, dest } = data.pairs;
-  for (let from = 0; from < workloads.length; from++) {
-    const ns = workloads[from].nsId;
-    for (let i = rowStart[from]; i < rowStart[from + 1]; i++) if (workloads[dest[i]].nsId !== ns) fromOtherNamespace[dest[i]] = 1;
-  }
-  const open = data.open;
+  const fromOtherNamespace = Uint8Array.from(reach.listedFromOtherNamespace);
+  const open = reach.open;
   if (open) {
     // Open product: a workload open to ingress is reached from another namespace when one there is open to egress.
     const outPerNamespace = new Map<number, number>();
@@ -265,8 +281,8 @@ export function workloadReachOf(source: FlowSource): Omit<WorkloadReach, 'ingres
     for (const w of workloads) if (open.openIn[w.id] && outTotal - (outPerNamespace.get(w.nsId) ?? 0) > 0) fromOtherNamespace[w.id] = 1;
   }
   return workloads.map((w) => {
-    const inFn = data.ingressExternal.get(w.id);
-    const egFn = data.egressExternal.get(w.id);
+    const inFn = reach.ingressExternal.get(w.id);
+    const egFn = reach.egressExternal.get(w.id);
     return {
       workload: w.endpoint,
       reachedFromOtherNamespaces: fromOtherNamespace[w.id] === 1,
