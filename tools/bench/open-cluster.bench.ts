@@ -12,10 +12,11 @@ import { numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { generateCluster, type TierName, TIERS } from './synthetic-cluster';
 
-// `npm run bench -- open [--tier S,M,L] [--seed N] [--no-write]`: the CLI on the open shape (about one
+// `npm run bench -- open [--tier S,M,L] [--seed N] [--no-write] [--commands summary,aggregate,text,jsonl]`: the CLI on the open shape (about one
 // namespace in six without any policy), per command in a child process of its own: reading the input,
 // then analysis plus output written to a file, and the child's peak RSS; the same commands through
-// `node bin/palisade.cjs` under /usr/bin/time for the end-to-end wall time and maximum RSS.
+// `node bin/palisade.cjs` under /usr/bin/time for the end-to-end wall time and maximum RSS. With
+// `--commands`, only those run and their lines are printed (no table, nothing written).
 
 const ROOT = join(__dirname, '../..');
 const DIR = join(ROOT, '.bench', 'open');
@@ -24,11 +25,11 @@ const MB = 1e6;
 const TIER_ORDER: TierName[] = ['S', 'M', 'L'];
 
 /** The commands measured, with the issue's targets on the L tier (analysis plus output, peak RSS). */
-const COMMANDS: { name: string; argv: string[]; targetMs: number }[] = [
-  { name: 'summary', argv: ['summary'], targetMs: 2000 },
-  { name: 'connectivity --aggregate namespace', argv: ['connectivity', '--aggregate', 'namespace'], targetMs: 2000 },
-  { name: 'connectivity (text, every flow)', argv: ['connectivity'], targetMs: 20_000 },
-  { name: 'connectivity -o jsonl (every flow)', argv: ['connectivity', '-o', 'jsonl'], targetMs: 20_000 },
+const COMMANDS: { key: string; name: string; argv: string[]; targetMs: number }[] = [
+  { key: 'summary', name: 'summary', argv: ['summary'], targetMs: 2000 },
+  { key: 'aggregate', name: 'connectivity --aggregate namespace', argv: ['connectivity', '--aggregate', 'namespace'], targetMs: 2000 },
+  { key: 'text', name: 'connectivity (text, every flow)', argv: ['connectivity'], targetMs: 20_000 },
+  { key: 'jsonl', name: 'connectivity -o jsonl (every flow)', argv: ['connectivity', '-o', 'jsonl'], targetMs: 20_000 },
 ];
 const PEAK_TARGET_MB = 1500;
 
@@ -208,6 +209,8 @@ export async function runBench(args: string[]): Promise<void> {
   const tiers = (optionValue(args, 'tier')?.split(',') ?? TIER_ORDER) as TierName[];
   for (const t of tiers) if (!TIER_ORDER.includes(t)) throw new Error(`unknown tier ${t} (expected ${TIER_ORDER.join(', ')})`);
   const seed = numberOption(args, 'seed', 20261126);
+  const only = optionValue(args, 'commands')?.split(',');
+  for (const key of only ?? []) if (!COMMANDS.some((c) => c.key === key)) throw new Error(`unknown command ${key} (expected ${COMMANDS.map((c) => c.key).join(', ')})`);
   const load = loadavg();
   const started = new Date();
   mkdirSync(DIR, { recursive: true });
@@ -218,6 +221,7 @@ export async function runBench(args: string[]): Promise<void> {
     const input = writeInput(tier, seed);
     const commands: CommandResult[] = [];
     for (let i = 0; i < COMMANDS.length; i++) {
+      if (only && !only.includes(COMMANDS[i].key)) continue;
       const inProcess = await child(tier, i);
       const e2e = endToEnd(tier, i);
       commands.push({ ...inProcess, e2eSeconds: e2e.seconds, e2ePeakRssMb: e2e.peakRssMb });
@@ -227,6 +231,7 @@ export async function runBench(args: string[]): Promise<void> {
     }
     results.push({ tier, ...input, commands });
   }
+  if (only) return;
   const table = markdown(results, seed, load, calibration, started);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length) {
     writeBenchmarkSection('open', table);

@@ -1,4 +1,4 @@
-import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
+import { type AggregatedFlow, type Flow, formatEndpoint, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
 export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
@@ -33,6 +33,52 @@ export class ChunkedWriter {
   }
 }
 
+/**
+ * Text of a value built once per object: the engine's flows share their endpoint objects (one
+ * per workload or address group) and their port lists (one per port set), so a listing of
+ * millions of flows renders each a few thousand times at most. Other objects simply miss.
+ */
+class RenderedOnce<T extends object> {
+  private readonly cache = new WeakMap<T, string>();
+
+  constructor(private readonly render: (value: T) => string) {}
+
+  of(value: T): string {
+    let text = this.cache.get(value);
+    if (text === undefined) {
+      text = this.render(value);
+      this.cache.set(value, text);
+    }
+    return text;
+  }
+}
+
+type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
+type Ports = Flow['ports'];
+
+/** Renderers for one listing: endpoint and port texts in each format's form. */
+function renderers() {
+  return {
+    endpoint: new RenderedOnce<AnyEndpoint>(formatEndpoint),
+    ports: new RenderedOnce<Ports>(formatPorts),
+    endpointJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
+    portsJson: new RenderedOnce<Ports>((p) => JSON.stringify(p)),
+    // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
+    endpointPretty: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e, null, 2).replace(/\n/g, '\n      ')),
+    portsPretty: new RenderedOnce<Ports>((p) => JSON.stringify(p, null, 2).replace(/\n/g, '\n      ')),
+  };
+}
+
+/** Whether `JSON.stringify(flow)` is `{"from":…,"to":…,"ports":…}`: exactly those keys, in that order. */
+function plainFlow(flow: Flow | AggregatedFlow): boolean {
+  let i = 0;
+  for (const key in flow) {
+    if (key !== (i === 0 ? 'from' : i === 1 ? 'to' : i === 2 ? 'ports' : '')) return false;
+    i++;
+  }
+  return i === 3;
+}
+
 function csvField(value: string | number): string {
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
@@ -49,19 +95,24 @@ function dotId(text: string): string {
 
 /** One row per flow, protocol and port range: `from,to,protocol,port_from,port_to`. */
 function writeCsv(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  const csvEndpoint = new RenderedOnce<AnyEndpoint>((e) => csvField(formatEndpoint(e)));
   out.push('from,to,protocol,port_from,port_to\n');
   for (const flow of flows) {
-    const from = csvField(formatEndpoint(flow.from));
-    const to = csvField(formatEndpoint(flow.to));
+    const from = csvEndpoint.of(flow.from);
+    const to = csvEndpoint.of(flow.to);
     for (const p of flow.ports) for (const [lo, hi] of p.ranges) out.push(`${from},${to},${p.protocol},${lo},${hi}\n`);
   }
 }
 
 /** `{"flows": [...]}` as JSON.stringify(…, null, 2) would print it, one flow at a time. */
 function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  const r = renderers();
   let first = true;
   for (const flow of flows) {
-    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ')}`);
+    const text = plainFlow(flow)
+      ? `{\n      "from": ${r.endpointPretty.of(flow.from)},\n      "to": ${r.endpointPretty.of(flow.to)},\n      "ports": ${r.portsPretty.of(flow.ports)}\n    }`
+      : JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ');
+    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${text}`);
     first = false;
   }
   out.push(first ? '{\n  "flows": []\n}\n' : '\n  ]\n}\n');
@@ -74,10 +125,12 @@ export function markdownCode(text: string): string {
 
 /** A Markdown table for a pull-request comment, a row per flow: `| from | to | ports |`. */
 function writeMarkdown(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
+  const cell = new RenderedOnce<AnyEndpoint>((e) => markdownCode(formatEndpoint(e)));
+  const ports = new RenderedOnce<Ports>(formatPorts);
   let rows = 0;
   out.push('| From | To | Ports |\n| --- | --- | --- |\n');
   for (const flow of flows) {
-    out.push(`| ${markdownCode(formatEndpoint(flow.from))} | ${markdownCode(formatEndpoint(flow.to))} | ${formatPorts(flow.ports)} |\n`);
+    out.push(`| ${cell.of(flow.from)} | ${cell.of(flow.to)} | ${ports.of(flow.ports)} |\n`);
     rows++;
   }
   if (rows === 0) out.push('| _no flow_ | | |\n');
@@ -130,12 +183,14 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
   const out = new ChunkedWriter(write);
+  const r = renderers();
   switch (format) {
     case 'text':
-      for (const flow of flows()) out.push(`${formatFlow(flow)}\n`);
+      // formatFlow's text, from texts rendered once per endpoint and port list.
+      for (const flow of flows()) out.push(`${r.endpoint.of(flow.from)} => ${r.endpoint.of(flow.to)} : ${r.ports.of(flow.ports)}\n`);
       break;
     case 'jsonl':
-      for (const flow of flows()) out.push(`${JSON.stringify(flow)}\n`);
+      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.endpointJson.of(flow.from)},"to":${r.endpointJson.of(flow.to)},"ports":${r.portsJson.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
       break;
     case 'json':
       writeJson(flows(), out);

@@ -1,6 +1,6 @@
-import type { AggregatedFlow, Flow, WorkloadEndpoint } from '@palisade/netpol-engine';
+import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
-import { formatFlows, writeFlows } from '../format-flows.util';
+import { formatFlows, markdownCode, writeFlows } from '../format-flows.util';
 
 const api: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' };
 const web: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'web' };
@@ -73,5 +73,31 @@ describe(formatFlows.name, () => {
       expect(reads).toBe(format === 'dot' ? 2 : 1);
       expect(chunks.join('')).toBe(formatFlows([...many()], format, [api, web]));
     }
+  });
+});
+
+describe('writeFlows renders each endpoint and port list once', () => {
+  // Flows sharing endpoint and port objects, as the engine lists them, and some with a different key order.
+  const endpoints = [web, api, idle, { kind: 'namespace', namespace: 'prod' } as const, { kind: 'cidr', cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } as const, { kind: 'cidr', cidr: '::/0' } as const];
+  const portLists: Flow['ports'][] = [
+    [{ protocol: 'TCP', ranges: [[1, 65535]] }, { protocol: 'UDP', ranges: [[1, 65535]] }, { protocol: 'SCTP', ranges: [[1, 65535]] }],
+    [{ protocol: 'TCP', ranges: [[53, 53], [8000, 8080]] }, { protocol: 'UDP', ranges: [[53, 53]] }],
+    [{ protocol: 'SCTP', ranges: [[7, 9]] }],
+  ];
+  const listed: (Flow | AggregatedFlow)[] = [];
+  for (let i = 0; i < 60; i++) listed.push({ from: endpoints[i % 6], to: endpoints[(i * 7 + 1) % 6], ports: portLists[i % 3] } as AggregatedFlow);
+  listed.push({ ports: portLists[1], to: api, from: web } as Flow);
+
+  it('text, jsonl and json print what formatFlow and JSON.stringify print for every flow', () => {
+    expect(formatFlows(listed, 'text')).toBe(listed.map((f) => `${formatFlow(f)}\n`).join(''));
+    expect(formatFlows(listed, 'jsonl')).toBe(listed.map((f) => `${JSON.stringify(f)}\n`).join(''));
+    expect(formatFlows(listed, 'json')).toBe(`${JSON.stringify({ flows: listed }, null, 2)}\n`);
+  });
+
+  it('md and csv give one row per flow (csv: per range) with the same texts', () => {
+    const md = formatFlows(listed, 'md').split('\n');
+    expect(md.slice(2, -1)).toEqual(listed.map((f) => `| ${markdownCode(formatEndpoint(f.from))} | ${markdownCode(formatEndpoint(f.to))} | ${formatPorts(f.ports)} |`));
+    const csvRows = formatFlows(listed, 'csv').split('\n').length - 2;
+    expect(csvRows).toBe(listed.reduce((n, f) => n + f.ports.reduce((m, p) => m + p.ranges.length, 0), 0));
   });
 });

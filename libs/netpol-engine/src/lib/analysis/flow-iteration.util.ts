@@ -1,7 +1,7 @@
 import type { ConnectivityData, OpenProduct } from './connectivity-engine.util';
 import type { FlowSource } from './connectivity-flows.util';
 import { type AddressSet, normalizeAddressSet, renderAddressSet } from './ip-address.util';
-import type { AggregatedFlow, CidrEndpoint, Flow, FlowPorts, WorkloadReach } from './model.type';
+import type { AggregatedFlow, CidrEndpoint, Flow, FlowPorts, NamespaceEndpoint, WorkloadReach } from './model.type';
 import type { PiecewisePorts } from './piecewise-ports.util';
 import { type PortRanges, portRangesByProtocol, PortSetTable } from './port-set.util';
 
@@ -165,12 +165,18 @@ export function* iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Fl
 }
 
 /**
- * Flows like `iterateFlows`, except that a pair of namespaces whose workloads all reach each
- * other on the same ports is one flow `{ kind: 'namespace' }` → `{ kind: 'namespace' }`.
- * "All" counts every ordered pair of distinct workloads, plus a workload to itself when it has two
- * pods or more (one pod never reaches itself). Per source namespace: its namespace flows by
- * destination namespace, then the workload flows of its workloads that no namespace flow covers;
- * the external flows last, as in `iterateFlows`.
+ * Flows like `iterateFlows`, with the flows a whole namespace stands for as one flow. A namespace
+ * endpoint `{ kind: 'namespace' }` means every workload of the namespace, and a flow with one
+ * stands for every workload pair it names, with a workload to itself counted only when it has two
+ * pods or more (one pod never reaches itself). Per source namespace `a`, in this order:
+ * 1. `a/* => b/*` for each namespace `b` whose workloads all receive from all of `a`'s on the same ports;
+ * 2. `a/* => workload` for each other destination every workload of `a` reaches on the same ports
+ *    (when `a` has two workloads or more);
+ * 3. per workload of `a`, by destination: `workload => b/*` where it reaches every workload of `b`
+ *    on the same ports (`b` with two workloads or more, none of them in a line above), else its
+ *    workload flows that no line above covers.
+ * No two flows cover the same workload pair, so expanding them gives `iterateFlows` exactly.
+ * External flows come last, as in `iterateFlows`.
  */
 export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Generator<AggregatedFlow> {
   const { inventory } = source;
@@ -188,52 +194,92 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
   for (let p = 0; p < inventory.podCount; p++) pods[inventory.podWorkload[p]]++;
   const singles = new Int32Array(namespaces.length);
   for (const w of workloads) if (pods[w.id] < 2) singles[w.nsId]++;
+  const namespaceEndpoint = (ns: number): NamespaceEndpoint => ({ kind: 'namespace', namespace: namespaces[ns].name });
 
-  // Per destination namespace, for the current source namespace: pairs seen and their common ports (-1: mixed).
-  const seen = new Float64Array(namespaces.length);
-  const common = new Int32Array(namespaces.length);
-  const stamp = new Int32Array(namespaces.length).fill(-1);
-  const touched: number[] = [];
-  const aggregated = new Uint8Array(namespaces.length);
+  // For the current source namespace: per destination namespace and per destination workload, the
+  // pairs seen and their common ports (-1: mixed), stamped with the source namespace.
+  const nsSeen = new Float64Array(namespaces.length);
+  const nsCommon = new Int32Array(namespaces.length);
+  const nsStamp = new Int32Array(namespaces.length).fill(-1);
+  const nsTouched: number[] = [];
+  const wholeNamespace = new Uint8Array(namespaces.length);
+  const wSeen = new Int32Array(workloads.length);
+  const wCommon = new Int32Array(workloads.length);
+  const wStamp = new Int32Array(workloads.length).fill(-1);
+  const wTouched: number[] = [];
+  const wholeSource = new Uint8Array(workloads.length);
   for (let a = 0; a < namespaces.length; a++) {
     const first = nsStart[a];
     const last = nsStart[a + 1];
     if (first === last) continue;
-    touched.length = 0;
+    const sizeA = last - first;
+    nsTouched.length = 0;
+    wTouched.length = 0;
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       for (let i = 0; i < n; i++) {
         const wd = rows.dest[i];
         if (!passes(keep, ws, wd)) continue;
+        const p = rows.ports[i];
         const b = nsOf[wd];
-        if (stamp[b] !== a) {
-          stamp[b] = a;
-          seen[b] = 0;
-          common[b] = rows.ports[i];
-          touched.push(b);
-        } else if (common[b] !== rows.ports[i]) common[b] = -1;
-        seen[b]++;
+        if (nsStamp[b] !== a) {
+          nsStamp[b] = a;
+          nsSeen[b] = 0;
+          nsCommon[b] = p;
+          nsTouched.push(b);
+        } else if (nsCommon[b] !== p) nsCommon[b] = -1;
+        nsSeen[b]++;
+        if (wStamp[wd] !== a) {
+          wStamp[wd] = a;
+          wSeen[wd] = 0;
+          wCommon[wd] = p;
+          wTouched.push(wd);
+        } else if (wCommon[wd] !== p) wCommon[wd] = -1;
+        wSeen[wd]++;
       }
     }
-    touched.sort((x, y) => x - y);
-    const sizeA = last - first;
-    for (const b of touched) {
+    nsTouched.sort((x, y) => x - y);
+    for (const b of nsTouched) {
       const expected = sizeA * (nsStart[b + 1] - nsStart[b]) - (a === b ? singles[a] : 0);
-      aggregated[b] = common[b] >= 0 && seen[b] === expected ? 1 : 0;
-      if (aggregated[b]) {
-        yield { from: { kind: 'namespace', namespace: namespaces[a].name }, to: { kind: 'namespace', namespace: namespaces[b].name }, ports: parts.ports(common[b]) };
+      wholeNamespace[b] = nsCommon[b] >= 0 && nsSeen[b] === expected ? 1 : 0;
+      if (wholeNamespace[b]) yield { from: namespaceEndpoint(a), to: namespaceEndpoint(b), ports: parts.ports(nsCommon[b]) };
+    }
+    if (sizeA > 1) {
+      wTouched.sort((x, y) => x - y);
+      for (const wd of wTouched) {
+        if (wholeNamespace[nsOf[wd]] || wCommon[wd] < 0) continue;
+        if (wSeen[wd] !== sizeA - (nsOf[wd] === a && pods[wd] < 2 ? 1 : 0)) continue;
+        wholeSource[wd] = 1;
+        yield { from: namespaceEndpoint(a), to: workloads[wd].endpoint, ports: parts.ports(wCommon[wd]) };
       }
     }
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       const from = workloads[ws].endpoint;
-      for (let i = 0; i < n; i++) {
-        const wd = rows.dest[i];
-        if (aggregated[nsOf[wd]] || !passes(keep, ws, wd)) continue;
-        yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[i]) };
+      // Destinations ascend, so each destination namespace is one run of the row.
+      for (let i = 0; i < n; ) {
+        const b = nsOf[rows.dest[i]];
+        let j = i;
+        const common = rows.ports[i];
+        let whole = !wholeNamespace[b];
+        for (; j < n && nsOf[rows.dest[j]] === b; j++) {
+          if (rows.ports[j] !== common || wholeSource[rows.dest[j]] || !passes(keep, ws, rows.dest[j])) whole = false;
+        }
+        const sizeB = nsStart[b + 1] - nsStart[b];
+        if (whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
+          yield { from, to: namespaceEndpoint(b), ports: parts.ports(common) };
+        } else if (!wholeNamespace[b]) {
+          for (let k = i; k < j; k++) {
+            const wd = rows.dest[k];
+            if (wholeSource[wd] || !passes(keep, ws, wd)) continue;
+            yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[k]) };
+          }
+        }
+        i = j;
       }
     }
-    for (const b of touched) aggregated[b] = 0;
+    for (const b of nsTouched) wholeNamespace[b] = 0;
+    for (const wd of wTouched) wholeSource[wd] = 0;
   }
   yield* externalFlows(source, parts, keep);
 }

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 
+import type { NetworkPolicy } from '../../manifest';
 import { type AggregatedFlow, createAnalysis, type Flow, formatFlow, type Inventory, type WorkloadEndpoint } from '../index';
 import { inventoryArbitrary, policiesArbitrary } from './reference/cluster.arbitrary';
 
 const clusterArbitrary = fc.record({ inventory: inventoryArbitrary(7, true), policies: policiesArbitrary(4), ipBlockMatchesPodIps: fc.boolean() });
+/** Larger namespaces, where whole-namespace sources and destinations of single workloads are common. */
+const widerClusterArbitrary = fc.record({ inventory: inventoryArbitrary(14, true), policies: policiesArbitrary(3), ipBlockMatchesPodIps: fc.boolean() });
 
 /** Workloads of an inventory with their pod counts. */
 function workloadsOf(inventory: Inventory): { endpoint: WorkloadEndpoint; pods: number }[] {
@@ -18,21 +21,24 @@ function workloadsOf(inventory: Inventory): { endpoint: WorkloadEndpoint; pods: 
   return [...byKey.values()];
 }
 
-/** A namespace flow as the workload flows it stands for: every pair, a workload to itself when it has two pods or more. */
+/**
+ * Aggregated flows as the workload flows they stand for: a namespace end is every workload of the
+ * namespace; a workload reaches itself only when it has two pods or more.
+ */
 function expand(flows: Iterable<AggregatedFlow>, inventory: Inventory): Flow[] {
   const workloads = workloadsOf(inventory);
+  const side = (e: AggregatedFlow['from']) =>
+    e.kind === 'namespace' ? workloads.filter((w) => w.endpoint.namespace === e.namespace) : [workloads.find((w) => e.kind === 'workload' && formatFlow({ from: w.endpoint, to: w.endpoint, ports: [] }) === formatFlow({ from: e, to: e, ports: [] }))];
   const out: Flow[] = [];
   for (const flow of flows) {
-    if (flow.from.kind !== 'namespace' || flow.to.kind !== 'namespace') {
-      expect(flow.from.kind === 'namespace' || flow.to.kind === 'namespace').toBe(false);
+    if (flow.from.kind !== 'namespace' && flow.to.kind !== 'namespace') {
       out.push(flow as Flow);
       continue;
     }
-    const { namespace: a } = flow.from;
-    const { namespace: b } = flow.to;
-    for (const s of workloads.filter((w) => w.endpoint.namespace === a)) {
-      for (const d of workloads.filter((w) => w.endpoint.namespace === b)) {
-        if (s !== d || s.pods > 1) out.push({ from: s.endpoint, to: d.endpoint, ports: flow.ports });
+    for (const s of side(flow.from)) {
+      for (const d of side(flow.to)) {
+        expect(s && d).toBeTruthy();
+        if (s !== d || (s?.pods ?? 0) > 1) out.push({ from: s!.endpoint, to: d!.endpoint, ports: flow.ports });
       }
     }
   }
@@ -61,12 +67,14 @@ describe('flows, aggregatedFlows and workloadReach', () => {
 
   it('aggregate exactly: expanding the namespace flows gives the per-workload flows', () => {
     let namespaceFlows = 0;
+    let mixedFlows = 0;
     fc.assert(
-      fc.property(clusterArbitrary, ({ inventory, policies, ipBlockMatchesPodIps }) => {
+      fc.property(fc.oneof(clusterArbitrary, widerClusterArbitrary), ({ inventory, policies, ipBlockMatchesPodIps }) => {
         const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
         const flows = [...analysis.flows()];
         const aggregated = [...analysis.aggregatedFlows()];
-        namespaceFlows += aggregated.filter((f) => f.from.kind === 'namespace').length;
+        namespaceFlows += aggregated.filter((f) => f.from.kind === 'namespace' && f.to.kind === 'namespace').length;
+        mixedFlows += aggregated.filter((f) => (f.from.kind === 'namespace') !== (f.to.kind === 'namespace')).length;
         const expanded = expand(aggregated, inventory);
         expect(sortedLines(expanded)).toEqual(sortedLines(flows));
         // External flows keep their place and order at the end.
@@ -76,6 +84,7 @@ describe('flows, aggregatedFlows and workloadReach', () => {
       { numRuns: 300 },
     );
     expect(namespaceFlows).toBeGreaterThan(50);
+    expect(mixedFlows).toBeGreaterThan(5);
   });
 
   it('restrict to the flows touching a namespace or a workload, in the same order', () => {
@@ -139,5 +148,41 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     ]);
     // open/a has two pods: it reaches itself; open/b has one: it does not.
     expect([...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr').map((f) => formatFlow(f as Flow))).toEqual(['open/* => open/* : All']);
+  });
+
+  it('aggregate a whole namespace on one side: ns/* => workload and workload => ns/*', () => {
+    const pod = (namespace: string, name: string, workload: string, app: string) => ({ namespace, name, labels: { app }, workload: { kind: 'Deployment', name: workload } });
+    const inventory: Inventory = {
+      namespaces: [{ name: 'back' }, { name: 'front' }, { name: 'ops' }],
+      pods: [
+        pod('back', 'db-0', 'db', 'db'),
+        pod('back', 'cache-0', 'cache', 'cache'),
+        pod('front', 'web-0', 'web', 'web'),
+        pod('front', 'web-1', 'web', 'web'),
+        pod('front', 'api-0', 'api', 'api'),
+        pod('front', 'api-1', 'api', 'api'),
+        pod('ops', 'mon-0', 'mon', 'mon'),
+        pod('ops', 'job-0', 'job', 'job'),
+      ],
+    };
+    const policy = (name: string, spec: object) => ({ apiVersion: 'networking.k8s.io/v1' as const, kind: 'NetworkPolicy' as const, metadata: { namespace: 'back', name }, spec });
+    const policies = [
+      // back: ingress only from every pod of front to db on 5432, and from app=mon anywhere to every pod on 9100.
+      policy('db-from-front', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'front' } } }], ports: [{ port: 5432 }] }] }),
+      policy('metrics', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'mon' } } }], ports: [{ port: 9100 }] }] }),
+    ] as NetworkPolicy[];
+    const analysis = createAnalysis({ inventory, policies });
+    const aggregated = [...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr');
+    expect(aggregated.map((f) => formatFlow(f))).toEqual([
+      'back/* => front/* : All',
+      'back/* => ops/* : All',
+      'front/* => front/* : All',
+      'front/* => ops/* : All',
+      'front/* => back/db[Deployment] : TCP 5432',
+      'ops/* => front/* : All',
+      'ops/* => ops/* : All',
+      'ops/mon[Deployment] => back/* : TCP 9100',
+    ]);
+    expect(sortedLines(expand(aggregated, inventory))).toEqual(sortedLines([...analysis.flows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr')));
   });
 });
