@@ -24,8 +24,9 @@ export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
 export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, output: ConnectivityOutput, io: CliIo): number {
   const { inventory } = inventoryFromManifests(loaded);
   const analysis = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) });
-  const workloads = inventoryWorkloads(inventory);
-  const filter = flowFilterOption(COMMAND, args, workloads, analysis.namespaces);
+  const filter = flowFilterOption(COMMAND, args, () => inventoryWorkloads(inventory), analysis.namespaces);
+  // DOT draws every workload, also those without flows; the other formats need no list of them.
+  const workloads = output.format === 'dot' ? inventoryWorkloads(inventory) : [];
   writeFlows(() => (output.aggregate ? analysis.aggregatedFlows(filter) : analysis.flows(filter)), output.format, (text) => io.stdout(text), workloads);
   return EXIT_OK;
 }

@@ -14,7 +14,7 @@ const COMMAND = 'summary';
 export function writeSummary(loaded: LoadedManifests, args: CommandArgs, format: SummaryFormat, io: CliIo): number {
   const { inventory } = inventoryFromManifests(loaded);
   const analysis = createAnalysis({ inventory, policies: loaded.policies, options: analysisOptions(args) });
-  const filter = flowFilterOption(COMMAND, args, inventoryWorkloads(inventory), analysis.namespaces);
+  const filter = flowFilterOption(COMMAND, args, () => inventoryWorkloads(inventory), analysis.namespaces);
   io.stdout(formatSummary(summarizeNamespaces(analysis, filter?.namespaces ? { namespaces: filter.namespaces } : {}), format));
   return EXIT_OK;
 }
