@@ -115,7 +115,8 @@ function runCommandChild(tier: TierName, index: number): Omit<CommandResult, 'e2
   const [name, ...rest] = command.argv;
   const args = parseCommandArgs(name, [inputFile(tier), ...rest]);
   const start = now();
-  const loaded = loadValidManifests([inputFile(tier)], io);
+  // As the commands read it: without policy locations (no line is reported).
+  const loaded = loadValidManifests([inputFile(tier)], io, { policyLocations: false });
   const read = now();
   if (name === 'summary') writeSummary(loaded, args, 'text', io);
   else writeConnectivity(loaded, args, connectivityOutput(args), io);

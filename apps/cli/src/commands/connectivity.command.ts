@@ -38,5 +38,5 @@ export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, ou
 export function connectivityCommand(argv: readonly string[], io: CliIo): number {
   const args = parseCommandArgs(COMMAND, argv);
   const output = connectivityOutput(args);
-  return writeConnectivity(loadValidManifests(inputPaths(COMMAND, args), io), args, output, io);
+  return writeConnectivity(loadValidManifests(inputPaths(COMMAND, args), io, { policyLocations: false }), args, output, io);
 }

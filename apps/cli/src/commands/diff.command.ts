@@ -57,9 +57,9 @@ export function diffCommand(argv: readonly string[], io: CliIo): number {
   const [beforePath, afterPath] = args.positionals as [string, string];
   const inventoryPaths = (args.values['inventory'] as unknown as string[] | undefined) ?? [];
 
-  const before = loadValidManifests([beforePath], io);
+  const before = loadValidManifests([beforePath], io, { policyLocations: false });
   const after = loadValidManifests([afterPath], io);
-  const shared = inventoryPaths.length > 0 ? loadValidManifests(inventoryPaths, io) : undefined;
+  const shared = inventoryPaths.length > 0 ? loadValidManifests(inventoryPaths, io, { policyLocations: false }) : undefined;
   const [beforeInventory, afterInventory] = diffInventories(before, after, shared);
   const options = analysisOptions(args);
   const report = filterChangeReport(

@@ -37,7 +37,7 @@ export function explainCommand(argv: readonly string[], io: CliIo): number {
   const port = parsePort(requiredString(COMMAND, args, 'port'));
   const paths = inputPaths(COMMAND, args);
 
-  const loaded = loadValidManifests(paths, io);
+  const loaded = loadValidManifests(paths, io, { policyLocations: false });
   const manifestInventory = inventoryFromManifests(loaded);
   const analysis = createAnalysis({ inventory: manifestInventory.inventory, policies: loaded.policies, options: analysisOptions(args) });
   const explanation = analysis.explain({ from: resolvePodEndpoint(from, manifestInventory), to: resolvePodEndpoint(to, manifestInventory), port, protocol });

@@ -26,5 +26,5 @@ export function writeSummary(loaded: LoadedManifests, args: CommandArgs, format:
 export function summaryCommand(argv: readonly string[], io: CliIo): number {
   const args = parseCommandArgs(COMMAND, argv);
   const format = formatOption(COMMAND, args, SUMMARY_FORMATS, 'text');
-  return writeSummary(loadValidManifests(inputPaths(COMMAND, args), io), args, format, io);
+  return writeSummary(loadValidManifests(inputPaths(COMMAND, args), io, { policyLocations: false }), args, format, io);
 }

@@ -30,6 +30,14 @@ describe(loadManifests.name, () => {
     expect(sut.policyLocations.get('default/a')).toMatchObject({ source: 'policies/nested/a.yml', document: 1, line: 1 });
   });
 
+  it('leaves policy locations out when asked (commands that report no line), still naming duplicates', () => {
+    writeFileSync(join(dir, 'again.yaml'), policyYaml('a'));
+    const sut = loadManifests(['policies', 'again.yaml'], newTestIo(dir), { policyLocations: false });
+    expect(sut.policies.map((p) => p.metadata.name)).toEqual(['b', 'a']);
+    expect(sut.policyLocations.size).toBe(0);
+    expect(sut.errors).toEqual(['again.yaml: document 1 (line 4): metadata.name: duplicate NetworkPolicy default/a: already defined in policies/nested/a.yml: document 1 (line 1)']);
+  });
+
   it('reports an object defined in two files, naming both', () => {
     writeFileSync(join(dir, 'again.yaml'), policyYaml('a'));
     writeFileSync(join(dir, 'more.yaml'), `${policyYaml('z')}---\n${policyYaml('b')}`);
