@@ -14,22 +14,20 @@ const CHUNK_CHARS = 1 << 16;
  * synchronously to files, pipes and terminals, so at most one chunk is held at a time.
  */
 export class ChunkedWriter {
-  private parts: string[] = [];
-  private size = 0;
+  // Appended to one string (V8 joins appends lazily, without copying each time), written when long enough.
+  private text = '';
 
   constructor(private readonly write: (text: string) => void) {}
 
   push(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size >= CHUNK_CHARS) this.flush();
+    this.text += text;
+    if (this.text.length >= CHUNK_CHARS) this.flush();
   }
 
   flush(): void {
-    if (this.size === 0) return;
-    this.write(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    if (this.text.length === 0) return;
+    this.write(this.text);
+    this.text = '';
   }
 }
 
@@ -40,15 +38,21 @@ export class ChunkedWriter {
  */
 class RenderedOnce<T extends object> {
   private readonly cache = new WeakMap<T, string>();
+  // The last value asked for: consecutive flows mostly share their source and their ports.
+  private lastValue: T | undefined;
+  private lastText = '';
 
   constructor(private readonly render: (value: T) => string) {}
 
   of(value: T): string {
+    if (value === this.lastValue) return this.lastText;
     let text = this.cache.get(value);
     if (text === undefined) {
       text = this.render(value);
       this.cache.set(value, text);
     }
+    this.lastValue = value;
+    this.lastText = text;
     return text;
   }
 }
@@ -56,16 +60,22 @@ class RenderedOnce<T extends object> {
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
 type Ports = Flow['ports'];
 
+const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
+
 /** Renderers for one listing: endpoint and port texts in each format's form. */
 function renderers() {
   return {
-    endpoint: new RenderedOnce<AnyEndpoint>(formatEndpoint),
+    // Sources and destinations apart, so that each keeps its own last value.
+    from: new RenderedOnce<AnyEndpoint>(formatEndpoint),
+    to: new RenderedOnce<AnyEndpoint>(formatEndpoint),
     ports: new RenderedOnce<Ports>(formatPorts),
-    endpointJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
+    fromJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
+    toJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
     portsJson: new RenderedOnce<Ports>((p) => JSON.stringify(p)),
     // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
-    endpointPretty: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e, null, 2).replace(/\n/g, '\n      ')),
-    portsPretty: new RenderedOnce<Ports>((p) => JSON.stringify(p, null, 2).replace(/\n/g, '\n      ')),
+    fromPretty: new RenderedOnce<AnyEndpoint>(prettyValue),
+    toPretty: new RenderedOnce<AnyEndpoint>(prettyValue),
+    portsPretty: new RenderedOnce<Ports>(prettyValue),
   };
 }
 
@@ -110,7 +120,7 @@ function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): 
   let first = true;
   for (const flow of flows) {
     const text = plainFlow(flow)
-      ? `{\n      "from": ${r.endpointPretty.of(flow.from)},\n      "to": ${r.endpointPretty.of(flow.to)},\n      "ports": ${r.portsPretty.of(flow.ports)}\n    }`
+      ? `{\n      "from": ${r.fromPretty.of(flow.from)},\n      "to": ${r.toPretty.of(flow.to)},\n      "ports": ${r.portsPretty.of(flow.ports)}\n    }`
       : JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ');
     out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${text}`);
     first = false;
@@ -187,10 +197,10 @@ export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: st
   switch (format) {
     case 'text':
       // formatFlow's text, from texts rendered once per endpoint and port list.
-      for (const flow of flows()) out.push(`${r.endpoint.of(flow.from)} => ${r.endpoint.of(flow.to)} : ${r.ports.of(flow.ports)}\n`);
+      for (const flow of flows()) out.push(`${r.from.of(flow.from)} => ${r.to.of(flow.to)} : ${r.ports.of(flow.ports)}\n`);
       break;
     case 'jsonl':
-      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.endpointJson.of(flow.from)},"to":${r.endpointJson.of(flow.to)},"ports":${r.portsJson.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
+      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.fromJson.of(flow.from)},"to":${r.toJson.of(flow.to)},"ports":${r.portsJson.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
       break;
     case 'json':
       writeJson(flows(), out);
