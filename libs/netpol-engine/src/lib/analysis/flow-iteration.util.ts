@@ -259,6 +259,11 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
       // Destinations ascend, so each destination namespace is one run of the row.
       for (let i = 0; i < n; ) {
         const b = nsOf[rows.dest[i]];
+        if (wholeNamespace[b]) {
+          // Covered by `a/* => b/*`: the row holds every workload of b (ws itself only with two pods).
+          i += nsStart[b + 1] - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
+          continue;
+        }
         let j = i;
         const common = rows.ports[i];
         let whole = !wholeNamespace[b];
