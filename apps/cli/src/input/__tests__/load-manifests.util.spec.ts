@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { newTestIo } from '../../__tests__/test-io';
 import { CliException } from '../../cli.exception';
 import { collectManifestFiles } from '../collect-manifest-files.util';
-import { loadManifests, loadValidManifests, skippedWarning } from '../load-manifests.util';
+import { loadManifests, loadValidManifests, readUtf8File, skippedWarning } from '../load-manifests.util';
 
 const policyYaml = (name: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: ${name}\nspec:\n  podSelector: {}\n`;
 
@@ -126,5 +126,30 @@ describe(loadManifests.name, () => {
     expect(sut.policies.map((p) => p.metadata.name)).toEqual(['piped', 'b']);
     expect(sut.errors).toEqual(['<stdin>: document 2 (line 14): spec.ingress: must be a list']);
     expect(() => loadManifests(['-', '-'], io)).toThrow('standard input (-) can be read only once');
+  });
+});
+
+describe(readUtf8File.name, () => {
+  it("reads exactly what readFileSync(path, 'utf8') reads: BOM kept, invalid bytes replaced, four-byte characters whole", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-utf8-'));
+    const cases = [
+      [0xef, 0xbb, 0xbf, 0x61],
+      [0x61, 0xff, 0x62],
+      [0xed, 0xa0, 0x80],
+      [0xf0, 0x9f, 0x98, 0x80, 0xc3],
+      [0xe2, 0x82],
+      [0xc0, 0xaf],
+      [...Buffer.from('kind: NetworkPolicy # héllo ✓\n', 'utf8')],
+    ];
+    try {
+      cases.forEach((bytes, i) => {
+        const file = join(dir, `${i}.yaml`);
+        writeFileSync(file, Buffer.from(bytes));
+        expect(readUtf8File(file)).toBe(readFileSync(file, 'utf8'));
+      });
+      expect(readUtf8File(join(dir, '0.yaml'))).toBe('\ufeffa');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
