@@ -43,7 +43,9 @@ export class FieldPath {
   /** The steps from the root down to this one. */
   private steps(): FieldPath[] {
     const out: FieldPath[] = [];
-    for (let p: FieldPath | undefined = this; p && p.parent; p = p.parent) out.push(p);
+    if (!this.parent) return out;
+    out.push(this);
+    for (let p = this.parent; p.parent; p = p.parent) out.push(p);
     return out.reverse();
   }
 
