@@ -45,7 +45,12 @@ const SERVER: CliOption[] = [
 ];
 const NAMESPACE: CliOption = { name: 'namespace', short: 'n', type: 'string', multiple: true, value: 'NS', help: 'only flows touching a workload of this namespace (repeatable)' };
 const FOCUS_WORKLOAD: CliOption = { name: 'focus-workload', type: 'string', multiple: true, value: 'ns/name', help: 'only flows with this workload at either end (repeatable)' };
-const AGGREGATE: CliOption = { name: 'aggregate', type: 'string', value: 'namespace', help: 'one `ns-a/* => ns-b/*` line where every workload of ns-a reaches every one of ns-b on the same ports; `ns-a/* => workload` and `workload => ns-b/*` where a whole namespace is on one side' };
+const AGGREGATE: CliOption = {
+  name: 'aggregate',
+  type: 'string',
+  value: 'namespace|namespace-either-end',
+  help: '`namespace`: one `ns-a/* => ns-b/*` line where every workload of ns-a reaches every one of ns-b on the same ports; `namespace-either-end`: also `ns-a/* => workload` and `workload => ns-b/*` where a whole namespace is at one end',
+};
 const HELP: CliOption = { name: 'help', short: 'h', type: 'boolean', help: 'this help' };
 
 /**

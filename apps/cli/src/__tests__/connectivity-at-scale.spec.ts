@@ -62,6 +62,40 @@ describe('palisade connectivity: aggregation, focus and formats', () => {
     ]);
   });
 
+  it('--aggregate namespace-either-end also folds a whole namespace at one end', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'palisade-either-end-'));
+    try {
+      const pod = (ns: string, name: string, app: string) =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  namespace: ${ns}\n  name: ${name}\n  labels: {app: ${app}}\nspec:\n  containers: [{name: main, image: app}]\n`;
+      const policy = (name: string, spec: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  namespace: back\n  name: ${name}\nspec:\n${spec}`;
+      const docs = [
+        ...['back', 'front', 'ops'].map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n`),
+        pod('back', 'db', 'db'),
+        pod('back', 'cache', 'cache'),
+        pod('front', 'web', 'web'),
+        pod('front', 'api', 'api'),
+        pod('ops', 'mon', 'mon'),
+        pod('ops', 'job', 'job'),
+        // back: db takes 5432 from every pod of front; every pod takes 9100 from app=mon anywhere.
+        policy('db-from-front', '  podSelector: {matchLabels: {app: db}}\n  ingress: [{from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: front}}}], ports: [{port: 5432}]}]\n'),
+        policy('metrics', '  podSelector: {}\n  ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: mon}}}], ports: [{port: 9100}]}]\n'),
+      ];
+      writeFileSync(join(dir, 'cluster.yaml'), docs.join('---\n'));
+      const lines = (how: string) => run(['connectivity', join(dir, 'cluster.yaml'), '--aggregate', how]).out.split('\n').filter((l) => l.includes('back/') && !l.includes('/0 :'));
+      expect(lines('namespace')).toEqual([
+        'back/* => front/* : All',
+        'back/* => ops/* : All',
+        'front/api[Pod] => back/db[Pod] : TCP 5432',
+        'front/web[Pod] => back/db[Pod] : TCP 5432',
+        'ops/mon[Pod] => back/cache[Pod] : TCP 9100',
+        'ops/mon[Pod] => back/db[Pod] : TCP 9100',
+      ]);
+      expect(lines('namespace-either-end')).toEqual(['back/* => front/* : All', 'back/* => ops/* : All', 'front/* => back/db[Pod] : TCP 5432', 'ops/mon[Pod] => back/* : TCP 9100']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--focus-workload keeps the flows with that workload at either end; -n those touching a namespace', () => {
     const all = run(['connectivity', ...seed]).out.split('\n').filter(Boolean);
     const focus = run(['connectivity', ...seed, '--focus-workload', 'default/myapp']);

@@ -6,13 +6,13 @@ import { type LoadedManifests, loadValidManifests } from '../input/load-manifest
 import { FLOW_FORMATS, type FlowFormat, writeFlows } from '../output/format-flows.util';
 import { type CommandArgs, formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, inventoryWorkloads } from './common-options.util';
-import { aggregateOption, flowFilterOption } from './flow-filter-options.util';
+import { type Aggregate, aggregateOption, flowFilterOption } from './flow-filter-options.util';
 
 const COMMAND = 'connectivity';
 
 export interface ConnectivityOutput {
   format: FlowFormat;
-  aggregate: boolean;
+  aggregate: Aggregate | undefined;
 }
 
 /** The output options, checked before any input is read. */
@@ -27,7 +27,8 @@ export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, ou
   const filter = flowFilterOption(COMMAND, args, () => inventoryWorkloads(inventory), analysis.namespaces);
   // DOT draws every workload, also those without flows; the other formats need no list of them.
   const workloads = output.format === 'dot' ? inventoryWorkloads(inventory) : [];
-  writeFlows(() => (output.aggregate ? analysis.aggregatedFlows(filter) : analysis.flows(filter)), output.format, (text) => io.stdout(text), workloads);
+  const eitherEnd = output.aggregate === 'namespace-either-end';
+  writeFlows(() => (output.aggregate ? analysis.aggregatedFlows(filter, { eitherEnd }) : analysis.flows(filter)), output.format, (text) => io.stdout(text), workloads);
   return EXIT_OK;
 }
 

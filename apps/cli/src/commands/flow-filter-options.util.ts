@@ -28,12 +28,21 @@ export function flowFilterOption(command: string, args: CommandArgs, workloads: 
   return { ...(focus.length > 0 ? { workloads: focus } : {}), ...(inNamespaces.length > 0 ? { namespaces: inNamespaces } : {}) };
 }
 
-/** `--aggregate namespace`: namespace pairs whose workloads all reach each other as one line. */
-export function aggregateOption(command: string, args: CommandArgs): boolean {
+/** The values of `--aggregate`. */
+export const AGGREGATE_VALUES = ['namespace', 'namespace-either-end'] as const;
+export type Aggregate = (typeof AGGREGATE_VALUES)[number];
+
+/**
+ * `--aggregate namespace`: namespace pairs whose workloads all reach each other as one line;
+ * `--aggregate namespace-either-end`: also a whole namespace at one end (`ns/* => workload`,
+ * `workload => ns/*`). Undefined without the option.
+ */
+export function aggregateOption(command: string, args: CommandArgs): Aggregate | undefined {
   const value = args.values['aggregate'];
-  if (value === undefined) return false;
-  if (value !== 'namespace') throw CliException.usage(`--aggregate must be namespace (got ${JSON.stringify(value)})`, command);
-  return true;
+  if (value === undefined) return undefined;
+  const known = AGGREGATE_VALUES.find((v) => v === value);
+  if (!known) throw CliException.usage(`--aggregate must be ${AGGREGATE_VALUES.join(' or ')} (got ${JSON.stringify(value)})`, command);
+  return known;
 }
 
 /** Whether a flow passes a filter: a workload end named by it, and one in its namespaces (each when given). */

@@ -15,6 +15,7 @@ import type { AddressSet } from './ip-address.util';
 import { type FlowKeep, iterateAggregatedFlows, iterateFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
 import type {
   AggregatedFlow,
+  AggregateOptions,
   AnalysisInput,
   AnalysisOptions,
   ConnectivityDiff,
@@ -56,8 +57,11 @@ export interface Analysis {
    * With a filter, only the flows it keeps, computed from the workloads it names. Single use.
    */
   flows(filter?: FlowFilter): IterableIterator<Flow>;
-  /** Flows with namespace pairs whose workloads all reach each other on the same ports as one flow each. */
-  aggregatedFlows(filter?: FlowFilter): IterableIterator<AggregatedFlow>;
+  /**
+   * Flows with namespace pairs whose workloads all reach each other on the same ports as one flow
+   * each; with `eitherEnd`, also a whole namespace at one end (`ns/* => workload`, `workload => ns/*`).
+   */
+  aggregatedFlows(filter?: FlowFilter, options?: AggregateOptions): IterableIterator<AggregatedFlow>;
   /** Per workload (connectivity order): isolation, reach from other namespaces, external flows. */
   workloadReach(): WorkloadReach[];
   /** Flows `after` opens (`added`) and closes (`removed`) compared with this analysis. */
@@ -264,9 +268,9 @@ class AnalysisImpl implements Analysis {
     return iterateFlows(this.flowSource(data), keep);
   }
 
-  aggregatedFlows(filter?: FlowFilter): IterableIterator<AggregatedFlow> {
+  aggregatedFlows(filter?: FlowFilter, options: AggregateOptions = {}): IterableIterator<AggregatedFlow> {
     const { data, keep } = this.filtered(filter);
-    return iterateAggregatedFlows(this.flowSource(data), keep);
+    return iterateAggregatedFlows(this.flowSource(data), keep, options.eitherEnd === true);
   }
 
   workloadReach(): WorkloadReach[] {

@@ -170,15 +170,15 @@ export function* iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Fl
  * stands for every workload pair it names, with a workload to itself counted only when it has two
  * pods or more (one pod never reaches itself). Per source namespace `a`, in this order:
  * 1. `a/* => b/*` for each namespace `b` whose workloads all receive from all of `a`'s on the same ports;
- * 2. `a/* => workload` for each other destination every workload of `a` reaches on the same ports
- *    (when `a` has two workloads or more);
- * 3. per workload of `a`, by destination: `workload => b/*` where it reaches every workload of `b`
- *    on the same ports (`b` with two workloads or more, none of them in a line above), else its
- *    workload flows that no line above covers.
+ * 2. with `eitherEnd`, `a/* => workload` for each other destination every workload of `a` reaches
+ *    on the same ports (when `a` has two workloads or more);
+ * 3. per workload of `a`, by destination: with `eitherEnd`, `workload => b/*` where it reaches every
+ *    workload of `b` on the same ports (`b` with two workloads or more, none of them in a line
+ *    above); else its workload flows that no line above covers.
  * No two flows cover the same workload pair, so expanding them gives `iterateFlows` exactly.
  * External flows come last, as in `iterateFlows`.
  */
-export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Generator<AggregatedFlow> {
+export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherEnd = false): Generator<AggregatedFlow> {
   const { inventory } = source;
   const workloads = inventory.workloads;
   const namespaces = inventory.namespaces;
@@ -229,6 +229,7 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
           nsTouched.push(b);
         } else if (nsCommon[b] !== p) nsCommon[b] = -1;
         nsSeen[b]++;
+        if (!eitherEnd) continue;
         if (wStamp[wd] !== a) {
           wStamp[wd] = a;
           wSeen[wd] = 0;
@@ -244,7 +245,7 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
       wholeNamespace[b] = nsCommon[b] >= 0 && nsSeen[b] === expected ? 1 : 0;
       if (wholeNamespace[b]) yield { from: namespaceEndpoint(a), to: namespaceEndpoint(b), ports: parts.ports(nsCommon[b]) };
     }
-    if (sizeA > 1) {
+    if (eitherEnd && sizeA > 1) {
       wTouched.sort((x, y) => x - y);
       for (const wd of wTouched) {
         if (wholeNamespace[nsOf[wd]] || wCommon[wd] < 0) continue;
@@ -271,7 +272,7 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep): Ge
           if (rows.ports[j] !== common || wholeSource[rows.dest[j]] || !passes(keep, ws, rows.dest[j])) whole = false;
         }
         const sizeB = nsStart[b + 1] - nsStart[b];
-        if (whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
+        if (eitherEnd && whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
           yield { from, to: namespaceEndpoint(b), ports: parts.ports(common) };
         } else if (!wholeNamespace[b]) {
           for (let k = i; k < j; k++) {

@@ -109,13 +109,23 @@ export interface NamespaceEndpoint {
 
 /**
  * A flow of `aggregatedFlows`: namespace to namespace when every workload of the one reaches every
- * workload of the other on these ports (a workload to itself when it has two pods or more), else a
- * workload or external flow as in `connectivity`.
+ * workload of the other on these ports (a workload to itself when it has two pods or more), with
+ * `eitherEnd` also a namespace at one end only, else a workload or external flow as in `connectivity`.
  */
 export interface AggregatedFlow {
   from: Endpoint | NamespaceEndpoint;
   to: Endpoint | NamespaceEndpoint;
   ports: FlowPorts[];
+}
+
+/** How `aggregatedFlows` folds. */
+export interface AggregateOptions {
+  /**
+   * Also fold a whole namespace at one end: `ns-a/* => workload` when every workload of ns-a reaches
+   * it on the same ports, `workload => ns-b/*` when it reaches every workload of ns-b so. Default
+   * false: only namespace pairs are folded.
+   */
+  eitherEnd?: boolean;
 }
 
 /** Restricts flows; several criteria must all hold. Unknown names match nothing. */

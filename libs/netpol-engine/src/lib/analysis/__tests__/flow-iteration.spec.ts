@@ -65,21 +65,28 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     );
   });
 
-  it('aggregate exactly: expanding the namespace flows gives the per-workload flows', () => {
+  it('aggregate exactly: expanding the namespace flows gives the per-workload flows (pairs only, and either end)', () => {
     let namespaceFlows = 0;
     let mixedFlows = 0;
     fc.assert(
       fc.property(fc.oneof(clusterArbitrary, widerClusterArbitrary), ({ inventory, policies, ipBlockMatchesPodIps }) => {
         const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
         const flows = [...analysis.flows()];
-        const aggregated = [...analysis.aggregatedFlows()];
-        namespaceFlows += aggregated.filter((f) => f.from.kind === 'namespace' && f.to.kind === 'namespace').length;
-        mixedFlows += aggregated.filter((f) => (f.from.kind === 'namespace') !== (f.to.kind === 'namespace')).length;
-        const expanded = expand(aggregated, inventory);
-        expect(sortedLines(expanded)).toEqual(sortedLines(flows));
-        // External flows keep their place and order at the end.
         const external = (list: readonly Flow[]) => list.filter((f) => f.from.kind === 'cidr' || f.to.kind === 'cidr');
-        expect(external(expanded)).toEqual(external(flows));
+        const pairsOnly = [...analysis.aggregatedFlows()];
+        const eitherEnd = [...analysis.aggregatedFlows(undefined, { eitherEnd: true })];
+        // By default a namespace is at both ends or at neither.
+        expect(pairsOnly.every((f) => (f.from.kind === 'namespace') === (f.to.kind === 'namespace'))).toBe(true);
+        namespaceFlows += pairsOnly.filter((f) => f.from.kind === 'namespace').length;
+        mixedFlows += eitherEnd.filter((f) => (f.from.kind === 'namespace') !== (f.to.kind === 'namespace')).length;
+        // Namespace pairs are folded alike; either end only folds more of the rest.
+        expect(eitherEnd.filter((f) => f.from.kind === 'namespace' && f.to.kind === 'namespace')).toEqual(pairsOnly.filter((f) => f.from.kind === 'namespace'));
+        for (const aggregated of [pairsOnly, eitherEnd]) {
+          const expanded = expand(aggregated, inventory);
+          expect(sortedLines(expanded)).toEqual(sortedLines(flows));
+          // External flows keep their place and order at the end.
+          expect(external(expanded)).toEqual(external(flows));
+        }
       }),
       { numRuns: 300 },
     );
@@ -102,6 +109,8 @@ describe('flows, aggregatedFlows and workloadReach', () => {
         );
         const aggregated = expand(analysis.aggregatedFlows({ namespaces: [namespace] }), inventory);
         expect(sortedLines(aggregated)).toEqual(sortedLines(all.filter((f) => touches(f, inNamespace))));
+        const eitherEnd = expand(analysis.aggregatedFlows({ namespaces: [namespace] }, { eitherEnd: true }), inventory);
+        expect(sortedLines(eitherEnd)).toEqual(sortedLines(all.filter((f) => touches(f, inNamespace))));
       }),
       { numRuns: 200 },
     );
@@ -150,7 +159,7 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     expect([...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr').map((f) => formatFlow(f as Flow))).toEqual(['open/* => open/* : All']);
   });
 
-  it('aggregate a whole namespace on one side: ns/* => workload and workload => ns/*', () => {
+  it('with eitherEnd, aggregate a whole namespace at one end: ns/* => workload and workload => ns/*', () => {
     const pod = (namespace: string, name: string, workload: string, app: string) => ({ namespace, name, labels: { app }, workload: { kind: 'Deployment', name: workload } });
     const inventory: Inventory = {
       namespaces: [{ name: 'back' }, { name: 'front' }, { name: 'ops' }],
@@ -172,7 +181,21 @@ describe('flows, aggregatedFlows and workloadReach', () => {
       policy('metrics', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: 'mon' } } }], ports: [{ port: 9100 }] }] }),
     ] as NetworkPolicy[];
     const analysis = createAnalysis({ inventory, policies });
-    const aggregated = [...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr');
+    const internal = (flows: Iterable<AggregatedFlow>) => [...flows].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr');
+    // Pairs only (the default): the one-sided cases stay workload lines.
+    expect(internal(analysis.aggregatedFlows()).map((f) => formatFlow(f))).toEqual([
+      'back/* => front/* : All',
+      'back/* => ops/* : All',
+      'front/* => front/* : All',
+      'front/* => ops/* : All',
+      'front/api[Deployment] => back/db[Deployment] : TCP 5432',
+      'front/web[Deployment] => back/db[Deployment] : TCP 5432',
+      'ops/* => front/* : All',
+      'ops/* => ops/* : All',
+      'ops/mon[Deployment] => back/cache[Deployment] : TCP 9100',
+      'ops/mon[Deployment] => back/db[Deployment] : TCP 9100',
+    ]);
+    const aggregated = internal(analysis.aggregatedFlows(undefined, { eitherEnd: true }));
     expect(aggregated.map((f) => formatFlow(f))).toEqual([
       'back/* => front/* : All',
       'back/* => ops/* : All',
