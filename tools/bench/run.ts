@@ -42,7 +42,7 @@ const BENCHES: Record<string, BenchEntry> = {
     runBench: history.runBench,
   },
   open: {
-    description: 'the CLI on open clusters (one namespace in six without policies) S, M, L: summary, --aggregate namespace, every flow as text and JSON Lines',
+    description: 'the CLI on open clusters (one namespace in six without policies) S, M, L: summary, --aggregate namespace, every flow as text and JSON Lines, --aggregate namespace-either-end',
     runBench: open.runBench,
   },
   sync: {
