@@ -165,6 +165,26 @@ export class ClassSet {
     }
   }
 
+  /** Whether `predicate` holds for some id, trying ids in ascending order and stopping at the first. */
+  some(predicate: (id: number) => boolean): boolean {
+    if (this.list) {
+      for (let i = 0; i < this.list.length; i++) if (predicate(this.list[i])) return true;
+    } else if (this.bits) {
+      const bits = this.bits;
+      for (let w = 0; w < bits.length; w++) {
+        let word = bits[w];
+        while (word !== 0) {
+          const low = word & -word;
+          if (predicate((w << 5) | (31 - Math.clz32(low)))) return true;
+          word ^= low;
+        }
+      }
+    } else {
+      for (let i = 0; i < this.universe; i++) if (predicate(i)) return true;
+    }
+    return false;
+  }
+
   toArray(): IdList {
     if (this.list) return this.list;
     const out = new Int32Array(this.size);

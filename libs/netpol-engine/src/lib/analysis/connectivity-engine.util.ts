@@ -153,6 +153,17 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   };
   const evaluateAdmitted = (d: number, tIn: SideTable): void => {
     const pm = portMap[d];
+    if (settled !== undefined) {
+      // Rule by rule, stopping once d is settled: a source admitted by several rules is evaluated
+      // for each (its pairs are repeats, the union of which is the scatter's result), but most
+      // destinations settle within the first rule, long before a scatter of every admitted class ends.
+      for (const entry of tIn.entries) {
+        const entryPorts = ports.resolve(entry.spec, pm);
+        if (entryPorts === PortSetTable.EMPTY) continue;
+        if (entry.classes.some((s) => (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
+      }
+      return;
+    }
     n = 0;
     current = d;
     for (const entry of tIn.entries) {
