@@ -46,4 +46,21 @@ describe('ClassSet', () => {
       { numRuns: 300 },
     );
   });
+
+  it('some visits ids in ascending order and stops at the first that passes, in every form', () => {
+    fc.assert(
+      fc.property(sets, fc.integer({ min: 0, max: 1999 }), ({ universe, lists }, pick) => {
+        const sets = [...lists.map((ids) => ClassSet.fromIds(universe, ids)), ClassSet.all(universe), ClassSet.empty(universe)];
+        for (const set of sets) {
+          const ids = Array.from(set.toArray());
+          const stopAt = ids.length === 0 ? -1 : ids[pick % ids.length];
+          const seen: number[] = [];
+          const found = set.some((id) => (seen.push(id), id === stopAt));
+          expect(found).toBe(stopAt >= 0);
+          expect(seen).toEqual(stopAt >= 0 ? ids.slice(0, ids.indexOf(stopAt) + 1) : ids);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
