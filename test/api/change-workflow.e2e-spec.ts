@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Client } from 'pg';
 import { parseAllDocuments } from 'yaml';
 
+import { ApprovalStatusRefresher } from '../../libs/proposals/src';
 import { connectTo } from '../../libs/testing/src';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
 
@@ -295,6 +296,9 @@ describe('change workflow: proposals, reviews, approval rules, merge, audit (RES
     expect(rule.body).toMatchObject({ name: 'prod-core', minApprovals: 2, requiredGroups: ['security'], matchLabels: { env: 'prod' } });
     const reevaluated = await t.http.get(`/api/v1/proposals/${p.id}`).expect(200);
     expect(reevaluated.body).toMatchObject({ status: 'OPEN', approvals: { rules: ['prod-core'], missing: { approvals: 1, groups: ['security'] } } });
+    // A list by status reads the stored status, which the refresher re-derives in the background after
+    // a rule change: wait for a refresh begun after this one committed.
+    await t.app.get(ApprovalStatusRefresher).request();
     const listed = await t.http.get('/api/v1/clusters/ruled/proposals?status=OPEN').expect(200);
     expect(listed.body.items.map((i: { id: string }) => i.id)).toEqual([p.id]);
     expect((await t.http.get('/api/v1/clusters/ruled/proposals?status=APPROVED').expect(200)).body.items).toEqual([]);
