@@ -165,6 +165,51 @@ export function* iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Fl
 }
 
 /**
+ * Workload pairs counted per key (a destination namespace or workload) within one round (a source
+ * namespace), with the port set they share: keys are reset lazily by a round stamp, so nothing is
+ * cleared between rounds.
+ */
+class PairTally {
+  private readonly seen: Float64Array;
+  private readonly common: Int32Array;
+  private readonly stamp: Int32Array;
+  /** Keys counted this round, in first-seen order. */
+  readonly touched: number[] = [];
+  private round = -1;
+
+  constructor(size: number) {
+    this.seen = new Float64Array(size);
+    this.common = new Int32Array(size);
+    this.stamp = new Int32Array(size).fill(-1);
+  }
+
+  startRound(round: number): void {
+    this.round = round;
+    this.touched.length = 0;
+  }
+
+  add(key: number, ports: number): void {
+    if (this.stamp[key] !== this.round) {
+      this.stamp[key] = this.round;
+      this.seen[key] = 0;
+      this.common[key] = ports;
+      this.touched.push(key);
+    } else if (this.common[key] !== ports) this.common[key] = -1;
+    this.seen[key]++;
+  }
+
+  /** This round's keys, ascending (sorts `touched` in place). */
+  touchedAscending(): readonly number[] {
+    return this.touched.sort((x, y) => x - y);
+  }
+
+  /** The port set every pair of `key` shares when exactly `expected` pairs were counted, else -1. */
+  commonPorts(key: number, expected: number): number {
+    return this.seen[key] === expected ? this.common[key] : -1;
+  }
+}
+
+/**
  * Flows like `iterateFlows`, with the flows a whole namespace stands for as one flow. A namespace
  * endpoint `{ kind: 'namespace' }` means every workload of the namespace, and a flow with one
  * stands for every workload pair it names, with a workload to itself counted only when it has two
@@ -196,62 +241,39 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
   for (const w of workloads) if (pods[w.id] < 2) singles[w.nsId]++;
   const namespaceEndpoint = (ns: number): NamespaceEndpoint => ({ kind: 'namespace', namespace: namespaces[ns].name });
 
-  // For the current source namespace: per destination namespace and per destination workload, the
-  // pairs seen and their common ports (-1: mixed), stamped with the source namespace.
-  const nsSeen = new Float64Array(namespaces.length);
-  const nsCommon = new Int32Array(namespaces.length);
-  const nsStamp = new Int32Array(namespaces.length).fill(-1);
-  const nsTouched: number[] = [];
+  // For the current source namespace: pairs per destination namespace and per destination workload.
+  const byNamespace = new PairTally(namespaces.length);
+  const byWorkload = new PairTally(workloads.length);
   const wholeNamespace = new Uint8Array(namespaces.length);
-  const wSeen = new Int32Array(workloads.length);
-  const wCommon = new Int32Array(workloads.length);
-  const wStamp = new Int32Array(workloads.length).fill(-1);
-  const wTouched: number[] = [];
   const wholeSource = new Uint8Array(workloads.length);
   for (let a = 0; a < namespaces.length; a++) {
     const first = nsStart[a];
     const last = nsStart[a + 1];
     if (first === last) continue;
     const sizeA = last - first;
-    nsTouched.length = 0;
-    wTouched.length = 0;
+    byNamespace.startRound(a);
+    byWorkload.startRound(a);
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       for (let i = 0; i < n; i++) {
         const wd = rows.dest[i];
         if (!passes(keep, ws, wd)) continue;
-        const p = rows.ports[i];
-        const b = nsOf[wd];
-        if (nsStamp[b] !== a) {
-          nsStamp[b] = a;
-          nsSeen[b] = 0;
-          nsCommon[b] = p;
-          nsTouched.push(b);
-        } else if (nsCommon[b] !== p) nsCommon[b] = -1;
-        nsSeen[b]++;
-        if (!eitherEnd) continue;
-        if (wStamp[wd] !== a) {
-          wStamp[wd] = a;
-          wSeen[wd] = 0;
-          wCommon[wd] = p;
-          wTouched.push(wd);
-        } else if (wCommon[wd] !== p) wCommon[wd] = -1;
-        wSeen[wd]++;
+        byNamespace.add(nsOf[wd], rows.ports[i]);
+        if (eitherEnd) byWorkload.add(wd, rows.ports[i]);
       }
     }
-    nsTouched.sort((x, y) => x - y);
-    for (const b of nsTouched) {
-      const expected = sizeA * (nsStart[b + 1] - nsStart[b]) - (a === b ? singles[a] : 0);
-      wholeNamespace[b] = nsCommon[b] >= 0 && nsSeen[b] === expected ? 1 : 0;
-      if (wholeNamespace[b]) yield { from: namespaceEndpoint(a), to: namespaceEndpoint(b), ports: parts.ports(nsCommon[b]) };
+    for (const b of byNamespace.touchedAscending()) {
+      const ports = byNamespace.commonPorts(b, sizeA * (nsStart[b + 1] - nsStart[b]) - (a === b ? singles[a] : 0));
+      wholeNamespace[b] = ports >= 0 ? 1 : 0;
+      if (ports >= 0) yield { from: namespaceEndpoint(a), to: namespaceEndpoint(b), ports: parts.ports(ports) };
     }
     if (eitherEnd && sizeA > 1) {
-      wTouched.sort((x, y) => x - y);
-      for (const wd of wTouched) {
-        if (wholeNamespace[nsOf[wd]] || wCommon[wd] < 0) continue;
-        if (wSeen[wd] !== sizeA - (nsOf[wd] === a && pods[wd] < 2 ? 1 : 0)) continue;
+      for (const wd of byWorkload.touchedAscending()) {
+        if (wholeNamespace[nsOf[wd]]) continue;
+        const ports = byWorkload.commonPorts(wd, sizeA - (nsOf[wd] === a && pods[wd] < 2 ? 1 : 0));
+        if (ports < 0) continue;
         wholeSource[wd] = 1;
-        yield { from: namespaceEndpoint(a), to: workloads[wd].endpoint, ports: parts.ports(wCommon[wd]) };
+        yield { from: namespaceEndpoint(a), to: workloads[wd].endpoint, ports: parts.ports(ports) };
       }
     }
     for (let ws = first; ws < last; ws++) {
@@ -267,14 +289,14 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
         }
         let j = i;
         const common = rows.ports[i];
-        let whole = !wholeNamespace[b];
+        let whole = true;
         for (; j < n && nsOf[rows.dest[j]] === b; j++) {
           if (rows.ports[j] !== common || wholeSource[rows.dest[j]] || !passes(keep, ws, rows.dest[j])) whole = false;
         }
         const sizeB = nsStart[b + 1] - nsStart[b];
         if (eitherEnd && whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
           yield { from, to: namespaceEndpoint(b), ports: parts.ports(common) };
-        } else if (!wholeNamespace[b]) {
+        } else {
           for (let k = i; k < j; k++) {
             const wd = rows.dest[k];
             if (wholeSource[wd] || !passes(keep, ws, wd)) continue;
@@ -284,8 +306,8 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
         i = j;
       }
     }
-    for (const b of nsTouched) wholeNamespace[b] = 0;
-    for (const wd of wTouched) wholeSource[wd] = 0;
+    for (const b of byNamespace.touched) wholeNamespace[b] = 0;
+    for (const wd of byWorkload.touched) wholeSource[wd] = 0;
   }
   yield* externalFlows(source, parts, keep);
 }
