@@ -148,21 +148,10 @@ export class ClassSet {
   }
 
   forEach(callback: (id: number) => void): void {
-    if (this.list) {
-      for (let i = 0; i < this.list.length; i++) callback(this.list[i]);
-    } else if (this.bits) {
-      const bits = this.bits;
-      for (let w = 0; w < bits.length; w++) {
-        let word = bits[w];
-        while (word !== 0) {
-          const low = word & -word;
-          callback((w << 5) | (31 - Math.clz32(low)));
-          word ^= low;
-        }
-      }
-    } else {
-      for (let i = 0; i < this.universe; i++) callback(i);
-    }
+    this.some((id) => {
+      callback(id);
+      return false;
+    });
   }
 
   /** Whether `predicate` holds for some id, trying ids in ascending order and stopping at the first. */
