@@ -60,23 +60,13 @@ class RenderedOnce<T extends object> {
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
 type Ports = Flow['ports'];
 
+const json = (value: object): string => JSON.stringify(value);
+// JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
 
-/** Renderers for one listing: endpoint and port texts in each format's form. */
-function renderers() {
-  return {
-    // Sources and destinations apart, so that each keeps its own last value.
-    from: new RenderedOnce<AnyEndpoint>(formatEndpoint),
-    to: new RenderedOnce<AnyEndpoint>(formatEndpoint),
-    ports: new RenderedOnce<Ports>(formatPorts),
-    fromJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
-    toJson: new RenderedOnce<AnyEndpoint>((e) => JSON.stringify(e)),
-    portsJson: new RenderedOnce<Ports>((p) => JSON.stringify(p)),
-    // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
-    fromPretty: new RenderedOnce<AnyEndpoint>(prettyValue),
-    toPretty: new RenderedOnce<AnyEndpoint>(prettyValue),
-    portsPretty: new RenderedOnce<Ports>(prettyValue),
-  };
+/** The three parts of a flow rendered in one format for one listing; sources and destinations apart, so each keeps its own last value. */
+function flowParts(endpoint: (e: AnyEndpoint) => string, ports: (p: Ports) => string) {
+  return { from: new RenderedOnce(endpoint), to: new RenderedOnce(endpoint), ports: new RenderedOnce(ports) };
 }
 
 /** Whether `JSON.stringify(flow)` is `{"from":…,"to":…,"ports":…}`: exactly those keys, in that order. */
@@ -116,11 +106,11 @@ function writeCsv(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): v
 
 /** `{"flows": [...]}` as JSON.stringify(…, null, 2) would print it, one flow at a time. */
 function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
-  const r = renderers();
+  const r = flowParts(prettyValue, prettyValue);
   let first = true;
   for (const flow of flows) {
     const text = plainFlow(flow)
-      ? `{\n      "from": ${r.fromPretty.of(flow.from)},\n      "to": ${r.toPretty.of(flow.to)},\n      "ports": ${r.portsPretty.of(flow.ports)}\n    }`
+      ? `{\n      "from": ${r.from.of(flow.from)},\n      "to": ${r.to.of(flow.to)},\n      "ports": ${r.ports.of(flow.ports)}\n    }`
       : JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ');
     out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${text}`);
     first = false;
@@ -135,12 +125,11 @@ export function markdownCode(text: string): string {
 
 /** A Markdown table for a pull-request comment, a row per flow: `| from | to | ports |`. */
 function writeMarkdown(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
-  const cell = new RenderedOnce<AnyEndpoint>((e) => markdownCode(formatEndpoint(e)));
-  const ports = new RenderedOnce<Ports>(formatPorts);
+  const r = flowParts((e) => markdownCode(formatEndpoint(e)), formatPorts);
   let rows = 0;
   out.push('| From | To | Ports |\n| --- | --- | --- |\n');
   for (const flow of flows) {
-    out.push(`| ${cell.of(flow.from)} | ${cell.of(flow.to)} | ${ports.of(flow.ports)} |\n`);
+    out.push(`| ${r.from.of(flow.from)} | ${r.to.of(flow.to)} | ${r.ports.of(flow.ports)} |\n`);
     rows++;
   }
   if (rows === 0) out.push('| _no flow_ | | |\n');
@@ -193,15 +182,18 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
   const out = new ChunkedWriter(write);
-  const r = renderers();
   switch (format) {
-    case 'text':
+    case 'text': {
       // formatFlow's text, from texts rendered once per endpoint and port list.
+      const r = flowParts(formatEndpoint, formatPorts);
       for (const flow of flows()) out.push(`${r.from.of(flow.from)} => ${r.to.of(flow.to)} : ${r.ports.of(flow.ports)}\n`);
       break;
-    case 'jsonl':
-      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.fromJson.of(flow.from)},"to":${r.toJson.of(flow.to)},"ports":${r.portsJson.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
+    }
+    case 'jsonl': {
+      const r = flowParts(json, json);
+      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.from.of(flow.from)},"to":${r.to.of(flow.to)},"ports":${r.ports.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
       break;
+    }
     case 'json':
       writeJson(flows(), out);
       break;
