@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 
 import { parseAsYaml, parseManifestText } from '../parse-manifest-text.util';
-import { parsePlainYaml } from '../parse-plain-yaml.util';
+import { parsePlainYaml, usesNonPlainFeatures } from '../parse-plain-yaml.util';
 import { readFixture } from './fixtures';
 import { networkPolicyManifestArbitrary } from './network-policy.arbitrary';
 
@@ -40,6 +40,34 @@ const handWritten = fc
     else lines.push('spec:', '  values:', ...values.map((v) => `  - ${v}`), '  empty:');
     return lines.join('\n');
   });
+
+describe(usesNonPlainFeatures.name, () => {
+  // What the scan must find, as the one regular expression it replaces (m flag: ^ and $ at every line).
+  const NOT_PLAIN = /(?:^|[\s,[{])[!&*?]|<<|^%|^\.\.\.(?:\s|$)|\u00a0|\ufeff|^[ ]*\t|^[ \t]*(?:-[ \t]+)*(?:~|null|Null|NULL)?[ \t]*:(?:\s|$)/m;
+  // Every character the expression names, the line ends JavaScript knows, other white space, and letters.
+  const piece = fc.constantFrom(
+    ' ', '  ', '\t', '\n', '\r', '\r\n', '\u2028', '\u2029', '\u3000', '\u00a0', '\ufeff', '\v', '-', '- ', ':', ': ', '~', 'null', 'Null', 'NULL', 'nul',
+    '.', '...', '%', '!', '&', '*', '?', '<', '<<', ',', '[', '{', 'a', 'key', 'x',
+  );
+
+  it('finds exactly what the regular expression finds, on random text', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), (pieces) => {
+        const text = pieces.join('');
+        expect(usesNonPlainFeatures(text)).toBe(NOT_PLAIN.test(text));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each(['a: b\n', 'a: b\n- c: d\n  e: "x!"\n', 'url: http://x/?a=b&c=d\n', 'a:\n  b: 1\n...x\n'])('reads %j as plain', (text) => {
+    expect(usesNonPlainFeatures(text)).toBe(false);
+  });
+
+  it.each(['...', ':', '- - null :\n', 'a: 1\r%x', 'a:\u2028  \tb', 'a: [x,*y]', 'a: b\u00a0'])('reads %j as not plain', (text) => {
+    expect(usesNonPlainFeatures(text)).toBe(true);
+  });
+});
 
 describe(parsePlainYaml.name, () => {
   it('reads YAML as the yaml library does (values, documents, lines), for manifests in any layout', () => {
