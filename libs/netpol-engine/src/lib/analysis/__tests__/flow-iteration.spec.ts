@@ -207,5 +207,10 @@ describe('flows, aggregatedFlows and workloadReach', () => {
       'ops/mon[Deployment] => back/* : TCP 9100',
     ]);
     expect(sortedLines(expand(aggregated, inventory))).toEqual(sortedLines([...analysis.flows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr')));
+    // One endpoint object per namespace, as per workload: writers render each object once.
+    const front = aggregated.filter((f) => f.from.kind === 'namespace' && f.from.namespace === 'front').map((f) => f.from);
+    const toFront = aggregated.filter((f) => f.to.kind === 'namespace' && f.to.namespace === 'front').map((f) => f.to);
+    expect(front).toHaveLength(3);
+    expect(new Set([...front, ...toFront]).size).toBe(1);
   });
 });
