@@ -85,9 +85,9 @@ function read(texts: readonly string[], prefix: string): number {
 }
 
 export async function runBench(args: string[]): Promise<void> {
-  const tier = (optionValue(args, '--tier') ?? 'M') as TierName;
-  const seed = numberOption(args, '--seed', 20261126);
-  const runs = numberOption(args, '--runs', 3);
+  const tier = (optionValue(args, 'tier') ?? 'M') as TierName;
+  const seed = numberOption(args, 'seed', 20261126);
+  const runs = numberOption(args, 'runs', 3);
   const rows: string[] = [];
   const load = loadavg()[0] ?? 0;
   const calibration = calibrationMs();
