@@ -89,43 +89,52 @@ class WorkloadGraph {
 export function inventoryFromManifests(m: { namespaces: readonly NamespaceManifest[]; pods: readonly PodManifest[]; workloads: readonly WorkloadManifest[] }): ManifestInventory {
   const graph = new WorkloadGraph(m.workloads);
   const pods: InventoryPod[] = [];
-  const podNames = new Set<string>();
   const withPods = new Set<string>();
   const workloadPods = new Map<string, string[]>();
-  const remember = (namespace: string, workload: InventoryWorkload, pod: string): void => {
-    const key = `${namespace}/${workload.name}`;
+  const remember = (key: string, pod: string): void => {
     const list = workloadPods.get(key);
     if (list) list.push(pod);
     else workloadPods.set(key, [pod]);
   };
+  // Pods of one controller resolve alike: once per `namespace/kind/name` (a ReplicaSet's pods share
+  // its answer and its workload object), not once per pod.
+  const resolved = new Map<string, { workload: InventoryWorkload; podsKey: string } | null>();
+  const resolveOwner = (pod: PodManifest): { workload: InventoryWorkload; podsKey: string } | null => {
+    if (!pod.ownerKind || !pod.ownerName) return null;
+    const key = workloadKey(pod.namespace, pod.ownerKind, pod.ownerName);
+    let entry = resolved.get(key);
+    if (entry === undefined) {
+      const r = graph.resolve(pod.namespace, pod.ownerKind, pod.ownerName);
+      if (r) for (const k of r.path) withPods.add(k);
+      entry = r ? { workload: r.workload, podsKey: `${pod.namespace}/${r.workload.name}` } : null;
+      resolved.set(key, entry);
+    }
+    return entry;
+  };
 
   for (const pod of m.pods) {
-    const resolved = pod.ownerKind && pod.ownerName ? graph.resolve(pod.namespace, pod.ownerKind, pod.ownerName) : undefined;
-    const workload = resolved?.workload;
-    podNames.add(`${pod.namespace}/${pod.name}`);
-    if (resolved && workload) {
-      for (const key of resolved.path) withPods.add(key);
-      remember(pod.namespace, workload, pod.name);
-    }
-    pods.push({
-      namespace: pod.namespace,
-      name: pod.name,
-      labels: pod.labels,
-      ...(pod.ip === undefined ? {} : { ip: pod.ip }),
-      ports: pod.ports,
-      ...(workload ? { workload } : {}),
-    });
+    const owner = resolveOwner(pod);
+    if (owner) remember(owner.podsKey, pod.name);
+    // Built field by field in the order the spread of optional fields gave: a literal per pod, no object spreads.
+    const inventoryPod: InventoryPod = { namespace: pod.namespace, name: pod.name, labels: pod.labels };
+    if (pod.ip !== undefined) inventoryPod.ip = pod.ip;
+    inventoryPod.ports = pod.ports;
+    if (owner) inventoryPod.workload = owner.workload;
+    pods.push(inventoryPod);
   }
 
+  // Template pods get names no pod of the input has in their namespace.
+  let podNames: Set<string> | undefined;
   for (const w of m.workloads) {
     // Pods resolve to their top-most workload, which marks every workload object on the way.
     if (withPods.has(workloadKey(w.namespace, w.kind, w.name)) || graph.owner(w)) continue;
     const workload = { kind: w.kind, name: w.name };
+    podNames ??= new Set(m.pods.map((p) => `${p.namespace}/${p.name}`));
     for (let i = 0; i < Math.min(w.replicas, MAX_TEMPLATE_PODS); i++) {
       let name = `${w.name}-${i}`;
       while (podNames.has(`${w.namespace}/${name}`)) name = `${name}x`;
       podNames.add(`${w.namespace}/${name}`);
-      remember(w.namespace, workload, name);
+      remember(`${w.namespace}/${workload.name}`, name);
       pods.push({ namespace: w.namespace, name, labels: w.templateLabels, ports: w.ports, workload });
     }
   }
