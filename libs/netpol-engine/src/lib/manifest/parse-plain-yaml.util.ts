@@ -31,19 +31,41 @@ export interface PlainYamlResult {
 export function usesNonPlainFeatures(text: string): boolean {
   if (text.includes('<<') || text.includes('\u00a0') || text.includes('\ufeff')) return true;
   if (text.charCodeAt(0) === 0x25 /* % */ || nonPlainLineStart(text, 0)) return true;
+  let lines = new LineStarts(text);
   for (const m of text.matchAll(MARK_OR_LINE_START_CHARACTER)) {
     const i = m.index;
     const c = text.charCodeAt(i);
     if (c === 0x25 /* % */ || c === 0x2e /* ... */) {
       if (atLineStart(text, i) && (c === 0x25 || i + 3 === text.length || isJsSpace(text.charCodeAt(i + 3)))) return true;
     } else if (c === 0x09 /* tab */) {
-      if (nonPlainLineStart(text, lineStartOf(text, i))) return true;
+      if (lines.nonPlainAt(i)) return true;
     } else if (i === 0 || NODE_PROPERTY_AFTER.test(text[i - 1] as string)) return true; // ! & * ?
   }
+  lines = new LineStarts(text);
   for (const m of text.matchAll(NULL_KEY_COLON)) {
-    if (nonPlainLineStart(text, lineStartOf(text, m.index + m[0].length - 1))) return true;
+    if (lines.nonPlainAt(m.index + m[0].length - 1)) return true;
   }
   return false;
+}
+
+/**
+ * `nonPlainLineStart` for the line of each of ascending offsets, in one forward pass over the
+ * text, each line checked once: a line with many candidates (one long line of flow YAML) must not
+ * be walked back, or its start checked again, for each of them.
+ */
+class LineStarts {
+  private scanned = 0;
+  private start = 0;
+  private checked = -1;
+
+  constructor(private readonly text: string) {}
+
+  nonPlainAt(offset: number): boolean {
+    for (; this.scanned < offset; this.scanned++) if (isLineTerminator(this.text.charCodeAt(this.scanned))) this.start = this.scanned + 1;
+    if (this.start === this.checked) return false;
+    this.checked = this.start;
+    return nonPlainLineStart(this.text, this.start);
+  }
 }
 
 /** Where a tag, anchor, alias or complex key (`!&*?`), a directive (`%`), a document end (`...`) or an indenting tab may be. */
@@ -56,12 +78,6 @@ const NULL_KEY_COLON = /[\s~]:|null:|Null:|NULL:/g;
 /** Whether `i` starts a line (JavaScript's line terminators, as `^` with the `m` flag). */
 function atLineStart(text: string, i: number): boolean {
   return i === 0 || isLineTerminator(text.charCodeAt(i - 1));
-}
-
-function lineStartOf(text: string, i: number): number {
-  let start = i;
-  while (start > 0 && !isLineTerminator(text.charCodeAt(start - 1))) start--;
-  return start;
 }
 
 const isLineTerminator = (c: number): boolean => c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;

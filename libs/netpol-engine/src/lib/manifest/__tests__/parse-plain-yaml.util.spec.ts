@@ -67,6 +67,15 @@ describe(usesNonPlainFeatures.name, () => {
   it.each(['...', ':', '- - null :\n', 'a: 1\r%x', 'a:\u2028  \tb', 'a: [x,*y]', 'a: b\u00a0'])('reads %j as not plain', (text) => {
     expect(usesNonPlainFeatures(text)).toBe(true);
   });
+
+  it('checks each line once, however many candidates it has (one long line of flow YAML, indented far)', () => {
+    // 300,000 candidate colons and tabs on one line after 100,000 spaces: walking back to the line
+    // start, or checking it again, for each would be 10^10 steps (the regular expression itself
+    // took 10 s on this text; the scan takes a fifth of a second).
+    const line = `${' '.repeat(100_000)}{${'k :\tv, '.repeat(300_000)}}`;
+    expect(usesNonPlainFeatures(`a: 1\n${line}\n`)).toBe(false);
+    expect(usesNonPlainFeatures(`a: 1\n${line}\n:\n`)).toBe(true);
+  });
 });
 
 describe(parsePlainYaml.name, () => {
