@@ -101,7 +101,8 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
   const resolved = new Map<string, { workload: InventoryWorkload; podsKey: string } | null>();
   const resolveOwner = (pod: PodManifest): { workload: InventoryWorkload; podsKey: string } | null => {
     if (!pod.ownerKind || !pod.ownerName) return null;
-    const key = workloadKey(pod.namespace, pod.ownerKind, pod.ownerName);
+    // Lengths first: owner references are not validated, and `Job/x` + `y` must not meet `Job` + `x/y`.
+    const key = `${pod.namespace.length}:${pod.ownerKind.length}:${pod.namespace}${pod.ownerKind}${pod.ownerName}`;
     let entry = resolved.get(key);
     if (entry === undefined) {
       const r = graph.resolve(pod.namespace, pod.ownerKind, pod.ownerName);

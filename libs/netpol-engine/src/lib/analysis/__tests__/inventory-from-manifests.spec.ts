@@ -51,6 +51,13 @@ describe(inventoryFromManifests.name, () => {
     expect(sut.workloadPods.get('shop/web')).toEqual(['web-0', 'web-1']);
   });
 
+  it('resolves each pod by its own owner reference, also where kind and name written together read alike', () => {
+    // Owner references are not validated: `Job/x` + `y` and `Job` + `x/y` are different owners (the first no workload kind).
+    const sut = inventoryFromManifests({ namespaces: [], pods: [pod('p1', ['Job/x', 'y']), pod('p2', ['Job', 'x/y']), pod('p3', ['Job', 'x/y'])], workloads: [] });
+    expect(summary(sut)).toEqual({ pods: ['shop/p1 - -', 'shop/p2 Job/x/y -', 'shop/p3 Job/x/y -'], workloadPods: { 'shop/x/y': ['p2', 'p3'] } });
+    expect(sut.inventory.pods[1].workload).toBe(sut.inventory.pods[2].workload);
+  });
+
   it('counts pods of a ReplicaSet under its Deployment, and keeps real pods instead of the template', () => {
     const sut = inventoryFromManifests({ namespaces: [], pods: [pod('web-7d4b9c-x2x9z', ['ReplicaSet', 'web-7d4b9c'], '10.0.0.5')], workloads: [deployment('web', 3)] });
     expect(sut.inventory.pods).toEqual([
