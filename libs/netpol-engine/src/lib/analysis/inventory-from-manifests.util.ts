@@ -22,7 +22,11 @@ interface ResolvedWorkload {
   path: string[];
 }
 
-const workloadKey = (namespace: string, kind: string, name: string): string => `${namespace}/${kind}/${name}`;
+/**
+ * A workload object's key. Lengths first: object names, namespaces and owner references are not
+ * validated as Kubernetes names, so `a` + `Deployment` + `Job/x` must not meet `a/Deployment` + `Job` + `x`.
+ */
+const workloadKey = (namespace: string, kind: string, name: string): string => `${namespace.length}:${kind.length}:${namespace}${kind}${name}`;
 
 /** Workload objects of the input by `namespace/kind/name`, each owned one able to reach its owner. */
 class WorkloadGraph {
@@ -96,13 +100,12 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
     if (list) list.push(pod);
     else workloadPods.set(key, [pod]);
   };
-  // Pods of one controller resolve alike: once per `namespace/kind/name` (a ReplicaSet's pods share
-  // its answer and its workload object), not once per pod.
+  // Pods of one controller resolve alike: once per owner reference (a ReplicaSet's pods share its
+  // answer and its workload object), not once per pod.
   const resolved = new Map<string, { workload: InventoryWorkload; podsKey: string } | null>();
   const resolveOwner = (pod: PodManifest): { workload: InventoryWorkload; podsKey: string } | null => {
     if (!pod.ownerKind || !pod.ownerName) return null;
-    // Lengths first: owner references are not validated, and `Job/x` + `y` must not meet `Job` + `x/y`.
-    const key = `${pod.namespace.length}:${pod.ownerKind.length}:${pod.namespace}${pod.ownerKind}${pod.ownerName}`;
+    const key = workloadKey(pod.namespace, pod.ownerKind, pod.ownerName);
     let entry = resolved.get(key);
     if (entry === undefined) {
       const r = graph.resolve(pod.namespace, pod.ownerKind, pod.ownerName);

@@ -58,6 +58,14 @@ describe(inventoryFromManifests.name, () => {
     expect(sut.inventory.pods[1].workload).toBe(sut.inventory.pods[2].workload);
   });
 
+  it('keeps workload objects apart whose namespace, kind and name written together read alike', () => {
+    // Deployment `Job/x` in `a`, and Job `x` in `a/Deployment` (names and namespaces of objects are not validated).
+    const inA = { ...workload('Deployment', 'Job/x', 1), namespace: 'a' };
+    const job = { ...workload('Job', 'x', 1), namespace: 'a/Deployment' };
+    const sut = inventoryFromManifests({ namespaces: [], pods: [{ ...pod('x-1', ['Job', 'x']), namespace: 'a/Deployment' }], workloads: [inA, job] });
+    expect(summary(sut).pods).toEqual(['a/Deployment/x-1 Job/x -', 'a/Job/x-0 Deployment/Job/x -']);
+  });
+
   it('counts pods of a ReplicaSet under its Deployment, and keeps real pods instead of the template', () => {
     const sut = inventoryFromManifests({ namespaces: [], pods: [pod('web-7d4b9c-x2x9z', ['ReplicaSet', 'web-7d4b9c'], '10.0.0.5')], workloads: [deployment('web', 3)] });
     expect(sut.inventory.pods).toEqual([
