@@ -30,7 +30,8 @@ export interface PlainYamlResult {
  */
 export function usesNonPlainFeatures(text: string): boolean {
   if (text.includes('<<') || text.includes('\u00a0') || text.includes('\ufeff')) return true;
-  if (text.charCodeAt(0) === 0x25 /* % */ || nonPlainLineStart(text, 0)) return true;
+  // A colon opening the text has nothing before it for NULL_KEY_COLON to find.
+  if (nonPlainLineStart(text, 0)) return true;
   let lines = new LineStarts(text);
   for (const m of text.matchAll(MARK_OR_LINE_START_CHARACTER)) {
     const i = m.index;
