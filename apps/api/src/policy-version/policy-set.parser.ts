@@ -2,7 +2,7 @@ import { join } from 'node:path';
 
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { DomainException, threadBundle, type ThreadBundle } from '@palisade/shared-types';
+import { DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Piscina } from 'piscina';
 
@@ -26,7 +26,7 @@ export class PolicySetParser implements OnModuleDestroy {
 
   constructor(@Inject(API_ENV) private readonly env: ApiEnv) {
     this.bundle = threadBundle(POLICY_SET_PARSE_TASK_FILE, join(__dirname, PREBUILT_POLICY_SET_PARSE_WORKER));
-    this.pool = new Piscina({ filename: this.bundle.filename, name: 'parsePolicySetTask', minThreads: 1, maxThreads: 1, idleTimeout: Number.POSITIVE_INFINITY });
+    this.pool = startThreadPool(this.bundle, { name: 'parsePolicySetTask', maxThreads: 1 });
   }
 
   /** The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput would refuse it. */

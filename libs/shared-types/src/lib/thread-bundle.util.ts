@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
+import { Piscina } from 'piscina';
+
 /** A plain JavaScript file a worker-thread pool (piscina) runs. */
 export interface ThreadBundle {
   filename: string;
@@ -45,4 +47,24 @@ export function threadBundle(entry: string, prebuilt: string): ThreadBundle {
     external: ['pg-native'],
   });
   return { filename, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A piscina pool over `bundle` whose threads start on the first task and then stay (their caches
+ * with them). No thread is kept ready in advance on purpose: piscina replaces a thread that exits
+ * below `minThreads` even after `destroy()` has returned (a thread stopped by a timeout while busy
+ * in a native call exits late), and such a late thread would load a bundle that `dispose()` has
+ * removed. With no minimum, a thread is only ever started for a task.
+ *
+ * @example const pool = startThreadPool<Task, Result>(bundle, { name: 'runTask', maxThreads: 2 }); await pool.run(task);
+ */
+export function startThreadPool<Task, Result>(bundle: ThreadBundle, options: { name: string; maxThreads: number; workerData?: unknown }): Piscina<Task, Result> {
+  return new Piscina<Task, Result>({
+    filename: bundle.filename,
+    name: options.name,
+    minThreads: 0,
+    maxThreads: options.maxThreads,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    workerData: options.workerData,
+  });
 }

@@ -2,7 +2,8 @@ import type { NetworkPolicy } from '@palisade/netpol-engine';
 import { Metrics, secondsSince } from '@palisade/observability';
 import type { InventorySnapshotSummary } from '@palisade/persistence';
 import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
-import { Piscina } from 'piscina';
+import { startThreadPool } from '@palisade/shared-types';
+import type { Piscina } from 'piscina';
 import type { Histogram } from 'prom-client';
 
 import { AnalysisFailedError } from './analysis-failed.error';
@@ -45,14 +46,8 @@ export class AnalysisRunner implements OnModuleDestroy {
     @Optional() metrics?: Metrics,
   ) {
     this.bundle = bundleAnalysisWorker();
-    this.pool = new Piscina({
-      filename: this.bundle.filename,
-      name: 'runAnalysisTask',
-      minThreads: options.threads,
-      maxThreads: options.threads,
-      idleTimeout: Number.POSITIVE_INFINITY, // threads keep their caches
-      workerData: { databaseUrl: options.databaseUrl },
-    });
+    // threads start on demand and keep their caches
+    this.pool = startThreadPool(this.bundle, { name: 'runAnalysisTask', maxThreads: options.threads, workerData: { databaseUrl: options.databaseUrl } });
     this.duration = metrics?.histogram({
       name: 'palisade_analysis_duration_seconds',
       help: 'Analyses run by the engine threads (kind=change for proposals, delta for connection history), by outcome (ok, failed, timeout)',
