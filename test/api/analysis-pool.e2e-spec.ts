@@ -1,3 +1,10 @@
+import type { Server } from 'node:http';
+
+import { AnalysisRunner, AnalysisScheduler, ProposalAnalysisService } from '@palisade/proposals';
+import type { Piscina } from 'piscina';
+
+import { AnalysisFailedError } from '../../libs/proposals/src/lib/analysis/analysis-failed.error';
+import { PolicySetParser } from '../../apps/api/src/policy-version/policy-set.parser';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const policy = (name: string, port: number) => ({
@@ -27,4 +34,32 @@ describe('analysis worker threads', () => {
       }
     }
   });
+
+  it('stop at the last step of shutdown: after the scheduler has stopped and the HTTP server has closed; nothing starts them again', async () => {
+    const t = await createTestApp({ ANALYSIS_RECONCILE_MS: '100' });
+    expect(await analyseOnce(t)).toBe('READY');
+    const runner = t.app.get(AnalysisRunner);
+    const parser = t.app.get(PolicySetParser);
+    const scheduler = t.app.get(AnalysisScheduler);
+    const reconcile = vi.spyOn(t.app.get(ProposalAnalysisService), 'reconcile');
+    const server = t.app.getHttpServer() as Server;
+    const seen: Record<string, { listening: boolean; passesStarted: number }> = {};
+    for (const [name, owner] of [['analysis', runner], ['parser', parser]] as const) {
+      const pool = (owner as unknown as { pool: Piscina }).pool;
+      const destroy = pool.destroy.bind(pool);
+      vi.spyOn(pool, 'destroy').mockImplementation(async () => {
+        const before = reconcile.mock.calls.length;
+        await scheduler.tick(); // a snapshot event or the timer firing now starts no pass
+        seen[name] = { listening: server.listening, passesStarted: reconcile.mock.calls.length - before };
+        return destroy();
+      });
+    }
+    await t.close();
+    expect(seen).toEqual({ analysis: { listening: false, passesStarted: 0 }, parser: { listening: false, passesStarted: 0 } });
+    const late = runner.change({ base: { clusterId: 'c', versionNumber: 1, contentHash: 'h' } as never, changes: { upsert: [], delete: [] }, snapshot: null, options: {} as never });
+    await expect(late).rejects.toThrow(AnalysisFailedError);
+    await expect(late).rejects.toThrow('the analysis threads have stopped: the service is shutting down');
+    expect((runner as unknown as { pool: Piscina }).pool.threads).toHaveLength(0);
+  });
 });
+

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
 import { DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { Piscina } from 'piscina';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Piscina } from 'piscina';
 
 import { API_ENV } from '../config/api-env.token';
 import type { ApiEnv } from '../config/env';
@@ -20,7 +20,7 @@ export const PREBUILT_POLICY_SET_PARSE_WORKER = 'policy-set-parse-worker.cjs';
  * The compiled API (`npm run build`) ships that bundle beside itself and uses it as it is.
  */
 @Injectable()
-export class PolicySetParser implements OnModuleDestroy {
+export class PolicySetParser implements OnApplicationShutdown {
   private readonly bundle: ThreadBundle;
   private readonly pool: Piscina<PolicySetParseTask, PolicySetParseResult>;
 
@@ -53,7 +53,8 @@ export class PolicySetParser implements OnModuleDestroy {
     return content;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** At the last step of shutdown, after the HTTP server has closed (requests in hand still parse). */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.destroy();
     this.bundle.dispose();
   }

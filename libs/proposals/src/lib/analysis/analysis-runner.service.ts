@@ -1,7 +1,7 @@
 import type { NetworkPolicy } from '@palisade/netpol-engine';
 import { Metrics, secondsSince } from '@palisade/observability';
 import type { InventorySnapshotSummary } from '@palisade/persistence';
-import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { startThreadPool } from '@palisade/shared-types';
 import type { Piscina } from 'piscina';
 import type { Histogram } from 'prom-client';
@@ -35,11 +35,12 @@ const snapshotRef = (s: InventorySnapshotSummary): SnapshotRef => ({ clusterId: 
  * on the same snapshot and version does neither again.
  */
 @Injectable()
-export class AnalysisRunner implements OnModuleDestroy {
+export class AnalysisRunner implements OnApplicationShutdown {
   private readonly logger = new Logger(AnalysisRunner.name);
   private readonly pool: Piscina<AnalysisTask, AnalysisResponse>;
   private readonly bundle: AnalysisWorkerBundle;
   private readonly duration?: Histogram<'kind' | 'outcome'>;
+  private closed = false;
 
   constructor(
     @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
@@ -87,12 +88,19 @@ export class AnalysisRunner implements OnModuleDestroy {
     return response.delta;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Stops the threads and removes a bundle built at start. It runs at the last step of shutdown,
+   * after the analysis scheduler has stopped and the HTTP server has closed; an analysis asked for
+   * later fails (no thread is started again).
+   */
+  async onApplicationShutdown(): Promise<void> {
+    this.closed = true;
     await this.pool.destroy();
     this.bundle.dispose();
   }
 
   private async run(task: AnalysisTask): Promise<AnalysisResponse> {
+    if (this.closed) throw new AnalysisFailedError('the analysis threads have stopped: the service is shutting down');
     const start = process.hrtime.bigint();
     try {
       const response = await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) });

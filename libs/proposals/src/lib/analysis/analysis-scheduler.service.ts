@@ -1,5 +1,5 @@
 import { InventorySnapshotEvents } from '@palisade/policy-sync';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
 import { ANALYSIS_RUNNER_OPTIONS, type AnalysisRunnerOptions } from './analysis-runner.service';
 import { ConnectivityTracker } from './connectivity-tracker.service';
@@ -8,14 +8,16 @@ import { ProposalAnalysisService } from './proposal-analysis.service';
 /**
  * Keeps analyses and connection history current without anyone asking: on start (work a stopped
  * replica left PENDING), on every uploaded snapshot at once, and every `reconcileMs` (snapshots the
- * sync worker stored, imports).
+ * sync worker stored, imports). It stops at the first step of shutdown, before the engine threads
+ * and the database connection close (they close at its last step), and never starts a pass after.
  */
 @Injectable()
-export class AnalysisScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AnalysisScheduler.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | null = null;
   private unsubscribe: (() => void) | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
@@ -33,15 +35,18 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnApplicationS
     void this.tick();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stops the timer and the snapshot subscription and waits for the pass in hand. */
+  async onModuleDestroy(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.unsubscribe?.();
     await this.running;
   }
 
-  /** One pass: connection history of lagging clusters, then stale analyses. Passes never overlap. */
+  /** One pass: connection history of lagging clusters, then stale analyses. Passes never overlap; none starts once stopped. */
   tick(): Promise<void> {
     if (this.running) return this.running;
+    if (this.stopped) return Promise.resolve();
     this.running = (async () => {
       try {
         for (const clusterId of await this.tracker.lagging(20)) await this.tracker.catchUp(clusterId);
