@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 
+import { PrismaService } from '@palisade/persistence';
 import { AnalysisRunner, AnalysisScheduler, ProposalAnalysisService } from '@palisade/proposals';
 import type { Piscina } from 'piscina';
 
@@ -35,7 +36,7 @@ describe('analysis worker threads', () => {
     }
   });
 
-  it('stop at the last step of shutdown: after the scheduler has stopped and the HTTP server has closed; nothing starts them again', async () => {
+  it('stop at the last step of shutdown, with the database connections: after the scheduler has stopped and the HTTP server has closed; nothing starts them again', async () => {
     const t = await createTestApp({ ANALYSIS_RECONCILE_MS: '100' });
     expect(await analyseOnce(t)).toBe('READY');
     const runner = t.app.get(AnalysisRunner);
@@ -54,8 +55,14 @@ describe('analysis worker threads', () => {
         return destroy();
       });
     }
+    const prisma = t.app.get(PrismaService);
+    const disconnect = prisma.$disconnect.bind(prisma);
+    vi.spyOn(prisma, '$disconnect').mockImplementation(async () => {
+      seen['database'] = { listening: server.listening, passesStarted: 0 };
+      return disconnect();
+    });
     await t.close();
-    expect(seen).toEqual({ analysis: { listening: false, passesStarted: 0 }, parser: { listening: false, passesStarted: 0 } });
+    expect(seen).toEqual({ analysis: { listening: false, passesStarted: 0 }, parser: { listening: false, passesStarted: 0 }, database: { listening: false, passesStarted: 0 } });
     const late = runner.change({ base: { clusterId: 'c', versionNumber: 1, contentHash: 'h' } as never, changes: { upsert: [], delete: [] }, snapshot: null, options: {} as never });
     await expect(late).rejects.toThrow(AnalysisFailedError);
     await expect(late).rejects.toThrow('the analysis threads have stopped: the service is shutting down');

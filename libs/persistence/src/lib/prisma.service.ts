@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool } from 'pg';
 
@@ -21,7 +21,7 @@ export interface DatabasePoolUsage {
 }
 
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   private readonly pool: Pool;
 
   constructor(@Inject(PERSISTENCE_OPTIONS) options: PersistenceOptions) {
@@ -35,7 +35,12 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return { max: this.pool.options.max ?? 10, total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Closes the connections at the last step of shutdown: after background loops have stopped
+   * (their last pass and the final audit checkpoint still write) and the HTTP server has closed.
+   * A query after `$disconnect()` would quietly open a connection of its own that outlives the pool.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }
