@@ -28,7 +28,7 @@ export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, ou
   // DOT draws every workload, also those without flows; the other formats need no list of them.
   const workloads = output.format === 'dot' ? inventoryWorkloads(inventory) : [];
   const eitherEnd = output.aggregate === 'namespace-either-end';
-  writeFlows(() => (output.aggregate ? analysis.aggregatedFlows(filter, { eitherEnd }) : analysis.flows(filter)), output.format, (text) => io.stdout(text), workloads);
+  writeFlows(() => (output.aggregate ? analysis.aggregatedFlowListing(filter, { eitherEnd }) : analysis.flowListing(filter)), output.format, (text) => io.stdout(text), workloads);
   return EXIT_OK;
 }
 

@@ -1,10 +1,7 @@
-import { type AggregatedFlow, type Flow, formatEndpoint, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
+import { type AggregatedFlow, type Flow, type FlowVisitor, formatEndpoint, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
 export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
-
-/** Flows to write: a function, because the DOT writer reads them twice (nodes first, then edges). */
-export type FlowList = () => Iterable<Flow | AggregatedFlow>;
 
 /** Bytes of text gathered before one write: few writes, and memory bounded whatever the flow count. */
 const CHUNK_CHARS = 1 << 16;
@@ -31,52 +28,62 @@ export class ChunkedWriter {
   }
 }
 
-/**
- * Text of a value built once per object: the engine's flows share their endpoint objects (one
- * per workload or address group) and their port lists (one per port set), so a listing of
- * millions of flows renders each a few thousand times at most. Other objects simply miss.
- */
-class RenderedOnce<T extends object> {
-  private readonly cache = new WeakMap<T, string>();
-  // The last value asked for: consecutive flows mostly share their source and their ports.
-  private lastValue: T | undefined;
-  private lastText = '';
-
-  constructor(private readonly render: (value: T) => string) {}
-
-  of(value: T): string {
-    if (value === this.lastValue) return this.lastText;
-    let text = this.cache.get(value);
-    if (text === undefined) {
-      text = this.render(value);
-      this.cache.set(value, text);
-    }
-    this.lastValue = value;
-    this.lastText = text;
-    return text;
-  }
-}
-
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
 type Ports = Flow['ports'];
+
+/**
+ * Flows as a writer reads them: each by numbers (endpoint and port keys), and the object of each
+ * key. The engine's listings are such (`analysis.flowListing()`); `flowRowsOf` makes one of flow objects.
+ */
+export interface FlowRows {
+  readonly table: { endpoint(key: number): AnyEndpoint; ports(key: number): Ports };
+  forEach(visit: FlowVisitor): void;
+}
+
+/** Flows to write: a function, because the DOT writer reads them twice (nodes first, then edges). */
+export type FlowList = () => FlowRows;
+
+/** Flow objects as rows: each distinct endpoint and port object gets a key of its own. */
+export function flowRowsOf(flows: Iterable<Flow | AggregatedFlow>): FlowRows {
+  const objects: object[] = [];
+  const keys = new Map<object, number>();
+  const key = (value: object): number => {
+    let k = keys.get(value);
+    if (k === undefined) {
+      k = objects.push(value) - 1;
+      keys.set(value, k);
+    }
+    return k;
+  };
+  return {
+    table: { endpoint: (k) => objects[k] as AnyEndpoint, ports: (k) => objects[k] as Ports },
+    forEach(visit) {
+      for (const flow of flows) visit(key(flow.from), key(flow.to), key(flow.ports));
+    },
+  };
+}
+
+/** Text of each key rendered once: a listing of millions of flows names a few thousand endpoints and port lists. */
+class RenderedByKey<T, R = string> {
+  private readonly texts: (R | undefined)[] = [];
+
+  constructor(
+    private readonly value: (key: number) => T,
+    private readonly render: (value: T) => R,
+  ) {}
+
+  of(key: number): R {
+    return (this.texts[key] ??= this.render(this.value(key)));
+  }
+}
 
 const json = (value: object): string => JSON.stringify(value);
 // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
 
-/** The three parts of a flow rendered in one format for one listing; sources and destinations apart, so each keeps its own last value. */
-function flowParts(endpoint: (e: AnyEndpoint) => string, ports: (p: Ports) => string) {
-  return { from: new RenderedOnce(endpoint), to: new RenderedOnce(endpoint), ports: new RenderedOnce(ports) };
-}
-
-/** Whether `JSON.stringify(flow)` is `{"from":…,"to":…,"ports":…}`: exactly those keys, in that order. */
-function plainFlow(flow: Flow | AggregatedFlow): boolean {
-  let i = 0;
-  for (const key in flow) {
-    if (key !== (i === 0 ? 'from' : i === 1 ? 'to' : i === 2 ? 'ports' : '')) return false;
-    i++;
-  }
-  return i === 3;
+/** Endpoint and port texts of one format for one listing. */
+function rendered(rows: FlowRows, endpoint: (e: AnyEndpoint) => string, ports: (p: Ports) => string) {
+  return { endpoint: new RenderedByKey((k) => rows.table.endpoint(k), endpoint), ports: new RenderedByKey((k) => rows.table.ports(k), ports) };
 }
 
 function csvField(value: string | number): string {
@@ -94,27 +101,25 @@ function dotId(text: string): string {
 }
 
 /** One row per flow, protocol and port range: `from,to,protocol,port_from,port_to`. */
-function writeCsv(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
-  const csvEndpoint = new RenderedOnce<AnyEndpoint>((e) => csvField(formatEndpoint(e)));
+function writeCsv(rows: FlowRows, out: ChunkedWriter): void {
+  const endpoint = new RenderedByKey((k) => rows.table.endpoint(k), (e) => csvField(formatEndpoint(e)));
+  // Per port list, the end of each of its rows: `,protocol,port_from,port_to`.
+  const ports = new RenderedByKey((k) => rows.table.ports(k), (list) => list.flatMap((p) => p.ranges.map(([lo, hi]) => `,${p.protocol},${lo},${hi}\n`)));
   out.push('from,to,protocol,port_from,port_to\n');
-  for (const flow of flows) {
-    const from = csvEndpoint.of(flow.from);
-    const to = csvEndpoint.of(flow.to);
-    for (const p of flow.ports) for (const [lo, hi] of p.ranges) out.push(`${from},${to},${p.protocol},${lo},${hi}\n`);
-  }
+  rows.forEach((from, to, p) => {
+    const pair = `${endpoint.of(from)},${endpoint.of(to)}`;
+    for (const row of ports.of(p)) out.push(pair + row);
+  });
 }
 
 /** `{"flows": [...]}` as JSON.stringify(…, null, 2) would print it, one flow at a time. */
-function writeJson(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
-  const r = flowParts(prettyValue, prettyValue);
+function writeJson(rows: FlowRows, out: ChunkedWriter): void {
+  const r = rendered(rows, prettyValue, prettyValue);
   let first = true;
-  for (const flow of flows) {
-    const text = plainFlow(flow)
-      ? `{\n      "from": ${r.from.of(flow.from)},\n      "to": ${r.to.of(flow.to)},\n      "ports": ${r.ports.of(flow.ports)}\n    }`
-      : JSON.stringify(flow, null, 2).replace(/\n/g, '\n    ');
-    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}${text}`);
+  rows.forEach((from, to, ports) => {
+    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}{\n      "from": ${r.endpoint.of(from)},\n      "to": ${r.endpoint.of(to)},\n      "ports": ${r.ports.of(ports)}\n    }`);
     first = false;
-  }
+  });
   out.push(first ? '{\n  "flows": []\n}\n' : '\n  ]\n}\n');
 }
 
@@ -124,15 +129,15 @@ export function markdownCode(text: string): string {
 }
 
 /** A Markdown table for a pull-request comment, a row per flow: `| from | to | ports |`. */
-function writeMarkdown(flows: Iterable<Flow | AggregatedFlow>, out: ChunkedWriter): void {
-  const r = flowParts((e) => markdownCode(formatEndpoint(e)), formatPorts);
-  let rows = 0;
+function writeMarkdown(rows: FlowRows, out: ChunkedWriter): void {
+  const r = rendered(rows, (e) => markdownCode(formatEndpoint(e)), formatPorts);
+  let count = 0;
   out.push('| From | To | Ports |\n| --- | --- | --- |\n');
-  for (const flow of flows) {
-    out.push(`| ${r.from.of(flow.from)} | ${r.to.of(flow.to)} | ${r.ports.of(flow.ports)} |\n`);
-    rows++;
-  }
-  if (rows === 0) out.push('| _no flow_ | | |\n');
+  rows.forEach((from, to, ports) => {
+    out.push(`| ${r.endpoint.of(from)} | ${r.endpoint.of(to)} | ${r.ports.of(ports)} |\n`);
+    count++;
+  });
+  if (count === 0) out.push('| _no flow_ | | |\n');
 }
 
 /**
@@ -153,12 +158,19 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
     members.set(formatEndpoint(w), w);
   };
   for (const w of workloads) addNode(w);
-  for (const flow of flows()) {
-    for (const e of [flow.from, flow.to]) {
-      if (e.kind === 'cidr') external.add(formatEndpoint(e));
-      else addNode(e);
-    }
-  }
+  const nodes = flows();
+  const seen = new Set<number>();
+  const node = (key: number): void => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    const e = nodes.table.endpoint(key);
+    if (e.kind === 'cidr') external.add(formatEndpoint(e));
+    else addNode(e);
+  };
+  nodes.forEach((from, to) => {
+    node(from);
+    node(to);
+  });
   out.push('digraph palisade {\n  rankdir=LR;\n  node [shape=box, fontname="Helvetica"];\n  edge [fontname="Helvetica", fontsize=10];\n');
   [...byNamespace.keys()].sort().forEach((ns, i) => {
     out.push(`  subgraph cluster_${i} {\n    label=${dotId(ns)};\n`);
@@ -170,28 +182,34 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
     out.push('  }\n');
   });
   for (const id of [...external].sort()) out.push(`  ${dotId(id)} [shape=ellipse];\n`);
-  for (const flow of flows()) out.push(`  ${dotId(formatEndpoint(flow.from))} -> ${dotId(formatEndpoint(flow.to))} [label=${dotId(formatPorts(flow.ports))}];\n`);
+  const edges = flows();
+  const r = rendered(edges, (e) => dotId(formatEndpoint(e)), (p) => dotId(formatPorts(p)));
+  edges.forEach((from, to, ports) => out.push(`  ${r.endpoint.of(from)} -> ${r.endpoint.of(to)} [label=${r.ports.of(ports)}];\n`));
   out.push('}\n');
 }
 
 /**
  * Writes flows in one of FLOW_FORMATS through `write`, a chunk at a time: text is one `formatFlow`
  * line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`, csv one row per port range,
- * md a Markdown table.
+ * md a Markdown table. Each endpoint and port list is rendered once, by key.
  * `workloads` are the DOT nodes drawn even without flows.
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
   const out = new ChunkedWriter(write);
   switch (format) {
     case 'text': {
-      // formatFlow's text, from texts rendered once per endpoint and port list.
-      const r = flowParts(formatEndpoint, formatPorts);
-      for (const flow of flows()) out.push(`${r.from.of(flow.from)} => ${r.to.of(flow.to)} : ${r.ports.of(flow.ports)}\n`);
+      // formatFlow's text: `from => ` and ` : ports` rendered once per key.
+      const rows = flows();
+      const r = rendered(rows, (e) => `${formatEndpoint(e)} => `, (p) => ` : ${formatPorts(p)}\n`);
+      const to = new RenderedByKey((k) => rows.table.endpoint(k), formatEndpoint);
+      rows.forEach((from, dest, ports) => out.push(r.endpoint.of(from) + to.of(dest) + r.ports.of(ports)));
       break;
     }
     case 'jsonl': {
-      const r = flowParts(json, json);
-      for (const flow of flows()) out.push(plainFlow(flow) ? `{"from":${r.from.of(flow.from)},"to":${r.to.of(flow.to)},"ports":${r.ports.of(flow.ports)}}\n` : `${JSON.stringify(flow)}\n`);
+      const rows = flows();
+      const r = rendered(rows, (e) => `{"from":${json(e)},"to":`, (p) => `,"ports":${json(p)}}\n`);
+      const to = new RenderedByKey((k) => rows.table.endpoint(k), json);
+      rows.forEach((from, dest, ports) => out.push(r.endpoint.of(from) + to.of(dest) + r.ports.of(ports)));
       break;
     }
     case 'json':
@@ -213,6 +231,6 @@ export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: st
 /** Renders flows in one of FLOW_FORMATS as one string (for short lists: `writeFlows` streams). */
 export function formatFlows(flows: readonly (Flow | AggregatedFlow)[], format: FlowFormat, workloads: readonly WorkloadEndpoint[] = []): string {
   const parts: string[] = [];
-  writeFlows(() => flows, format, (text) => parts.push(text), workloads);
+  writeFlows(() => flowRowsOf(flows), format, (text) => parts.push(text), workloads);
   return parts.join('');
 }

@@ -1,6 +1,6 @@
 import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
-import { formatFlows, markdownCode, writeFlows } from '../format-flows.util';
+import { flowRowsOf, formatFlows, markdownCode, writeFlows } from '../format-flows.util';
 
 const api: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' };
 const web: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'web' };
@@ -67,7 +67,7 @@ describe(formatFlows.name, () => {
     for (const format of ['text', 'jsonl', 'json', 'csv', 'dot'] as const) {
       reads = 0;
       const chunks: string[] = [];
-      writeFlows(many, format, (text) => chunks.push(text), [api, web]);
+      writeFlows(() => flowRowsOf(many()), format, (text) => chunks.push(text), [api, web]);
       expect(chunks.length).toBeGreaterThan(5);
       expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(70_000);
       expect(reads).toBe(format === 'dot' ? 2 : 1);
@@ -88,10 +88,11 @@ describe('writeFlows renders each endpoint and port list once', () => {
   for (let i = 0; i < 60; i++) listed.push({ from: endpoints[i % 6], to: endpoints[(i * 7 + 1) % 6], ports: portLists[i % 3] } as AggregatedFlow);
   listed.push({ ports: portLists[1], to: api, from: web } as Flow);
 
-  it('text, jsonl and json print what formatFlow and JSON.stringify print for every flow', () => {
+  it('text, jsonl and json print what formatFlow and JSON.stringify print for every flow (keys from, to, ports, in that order)', () => {
+    const ordered = listed.map((f) => ({ from: f.from, to: f.to, ports: f.ports }));
     expect(formatFlows(listed, 'text')).toBe(listed.map((f) => `${formatFlow(f)}\n`).join(''));
-    expect(formatFlows(listed, 'jsonl')).toBe(listed.map((f) => `${JSON.stringify(f)}\n`).join(''));
-    expect(formatFlows(listed, 'json')).toBe(`${JSON.stringify({ flows: listed }, null, 2)}\n`);
+    expect(formatFlows(listed, 'jsonl')).toBe(ordered.map((f) => `${JSON.stringify(f)}\n`).join(''));
+    expect(formatFlows(listed, 'json')).toBe(`${JSON.stringify({ flows: ordered }, null, 2)}\n`);
   });
 
   it('md and csv give one row per flow (csv: per range) with the same texts', () => {

@@ -12,7 +12,7 @@ import {
 import { diffFlowSources, type FlowSource } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
 import type { AddressSet } from './ip-address.util';
-import { type FlowKeep, iterateAggregatedFlows, iterateFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
+import { type FlowKeep, type FlowListing, iterateFlows, listAggregatedFlows, listFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
 import type {
   AggregatedFlow,
   AggregateOptions,
@@ -62,6 +62,14 @@ export interface Analysis {
    * each; with `eitherEnd`, also a whole namespace at one end (`ns/* => workload`, `workload => ns/*`).
    */
   aggregatedFlows(filter?: FlowFilter, options?: AggregateOptions): IterableIterator<AggregatedFlow>;
+  /**
+   * The flows of `flows(filter)` by numbers: `forEach` hands each flow to a visitor as endpoint and
+   * port keys, with no object per flow, and `table` gives the object of each key (the ones `flows`
+   * shares), so a writer of millions of flows renders each endpoint once and looks it up by key.
+   */
+  flowListing(filter?: FlowFilter): FlowListing<Flow>;
+  /** The flows of `aggregatedFlows(filter, options)` by numbers, as `flowListing`. */
+  aggregatedFlowListing(filter?: FlowFilter, options?: AggregateOptions): FlowListing;
   /** Per workload (connectivity order): isolation, reach from other namespaces, external flows. */
   workloadReach(): WorkloadReach[];
   /** Flows `after` opens (`added`) and closes (`removed`) compared with this analysis. */
@@ -264,13 +272,21 @@ class AnalysisImpl implements Analysis {
   }
 
   flows(filter?: FlowFilter): IterableIterator<Flow> {
-    const { data, keep } = this.filtered(filter);
-    return iterateFlows(this.flowSource(data), keep);
+    return this.flowListing(filter).objects();
   }
 
   aggregatedFlows(filter?: FlowFilter, options: AggregateOptions = {}): IterableIterator<AggregatedFlow> {
+    return this.aggregatedFlowListing(filter, options).objects();
+  }
+
+  flowListing(filter?: FlowFilter): FlowListing<Flow> {
     const { data, keep } = this.filtered(filter);
-    return iterateAggregatedFlows(this.flowSource(data), keep, options.eitherEnd === true);
+    return listFlows(this.flowSource(data), keep);
+  }
+
+  aggregatedFlowListing(filter?: FlowFilter, options: AggregateOptions = {}): FlowListing {
+    const { data, keep } = this.filtered(filter);
+    return listAggregatedFlows(this.flowSource(data), keep, options.eitherEnd === true);
   }
 
   workloadReach(): WorkloadReach[] {

@@ -1,7 +1,7 @@
 import type { ConnectivityData, OpenProduct } from './connectivity-engine.util';
 import type { FlowSource } from './connectivity-flows.util';
 import { type AddressSet, normalizeAddressSet, renderAddressSet } from './ip-address.util';
-import type { AggregatedFlow, CidrEndpoint, Flow, FlowPorts, NamespaceEndpoint, WorkloadReach } from './model.type';
+import type { AggregatedFlow, CidrEndpoint, Endpoint, Flow, FlowPorts, NamespaceEndpoint, WorkloadReach } from './model.type';
 import type { PiecewisePorts } from './piecewise-ports.util';
 import { type PortRanges, portRangesByProtocol, PortSetTable } from './port-set.util';
 
@@ -19,26 +19,26 @@ export function toFlowPorts(ranges: PortRanges): FlowPorts[] {
   return portRangesByProtocol(ranges);
 }
 
-/** External flows of one address→ports function: one entry per rendered CIDR group. */
+/** External flows of one address→ports function: one entry per rendered CIDR group, with the `key` of its pieces' ports. */
 export function externalGroups(
   pieces: readonly { lo: bigint; hi: bigint; key: string; ranges: PortRanges }[],
-): { endpoint: CidrEndpoint; ports: FlowPorts[] }[] {
-  const byPorts = new Map<string, { ranges: PortRanges; intervals: [bigint, bigint][] }>();
+): { endpoint: CidrEndpoint; ports: FlowPorts[]; key: string }[] {
+  const byPorts = new Map<string, { key: string; ranges: PortRanges; intervals: [bigint, bigint][] }>();
   for (const piece of pieces) {
     let group = byPorts.get(piece.key);
     if (!group) {
-      group = { ranges: piece.ranges, intervals: [] };
+      group = { key: piece.key, ranges: piece.ranges, intervals: [] };
       byPorts.set(piece.key, group);
     }
     group.intervals.push([piece.lo, piece.hi]);
   }
-  const out: { endpoint: CidrEndpoint; ports: FlowPorts[]; first: bigint }[] = [];
+  const out: { endpoint: CidrEndpoint; ports: FlowPorts[]; key: string; first: bigint }[] = [];
   for (const group of byPorts.values()) {
     const addresses: AddressSet = normalizeAddressSet(group.intervals);
     const ports = toFlowPorts(group.ranges);
     for (const rendered of renderAddressSet(addresses)) {
       const endpoint: CidrEndpoint = rendered.except ? { kind: 'cidr', cidr: rendered.cidr, except: rendered.except } : { kind: 'cidr', cidr: rendered.cidr };
-      out.push({ endpoint, ports, first: addresses[0] });
+      out.push({ endpoint, ports, key: group.key, first: addresses[0] });
     }
   }
   return out;
@@ -101,13 +101,42 @@ export class PairRows {
   }
 }
 
-/** Flow ports and rendered external groups, each built once per id or function. */
-class FlowParts {
+/** One flow by numbers (see FlowTable): what a listing hands its visitor, with no object per flow. */
+export type FlowVisitor = (from: number, to: number, ports: number) => void;
+
+/**
+ * The endpoints and port lists of one listing, by number. Endpoint keys: workload ids (0…W−1),
+ * whole namespaces (W…W+N−1), then external address groups, numbered as they are first listed.
+ * Port keys: port-set ids. Each key stands for one object, the one the listing's flow objects
+ * carry, so a writer can render each once and find the text by key.
+ */
+export class FlowTable {
+  private readonly workloadCount: number;
+  private readonly namespaceEndpoints: (NamespaceEndpoint | undefined)[];
+  private readonly externalEndpoints: CidrEndpoint[] = [];
   private readonly portsCache = new Map<number, FlowPorts[]>();
-  private readonly rendered = new Map<PiecewisePorts, { endpoint: CidrEndpoint; ports: FlowPorts[] }[]>();
+  private readonly groups = new Map<PiecewisePorts, { key: number; ports: number }[]>();
 
-  constructor(private readonly source: Pick<FlowSource, 'portRanges'>) {}
+  constructor(private readonly source: Pick<FlowSource, 'inventory' | 'portRanges'>) {
+    this.workloadCount = source.inventory.workloads.length;
+    this.namespaceEndpoints = new Array(source.inventory.namespaces.length);
+  }
 
+  /** The endpoint of a key: a workload's own endpoint object, one object per namespace and per address group. */
+  endpoint(key: number): Endpoint | NamespaceEndpoint {
+    const w = this.workloadCount;
+    if (key < w) return this.source.inventory.workloads[key].endpoint;
+    const ns = key - w;
+    if (ns < this.namespaceEndpoints.length) return (this.namespaceEndpoints[ns] ??= { kind: 'namespace', namespace: this.source.inventory.namespaces[ns].name });
+    return this.externalEndpoints[ns - this.namespaceEndpoints.length];
+  }
+
+  /** The key of a whole namespace's endpoint (`ns/*`). */
+  namespaceKey(ns: number): number {
+    return this.workloadCount + ns;
+  }
+
+  /** The port list of a port-set id (TCP, UDP, SCTP), one array per id. */
   ports(id: number): FlowPorts[] {
     let value = this.portsCache.get(id);
     if (!value) {
@@ -117,53 +146,85 @@ class FlowParts {
     return value;
   }
 
-  external(fn: PiecewisePorts): { endpoint: CidrEndpoint; ports: FlowPorts[] }[] {
-    let value = this.rendered.get(fn);
+  /** The address groups of one address→ports function, rendered once: endpoint keys and port-set ids. */
+  external(fn: PiecewisePorts): readonly { key: number; ports: number }[] {
+    let value = this.groups.get(fn);
     if (!value) {
       const pieces = fn.ports.map((id, i) => ({ lo: fn.bounds[2 * i], hi: fn.bounds[2 * i + 1], key: String(id), ranges: this.source.portRanges(id) }));
-      value = externalGroups(pieces);
-      this.rendered.set(fn, value);
+      const base = this.workloadCount + this.namespaceEndpoints.length;
+      value = externalGroups(pieces).map((g) => {
+        this.externalEndpoints.push(g.endpoint);
+        return { key: base + this.externalEndpoints.length - 1, ports: Number(g.key) };
+      });
+      this.groups.set(fn, value);
     }
     return value;
+  }
+}
+
+/**
+ * Flows in order, by numbers (`forEach`) or as objects (`objects`), computed a step at a time (a
+ * source workload's row, a source namespace, a workload's external flows): memory is one step's
+ * flows at most, whatever the number of flows.
+ */
+export class FlowListing<F extends AggregatedFlow = AggregatedFlow> {
+  constructor(
+    readonly table: FlowTable,
+    private readonly steps: number,
+    private readonly step: (i: number, visit: FlowVisitor) => void,
+  ) {}
+
+  /** Hands every flow to `visit`, in order. */
+  forEach(visit: FlowVisitor): void {
+    for (let i = 0; i < this.steps; i++) this.step(i, visit);
+  }
+
+  /** The same flows as objects, sharing endpoint and port objects (see FlowTable). */
+  *objects(): Generator<F> {
+    const table = this.table;
+    const buffer: number[] = [];
+    const push: FlowVisitor = (from, to, ports) => void buffer.push(from, to, ports);
+    for (let i = 0; i < this.steps; i++) {
+      buffer.length = 0;
+      this.step(i, push);
+      for (let k = 0; k < buffer.length; k += 3) yield { from: table.endpoint(buffer[k]), to: table.endpoint(buffer[k + 1]), ports: table.ports(buffer[k + 2]) } as F;
+    }
   }
 }
 
 const passes = (keep: FlowKeep | undefined, a: number, b: number): boolean =>
   !keep || ((keep.any[a] === 1 || keep.any[b] === 1) && (!keep.alsoAny || keep.alsoAny[a] === 1 || keep.alsoAny[b] === 1));
 
-/** External flows, per workload its inbound then its outbound ones (the tail of `iterateFlows`). */
-function* externalFlows(source: FlowSource, parts: FlowParts, keep: FlowKeep | undefined): Generator<Flow> {
-  const workloads = source.inventory.workloads;
-  const { ingressExternal, egressExternal } = source.data;
-  for (let w = 0; w < workloads.length; w++) {
-    if (!passes(keep, w, w)) continue;
-    const inFn = ingressExternal.get(w);
-    if (inFn) for (const g of parts.external(inFn)) yield { from: g.endpoint, to: workloads[w].endpoint, ports: g.ports };
-    const egFn = egressExternal.get(w);
-    if (egFn) for (const g of parts.external(egFn)) yield { from: workloads[w].endpoint, to: g.endpoint, ports: g.ports };
-  }
+/** A workload's external flows: its inbound, then its outbound ones (the tail of every listing). */
+function listExternal(source: FlowSource, table: FlowTable, keep: FlowKeep | undefined, w: number, visit: FlowVisitor): void {
+  if (!passes(keep, w, w)) return;
+  const inFn = source.data.ingressExternal.get(w);
+  if (inFn) for (const g of table.external(inFn)) visit(g.key, w, g.ports);
+  const egFn = source.data.egressExternal.get(w);
+  if (egFn) for (const g of table.external(egFn)) visit(w, g.key, g.ports);
 }
 
 /**
  * Flows in connectivity order: workload→workload by source then destination (workload ids are
  * in namespace, kind, name order), then per workload its inbound and outbound external flows.
- * One flow object at a time: nothing holds the whole list.
  */
-export function* iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Flow> {
-  const workloads = source.inventory.workloads;
-  const parts = new FlowParts(source);
+export function listFlows(source: FlowSource, keep?: FlowKeep): FlowListing<Flow> {
+  const count = source.inventory.workloads.length;
+  const table = new FlowTable(source);
   const rows = new PairRows(source.data);
-  for (let ws = 0; ws < workloads.length; ws++) {
-    const n = rows.row(ws);
-    const from = workloads[ws].endpoint;
-    for (let i = 0; i < n; i++) {
-      const wd = rows.dest[i];
-      if (passes(keep, ws, wd)) yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[i]) };
-    }
-  }
-  yield* externalFlows(source, parts, keep);
+  return new FlowListing<Flow>(table, 2 * count, (step, visit) => {
+    if (step >= count) return listExternal(source, table, keep, step - count, visit);
+    const n = rows.row(step);
+    const { dest, ports } = rows;
+    if (!keep) for (let i = 0; i < n; i++) visit(step, dest[i], ports[i]);
+    else for (let i = 0; i < n; i++) if (passes(keep, step, dest[i])) visit(step, dest[i], ports[i]);
+  });
 }
 
+/** `listFlows` as flow objects, one at a time: nothing holds the whole list. */
+export function iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Flow> {
+  return listFlows(source, keep).objects();
+}
 /**
  * Workload pairs counted per key (a destination namespace or workload) within one round (a source
  * namespace), with the port set they share: keys are reset lazily by a round stamp, so nothing is
@@ -210,7 +271,7 @@ class PairTally {
 }
 
 /**
- * Flows like `iterateFlows`, with the flows a whole namespace stands for as one flow. A namespace
+ * Flows like `listFlows`, with the flows a whole namespace stands for as one flow. A namespace
  * endpoint `{ kind: 'namespace' }` means every workload of the namespace, and a flow with one
  * stands for every workload pair it names, with a workload to itself counted only when it has two
  * pods or more (one pod never reaches itself). Per source namespace `a`, in this order:
@@ -220,14 +281,14 @@ class PairTally {
  * 3. per workload of `a`, by destination: with `eitherEnd`, `workload => b/*` where it reaches every
  *    workload of `b` on the same ports (`b` with two workloads or more, none of them in a line
  *    above); else its workload flows that no line above covers.
- * No two flows cover the same workload pair, so expanding them gives `iterateFlows` exactly.
- * External flows come last, as in `iterateFlows`.
+ * No two flows cover the same workload pair, so expanding them gives `listFlows` exactly.
+ * External flows come last, as in `listFlows`.
  */
-export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherEnd = false): Generator<AggregatedFlow> {
+export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherEnd = false): FlowListing {
   const { inventory } = source;
   const workloads = inventory.workloads;
   const namespaces = inventory.namespaces;
-  const parts = new FlowParts(source);
+  const table = new FlowTable(source);
   const rows = new PairRows(source.data);
   // Workloads are numbered namespace by namespace: a namespace is a range of workload ids.
   const nsStart = new Int32Array(namespaces.length + 1);
@@ -239,20 +300,16 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
   for (let p = 0; p < inventory.podCount; p++) pods[inventory.podWorkload[p]]++;
   const singles = new Int32Array(namespaces.length);
   for (const w of workloads) if (pods[w.id] < 2) singles[w.nsId]++;
-  // One endpoint object per namespace, as workloads have: writers render each object once (a new
-  // object per flow made the CLI render and cache 1.7 M of them on an open 100,000-pod cluster).
-  const nsEndpoints: (NamespaceEndpoint | undefined)[] = new Array(namespaces.length);
-  const namespaceEndpoint = (ns: number): NamespaceEndpoint => (nsEndpoints[ns] ??= { kind: 'namespace', namespace: namespaces[ns].name });
 
   // For the current source namespace: pairs per destination namespace and per destination workload.
   const byNamespace = new PairTally(namespaces.length);
   const byWorkload = new PairTally(workloads.length);
   const wholeNamespace = new Uint8Array(namespaces.length);
   const wholeSource = new Uint8Array(workloads.length);
-  for (let a = 0; a < namespaces.length; a++) {
+  const sourceNamespace = (a: number, visit: FlowVisitor): void => {
     const first = nsStart[a];
     const last = nsStart[a + 1];
-    if (first === last) continue;
+    if (first === last) return;
     const sizeA = last - first;
     byNamespace.startRound(a);
     byWorkload.startRound(a);
@@ -265,10 +322,11 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
         if (eitherEnd) byWorkload.add(wd, rows.ports[i]);
       }
     }
+    const aKey = table.namespaceKey(a);
     for (const b of byNamespace.touchedAscending()) {
       const ports = byNamespace.commonPorts(b, sizeA * (nsStart[b + 1] - nsStart[b]) - (a === b ? singles[a] : 0));
       wholeNamespace[b] = ports >= 0 ? 1 : 0;
-      if (ports >= 0) yield { from: namespaceEndpoint(a), to: namespaceEndpoint(b), ports: parts.ports(ports) };
+      if (ports >= 0) visit(aKey, table.namespaceKey(b), ports);
     }
     if (eitherEnd && sizeA > 1) {
       for (const wd of byWorkload.touchedAscending()) {
@@ -276,34 +334,34 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
         const ports = byWorkload.commonPorts(wd, sizeA - (nsOf[wd] === a && pods[wd] < 2 ? 1 : 0));
         if (ports < 0) continue;
         wholeSource[wd] = 1;
-        yield { from: namespaceEndpoint(a), to: workloads[wd].endpoint, ports: parts.ports(ports) };
+        visit(aKey, wd, ports);
       }
     }
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
-      const from = workloads[ws].endpoint;
+      const { dest, ports } = rows;
       // Destinations ascend, so each destination namespace is one run of the row.
       for (let i = 0; i < n; ) {
-        const b = nsOf[rows.dest[i]];
+        const b = nsOf[dest[i]];
         if (wholeNamespace[b]) {
           // Covered by `a/* => b/*`: the row holds every workload of b (ws itself only with two pods).
           i += nsStart[b + 1] - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
           continue;
         }
         let j = i;
-        const common = rows.ports[i];
+        const common = ports[i];
         let whole = true;
-        for (; j < n && nsOf[rows.dest[j]] === b; j++) {
-          if (rows.ports[j] !== common || wholeSource[rows.dest[j]] || !passes(keep, ws, rows.dest[j])) whole = false;
+        for (; j < n && nsOf[dest[j]] === b; j++) {
+          if (ports[j] !== common || wholeSource[dest[j]] || !passes(keep, ws, dest[j])) whole = false;
         }
         const sizeB = nsStart[b + 1] - nsStart[b];
         if (eitherEnd && whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
-          yield { from, to: namespaceEndpoint(b), ports: parts.ports(common) };
+          visit(ws, table.namespaceKey(b), common);
         } else {
           for (let k = i; k < j; k++) {
-            const wd = rows.dest[k];
+            const wd = dest[k];
             if (wholeSource[wd] || !passes(keep, ws, wd)) continue;
-            yield { from, to: workloads[wd].endpoint, ports: parts.ports(rows.ports[k]) };
+            visit(ws, wd, ports[k]);
           }
         }
         i = j;
@@ -311,8 +369,16 @@ export function* iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eit
     }
     for (const b of byNamespace.touched) wholeNamespace[b] = 0;
     for (const wd of byWorkload.touched) wholeSource[wd] = 0;
-  }
-  yield* externalFlows(source, parts, keep);
+  };
+  const nsCount = namespaces.length;
+  return new FlowListing(table, nsCount + workloads.length, (step, visit) =>
+    step < nsCount ? sourceNamespace(step, visit) : listExternal(source, table, keep, step - nsCount, visit),
+  );
+}
+
+/** `listAggregatedFlows` as flow objects, one at a time. */
+export function iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherEnd = false): Generator<AggregatedFlow> {
+  return listAggregatedFlows(source, keep, eitherEnd).objects();
 }
 
 /** What a reach summary is built from: external reach, the open product, and reach through listed pairs. */
@@ -343,7 +409,8 @@ export function reachDataOf(source: FlowSource): ReachData {
  */
 export function workloadReachOf(source: Pick<FlowSource, 'inventory' | 'portRanges'>, reach: ReachData): Omit<WorkloadReach, 'ingressIsolated' | 'egressIsolated'>[] {
   const workloads = source.inventory.workloads;
-  const parts = new FlowParts(source);
+  const table = new FlowTable(source);
+  const external = (fn: PiecewisePorts) => table.external(fn).map((g) => ({ endpoint: table.endpoint(g.key) as CidrEndpoint, ports: table.ports(g.ports) }));
   const fromOtherNamespace = Uint8Array.from(reach.listedFromOtherNamespace);
   const open = reach.open;
   if (open) {
@@ -363,8 +430,8 @@ export function workloadReachOf(source: Pick<FlowSource, 'inventory' | 'portRang
     return {
       workload: w.endpoint,
       reachedFromOtherNamespaces: fromOtherNamespace[w.id] === 1,
-      inboundExternal: inFn ? parts.external(inFn).map((g) => ({ from: g.endpoint, to: w.endpoint, ports: g.ports })) : [],
-      outboundExternal: egFn ? parts.external(egFn).map((g) => ({ from: w.endpoint, to: g.endpoint, ports: g.ports })) : [],
+      inboundExternal: inFn ? external(inFn).map((g) => ({ from: g.endpoint, to: w.endpoint, ports: g.ports })) : [],
+      outboundExternal: egFn ? external(egFn).map((g) => ({ from: w.endpoint, to: g.endpoint, ports: g.ports })) : [],
     };
   });
 }

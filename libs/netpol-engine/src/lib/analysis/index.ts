@@ -6,6 +6,7 @@ export * from './diff-connectivity.util';
 export * from './explain.util';
 export * from './format-explanation.util';
 export * from './format-flow.util';
+export { FlowListing, FlowTable, type FlowVisitor } from './flow-iteration.util';
 export * from './inventory-from-manifests.util';
 export * from './model.type';
 export * from './reach.util';

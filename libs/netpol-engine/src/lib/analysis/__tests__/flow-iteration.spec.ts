@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 
 import type { NetworkPolicy } from '../../manifest';
-import { type AggregatedFlow, createAnalysis, type Flow, formatFlow, type Inventory, type WorkloadEndpoint } from '../index';
+import { type AggregatedFlow, createAnalysis, type Flow, type FlowListing, formatFlow, type Inventory, type WorkloadEndpoint } from '../index';
 import { inventoryArbitrary, policiesArbitrary } from './reference/cluster.arbitrary';
 
 const clusterArbitrary = fc.record({ inventory: inventoryArbitrary(7, true), policies: policiesArbitrary(4), ipBlockMatchesPodIps: fc.boolean() });
@@ -62,6 +62,38 @@ describe('flows, aggregatedFlows and workloadReach', () => {
         expect(compact.connectivity()).toEqual(full.connectivity());
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('flow listings hand the same flows by keys, in the same order, one key per endpoint and port object', () => {
+    fc.assert(
+      fc.property(fc.oneof(clusterArbitrary, widerClusterArbitrary), fc.nat(), ({ inventory, policies, ipBlockMatchesPodIps }, pick) => {
+        const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
+        const namespace = analysis.namespaces[pick % Math.max(1, analysis.namespaces.length)];
+        const cases: [string, () => FlowListing, () => Iterable<AggregatedFlow>][] = [
+          ['flows', () => analysis.flowListing(), () => analysis.flows()],
+          ['aggregated', () => analysis.aggregatedFlowListing(), () => analysis.aggregatedFlows()],
+          ['either end', () => analysis.aggregatedFlowListing(undefined, { eitherEnd: true }), () => analysis.aggregatedFlows(undefined, { eitherEnd: true })],
+        ];
+        if (namespace !== undefined) cases.push(['namespace', () => analysis.aggregatedFlowListing({ namespaces: [namespace] }), () => analysis.aggregatedFlows({ namespaces: [namespace] })]);
+        for (const [, listing, objects] of cases) {
+          const rows = listing();
+          const byKey: AggregatedFlow[] = [];
+          const keysOf = new Map<object, number>();
+          const sameKey = (value: object, key: number) => {
+            expect(keysOf.get(value) ?? key).toBe(key);
+            keysOf.set(value, key);
+          };
+          rows.forEach((from, to, ports) => {
+            const flow = { from: rows.table.endpoint(from), to: rows.table.endpoint(to), ports: rows.table.ports(ports) };
+            sameKey(flow.from, from);
+            sameKey(flow.to, to);
+            byKey.push(flow);
+          });
+          expect(byKey).toEqual([...objects()]);
+        }
+      }),
+      { numRuns: 200 },
     );
   });
 
