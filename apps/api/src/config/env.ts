@@ -35,6 +35,10 @@ export class ApiEnv extends ServiceEnv {
   @IntegerEnv('POLICY_SET_MAX_DOCUMENTS', 1, 1000000)
   POLICY_SET_MAX_DOCUMENTS = 10_000;
 
+  /** Reading and validating one policy set (on the parser thread) may take this long; longer is stopped and refused with 422 POLICY_SET_TOO_SLOW_TO_READ. */
+  @IntegerEnv('POLICY_SET_PARSE_TIMEOUT_MS', 100, 600000)
+  POLICY_SET_PARSE_TIMEOUT_MS = 10_000;
+
   /** Worker threads running proposal analyses; each keeps its own cache of parsed inventories and policy sets. */
   @IntegerEnv('ANALYSIS_THREADS', 1, 64)
   ANALYSIS_THREADS = 1;

@@ -56,6 +56,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case ProposalsErrorCode.ANALYSIS_CHANGED:
       return HttpStatus.CONFLICT;
     case ProposalsErrorCode.PROPOSAL_HAS_NO_EFFECT:
+    case PolicyVersionsErrorCode.POLICY_SET_TOO_SLOW_TO_READ:
       return HttpStatus.UNPROCESSABLE_ENTITY;
     case CommonErrorCode.FORBIDDEN:
     case ProposalsErrorCode.SELF_APPROVAL_FORBIDDEN:

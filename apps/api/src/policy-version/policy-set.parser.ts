@@ -32,7 +32,19 @@ export class PolicySetParser implements OnApplicationShutdown {
   /** The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput would refuse it. */
   async check(input: PolicySetInput): Promise<PolicySetInput> {
     if (input.format === 'checked') return input;
-    const result = await this.pool.run({ input, limits: { maxDocuments: this.env.POLICY_SET_MAX_DOCUMENTS } });
+    const timeoutMs = this.env.POLICY_SET_PARSE_TIMEOUT_MS;
+    let result: PolicySetParseResult;
+    try {
+      result = await this.pool.run({ input, limits: { maxDocuments: this.env.POLICY_SET_MAX_DOCUMENTS } }, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name !== 'AbortError' && name !== 'TimeoutError') throw error;
+      // The thread reading it is stopped; the next policy set starts a new one.
+      throw new PolicyVersionsException(
+        PolicyVersionsErrorCode.POLICY_SET_TOO_SLOW_TO_READ,
+        `the policy set was not read within ${timeoutMs} ms (POLICY_SET_PARSE_TIMEOUT_MS, counted from when it was queued); nothing was stored`,
+      );
+    }
     if ('refused' in result) throw new DomainException(result.refused.code, result.refused.message, result.refused.details);
     return { format: 'checked', policies: result.policies };
   }

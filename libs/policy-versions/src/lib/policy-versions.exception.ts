@@ -8,6 +8,8 @@ export enum PolicyVersionsErrorCode {
   INVALID_CURSOR = 'INVALID_CURSOR',
   /** More documents than POLICY_SET_MAX_DOCUMENTS in one import or proposal. */
   TOO_MANY_POLICIES = 'TOO_MANY_POLICIES',
+  /** Reading the policy set took longer than POLICY_SET_PARSE_TIMEOUT_MS (a crafted or pathological text). */
+  POLICY_SET_TOO_SLOW_TO_READ = 'POLICY_SET_TOO_SLOW_TO_READ',
 }
 
 export class PolicyVersionsException extends DomainException<PolicyVersionsErrorCode> {}
