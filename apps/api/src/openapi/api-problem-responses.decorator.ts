@@ -14,7 +14,7 @@ const PROBLEMS = {
   409: { description: 'The resource is not in a state that allows this, or already exists', code: 'PROPOSAL_CLOSED', detail: 'proposal 0b6e4c1a-7f0d-4b8e-9a51-3c2d8e7f6a10 is MERGED and cannot be withdrawn' },
   413: { description: 'The body is larger than the configured limit', code: 'PAYLOAD_TOO_LARGE', detail: 'request entity too large' },
   415: { description: 'The Content-Type is none of those this operation consumes', code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'Content-Type must be application/json or application/yaml' },
-  422: { description: 'The change would leave the base version as it is', code: 'PROPOSAL_HAS_NO_EFFECT', detail: 'the new changes leave version 3 as it is (same canonical content)' },
+  422: { description: 'The request cannot be carried out as sent: the change would leave the base version as it is (PROPOSAL_HAS_NO_EFFECT), or the policy set took longer than POLICY_SET_PARSE_TIMEOUT_MS to read (POLICY_SET_TOO_SLOW_TO_READ)', code: 'PROPOSAL_HAS_NO_EFFECT', detail: 'the new changes leave version 3 as it is (same canonical content)' },
   503: { description: 'The database is unreachable or its schema is behind; retry later', code: 'SERVICE_UNAVAILABLE', detail: 'database unreachable' },
 } as const;
 
