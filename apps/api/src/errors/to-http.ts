@@ -70,6 +70,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
     case PolicySyncErrorCode.INVENTORY_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
     case CommonErrorCode.RATE_LIMITED:
+    case PolicyVersionsErrorCode.POLICY_SETS_WAITING:
     case ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED:
       return HttpStatus.TOO_MANY_REQUESTS;
     case TransportErrorCode.INTERNAL_ERROR:

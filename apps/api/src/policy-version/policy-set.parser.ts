@@ -2,12 +2,23 @@ import { join } from 'node:path';
 
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
+import { type Caller, DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
 import { API_ENV } from '../config/api-env.token';
 import type { ApiEnv } from '../config/env';
+import { TransportErrorCode } from '../errors/api-error-code.type';
+import { PrincipalTurns } from './principal-turns.util';
+
+/** Policy sets one principal (all its tokens) may have waiting for, or on, the parser thread; one more answers 429 POLICY_SETS_WAITING. */
+export const POLICY_SETS_PER_PRINCIPAL = 4;
+
+/** The key a principal takes turns under: its id, or kind and name for one without (the bootstrap admin). */
+const principalKey = (caller: Caller): string => {
+  const actor = caller.principal.actor;
+  return actor.id ?? `${actor.kind}:${actor.name}`;
+};
 
 /** The file name `npm run build` gives the prebuilt parser bundle, beside the compiled API. */
 export const PREBUILT_POLICY_SET_PARSE_WORKER = 'policy-set-parse-worker.cjs';
@@ -23,36 +34,45 @@ export const PREBUILT_POLICY_SET_PARSE_WORKER = 'policy-set-parse-worker.cjs';
 export class PolicySetParser implements OnApplicationShutdown {
   private readonly bundle: ThreadBundle;
   private readonly pool: Piscina<PolicySetParseTask, PolicySetParseResult>;
+  private readonly turns = new PrincipalTurns(
+    POLICY_SETS_PER_PRINCIPAL,
+    (held) => new PolicyVersionsException(PolicyVersionsErrorCode.POLICY_SETS_WAITING, `${held} policy sets of this principal are already waiting to be read (at most ${POLICY_SETS_PER_PRINCIPAL}); send this one when they are answered`),
+  );
 
   constructor(@Inject(API_ENV) private readonly env: ApiEnv) {
     this.bundle = threadBundle(POLICY_SET_PARSE_TASK_FILE, join(__dirname, PREBUILT_POLICY_SET_PARSE_WORKER));
     this.pool = startThreadPool(this.bundle, { name: 'parsePolicySetTask', maxThreads: 1 });
   }
 
-  /** The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput would refuse it. */
-  async check(input: PolicySetInput): Promise<PolicySetInput> {
+  /**
+   * The policy set, parsed and validated off the event loop; refused exactly as parsePolicySetInput
+   * would refuse it. Policy sets are read one at a time, principals taking turns, each within
+   * POLICY_SET_PARSE_TIMEOUT_MS of the start of its turn.
+   */
+  async check(input: PolicySetInput, caller: Caller): Promise<PolicySetInput> {
     if (input.format === 'checked') return input;
     const timeoutMs = this.env.POLICY_SET_PARSE_TIMEOUT_MS;
-    let result: PolicySetParseResult;
-    try {
-      result = await this.pool.run({ input, limits: { maxDocuments: this.env.POLICY_SET_MAX_DOCUMENTS } }, { signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      const name = (error as Error).name;
-      if (name !== 'AbortError' && name !== 'TimeoutError') throw error;
-      // The thread reading it is stopped; the next policy set starts a new one.
-      throw new PolicyVersionsException(
-        PolicyVersionsErrorCode.POLICY_SET_TOO_SLOW_TO_READ,
-        `the policy set was not read within ${timeoutMs} ms (POLICY_SET_PARSE_TIMEOUT_MS, counted from when it was queued); nothing was stored`,
-      );
-    }
+    const result = await this.turns.run(principalKey(caller), async () => {
+      try {
+        return await this.pool.run({ input, limits: { maxDocuments: this.env.POLICY_SET_MAX_DOCUMENTS } }, { signal: AbortSignal.timeout(timeoutMs) });
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name !== 'AbortError' && name !== 'TimeoutError') throw error;
+        // The thread reading it is stopped; the next policy set starts a new one.
+        throw new PolicyVersionsException(
+          PolicyVersionsErrorCode.POLICY_SET_TOO_SLOW_TO_READ,
+          `the policy set was not read within ${timeoutMs} ms (POLICY_SET_PARSE_TIMEOUT_MS); nothing was stored`,
+        );
+      }
+    });
     if ('refused' in result) throw new DomainException(result.refused.code, result.refused.message, result.refused.details);
     return { format: 'checked', policies: result.policies };
   }
 
   /** A proposal's content with its policy set checked off the event loop; explicit changes are only counted here. */
-  async checkContent<T extends ProposalContentInput | null | undefined>(content: T): Promise<T> {
+  async checkContent<T extends ProposalContentInput | null | undefined>(content: T, caller: Caller): Promise<T> {
     if (content === null || content === undefined) return content;
-    if (content.mode === 'replace') return { mode: 'replace', input: await this.check(content.input) } as T;
+    if (content.mode === 'replace') return { mode: 'replace', input: await this.check(content.input, caller) } as T;
     const upsert = (content.changes as { upsert?: unknown } | null)?.upsert;
     const max = this.env.POLICY_SET_MAX_DOCUMENTS;
     if (Array.isArray(upsert) && upsert.length > max) {
@@ -67,6 +87,7 @@ export class PolicySetParser implements OnApplicationShutdown {
 
   /** At the last step of shutdown, after the HTTP server has closed (requests in hand still parse). */
   async onApplicationShutdown(): Promise<void> {
+    this.turns.close(new DomainException(TransportErrorCode.SERVICE_UNAVAILABLE, 'the service is shutting down; send the policy set again'));
     await this.pool.destroy();
     this.bundle.dispose();
   }

@@ -76,7 +76,7 @@ export class PolicyVersionController {
   })
   @ApiProblemResponses(400, 409, 413, 415, 422)
   async import(@Param('name') name: string, @PolicySetBody() body: ImportVersionInput, @CurrentCaller() caller: Caller): Promise<PolicyVersionModel> {
-    const input = await this.policySets.check(policySetInputOf(body));
+    const input = await this.policySets.check(policySetInputOf(body), caller);
     return toPolicyVersionModel(await this.versions.importVersion(ImportVersionCommand.from({ clusterName: name, input, caller })));
   }
 }

@@ -46,7 +46,7 @@ export class PolicyVersionResolver {
     @Args('input') input: ImportVersionInput,
     @CurrentCaller() caller: Caller,
   ): Promise<PolicyVersionModel> {
-    const policies = await this.policySets.check(policySetInputOf(input));
+    const policies = await this.policySets.check(policySetInputOf(input), caller);
     return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policies, caller })));
   }
 }

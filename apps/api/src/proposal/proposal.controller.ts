@@ -65,7 +65,7 @@ export class ClusterProposalController {
     @CurrentCaller() caller: Caller,
   ): Promise<ProposalModel> {
     const fields = createProposalInputOf(input, query.mode, request.header('idempotency-key'));
-    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), clusterName: name, caller });
+    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), clusterName: name, caller });
     return toProposalModel(await this.proposals.create(command, preferWait(request, response)));
   }
 
@@ -137,7 +137,7 @@ export class ProposalController {
     @CurrentCaller() caller: Caller,
   ): Promise<ProposalModel> {
     const fields = updateProposalInputOf(input, query.mode);
-    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), id, caller });
+    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), id, caller });
     return toProposalModel(await this.proposals.update(command, preferWait(request, response)));
   }
 

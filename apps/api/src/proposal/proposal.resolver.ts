@@ -47,7 +47,7 @@ export class ProposalResolver {
     @Args('waitSeconds', { type: () => Int, nullable: true, description: 'Answer once the analysis is READY or FAILED, or after this many seconds (max 60)' }) waitSeconds?: number,
   ): Promise<ProposalModel> {
     const fields = createProposalInputOf(input, undefined, idempotencyKey);
-    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), clusterName: cluster, caller });
+    const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), clusterName: cluster, caller });
     return toProposalModel(await this.proposalService.create(command, clampWaitSeconds(waitSeconds)));
   }
 
@@ -59,7 +59,7 @@ export class ProposalResolver {
     @Args('waitSeconds', { type: () => Int, nullable: true }) waitSeconds?: number,
   ): Promise<ProposalModel> {
     const fields = updateProposalInputOf(input, undefined);
-    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content), id, caller });
+    const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), id, caller });
     return toProposalModel(await this.proposalService.update(command, clampWaitSeconds(waitSeconds)));
   }
 

@@ -10,6 +10,8 @@ export enum PolicyVersionsErrorCode {
   TOO_MANY_POLICIES = 'TOO_MANY_POLICIES',
   /** Reading the policy set took longer than POLICY_SET_PARSE_TIMEOUT_MS (a crafted or pathological text). */
   POLICY_SET_TOO_SLOW_TO_READ = 'POLICY_SET_TOO_SLOW_TO_READ',
+  /** The principal already has as many policy sets waiting to be read as it may. */
+  POLICY_SETS_WAITING = 'POLICY_SETS_WAITING',
 }
 
 export class PolicyVersionsException extends DomainException<PolicyVersionsErrorCode> {}
