@@ -31,7 +31,9 @@ export class PrincipalTurns {
     return new Promise<T>((resolve, reject) => {
       queue.push({
         start: () => {
-          task()
+          // Through a promise, so a task that throws at once still frees the turn.
+          Promise.resolve()
+            .then(task)
             .then(resolve, reject)
             .finally(() => {
               this.running = null;

@@ -62,4 +62,17 @@ describe(PrincipalTurns.name, () => {
     expect(await result).toBe('r');
     expect(log).toEqual(['r']);
   });
+
+  it('frees the turn when a task fails, also one that throws before returning a promise', async () => {
+    const turns = new PrincipalTurns(5, (n) => new Error(`${n} held`));
+    const thrown = turns.run('a', (): Promise<string> => {
+      throw new Error('thrown at once');
+    });
+    const rejected = turns.run('a', async () => Promise.reject(new Error('rejected')));
+    const after = turns.run('b', async () => 'ran');
+    await expect(thrown).rejects.toThrow('thrown at once');
+    await expect(rejected).rejects.toThrow('rejected');
+    expect(await after).toBe('ran');
+  });
 });
+
