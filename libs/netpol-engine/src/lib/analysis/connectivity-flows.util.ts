@@ -1,5 +1,5 @@
 import type { ConnectivityData } from './connectivity-engine.util';
-import { externalGroups, iterateFlows, toFlowPorts } from './flow-iteration.util';
+import { externalGroups, listFlows, toFlowPorts } from './flow-iteration.util';
 import type { CidrEndpoint, ConnectivityDiff, Flow, WorkloadEndpoint } from './model.type';
 import { type PiecewisePorts, subtractPiecewise } from './piecewise-ports.util';
 import { type PortRanges, subtractPortRanges } from './port-set.util';
@@ -17,7 +17,7 @@ export interface FlowSource {
  * followed per workload by flows from and to external address groups.
  */
 export function toFlows(source: FlowSource): Flow[] {
-  return [...iterateFlows(source)];
+  return listFlows(source).toArray();
 }
 
 function workloadSortKey(endpoint: WorkloadEndpoint | CidrEndpoint): string {

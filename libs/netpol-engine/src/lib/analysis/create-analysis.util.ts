@@ -12,7 +12,7 @@ import {
 import { diffFlowSources, type FlowSource } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
 import type { AddressSet } from './ip-address.util';
-import { type FlowKeep, type FlowListing, iterateFlows, listAggregatedFlows, listFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
+import { type FlowKeep, type FlowListing, listAggregatedFlows, listFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
 import type {
   AggregatedFlow,
   AggregateOptions,
@@ -246,7 +246,7 @@ class AnalysisImpl implements Analysis {
   }
 
   connectivity(): Flow[] {
-    this.flowsCache ??= [...iterateFlows(this.flowSource(this.listingData()))];
+    this.flowsCache ??= listFlows(this.flowSource(this.listingData())).toArray();
     return this.flowsCache;
   }
 

@@ -179,6 +179,14 @@ export class FlowListing<F extends AggregatedFlow = AggregatedFlow> {
     for (let i = 0; i < this.steps; i++) this.step(i, visit);
   }
 
+  /** Every flow as an object, in one array (for lists small enough to hold). */
+  toArray(): F[] {
+    const table = this.table;
+    const out: F[] = [];
+    this.forEach((from, to, ports) => void out.push({ from: table.endpoint(from), to: table.endpoint(to), ports: table.ports(ports) } as F));
+    return out;
+  }
+
   /** The same flows as objects, sharing endpoint and port objects (see FlowTable). */
   *objects(): Generator<F> {
     const table = this.table;
