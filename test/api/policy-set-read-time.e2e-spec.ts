@@ -46,6 +46,18 @@ describe('reading a policy set has a time limit (POLICY_SET_PARSE_TIMEOUT_MS)', 
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'POLICY_SET_TOO_SLOW_TO_READ', status: 422 });
   });
 
+  it('through GraphQL too, refuses a caller without the role or the cluster before reading its policy set (no turn taken)', async () => {
+    const reporter = await t.mintToken({ name: 'gql-reporter', roles: ['reporter'] });
+    const elsewhere = await t.mintToken({ name: 'gql-elsewhere', roles: ['proposer'], clusters: ['other'] });
+    const imported = await t.gql('mutation ($input: ImportVersionInput!) { importVersion(cluster: "shop-gql", input: $input) { number } }', { input: { yaml: slowYaml } }, reporter.token);
+    expect(imported.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const proposed = await t.gql('mutation ($input: CreateProposalInput!) { createProposal(cluster: "shop", input: $input) { id } }', { input: { title: 'x', yaml: slowYaml } }, elsewhere.token);
+    expect(proposed.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(proposed.errors?.[0]?.message).toBe('cluster "shop" is outside your scope');
+    const updated = await t.gql('mutation ($input: UpdateProposalInput!) { updateProposal(id: "00000000-0000-4000-8000-000000000000", input: $input) { id } }', { input: { yaml: slowYaml } }, reporter.token);
+    expect(updated.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
   it('reads policy sets one at a time with principals taking turns: one sending many holds another back by one turn at most', async () => {
     for (const name of ['turns-a', 'turns-b']) await t.http.post('/api/v1/clusters').send({ name }).expect(201);
     const flooder = await t.mintToken({ name: 'flooder', roles: ['admin'] });
@@ -85,6 +97,21 @@ describe('reading a policy set has a time limit (POLICY_SET_PARSE_TIMEOUT_MS)', 
     expect(refused?.body.detail).toBe('4 policy sets of this principal are already waiting to be read (at most 4); send this one when they are answered');
     // Answered: the principal may send again.
     await t.as(flooder.token).post('/api/v1/clusters/queue-cap/versions/import').set('Content-Type', 'application/yaml').send(policyYaml).expect(201);
+  });
+});
+
+describe('shutting down with policy sets waiting to be read', () => {
+  it('answers those still waiting 503 at once and lets the one being read finish', async () => {
+    const t = await createTestApp({ POLICY_SET_PARSE_TIMEOUT_MS: '3000' });
+    await t.http.post('/api/v1/clusters').send({ name: 'closing' }).expect(201);
+    const send = () => t.http.post('/api/v1/clusters/closing/versions/import').set('Content-Type', 'application/yaml').send(slowYaml);
+    const answers = Promise.all([send(), send()]);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // one is being read, the other waits
+    const closed = t.close();
+    const codes = (await answers).map((r) => `${r.status} ${r.body.code}`).sort();
+    await closed;
+    // Without the early refusal, shutdown would read the waiting one to its end (422 after 3 s more).
+    expect(codes).toEqual(['422 POLICY_SET_TOO_SLOW_TO_READ', '503 SERVICE_UNAVAILABLE']);
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
 import { type Caller, DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
 import { API_ENV } from '../config/api-env.token';
@@ -31,7 +31,7 @@ export const PREBUILT_POLICY_SET_PARSE_WORKER = 'policy-set-parse-worker.cjs';
  * The compiled API (`npm run build`) ships that bundle beside itself and uses it as it is.
  */
 @Injectable()
-export class PolicySetParser implements OnApplicationShutdown {
+export class PolicySetParser implements OnModuleDestroy, OnApplicationShutdown {
   private readonly bundle: ThreadBundle;
   private readonly pool: Piscina<PolicySetParseTask, PolicySetParseResult>;
   private readonly turns = new PrincipalTurns(
@@ -85,9 +85,18 @@ export class PolicySetParser implements OnApplicationShutdown {
     return content;
   }
 
-  /** At the last step of shutdown, after the HTTP server has closed (requests in hand still parse). */
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * At the first step of shutdown, before the HTTP server drains its requests (the GraphQL module
+   * drains it when it stops, in this step too, after this root-module provider): policy sets still
+   * waiting are answered 503 at once and the one being read finishes, so shutdown does not wait
+   * for the whole queue.
+   */
+  onModuleDestroy(): void {
     this.turns.close(new DomainException(TransportErrorCode.SERVICE_UNAVAILABLE, 'the service is shutting down; send the policy set again'));
+  }
+
+  /** At the last step of shutdown, after the HTTP server has closed. */
+  async onApplicationShutdown(): Promise<void> {
     await this.pool.destroy();
     this.bundle.dispose();
   }

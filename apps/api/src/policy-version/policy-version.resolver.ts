@@ -1,5 +1,5 @@
 import { ImportVersionCommand, PolicyVersionsService } from '@palisade/policy-versions';
-import type { Caller } from '@palisade/shared-types';
+import { assertClusterInScope, assertRole, type Caller } from '@palisade/shared-types';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
@@ -46,6 +46,9 @@ export class PolicyVersionResolver {
     @Args('input') input: ImportVersionInput,
     @CurrentCaller() caller: Caller,
   ): Promise<PolicyVersionModel> {
+    // Refused before the policy set is read, as REST refuses before reading the body (@ReadsBodyAfter).
+    assertRole(caller, ['admin']);
+    assertClusterInScope(caller, cluster);
     const policies = await this.policySets.check(policySetInputOf(input), caller);
     return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policies, caller })));
   }

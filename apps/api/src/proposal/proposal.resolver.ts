@@ -1,5 +1,5 @@
 import { CreateProposalCommand, MergeService, ProposalsService, ReviewsService, SubmitReviewCommand, UpdateProposalCommand } from '@palisade/proposals';
-import type { Caller } from '@palisade/shared-types';
+import { assertClusterInScope, assertRole, type Caller } from '@palisade/shared-types';
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
@@ -47,6 +47,9 @@ export class ProposalResolver {
     @Args('waitSeconds', { type: () => Int, nullable: true, description: 'Answer once the analysis is READY or FAILED, or after this many seconds (max 60)' }) waitSeconds?: number,
   ): Promise<ProposalModel> {
     const fields = createProposalInputOf(input, undefined, idempotencyKey);
+    // Refused before the policy set is read, as REST refuses before reading the body (@ReadsBodyAfter).
+    assertRole(caller, ['proposer', 'admin']);
+    assertClusterInScope(caller, cluster);
     const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), clusterName: cluster, caller });
     return toProposalModel(await this.proposalService.create(command, clampWaitSeconds(waitSeconds)));
   }
@@ -59,6 +62,9 @@ export class ProposalResolver {
     @Args('waitSeconds', { type: () => Int, nullable: true }) waitSeconds?: number,
   ): Promise<ProposalModel> {
     const fields = updateProposalInputOf(input, undefined);
+    // Only its author (or an admin) may change a proposal: refused before the policy set is read.
+    assertRole(caller, ['admin', 'approver', 'auditor', 'proposer']);
+    await this.proposalService.assertMayUpdate(id, caller);
     const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), id, caller });
     return toProposalModel(await this.proposalService.update(command, clampWaitSeconds(waitSeconds)));
   }
