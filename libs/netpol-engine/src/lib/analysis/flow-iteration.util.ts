@@ -229,10 +229,6 @@ export function listFlows(source: FlowSource, keep?: FlowKeep): FlowListing<Flow
   });
 }
 
-/** `listFlows` as flow objects, one at a time: nothing holds the whole list. */
-export function iterateFlows(source: FlowSource, keep?: FlowKeep): Generator<Flow> {
-  return listFlows(source, keep).objects();
-}
 /**
  * Workload pairs counted per key (a destination namespace or workload) within one round (a source
  * namespace), with the port set they share: keys are reset lazily by a round stamp, so nothing is
@@ -382,11 +378,6 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
   return new FlowListing(table, nsCount + workloads.length, (step, visit) =>
     step < nsCount ? sourceNamespace(step, visit) : listExternal(source, table, keep, step - nsCount, visit),
   );
-}
-
-/** `listAggregatedFlows` as flow objects, one at a time. */
-export function iterateAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherEnd = false): Generator<AggregatedFlow> {
-  return listAggregatedFlows(source, keep, eitherEnd).objects();
 }
 
 /** What a reach summary is built from: external reach, the open product, and reach through listed pairs. */
