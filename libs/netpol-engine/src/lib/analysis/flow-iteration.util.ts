@@ -131,6 +131,11 @@ export class FlowTable {
     return this.externalEndpoints[ns - this.namespaceEndpoints.length];
   }
 
+  /** The flow object of a flow by keys, sharing the table's endpoint and port objects. */
+  flow(from: number, to: number, ports: number): AggregatedFlow {
+    return { from: this.endpoint(from), to: this.endpoint(to), ports: this.ports(ports) };
+  }
+
   /** The key of a whole namespace's endpoint (`ns/*`). */
   namespaceKey(ns: number): number {
     return this.workloadCount + ns;
@@ -183,7 +188,7 @@ export class FlowListing<F extends AggregatedFlow = AggregatedFlow> {
   toArray(): F[] {
     const table = this.table;
     const out: F[] = [];
-    this.forEach((from, to, ports) => void out.push({ from: table.endpoint(from), to: table.endpoint(to), ports: table.ports(ports) } as F));
+    this.forEach((from, to, ports) => void out.push(table.flow(from, to, ports) as F));
     return out;
   }
 
@@ -195,7 +200,7 @@ export class FlowListing<F extends AggregatedFlow = AggregatedFlow> {
     for (let i = 0; i < this.steps; i++) {
       buffer.length = 0;
       this.step(i, push);
-      for (let k = 0; k < buffer.length; k += 3) yield { from: table.endpoint(buffer[k]), to: table.endpoint(buffer[k + 1]), ports: table.ports(buffer[k + 2]) } as F;
+      for (let k = 0; k < buffer.length; k += 3) yield table.flow(buffer[k], buffer[k + 1], buffer[k + 2]) as F;
     }
   }
 }
