@@ -81,10 +81,10 @@ const json = (value: object): string => JSON.stringify(value);
 // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
 
-/** Endpoint and port texts of one format for one listing. */
-function rendered(rows: FlowRows, endpoint: (e: AnyEndpoint) => string, ports: (p: Ports) => string) {
-  return { endpoint: new RenderedByKey((k) => rows.table.endpoint(k), endpoint), ports: new RenderedByKey((k) => rows.table.ports(k), ports) };
-}
+/** A listing's endpoints, each rendered once by `render`. */
+const endpointTexts = <R>(rows: FlowRows, render: (e: AnyEndpoint) => R) => new RenderedByKey((k) => rows.table.endpoint(k), render);
+/** A listing's port lists, each rendered once by `render`. */
+const portTexts = <R>(rows: FlowRows, render: (p: Ports) => R) => new RenderedByKey((k) => rows.table.ports(k), render);
 
 function csvField(value: string | number): string {
   const text = String(value);
@@ -102,9 +102,9 @@ function dotId(text: string): string {
 
 /** One row per flow, protocol and port range: `from,to,protocol,port_from,port_to`. */
 function writeCsv(rows: FlowRows, out: ChunkedWriter): void {
-  const endpoint = new RenderedByKey((k) => rows.table.endpoint(k), (e) => csvField(formatEndpoint(e)));
+  const endpoint = endpointTexts(rows, (e) => csvField(formatEndpoint(e)));
   // Per port list, the end of each of its rows: `,protocol,port_from,port_to`.
-  const ports = new RenderedByKey((k) => rows.table.ports(k), (list) => list.flatMap((p) => p.ranges.map(([lo, hi]) => `,${p.protocol},${lo},${hi}\n`)));
+  const ports = portTexts(rows, (list) => list.flatMap((p) => p.ranges.map(([lo, hi]) => `,${p.protocol},${lo},${hi}\n`)));
   out.push('from,to,protocol,port_from,port_to\n');
   rows.forEach((from, to, p) => {
     const pair = `${endpoint.of(from)},${endpoint.of(to)}`;
@@ -114,10 +114,11 @@ function writeCsv(rows: FlowRows, out: ChunkedWriter): void {
 
 /** `{"flows": [...]}` as JSON.stringify(…, null, 2) would print it, one flow at a time. */
 function writeJson(rows: FlowRows, out: ChunkedWriter): void {
-  const r = rendered(rows, prettyValue, prettyValue);
+  const endpoint = endpointTexts(rows, prettyValue);
+  const portList = portTexts(rows, prettyValue);
   let first = true;
   rows.forEach((from, to, ports) => {
-    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}{\n      "from": ${r.endpoint.of(from)},\n      "to": ${r.endpoint.of(to)},\n      "ports": ${r.ports.of(ports)}\n    }`);
+    out.push(`${first ? '{\n  "flows": [\n    ' : ',\n    '}{\n      "from": ${endpoint.of(from)},\n      "to": ${endpoint.of(to)},\n      "ports": ${portList.of(ports)}\n    }`);
     first = false;
   });
   out.push(first ? '{\n  "flows": []\n}\n' : '\n  ]\n}\n');
@@ -130,11 +131,12 @@ export function markdownCode(text: string): string {
 
 /** A Markdown table for a pull-request comment, a row per flow: `| from | to | ports |`. */
 function writeMarkdown(rows: FlowRows, out: ChunkedWriter): void {
-  const r = rendered(rows, (e) => markdownCode(formatEndpoint(e)), formatPorts);
+  const endpoint = endpointTexts(rows, (e) => markdownCode(formatEndpoint(e)));
+  const portList = portTexts(rows, formatPorts);
   let count = 0;
   out.push('| From | To | Ports |\n| --- | --- | --- |\n');
   rows.forEach((from, to, ports) => {
-    out.push(`| ${r.endpoint.of(from)} | ${r.endpoint.of(to)} | ${r.ports.of(ports)} |\n`);
+    out.push(`| ${endpoint.of(from)} | ${endpoint.of(to)} | ${portList.of(ports)} |\n`);
     count++;
   });
   if (count === 0) out.push('| _no flow_ | | |\n');
@@ -183,8 +185,9 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
   });
   for (const id of [...external].sort()) out.push(`  ${dotId(id)} [shape=ellipse];\n`);
   const edges = flows();
-  const r = rendered(edges, (e) => dotId(formatEndpoint(e)), (p) => dotId(formatPorts(p)));
-  edges.forEach((from, to, ports) => out.push(`  ${r.endpoint.of(from)} -> ${r.endpoint.of(to)} [label=${r.ports.of(ports)}];\n`));
+  const endpoint = endpointTexts(edges, (e) => dotId(formatEndpoint(e)));
+  const label = portTexts(edges, (p) => dotId(formatPorts(p)));
+  edges.forEach((from, to, ports) => out.push(`  ${endpoint.of(from)} -> ${endpoint.of(to)} [label=${label.of(ports)}];\n`));
   out.push('}\n');
 }
 
@@ -200,16 +203,18 @@ export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: st
     case 'text': {
       // formatFlow's text: `from => ` and ` : ports` rendered once per key.
       const rows = flows();
-      const r = rendered(rows, (e) => `${formatEndpoint(e)} => `, (p) => ` : ${formatPorts(p)}\n`);
-      const to = new RenderedByKey((k) => rows.table.endpoint(k), formatEndpoint);
-      rows.forEach((from, dest, ports) => out.push(r.endpoint.of(from) + to.of(dest) + r.ports.of(ports)));
+      const from = endpointTexts(rows, (e) => `${formatEndpoint(e)} => `);
+      const to = endpointTexts(rows, formatEndpoint);
+      const tail = portTexts(rows, (p) => ` : ${formatPorts(p)}\n`);
+      rows.forEach((f, t, p) => out.push(from.of(f) + to.of(t) + tail.of(p)));
       break;
     }
     case 'jsonl': {
       const rows = flows();
-      const r = rendered(rows, (e) => `{"from":${json(e)},"to":`, (p) => `,"ports":${json(p)}}\n`);
-      const to = new RenderedByKey((k) => rows.table.endpoint(k), json);
-      rows.forEach((from, dest, ports) => out.push(r.endpoint.of(from) + to.of(dest) + r.ports.of(ports)));
+      const from = endpointTexts(rows, (e) => `{"from":${json(e)},"to":`);
+      const to = endpointTexts(rows, json);
+      const tail = portTexts(rows, (p) => `,"ports":${json(p)}}\n`);
+      rows.forEach((f, t, p) => out.push(from.of(f) + to.of(t) + tail.of(p)));
       break;
     }
     case 'json':
