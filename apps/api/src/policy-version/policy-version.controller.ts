@@ -7,7 +7,7 @@ import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator'
 import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { ReadsBodyAfter } from '../request-body/body-access.decorator';
+import { POLICY_SET_ROLES, ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { PolicySetParser } from './policy-set.parser';
 import { PolicyVersionModel, PolicyVersionPageModel, toPolicyVersionModel, toPolicyVersionSummaryModel } from './policy-version.model';
 import { ImportVersionInput } from './import-version.input';
@@ -61,7 +61,7 @@ export class PolicyVersionController {
   }
 
   @Post('import')
-  @ReadsBodyAfter({ limit: 'policySet', roles: ['admin'], clusterParam: 'name' })
+  @ReadsBodyAfter({ limit: 'policySet', roles: POLICY_SET_ROLES.importVersion, clusterParam: 'name' })
   @ApiCreatedResponse({ type: PolicyVersionModel, description: 'The first version of the cluster' })
   @ApiOperation({
     summary: "Import a cluster's first policy version",

@@ -5,6 +5,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { pagedCost } from '../graphql/query-cost.util';
+import { POLICY_SET_ROLES } from '../request-body/body-access.decorator';
 import { ImportVersionInput } from './import-version.input';
 import { policySetInputOf } from './policy-set-input.util';
 import { PolicySetParser } from './policy-set.parser';
@@ -47,7 +48,7 @@ export class PolicyVersionResolver {
     @CurrentCaller() caller: Caller,
   ): Promise<PolicyVersionModel> {
     // Refused before the policy set is read, as REST refuses before reading the body (@ReadsBodyAfter).
-    assertRole(caller, ['admin']);
+    assertRole(caller, POLICY_SET_ROLES.importVersion);
     assertClusterInScope(caller, cluster);
     const policies = await this.policySets.check(policySetInputOf(input), caller);
     return toPolicyVersionModel(await this.versionService.importVersion(ImportVersionCommand.from({ clusterName: cluster, input: policies, caller })));

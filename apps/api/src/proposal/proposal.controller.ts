@@ -10,7 +10,7 @@ import { analysisFormat, ANALYSIS_MEDIA_TYPES } from './analysis-format.util';
 import { ProposalAnalysisDetailModel, toProposalAnalysisDetailModel } from './proposal-analysis.model';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { PolicySetParser } from '../policy-version/policy-set.parser';
-import { ReadsBodyAfter } from '../request-body/body-access.decorator';
+import { POLICY_SET_ROLES, ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
 import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
 import { ProposalBody } from './proposal-body.decorator';
@@ -41,7 +41,7 @@ export class ClusterProposalController {
   ) {}
 
   @Post('proposals')
-  @ReadsBodyAfter({ limit: 'policySet', roles: ['proposer', 'admin'], clusterParam: 'name' })
+  @ReadsBodyAfter({ limit: 'policySet', roles: POLICY_SET_ROLES.createProposal, clusterParam: 'name' })
   @ApiOperation({
     summary: 'Propose a change',
     description: 'Proposers and admins. The analysis runs in the background; a retry with the same Idempotency-Key returns the first result.',
@@ -119,7 +119,7 @@ export class ProposalController {
 
   @Patch()
   // Only the author may revise: asked of the database before the new policy set is read.
-  @ReadsBodyAfter({ limit: 'policySet', roles: ['admin', 'approver', 'auditor', 'proposer'], proposalAuthorParam: 'id' })
+  @ReadsBodyAfter({ limit: 'policySet', roles: POLICY_SET_ROLES.updateProposal, proposalAuthorParam: 'id' })
   @ApiOperation({
     summary: 'Revise a proposal',
     description: 'The author: new content, base version, title or description; new content dismisses approvals',

@@ -5,6 +5,7 @@ import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { PolicySetParser } from '../policy-version/policy-set.parser';
+import { POLICY_SET_ROLES } from '../request-body/body-access.decorator';
 import { clampWaitSeconds } from '../common/prefer-wait.util';
 import { pagedCost } from '../graphql/query-cost.util';
 import { CreateProposalInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
@@ -48,7 +49,7 @@ export class ProposalResolver {
   ): Promise<ProposalModel> {
     const fields = createProposalInputOf(input, undefined, idempotencyKey);
     // Refused before the policy set is read, as REST refuses before reading the body (@ReadsBodyAfter).
-    assertRole(caller, ['proposer', 'admin']);
+    assertRole(caller, POLICY_SET_ROLES.createProposal);
     assertClusterInScope(caller, cluster);
     const command = CreateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), clusterName: cluster, caller });
     return toProposalModel(await this.proposalService.create(command, clampWaitSeconds(waitSeconds)));
@@ -63,7 +64,7 @@ export class ProposalResolver {
   ): Promise<ProposalModel> {
     const fields = updateProposalInputOf(input, undefined);
     // Only its author (or an admin) may change a proposal: refused before the policy set is read.
-    assertRole(caller, ['admin', 'approver', 'auditor', 'proposer']);
+    assertRole(caller, POLICY_SET_ROLES.updateProposal);
     await this.proposalService.assertMayUpdate(id, caller);
     const command = UpdateProposalCommand.from({ ...fields, content: await this.policySets.checkContent(fields.content, caller), id, caller });
     return toProposalModel(await this.proposalService.update(command, clampWaitSeconds(waitSeconds)));

@@ -23,3 +23,13 @@ export interface BodyAccess {
  * checks everything itself; this only refuses earlier.
  */
 export const ReadsBodyAfter = (access: BodyAccess): MethodDecorator => SetMetadata(BODY_ACCESS, access);
+
+/**
+ * Who may send a policy set to each route taking one, checked before it is read: by REST before the
+ * body (@ReadsBodyAfter), by GraphQL before the set is parsed. The use cases check again.
+ */
+export const POLICY_SET_ROLES = {
+  importVersion: ['admin'],
+  createProposal: ['proposer', 'admin'],
+  updateProposal: ['admin', 'approver', 'auditor', 'proposer'],
+} as const satisfies Record<string, readonly Role[]>;
