@@ -4,7 +4,7 @@ import { PrismaService } from '@palisade/persistence';
 import { AnalysisRunner, AnalysisScheduler, ProposalAnalysisService } from '@palisade/proposals';
 import type { Piscina } from 'piscina';
 
-import { AnalysisFailedError } from '../../libs/proposals/src/lib/analysis/analysis-failed.error';
+import { AnalysisInterruptedError } from '../../libs/proposals/src/lib/analysis/analysis-interrupted.error';
 import { PolicySetParser } from '../../apps/api/src/policy-version/policy-set.parser';
 import { createTestApp, type TestApp } from '../support/test-app';
 
@@ -64,7 +64,7 @@ describe('analysis worker threads', () => {
     await t.close();
     expect(seen).toEqual({ analysis: { listening: false, passesStarted: 0 }, parser: { listening: false, passesStarted: 0 }, database: { listening: false, passesStarted: 0 } });
     const late = runner.change({ base: { clusterId: 'c', versionNumber: 1, contentHash: 'h' } as never, changes: { upsert: [], delete: [] }, snapshot: null, options: {} as never });
-    await expect(late).rejects.toThrow(AnalysisFailedError);
+    await expect(late).rejects.toThrow(AnalysisInterruptedError); // not a failure: a proposal's stays PENDING
     await expect(late).rejects.toThrow('the analysis threads have stopped: the service is shutting down');
     expect((runner as unknown as { pool: Piscina }).pool.threads).toHaveLength(0);
   });

@@ -53,9 +53,13 @@ export const TEST_ADMIN_TOKEN = 'pal_test-bootstrap-admin-0000000000000000000000
 /** The credentials key test apps and in-process test workers share. */
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** Boots the production AppModule through the same bootstrap() as main.ts, on a fresh database. */
-export async function createTestApp(extraEnv: Record<string, string> = {}, options: { logger?: Logger } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+/**
+ * Boots the production AppModule through the same bootstrap() as main.ts, on a fresh database, or on
+ * `options.database` (another replica, or the service started again, on a database that outlives the
+ * first app: close that one with `app.close()`; `close()` drops the database).
+ */
+export async function createTestApp(extraEnv: Record<string, string> = {}, options: { logger?: Logger; database?: TestDatabase } = {}): Promise<TestApp> {
+  const db = options.database ?? (await createTestDatabase());
   const env = loadApiEnv({
     // The application's role, as in production: it owns nothing and can only append to the audit.
     DATABASE_URL: db.appUrl,

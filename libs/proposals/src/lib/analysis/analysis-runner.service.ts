@@ -7,6 +7,7 @@ import type { Piscina } from 'piscina';
 import type { Histogram } from 'prom-client';
 
 import { AnalysisFailedError } from './analysis-failed.error';
+import { AnalysisInterruptedError } from './analysis-interrupted.error';
 import { type AnalysisWorkerBundle, bundleAnalysisWorker } from './analysis-worker-bundle.util';
 import type { AnalysisOptionsInput, AnalysisResponse, AnalysisTask, ChangeAnalysis, ConnectivityDelta, PolicySetRef, SnapshotRef } from './analysis-result.type';
 
@@ -41,6 +42,7 @@ export class AnalysisRunner implements OnApplicationShutdown {
   private readonly bundle: AnalysisWorkerBundle;
   private readonly duration?: Histogram<'kind' | 'outcome'>;
   private closed = false;
+  private closing: Promise<void> | null = null;
 
   constructor(
     @Inject(ANALYSIS_RUNNER_OPTIONS) private readonly options: AnalysisRunnerOptions,
@@ -51,7 +53,7 @@ export class AnalysisRunner implements OnApplicationShutdown {
     this.pool = startThreadPool(this.bundle, { name: 'runAnalysisTask', maxThreads: options.threads, workerData: { databaseUrl: options.databaseUrl } });
     this.duration = metrics?.histogram({
       name: 'palisade_analysis_duration_seconds',
-      help: 'Analyses run by the engine threads (kind=change for proposals, delta for connection history), by outcome (ok, failed, timeout)',
+      help: 'Analyses run by the engine threads (kind=change for proposals, delta for connection history), by outcome (ok, failed, timeout, interrupted)',
       labelNames: ['kind', 'outcome'],
     });
     const pool = this.pool;
@@ -89,24 +91,38 @@ export class AnalysisRunner implements OnApplicationShutdown {
   }
 
   /**
-   * Stops the threads and removes a bundle built at start. It runs at the last step of shutdown,
-   * after the analysis scheduler has stopped and the HTTP server has closed; an analysis asked for
-   * later fails (no thread is started again).
+   * Stops the threads (once) and removes a bundle built at start. The analyses running or queued end
+   * with AnalysisInterruptedError, not as failures, and so does one asked for later (no thread is
+   * started again). ProposalAnalysisService calls it at the last step of shutdown, after the analysis
+   * scheduler has stopped and the HTTP server has closed, so it can wait for the interrupted analyses
+   * to settle before the database connections close.
    */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.closed = true;
+      await this.pool.destroy();
+      this.bundle.dispose();
+    })();
+    return this.closing;
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    this.closed = true;
-    await this.pool.destroy();
-    this.bundle.dispose();
+    await this.close();
   }
 
   private async run(task: AnalysisTask): Promise<AnalysisResponse> {
-    if (this.closed) throw new AnalysisFailedError('the analysis threads have stopped: the service is shutting down');
+    if (this.closed) throw new AnalysisInterruptedError('the analysis threads have stopped: the service is shutting down');
     const start = process.hrtime.bigint();
     try {
       const response = await this.pool.run(task, { signal: AbortSignal.timeout(this.options.timeoutMs) });
       this.duration?.observe({ kind: task.kind, outcome: 'ok' }, secondsSince(start));
       return response;
     } catch (error) {
+      // Whatever ends a task once the threads are stopping (piscina rejects the ones in hand) is the stop, not the analysis.
+      if (this.closed) {
+        this.duration?.observe({ kind: task.kind, outcome: 'interrupted' }, secondsSince(start));
+        throw new AnalysisInterruptedError('the analysis threads stopped under the analysis: the service is shutting down');
+      }
       const name = (error as Error).name;
       const timedOut = name === 'AbortError' || name === 'TimeoutError';
       this.duration?.observe({ kind: task.kind, outcome: timedOut ? 'timeout' : 'failed' }, secondsSince(start));

@@ -35,7 +35,10 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
     void this.tick();
   }
 
-  /** Stops the timer and the snapshot subscription and waits for the pass in hand. */
+  /**
+   * Stops the timer and the snapshot subscription and waits for the pass in hand, which stops after
+   * the cluster it is catching up (a catch-up is one transaction: cut short, nothing of it is stored).
+   */
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
@@ -49,8 +52,11 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
     if (this.stopped) return Promise.resolve();
     this.running = (async () => {
       try {
-        for (const clusterId of await this.tracker.lagging(20)) await this.tracker.catchUp(clusterId);
-        await this.analyses.reconcile();
+        for (const clusterId of await this.tracker.lagging(20)) {
+          if (this.stopped) return; // the rest lags until the next start or another replica's pass
+          await this.tracker.catchUp(clusterId);
+        }
+        if (!this.stopped) await this.analyses.reconcile();
       } catch (error) {
         this.logger.error(`analysis reconcile failed: ${(error as Error).message}`);
       }

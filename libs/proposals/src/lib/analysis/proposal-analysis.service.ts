@@ -12,11 +12,12 @@ import {
   type TransactionClient,
 } from '@palisade/persistence';
 import type { Actor } from '@palisade/shared-types';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 
 import { ApprovalEvaluator, deriveStatus, isOpenStatus } from '../approval-evaluator.service';
 import type { PolicyRef } from '../proposal-changes.util';
 import { AnalysisFailedError } from './analysis-failed.error';
+import { AnalysisInterruptedError } from './analysis-interrupted.error';
 import type { AnalysisOptionsInput, ChangeAnalysis } from './analysis-result.type';
 import { AnalysisRunner } from './analysis-runner.service';
 import { analysisHashOf } from './compute-analysis.util';
@@ -26,6 +27,12 @@ export const ANALYSIS_ACTOR: Actor = { id: null, name: 'analysis', kind: 'system
 
 /** Analysis options of a cluster; ipBlocks match pod IPs unless the network plugin says otherwise. */
 export const DEFAULT_ANALYSIS_OPTIONS: AnalysisOptionsInput = { ipBlockMatchesPodIps: true };
+
+/**
+ * How long shutdown waits for analyses that were storing a result when the threads stopped, before
+ * the database connections close: longer than a transaction may last (Prisma: 2 s to start, 5 s to run).
+ */
+const SETTLE_MS = 10_000;
 
 const changesOf = (p: ProposalRecord): { upsert: NetworkPolicy[]; delete: PolicyRef[] } => ({ upsert: p.changes.upsert as NetworkPolicy[], delete: p.changes.delete });
 
@@ -42,12 +49,18 @@ export interface StoredAnalysisOutcome {
  * inventory snapshot, computed off the event loop (AnalysisRunner). Stores results, binds reviews
  * to them (an equal result carries approvals over, another one dismisses them) and re-derives the
  * proposal's status.
+ *
+ * Shutting down never turns an analysis into a failure: one the engine threads stop under is left
+ * PENDING, with nothing written, and the next start or another replica runs it (reconcile).
  */
 @Injectable()
-export class ProposalAnalysisService {
+export class ProposalAnalysisService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(ProposalAnalysisService.name);
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /** Requests waiting on an analysis (Prefer: wait), woken when shutdown begins. */
+  private readonly waiting = new Set<() => void>();
+  private shuttingDown = false;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -81,6 +94,11 @@ export class ProposalAnalysisService {
         try {
           await this.analyse(proposalId);
         } catch (error) {
+          if (error instanceof AnalysisInterruptedError) {
+            this.logger.log(`analysis of proposal ${proposalId} interrupted by shutdown: it stays PENDING for the next start or another replica`);
+            this.again.delete(proposalId);
+            return;
+          }
           this.logger.error(`analysis of proposal ${proposalId} could not be stored: ${(error as Error).message}`);
         }
       } while (this.again.has(proposalId));
@@ -89,16 +107,56 @@ export class ProposalAnalysisService {
     return job;
   }
 
-  /** Waits up to `seconds` for the analysis to leave PENDING (RFC 7240 `Prefer: wait`). */
+  /**
+   * Waits up to `seconds` for the analysis to leave PENDING (RFC 7240 `Prefer: wait`), and no longer
+   * once shutdown begins: the caller answers with the analysis PENDING, as when the wait runs out.
+   */
   async waitFor(proposalId: string, seconds: number): Promise<void> {
     const deadline = Date.now() + seconds * 1000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !this.shuttingDown) {
       const current = await this.analyses.findByProposal(proposalId);
       if (!current || current.status !== 'PENDING') return;
       const running = this.inFlight.get(proposalId);
-      const pause = new Promise((resolve) => setTimeout(resolve, Math.min(100, Math.max(0, deadline - Date.now()))));
-      await (running ? Promise.race([running, pause]) : pause);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(pause);
+          this.waiting.delete(wake);
+          resolve();
+        };
+        const pause = setTimeout(wake, Math.min(100, Math.max(0, deadline - Date.now())));
+        this.waiting.add(wake);
+        void running?.then(wake);
+      });
     }
+  }
+
+  /**
+   * The first step of shutdown, before the GraphQL module drains the HTTP server in the same step
+   * (this module stops first): requests waiting on an analysis are answered at once, with it PENDING,
+   * instead of holding the drain. Analyses in hand go on until the threads stop.
+   */
+  onModuleDestroy(): void {
+    this.shuttingDown = true;
+    for (const wake of this.waiting) wake();
+  }
+
+  /**
+   * The last step of shutdown, after the HTTP server has closed and before the database connections
+   * close (PersistenceModule is global: its hooks run after this module's). Stops the engine threads,
+   * which interrupts the analyses still running (left PENDING, nothing written), then waits up to
+   * SETTLE_MS for the ones already storing a result, so no write races the database closing.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.close();
+    let timer: NodeJS.Timeout | undefined;
+    const late = await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), SETTLE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (late) this.logger.warn(`analyses of proposals ${[...this.inFlight.keys()].join(', ')} were still storing after ${SETTLE_MS} ms at shutdown`);
   }
 
   isRunning(proposalId: string): boolean {
@@ -121,6 +179,7 @@ export class ProposalAnalysisService {
     try {
       result = await this.runner.change({ base: { clusterId: proposal.clusterId, number: proposal.baseVersion, contentHash: version.contentHash }, changes: changesOf(proposal), snapshot, options: DEFAULT_ANALYSIS_OPTIONS });
     } catch (error) {
+      // An AnalysisInterruptedError (shutdown) goes up: nothing is stored, the analysis stays PENDING.
       if (!(error instanceof AnalysisFailedError)) throw error;
       result = { error: error.message };
     }
