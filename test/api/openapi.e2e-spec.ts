@@ -10,7 +10,12 @@ type Operation = {
   security?: Record<string, string[]>[];
   requestBody?: { content: Record<string, { schema: Record<string, unknown>; example?: unknown }> };
   parameters?: { name: string; in: string }[];
-  responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown>; example?: unknown }> }>;
+  responses: Record<string, Response>;
+};
+type Response = {
+  description?: string;
+  headers?: Record<string, { schema?: Record<string, unknown> }>;
+  content?: Record<string, { schema?: Record<string, unknown>; example?: unknown; examples?: Record<string, { value: unknown }> }>;
 };
 type Document = {
   security?: Record<string, string[]>[];
@@ -81,9 +86,42 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
       for (const status of problems) {
         const problem = operation.responses[status].content?.['application/problem+json'];
         expect({ name, status, schema: problem?.schema }).toEqual({ name, status, schema: { $ref: '#/components/schemas/ProblemModel' } });
-        expect({ name, status, exampleStatus: (problem?.example as { status?: number } | undefined)?.status }).toEqual({ name, status, exampleStatus: Number(status) });
+        const examples = problem?.example !== undefined ? [problem.example] : Object.values(problem?.examples ?? {}).map((e) => e.value);
+        const exampleStatuses = [...new Set(examples.map((e) => (e as { status?: number }).status))];
+        expect({ name, status, exampleStatuses }).toEqual({ name, status, exampleStatuses: [Number(status)] });
       }
     }
+  });
+
+  it('documents 429 where the guards can answer it: RATE_LIMITED with Retry-After on every authenticated operation, POLICY_SETS_WAITING too where a policy set is read', () => {
+    const tooManyRequests = (name: string): Response | undefined => {
+      const [method, path] = name.split(' ');
+      return document.paths[path][method.toLowerCase()].responses['429'];
+    };
+    const codesOf = (response: Response | undefined): string[] => Object.keys(response?.content?.['application/problem+json']?.examples ?? {});
+    for (const [name] of operationsOf(document)) {
+      if (PUBLIC_PATHS.includes(name.split(' ')[1])) {
+        expect({ name, response: tooManyRequests(name) }).toEqual({ name, response: undefined });
+        continue;
+      }
+      const response = tooManyRequests(name);
+      const problem = response?.content?.['application/problem+json'];
+      expect({ name, schema: problem?.schema, rateLimited: codesOf(response)[0] }).toEqual({ name, schema: { $ref: '#/components/schemas/ProblemModel' }, rateLimited: 'RATE_LIMITED' });
+      expect({ name, retryAfter: response?.headers?.['Retry-After']?.schema }).toEqual({ name, retryAfter: expect.objectContaining({ type: 'integer' }) });
+      for (const [code, { value }] of Object.entries(problem?.examples ?? {})) {
+        expect({ name, example: value }).toEqual({ name, example: expect.objectContaining({ status: 429, code, type: `urn:palisade:problem:${code.toLowerCase().replace(/_/g, '-')}` }) });
+        expect({ name, described: response?.description?.includes(code) }).toEqual({ name, described: true });
+      }
+    }
+    expect(codesOf(tooManyRequests('GET /api/v1/clusters'))).toEqual(['RATE_LIMITED']);
+    expect(codesOf(tooManyRequests('GET /api/v1/proposals/{id}'))).toEqual(['RATE_LIMITED']);
+    expect(codesOf(tooManyRequests('POST /api/v1/clusters/{name}/versions/import'))).toEqual(['RATE_LIMITED', 'POLICY_SETS_WAITING']);
+    expect(codesOf(tooManyRequests('PATCH /api/v1/proposals/{id}'))).toEqual(['RATE_LIMITED', 'POLICY_SETS_WAITING']);
+    // Creating a proposal also counts against the open-proposal quotas; so does a revert, which creates one.
+    expect(codesOf(tooManyRequests('POST /api/v1/clusters/{name}/proposals'))).toEqual(['RATE_LIMITED', 'POLICY_SETS_WAITING', 'PROPOSAL_QUOTA_EXCEEDED']);
+    expect(codesOf(tooManyRequests('POST /api/v1/clusters/{name}/revert'))).toEqual(['RATE_LIMITED', 'PROPOSAL_QUOTA_EXCEEDED']);
+    // The document's own route is public and not an operation of it.
+    expect(Object.keys(document.paths).filter((path) => path.startsWith('/api/docs'))).toEqual([]);
   });
 
   it('describes the proposal and import bodies, JSON and YAML, and declares the YAML query parameters', () => {

@@ -25,6 +25,11 @@ function titleOf(code: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** An example problem as REST answers it (apps/api/src/errors/to-problem.ts), without instance and requestId. */
+export function problemExample(status: number, code: string, detail: string, rest: object = {}): Record<string, unknown> {
+  return { type: `urn:palisade:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: titleOf(code), status, detail, code, ...rest };
+}
+
 /**
  * Documents `application/problem+json` responses (RFC 9457, schema ProblemModel) for the given statuses,
  * each with an example. On a controller it applies to every operation; on a handler it adds to those.
@@ -34,7 +39,7 @@ export function ApiProblemResponses(...statuses: ProblemStatus[]): MethodDecorat
     ApiExtraModels(ProblemModel),
     ...statuses.map((status) => {
       const { description, code, detail, ...rest } = PROBLEMS[status];
-      const example = { type: `urn:palisade:problem:${code.toLowerCase().replace(/_/g, '-')}`, title: titleOf(code), status, detail, code, ...rest };
+      const example = problemExample(status, code, detail, rest);
       return ApiResponse({ status, description, content: { [PROBLEM_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(ProblemModel) }, example } } });
     }),
   );

@@ -1,6 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
+import { ProblemModel } from './problem.model';
+import { addTooManyRequestsResponses, operationIdOf } from './too-many-requests.util';
+
 /** The name of the bearer security scheme every authenticated operation requires. */
 export const BEARER_SCHEME = 'bearer';
 
@@ -22,6 +25,8 @@ export function setupOpenApi(app: INestApplication): void {
     // The default, as the authentication guard's: public operations say `security: []`.
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
-  const document = SwaggerModule.createDocument(app, config);
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemModel], operationIdFactory: operationIdOf });
+  // 429s follow from the guards, not from each route's decorators.
+  addTooManyRequestsResponses(app, document);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 }

@@ -1,4 +1,4 @@
-import { CreateProposalCommand, MergeService, ProposalsService, ReviewsService, SubmitReviewCommand, UpdateProposalCommand } from '@palisade/proposals';
+import { CreateProposalCommand, MergeService, ProposalsErrorCode, ProposalsService, ReviewsService, SubmitReviewCommand, UpdateProposalCommand } from '@palisade/proposals';
 import type { Caller } from '@palisade/shared-types';
 import { Body, Controller, DefaultValuePipe, Get, Headers, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, getSchemaPath, type RequestBodyObject } from '@nestjs/swagger';
@@ -12,6 +12,7 @@ import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { PolicySetParser } from '../policy-version/policy-set.parser';
 import { POLICY_SET_ROLES, ReadsBodyAfter } from '../request-body/body-access.decorator';
 import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator';
+import { ApiTooManyRequests } from '../openapi/api-too-many-requests.decorator';
 import { NETWORK_POLICY_SCHEMA, NETWORK_POLICY_YAML_EXAMPLE } from '../openapi/network-policy.schema';
 import { ProposalBody } from './proposal-body.decorator';
 import { CreateProposalInput, RejectInput, RevertInput, ReviewInput, UpdateProposalInput } from './proposal.input';
@@ -53,6 +54,7 @@ export class ClusterProposalController {
     }),
   })
   @ApiProblemResponses(400, 409, 415, 422)
+  @ApiTooManyRequests(ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED)
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key returns the first result' })
   @ApiHeader({ name: 'Prefer', required: false, description: 'wait=N (RFC 7240): answer once the analysis is READY or FAILED, or after N seconds (at most 60)' })
   @ApiCreatedResponse({ type: ProposalModel, description: 'With analysis PENDING, or READY when it finished within Prefer: wait' })
@@ -92,6 +94,7 @@ export class ClusterProposalController {
   @Post('revert')
   @ApiOperation({ summary: 'Propose a revert to an earlier version', description: 'Proposers and admins' })
   @ApiProblemResponses(400, 409, 422)
+  @ApiTooManyRequests(ProposalsErrorCode.PROPOSAL_QUOTA_EXCEEDED)
   @ApiCreatedResponse({ type: ProposalModel, description: "A normal proposal restoring that version's content" })
   async revert(@Param('name') name: string, @Body() input: RevertInput, @CurrentCaller() caller: Caller): Promise<ProposalModel> {
     return toProposalModel(await this.proposals.revert({ ...input, clusterName: name, caller }));
