@@ -16,8 +16,6 @@ export enum TransportErrorCode {
   CONFLICT = 'CONFLICT',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   INTERNAL_ERROR = 'INTERNAL_ERROR',
-  /** A dependency (the database) is unreachable: retry later; readiness probes answer it. */
-  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 /** Every code a response can carry; to-http.ts and to-graphql.ts must map each one. */

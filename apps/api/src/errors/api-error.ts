@@ -1,4 +1,4 @@
-import { DomainException, type ErrorDetail } from '@palisade/shared-types';
+import { CommonErrorCode, DomainException, type ErrorDetail } from '@palisade/shared-types';
 import { HttpException, HttpStatus } from '@nestjs/common';
 
 import { type ApiErrorCode, TransportErrorCode } from './api-error-code.type';
@@ -28,7 +28,7 @@ function fromHttpException(exception: HttpException): ApiError {
               : status < 500
                 ? TransportErrorCode.BAD_REQUEST
                 : status === HttpStatus.SERVICE_UNAVAILABLE
-                  ? TransportErrorCode.SERVICE_UNAVAILABLE // stays 503 so probes and clients know to retry
+                  ? CommonErrorCode.SERVICE_UNAVAILABLE // stays 503 so probes and clients know to retry
                   : TransportErrorCode.INTERNAL_ERROR;
   const message = status < 500 || status === HttpStatus.SERVICE_UNAVAILABLE ? exception.message : 'Internal server error';
   return { code, status: toHttpStatus(code), message, details: [] };

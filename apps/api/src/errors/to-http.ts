@@ -75,7 +75,7 @@ export function toHttpStatus(code: ApiErrorCode): number {
       return HttpStatus.TOO_MANY_REQUESTS;
     case TransportErrorCode.INTERNAL_ERROR:
       return HttpStatus.INTERNAL_SERVER_ERROR;
-    case TransportErrorCode.SERVICE_UNAVAILABLE:
+    case CommonErrorCode.SERVICE_UNAVAILABLE:
       return HttpStatus.SERVICE_UNAVAILABLE;
     case TransportErrorCode.METHOD_NOT_ALLOWED:
       return HttpStatus.METHOD_NOT_ALLOWED;

@@ -2,13 +2,12 @@ import { join } from 'node:path';
 
 import type { ProposalContentInput } from '@palisade/proposals';
 import { POLICY_SET_PARSE_TASK_FILE, type PolicySetInput, type PolicySetParseResult, type PolicySetParseTask, PolicyVersionsErrorCode, PolicyVersionsException } from '@palisade/policy-versions';
-import { type Caller, DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
+import { type Caller, CommonErrorCode, DomainException, startThreadPool, threadBundle, type ThreadBundle } from '@palisade/shared-types';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Piscina } from 'piscina';
 
 import { API_ENV } from '../config/api-env.token';
 import type { ApiEnv } from '../config/env';
-import { TransportErrorCode } from '../errors/api-error-code.type';
 import { PrincipalTurns } from './principal-turns.util';
 
 /** Policy sets one principal (all its tokens) may have waiting for, or on, the parser thread; one more answers 429 POLICY_SETS_WAITING. */
@@ -92,7 +91,7 @@ export class PolicySetParser implements OnModuleDestroy, OnApplicationShutdown {
    * for the whole queue.
    */
   onModuleDestroy(): void {
-    this.turns.close(new DomainException(TransportErrorCode.SERVICE_UNAVAILABLE, 'the service is shutting down; send the policy set again'));
+    this.turns.close(new DomainException(CommonErrorCode.SERVICE_UNAVAILABLE, 'the service is shutting down; send the policy set again'));
   }
 
   /** At the last step of shutdown, after the HTTP server has closed. */

@@ -6,6 +6,7 @@ import { type Caller, CommonErrorCode, DomainException, hasRole } from '@palisad
 import { Injectable } from '@nestjs/common';
 
 import { AnalysisFailedError } from './analysis/analysis-failed.error';
+import { AnalysisInterruptedError } from './analysis/analysis-interrupted.error';
 import type { AnalysisSummary, FlowView } from './analysis/analysis-result.type';
 import { ConnectivityTracker } from './analysis/connectivity-tracker.service';
 import { ProposalAnalysisService } from './analysis/proposal-analysis.service';
@@ -25,6 +26,19 @@ type MergeOutcome =
   | { kind: 'not-approved'; reason: string }
   | { kind: 'analysis-not-ready'; code: ProposalsErrorCode.ANALYSIS_PENDING | ProposalsErrorCode.ANALYSIS_FAILED; reason: string }
   | { kind: 'analysis-changed'; head: number; approved: AnalysisSummary | null; now: AnalysisSummary };
+
+/**
+ * The engine threads stopped under the merge's analysis or its connection history step (shutdown):
+ * the transaction has rolled back, nothing of the merge is stored, and it may be sent again.
+ */
+const notMergedIfInterrupted =
+  (id: string) =>
+  (error: unknown): never => {
+    if (error instanceof AnalysisInterruptedError) {
+      throw new DomainException(CommonErrorCode.SERVICE_UNAVAILABLE, `proposal ${id} was not merged: the service is shutting down; nothing was stored, send the merge again`);
+    }
+    throw error;
+  };
 
 @Injectable()
 export class MergeService {
@@ -46,7 +60,8 @@ export class MergeService {
    * Makes an APPROVED proposal the cluster's next version (author, approvers, admins). Merges of one
    * cluster are serialised on its row lock, so numbers stay gap-free and each change lands once. When
    * the head moved since the base, changes disjoint from what moved are rebased onto the head;
-   * overlapping ones mark the proposal CONFLICTED (stored) and answer 409.
+   * overlapping ones mark the proposal CONFLICTED (stored) and answer 409. Interrupted by shutdown,
+   * it stores nothing and answers 503 SERVICE_UNAVAILABLE.
    */
   async merge(id: string, caller: Caller): Promise<ProposalView> {
     const found = await this.proposalService.findVisible(id, caller);
@@ -54,7 +69,7 @@ export class MergeService {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'only the author, an approver or an admin may merge a proposal');
     }
     const actor = caller.principal.actor;
-    const outcome = await this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
+    const merging = this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
       // Lock order everywhere: cluster row, then proposal row, then (in the recorder) the audit chain head.
       const cluster = (await this.clusters.lockByName(found.clusterName, tx)) ?? gone(found.id);
       const proposal = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
@@ -184,6 +199,7 @@ export class MergeService {
       );
       return { kind: 'merged', id: merged.id };
     }, MERGE_TRANSACTION);
+    const outcome = await merging.catch(notMergedIfInterrupted(found.id));
 
     if (outcome.kind === 'analysis-not-ready') {
       throw new ProposalsException(outcome.code, `proposal ${found.id} cannot be merged: ${outcome.reason}`);

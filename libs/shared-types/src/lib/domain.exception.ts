@@ -5,6 +5,12 @@ export enum CommonErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   /** The principal made more requests than RATE_LIMIT_PER_MINUTE allows (429 with Retry-After). */
   RATE_LIMITED = 'RATE_LIMITED',
+  /**
+   * Not carried out; the request may be sent again (503): a dependency (the database) is unreachable,
+   * or the service is shutting down (a policy set waiting to be read, a merge whose analysis the
+   * engine threads stopped under).
+   */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
 }
 
 export interface ErrorDetail {

@@ -1,0 +1,133 @@
+import { AnalysisRunner } from '@palisade/proposals';
+import type { Client } from 'pg';
+
+import { connectTo } from '../../libs/testing/src';
+import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
+
+const policy = (name: string, port: number) => ({
+  apiVersion: 'networking.k8s.io/v1',
+  kind: 'NetworkPolicy',
+  metadata: { name, namespace: 'default' },
+  spec: { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] },
+});
+
+// No timer: connection history is caught up by merges only, so a cluster's first merge computes its history.
+const ENV = { ANALYSIS_RECONCILE_MS: '0' };
+
+/**
+ * A merge needs the engine threads twice: to analyse the change again when the head or the snapshot
+ * moved since approval, and to catch the cluster's connection history up before recording the merge
+ * in it. When shutdown has stopped the threads (here: closed by hand, as the last step of shutdown
+ * does), the merge is not carried out and the request answers 503, with nothing stored.
+ */
+describe('a merge whose analysis the shutdown interrupts', () => {
+  let t: TestApp;
+  let sql: Client;
+  let alice: MintedToken;
+
+  /** Everything a merge writes, for one cluster and proposal. */
+  const stored = async (cluster: string, proposalId: string) => {
+    const one = async (text: string, values: unknown[]) => (await sql.query(text, values)).rows[0] as Record<string, unknown>;
+    return {
+      cluster: await one('SELECT head_version FROM clusters WHERE name = $1', [cluster]),
+      versions: await one('SELECT count(*)::int AS n, max(number) AS head FROM policy_set_versions v JOIN clusters c ON c.id = v.cluster_id WHERE c.name = $1', [cluster]),
+      proposal: await one('SELECT status, merged_version, merged_onto_version, closed_at FROM proposals WHERE id = $1', [proposalId]),
+      analysis: await one('SELECT status, hash, base_version FROM proposal_analyses WHERE proposal_id = $1', [proposalId]),
+      audit: (await sql.query<{ action: string }>('SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq', [proposalId])).rows.map((r) => r.action),
+      history: await one('SELECT count(*)::int AS n FROM connection_changes h JOIN clusters c ON c.id = h.cluster_id WHERE c.name = $1', [cluster]),
+      tracking: await one('SELECT t.version FROM clusters c LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id WHERE c.name = $1', [cluster]),
+      webhookEvents: await one('SELECT count(*)::int AS n FROM webhook_events WHERE subject_id = $1', [proposalId]),
+    };
+  };
+
+  async function cluster(name: string): Promise<void> {
+    await t.http.post('/api/v1/clusters').send({ name }).expect(201);
+    await t.http.post(`/api/v1/clusters/${name}/versions/import`).send({ policies: [policy('web', 80)] }).expect(201);
+  }
+
+  /** Proposed by the admin, analysed, approved by alice: ready to merge. */
+  async function approved(clusterName: string, changed: { name: string; port: number }): Promise<string> {
+    const created = await t.http
+      .post(`/api/v1/clusters/${clusterName}/proposals`)
+      .set('Prefer', 'wait=30')
+      .send({ title: `${changed.name} on ${changed.port}`, baseVersion: 1, changes: { upsert: [policy(changed.name, changed.port)], delete: [] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.analysis.status).toBe('READY');
+    const review = await t.as(alice.token).post(`/api/v1/proposals/${created.body.id as string}/reviews`).send({ verdict: 'APPROVE' });
+    expect(review.status, JSON.stringify(review.body)).toBe(201);
+    expect(review.body.status).toBe('APPROVED');
+    return created.body.id as string;
+  }
+
+  // Proposals whose merge meets the stopped threads at either step.
+  let historyStep: string; // head and snapshot as approved: only the connection history needs the threads
+  let reanalysisStep: string; // the head moved since approval: the change is analysed again first
+
+  beforeAll(async () => {
+    t = await createTestApp(ENV);
+    sql = await connectTo(t.db.url);
+    alice = await t.mintToken({ name: 'alice', roles: ['approver'] });
+
+    await cluster('history');
+    historyStep = await approved('history', { name: 'api', port: 81 });
+
+    await cluster('moved');
+    const first = await approved('moved', { name: 'api', port: 81 });
+    reanalysisStep = await approved('moved', { name: 'db', port: 82 });
+    // Lands first, while the threads run: the head moves to 2 and the history is caught up to it.
+    const merged = await t.http.post(`/api/v1/proposals/${first}/merge`);
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+
+    await t.app.get(AnalysisRunner).close();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await t?.close();
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when the connection history step is interrupted, and rolls the merge back: no version, proposal still APPROVED, no proposal.merged', async () => {
+    const before = await stored('history', historyStep);
+    expect(before.proposal).toMatchObject({ status: 'APPROVED', merged_version: null });
+    expect(before.tracking.version).toBeNull(); // the merge has the history to catch up
+
+    const refused = await t.http.post(`/api/v1/proposals/${historyStep}/merge`);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(refused.body.detail).toContain(historyStep);
+    expect(refused.body.detail).toMatch(/shutting down/);
+
+    const after = await stored('history', historyStep);
+    expect(after).toEqual(before);
+    expect(after.cluster.head_version).toBe(1);
+    expect(after.versions).toEqual({ n: 1, head: 1 });
+    expect(after.audit).not.toContain('proposal.merged');
+  });
+
+  it('answers 503 SERVICE_UNAVAILABLE when the analysis against the moved head is interrupted, and stores nothing: no version, no new analysis', async () => {
+    const before = await stored('moved', reanalysisStep);
+    expect(before.proposal).toMatchObject({ status: 'APPROVED', merged_version: null });
+    expect(before.cluster.head_version).toBe(2);
+    expect(before.analysis.base_version).toBe(1);
+
+    const refused = await t.http.post(`/api/v1/proposals/${reanalysisStep}/merge`);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+    expect(refused.body).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE' });
+    expect(refused.body.detail).toMatch(/shutting down/);
+
+    const after = await stored('moved', reanalysisStep);
+    expect(after).toEqual(before);
+    expect(after.versions).toEqual({ n: 2, head: 2 });
+    expect(after.audit).not.toContain('proposal.merged');
+  });
+
+  it('answers mergeProposal over GraphQL with the same code and status', async () => {
+    const before = await stored('history', historyStep);
+    const result = await t.gql<{ mergeProposal: { status: string } }>('mutation ($id: String!) { mergeProposal(id: $id) { status } }', { id: historyStep });
+    expect(result.data?.mergeProposal ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503 });
+    expect(result.errors?.[0]?.message).toMatch(/shutting down/);
+    expect(await stored('history', historyStep)).toEqual(before);
+  });
+});
