@@ -70,9 +70,16 @@ function sidePorts(ports: PortSetTable, table: SideTable, peer: number, portMapI
 }
 
 interface EgressReach {
+  /** Per egress signature: how it reaches destinations (see REACH_*); `wideIndex` its place in `wide` when wide. */
+  sigReach: Uint8Array;
+  wideIndex: Int32Array;
   unisolated: Int32Array;
+  unisolatedBits: Uint32Array;
   reachesAll: Int32Array;
+  reachesAllBits: Uint32Array;
   members: Int32Array[];
+  /** Bitsets of large signatures' members, built when first needed. */
+  memberBits: (Uint32Array | undefined)[];
   /** Per destination class d, the narrow egress signatures whose union contains it: `sinkSigs[sinkStart[d]..sinkStart[d+1]-1]`. */
   sinkStart: Int32Array;
   sinkSigs: Int32Array;
@@ -82,11 +89,21 @@ interface EgressReach {
   wideBits: Uint32Array[];
 }
 
+/** How an egress signature reaches destination classes: not isolated, every class, through the sink index, tested as a wide bitset, none. */
+const REACH_UNISOLATED = 0;
+const REACH_ALL = 1;
+const REACH_NARROW = 2;
+const REACH_WIDE = 3;
+const REACH_NONE = 4;
+
 /**
  * Computes allowed traffic on pod classes. For each destination class, the candidate sources
  * are whichever is smaller: the classes its ingress admits, or the classes whose egress can
  * reach it (an inverted index over egress signatures). Only candidates are evaluated, so the
- * cost follows the number of allowed class pairs, not the square of the class count.
+ * cost follows the number of allowed class pairs, not the square of the class count. Walking the
+ * admitted classes, those whose egress cannot reach the destination are skipped; walking a large
+ * group of egress candidates (unisolated sources, say), the ingress side is met with the group's
+ * bitset first, so neither walk pays for the sources the other side refuses.
  */
 export function computeConnectivity(state: EngineState, scope?: ConnectivityScope, compact = false): ConnectivityData {
   const workloadCount = state.layout.inventory.workloads.length;
@@ -151,8 +168,22 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       touched[n++] = s;
     } else if (acc[s] !== PortSetTable.ALL) acc[s] = ports.union(acc[s], currentPorts);
   };
+  // Set while d's admitted sources are walked with the egress index at hand (`sinkStamp` marks d's
+  // narrow signatures): a source whose egress cannot reach d is skipped, as it would allow no port.
+  let reaching = false;
+  const egressReaches = (s: number): boolean => {
+    if (!reaching) return true;
+    const r = reach as EgressReach;
+    const g = egSig[s];
+    const how = r.sigReach[g];
+    if (how <= REACH_ALL) return true;
+    if (how === REACH_NARROW) return sinkStamp[g] === current;
+    if (how === REACH_WIDE) return (r.wideBits[r.wideIndex[g]][current >>> 5] & (1 << (current & 31))) !== 0;
+    return false;
+  };
   const evaluateAdmitted = (d: number, tIn: SideTable): void => {
     const pm = portMap[d];
+    current = d;
     if (settled !== undefined) {
       // Rule by rule, stopping once d is settled: a source admitted by several rules is evaluated
       // for each (its pairs are repeats, the union of which is the scatter's result), but most
@@ -160,20 +191,59 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       for (const entry of tIn.entries) {
         const entryPorts = ports.resolve(entry.spec, pm);
         if (entryPorts === PortSetTable.EMPTY) continue;
-        if (entry.classes.some((s) => (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
+        if (entry.classes.some((s) => egressReaches(s) && (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
       }
       return;
     }
     n = 0;
-    current = d;
     for (const entry of tIn.entries) {
       currentPorts = ports.resolve(entry.spec, pm);
       if (currentPorts !== PortSetTable.EMPTY) entry.classes.forEach(admit);
     }
+    for (let i = 0; i < n; i++) if (egressReaches(touched[i])) evaluateWith(touched[i], d, acc[touched[i]]);
+  };
+  const words = (count + 31) >>> 5;
+  /**
+   * Like evaluateEach, for a large group of sources with its bitset `group`: when cheaper, the
+   * sources d's ingress admits are found from the ingress side (each entry's classes met with the
+   * group, a word at a time for a bitset), so the ones it does not admit cost nothing.
+   */
+  const evaluateGroup = (sources: Int32Array, group: Uint32Array, d: number, tIn: SideTable | null): boolean => {
+    if (!tIn) return evaluateEach(sources, d, tIn);
+    const entries = tIn.entries;
+    let scatterCost = 0;
+    for (let e = 0; e < entries.length; e++) {
+      const set = entries[e].classes;
+      scatterCost += set.bits ? words : set.list ? set.list.length : sources.length;
+    }
+    if (scatterCost >= sources.length * entries.length) return evaluateEach(sources, d, tIn);
+    const pm = portMap[d];
+    n = 0;
+    current = d;
+    for (let e = 0; e < entries.length; e++) {
+      currentPorts = ports.resolve(entries[e].spec, pm);
+      if (currentPorts === PortSetTable.EMPTY) continue;
+      const set = entries[e].classes;
+      if (set.bits) {
+        const bits = set.bits;
+        for (let w = 0; w < words; w++) {
+          let word = bits[w] & group[w];
+          while (word !== 0) {
+            const low = word & -word;
+            admit((w << 5) | (31 - Math.clz32(low)));
+            word ^= low;
+          }
+        }
+      } else if (set.list) {
+        const list = set.list;
+        for (let i = 0; i < list.length; i++) if ((group[list[i] >>> 5] & (1 << (list[i] & 31))) !== 0) admit(list[i]);
+      } else for (let i = 0; i < sources.length; i++) admit(sources[i]);
+    }
     for (let i = 0; i < n; i++) {
       evaluateWith(touched[i], d, acc[touched[i]]);
-      if (settled !== undefined && settled[d] === 1) return;
+      if (settled !== undefined && settled[d] === 1) return false;
     }
+    return true;
   };
   /** Evaluates each of `sources` to `d`; false when `d` was settled on the way. */
   const evaluateEach = (sources: Int32Array, d: number, tIn: SideTable | null): boolean => {
@@ -199,8 +269,17 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     }
   };
 
+  let reach: EgressReach | undefined;
+  /** The sources of egress signature `g` to d: a group's way when it is large (its bitset built once). */
+  const evaluateMembers = (r: EgressReach, g: number, d: number, tIn: SideTable | null): boolean => {
+    const members = r.members[g];
+    if (members.length < words) return evaluateEach(members, d, tIn);
+    r.memberBits[g] ??= bitsOf(members, count);
+    return evaluateGroup(members, r.memberBits[g], d, tIn);
+  };
+  // Per egress signature: the destination class whose sink row lists it last (see egressReaches).
+  let sinkStamp = new Int32Array(0);
   if (!scope) {
-    let reach: EgressReach | undefined;
     // Wide signatures whose union meets the current 32-class word (most words meet few of them).
     let active = new Int32Array(0);
     let activeCount = 0;
@@ -215,6 +294,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         if (!reach) {
           reach = buildEgressReach(state);
           active = new Int32Array(reach.wide.length);
+          sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
         const word = d >>> 5;
         const bit = 1 << (d & 31);
@@ -227,15 +307,25 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
-        let reaching = (skipUnisolated ? 0 : reach.unisolated.length) + reach.reachesAll.length;
-        for (let k = sinkFrom; k < sinkTo; k++) reaching += reach.members[sinkSigs[k]].length;
-        for (let k = 0; k < activeCount && reaching < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reaching += reach.members[reach.wide[active[k]]].length;
-        if (reaching < admitted) {
-          if (!skipUnisolated && !evaluateEach(reach.unisolated, d, tIn)) continue;
-          if (!evaluateEach(reach.reachesAll, d, tIn)) continue;
+        let reachingCount = (skipUnisolated ? 0 : reach.unisolated.length) + reach.reachesAll.length;
+        for (let k = sinkFrom; k < sinkTo; k++) {
+          reachingCount += reach.members[sinkSigs[k]].length;
+          sinkStamp[sinkSigs[k]] = d;
+        }
+        for (let k = 0; k < activeCount && reachingCount < admitted; k++) if ((wideBits[active[k]][word] & bit) !== 0) reachingCount += reach.members[reach.wide[active[k]]].length;
+        if (reachingCount < admitted) {
+          if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
+          if (!evaluateGroup(reach.reachesAll, reach.reachesAllBits, d, tIn)) continue;
           let open = true;
-          for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateEach(reach.members[sinkSigs[k]], d, tIn);
-          for (let k = 0; k < activeCount && open; k++) if ((wideBits[active[k]][word] & bit) !== 0) open = evaluateEach(reach.members[reach.wide[active[k]]], d, tIn);
+          for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateMembers(reach, sinkSigs[k], d, tIn);
+          for (let k = 0; k < activeCount && open; k++) if ((wideBits[active[k]][word] & bit) !== 0) open = evaluateMembers(reach, reach.wide[active[k]], d, tIn);
+          continue;
+        }
+        // More sources reach d than its ingress admits: the admitted ones are evaluated, those whose egress reaches d.
+        if (tIn) {
+          reaching = true;
+          evaluateAdmitted(d, tIn);
+          reaching = false;
           continue;
         }
       }
@@ -388,6 +478,9 @@ function buildEgressReach(state: EngineState): EgressReach {
   const reachesAll: number[] = [];
   const wide: number[] = [];
   const wideBits: Uint32Array[] = [];
+  const sigReach = new Uint8Array(sigs.length).fill(REACH_NONE);
+  sigReach[0] = REACH_UNISOLATED;
+  const wideIndex = new Int32Array(sigs.length).fill(-1);
   // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
   const narrow = Math.max(256, count >>> 6);
   const seen = new Int32Array(count);
@@ -395,11 +488,15 @@ function buildEgressReach(state: EngineState): EgressReach {
     if (sizes[g] === 0) continue;
     const table = ctx.table('egress', sigs[g]);
     if (table.admitsAll) {
+      sigReach[g] = REACH_ALL;
       for (const c of members[g]) reachesAll.push(c);
     } else if (table.sizeBound > narrow) {
+      sigReach[g] = REACH_WIDE;
+      wideIndex[g] = wide.length;
       wide.push(g);
       wideBits.push(toBits(table, count));
     } else {
+      sigReach[g] = REACH_NARROW;
       narrowSigs.push(g);
       // Rules of one signature may overlap: count each destination once (`seen` holds the last g).
       for (const entry of table.entries) {
@@ -427,7 +524,29 @@ function buildEgressReach(state: EngineState): EgressReach {
       });
     }
   }
-  return { unisolated: members[0] ?? new Int32Array(0), reachesAll: Int32Array.from(reachesAll), members, sinkStart, sinkSigs, wide, wideBits };
+  const unisolated = members[0] ?? new Int32Array(0);
+  const reachesAllIds = Int32Array.from(reachesAll).sort();
+  return {
+    sigReach,
+    wideIndex,
+    unisolated,
+    unisolatedBits: bitsOf(unisolated, count),
+    reachesAll: reachesAllIds,
+    reachesAllBits: bitsOf(reachesAllIds, count),
+    members,
+    memberBits: new Array(sigs.length),
+    sinkStart,
+    sinkSigs,
+    wide,
+    wideBits,
+  };
+}
+
+/** Class ids as a bitset. */
+function bitsOf(ids: Int32Array, universe: number): Uint32Array {
+  const bits = new Uint32Array((universe + 31) >>> 5);
+  for (let i = 0; i < ids.length; i++) bits[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+  return bits;
 }
 
 /** The classes a table's entries admit, as a bitset. */
