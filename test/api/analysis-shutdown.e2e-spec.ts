@@ -7,27 +7,13 @@ import type { Client } from 'pg';
 import { AnalysisFailedError } from '../../libs/proposals/src/lib/analysis/analysis-failed.error';
 import { AnalysisInterruptedError } from '../../libs/proposals/src/lib/analysis/analysis-interrupted.error';
 import { connectTo } from '../../libs/testing/src';
+import { networkPolicy, waitFor } from '../support/polling';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const policy = (name: string, port: number) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  metadata: { name, namespace: 'default' },
-  spec: { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] },
-});
+const policy = (name: string, port: number) => networkPolicy('default', name, { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] });
 
 // No timer: the only analyses are the ones a test asks for (and, at start, the work left PENDING).
 const ENV = { ANALYSIS_RECONCILE_MS: '0' };
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * Holds the table an analysis thread reads a policy set from (policy_set_entries) until `release()`:
@@ -81,7 +67,7 @@ describe('an analysis running when the service shuts down', () => {
         (response) => response,
         (error: Error) => error,
       );
-      await until(hold.threadWaiting, (yes) => yes, 'the analysis thread to wait for the policy set');
+      await waitFor('the analysis thread to wait for the policy set', hold.threadWaiting, 30_000, 50);
       const id = (await sql.query<{ id: string }>("SELECT id FROM proposals WHERE title = 'web on 8080'")).rows[0]!.id;
       const analysis = first.app.get(ProposalAnalysisService);
       expect(analysis.isRunning(id)).toBe(true);
@@ -119,10 +105,14 @@ describe('an analysis running when the service shuts down', () => {
 
       // The service started again (or another replica) on the same database finishes it.
       second = await createTestApp(ENV, { database: first.db });
-      const ready = await until(
-        async () => (await second!.http.get(`/api/v1/proposals/${id}`).expect(200)).body.analysis as { status: string; summary: unknown },
-        (a) => a.status !== 'PENDING',
+      const ready = await waitFor(
         'the analysis on the second start',
+        async () => {
+          const analysis = (await second!.http.get(`/api/v1/proposals/${id}`).expect(200)).body.analysis as { status: string; summary: unknown };
+          return analysis.status !== 'PENDING' && analysis;
+        },
+        30_000,
+        50,
       );
       expect(ready.status).toBe('READY');
       expect((await sql.query("SELECT count(*)::int AS n FROM audit_events WHERE subject_id = $1 AND action = 'proposal.analyzed'", [id])).rows[0].n).toBe(1);
@@ -144,7 +134,7 @@ describe('an analysis running when the service shuts down', () => {
         runner.change({ base: { clusterId: randomUUID(), number: 1, contentHash: 'in-no-cache' }, changes: { upsert: [], delete: [] }, snapshot: null, options: { ipBlockMatchesPodIps: true } });
       const running = ask();
       running.catch(() => undefined);
-      await until(hold.threadWaiting, (yes) => yes, 'the analysis thread to wait for the policy set');
+      await waitFor('the analysis thread to wait for the policy set', hold.threadWaiting, 30_000, 50);
       await t.app.close();
       const error = await running.then(
         () => null,

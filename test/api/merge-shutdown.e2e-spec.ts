@@ -2,14 +2,10 @@ import { AnalysisRunner } from '@palisade/proposals';
 import type { Client } from 'pg';
 
 import { connectTo } from '../../libs/testing/src';
+import { networkPolicy } from '../support/polling';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
 
-const policy = (name: string, port: number) => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  metadata: { name, namespace: 'default' },
-  spec: { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] },
-});
+const policy = (name: string, port: number) => networkPolicy('default', name, { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] });
 
 // No timer: connection history is caught up by merges only, so a cluster's first merge computes its history.
 const ENV = { ANALYSIS_RECONCILE_MS: '0' };

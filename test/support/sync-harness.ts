@@ -11,6 +11,8 @@ import { SyncWorkerModule } from '../../apps/sync-worker/src/sync-worker.module'
 import { PinoLoggerService } from '../../libs/observability/src';
 import { TEST_SECRET_KEY } from './test-app';
 
+export { networkPolicy, waitFor } from './polling';
+
 /** Intervals short enough for tests: leases lapse in 3 s, retries start at 200 ms. */
 export const TEST_WORKER_ENV: Record<string, string> = {
   LOG_LEVEL: 'error',
@@ -47,29 +49,6 @@ export async function startTestWorker(databaseUrl: string, id: string, env: Reco
   return { id, app, held: () => supervisor.heldClusters, close: () => app.close() };
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails naming `what` and the last value seen. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-      last = value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
-
 export const SEED_POLICIES_YAML = readFileSync(join(__dirname, '..', 'fixtures', 'seed', 'article-policies.yaml'), 'utf8');
 
-/** A NetworkPolicy manifest, for tests that build versions by hand. */
-export function networkPolicy(namespace: string, name: string, spec: Record<string, unknown> = { podSelector: {}, policyTypes: ['Ingress'] }): Record<string, unknown> {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec };
-}
 
