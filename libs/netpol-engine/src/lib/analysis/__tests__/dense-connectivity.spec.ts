@@ -21,6 +21,7 @@ interface Shape {
 }
 
 const APPS = ['web', 'api', 'payments', 'db', 'worker', 'cache'];
+const HTTP_PORT: Record<string, number> = { db: 5432, cache: 6379 };
 
 /** A deterministic cluster of the open shape (label-selected sources from every namespace, narrow egress). */
 function denseCluster(shape: Shape): { inventory: Inventory; policies: NetworkPolicy[] } {
@@ -44,7 +45,8 @@ function denseCluster(shape: Shape): { inventory: Inventory; policies: NetworkPo
           name: `${app}-${r}`,
           labels: { app },
           ip: `10.${i >> 8}.${i & 255}.${pods.length % 250}`,
-          ports: [{ name: 'http', port: 8080 }],
+          // Named ports differ by app: a rule on `http` resolves per destination.
+          ports: [{ name: 'http', port: HTTP_PORT[app] ?? 8080 }],
           workload: { kind: 'Deployment', name: app },
         });
       }
@@ -76,6 +78,20 @@ function denseCluster(shape: Shape): { inventory: Inventory; policies: NetworkPo
       if (rand(3) === 0) policy('egress-to-app', { podSelector: {}, egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { app: picked[0] } } }], ports: [{ port: 8080 }] }] });
     }
   });
+  // One namespace of many apps under one egress policy: a signature with more members than the
+  // class bitset has words, met with its destinations' ingress through its own bitset.
+  const big = 'platform';
+  namespaces.push({ name: big, labels: { tier: 'back' } });
+  for (let k = 0; k < 40; k++) pods.push({ namespace: big, name: `svc-${k}`, labels: { app: `svc-${k}`, role: 'platform' }, ip: `10.250.0.${k + 1}`, ports: [{ name: 'http', port: 8080 + (k % 3) }], workload: { kind: 'Deployment', name: `svc-${k}` } });
+  const bigPolicy = (name: string, spec: NetworkPolicy['spec']): void => void policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace: big }, spec });
+  bigPolicy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+  bigPolicy('from-anyone', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 'http' }] }] });
+  bigPolicy('egress-out', { podSelector: {}, egress: [{ to: [{ podSelector: {} }, { namespaceSelector: {}, podSelector: { matchLabels: { app: APPS[rand(APPS.length)] } } }] }] });
+  // And sources in every team picked by that namespace's label, so team destinations admit many platform classes.
+  for (const ns of namespaces.slice(0, 5)) {
+    if (ns.name === big) continue;
+    policies.push({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'from-platform', namespace: ns.name }, spec: { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': big } }, podSelector: { matchLabels: { role: 'platform' } } }], ports: [{ port: 'http' }] }] } });
+  }
   return { inventory: { namespaces, pods }, policies };
 }
 
@@ -102,7 +118,7 @@ describe('connectivity past the index thresholds (open clusters of some hundred 
         // Reach from other namespaces, asked of a fresh analysis (its own early-exit walk, no listed pairs).
         const reachedFromOther = new Set(flows.filter((f) => f.from.kind === 'workload' && f.to.kind === 'workload' && f.from.namespace !== f.to.namespace).map((f) => formatFlow({ ...f, from: f.to, ports: [] })));
         const summary = createAnalysis({ inventory, policies }).workloadReach();
-        expect(summary.filter((r) => r.reachedFromOtherNamespaces).map((r) => formatFlow({ from: r.workload, to: r.workload, ports: [] }))).toEqual([...reachedFromOther].sort());
+        expect(summary.filter((r) => r.reachedFromOtherNamespaces).map((r) => formatFlow({ from: r.workload, to: r.workload, ports: [] })).sort()).toEqual([...reachedFromOther].sort());
         // A sample of pod pairs on the named port, through the reference evaluator.
         const reference = new ReferenceEvaluator(inventory, policies, { ipBlockMatchesPodIps: true });
         const listed = new Set(flows.filter((f) => f.to.kind === 'workload' && f.ports.some((p) => p.protocol === 'TCP' && p.ranges.some(([lo, hi]) => lo <= 8080 && 8080 <= hi))).map((f) => `${formatFlow({ ...f, ports: [] })}`));
