@@ -320,6 +320,9 @@ spec: {containers: [{name: c, image: i}]}
     const pending = await approve(bob.token, created.id);
     expect(pending.status).toBe(409);
     expect(pending.body.code).toBe('ANALYSIS_PENDING');
+    // The reconcile pass (every 500 ms here) analyses a PENDING one again: let it finish, or its result
+    // would land over the FAILED written next.
+    await until(() => get(created.id), (v) => v.analysis.status === 'READY', 'the reconcile to analyse the PENDING analysis again');
     await sql.query("UPDATE proposal_analyses SET status = 'FAILED', error = 'engine error: out of memory' WHERE proposal_id = $1", [created.id]);
     const failed = await approve(bob.token, created.id);
     expect(failed.status).toBe(409);
