@@ -168,22 +168,21 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       touched[n++] = s;
     } else if (acc[s] !== PortSetTable.ALL) acc[s] = ports.union(acc[s], currentPorts);
   };
-  // Set while d's admitted sources are walked with the egress index at hand (`sinkStamp` marks d's
-  // narrow signatures): a source whose egress cannot reach d is skipped, as it would allow no port.
-  let reaching = false;
-  const egressReaches = (s: number): boolean => {
-    if (!reaching) return true;
-    const r = reach as EgressReach;
+  /** Whether the egress of source `s` can reach `d`, by the egress index (`sinkStamp` marks d's narrow signatures). */
+  const egressReaches = (index: EgressReach, s: number, d: number): boolean => {
     const g = egSig[s];
-    const how = r.sigReach[g];
+    const how = index.sigReach[g];
     if (how <= REACH_ALL) return true;
-    if (how === REACH_NARROW) return sinkStamp[g] === current;
-    if (how === REACH_WIDE) return (r.wideBits[r.wideIndex[g]][current >>> 5] & (1 << (current & 31))) !== 0;
+    if (how === REACH_NARROW) return sinkStamp[g] === d;
+    if (how === REACH_WIDE) return (index.wideBits[index.wideIndex[g]][d >>> 5] & (1 << (d & 31))) !== 0;
     return false;
   };
-  const evaluateAdmitted = (d: number, tIn: SideTable): void => {
+  /**
+   * The sources d's ingress admits, each with the ports its rules allow. With `index` (the egress
+   * index, d's sink row stamped), a source whose egress cannot reach d is skipped: it would allow no port.
+   */
+  const evaluateAdmitted = (d: number, tIn: SideTable, index?: EgressReach): void => {
     const pm = portMap[d];
-    current = d;
     if (settled !== undefined) {
       // Rule by rule, stopping once d is settled: a source admitted by several rules is evaluated
       // for each (its pairs are repeats, the union of which is the scatter's result), but most
@@ -191,16 +190,17 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       for (const entry of tIn.entries) {
         const entryPorts = ports.resolve(entry.spec, pm);
         if (entryPorts === PortSetTable.EMPTY) continue;
-        if (entry.classes.some((s) => egressReaches(s) && (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
+        if (entry.classes.some((s) => (!index || egressReaches(index, s, d)) && (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
       }
       return;
     }
     n = 0;
+    current = d;
     for (const entry of tIn.entries) {
       currentPorts = ports.resolve(entry.spec, pm);
       if (currentPorts !== PortSetTable.EMPTY) entry.classes.forEach(admit);
     }
-    for (let i = 0; i < n; i++) if (egressReaches(touched[i])) evaluateWith(touched[i], d, acc[touched[i]]);
+    for (let i = 0; i < n; i++) if (!index || egressReaches(index, touched[i], d)) evaluateWith(touched[i], d, acc[touched[i]]);
   };
   const words = (count + 31) >>> 5;
   /**
@@ -277,7 +277,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     r.memberBits[g] ??= bitsOf(members, count);
     return evaluateGroup(members, r.memberBits[g], d, tIn);
   };
-  // Per egress signature: the destination class whose sink row lists it last (see egressReaches).
+  // Per egress signature: the last destination class whose sink row listed it (see egressReaches).
   let sinkStamp = new Int32Array(0);
   if (!scope) {
     // Wide signatures whose union meets the current 32-class word (most words meet few of them).
@@ -323,9 +323,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         }
         // More sources reach d than its ingress admits: the admitted ones are evaluated, those whose egress reaches d.
         if (tIn) {
-          reaching = true;
-          evaluateAdmitted(d, tIn);
-          reaching = false;
+          evaluateAdmitted(d, tIn, reach);
           continue;
         }
       }
