@@ -78,7 +78,12 @@ export interface Analysis {
   withPolicyChanges(changes: PolicyChanges): Analysis;
 }
 
-/** Per inventory and options: prepared inventory, interned port sets and per-policy IR. */
+/**
+ * Per inventory and options: prepared inventory, interned port sets, and the IR of policies
+ * that changes upsert (by policy object, so upserting one object into several derived analyses
+ * converts it once). The policies of `createAnalysis` are converted without it: a weak map of
+ * every policy of a large set costs more to fill and to collect than the lookups it saves.
+ */
 class Lineage {
   readonly ports = new PortSetTable();
   readonly irContext = new IrContext(this.ports);
@@ -325,6 +330,9 @@ class AnalysisImpl implements Analysis {
       }
     }
     for (const policy of changes.upsert ?? []) {
+      const current = next.get(`${policy.metadata.namespace}/${policy.metadata.name}`);
+      // The very object analysed already: nothing changes.
+      if (current?.source === policy) continue;
       const ir = lineage.ir(policy);
       const old = next.get(ir.key);
       if (old === ir) continue;
@@ -408,6 +416,6 @@ class AnalysisImpl implements Analysis {
  */
 export function createAnalysis(input: AnalysisInput): Analysis {
   const lineage = new Lineage(input.inventory, { ipBlockMatchesPodIps: input.options?.ipBlockMatchesPodIps ?? true });
-  const irs = input.policies.map((p) => lineage.ir(p));
+  const irs = input.policies.map((p) => toPolicyIR(p, lineage.irContext));
   return AnalysisImpl.build(lineage, irs);
 }
