@@ -281,14 +281,30 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   let sinkStamp = new Int32Array(0);
   if (!scope) {
     // For the current 32-class word, per bit b the wide signatures whose union has that class:
-    // `wideHits[hitStart[b] .. hitStart[b + 1] - 1]`, ascending. Built once per word from the
-    // signatures meeting it, so a destination visits only the wide signatures that reach it.
+    // `wideHits[hitStart[b] .. hitStart[b + 1] - 1]`, ascending. Built from the signatures meeting
+    // the word when one of its destinations first needs them, so a destination visits only the wide
+    // signatures that reach it.
     let active = new Int32Array(0);
     let activeCount = 0;
     let activeWord = -1;
     const hitStart = new Int32Array(33);
     const hitCursor = new Int32Array(32);
     let wideHits = new Int32Array(0);
+    const transposeWide = (wideBits: Uint32Array[], word: number): void => {
+      activeWord = word;
+      activeCount = 0;
+      for (let i = 0; i < wideBits.length; i++) if (wideBits[i][word] !== 0) active[activeCount++] = i;
+      hitStart.fill(0);
+      for (let k = 0; k < activeCount; k++) {
+        for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) hitStart[32 - Math.clz32(bits & -bits)]++;
+      }
+      for (let b = 0; b < 32; b++) hitStart[b + 1] += hitStart[b];
+      if (wideHits.length < hitStart[32]) wideHits = new Int32Array(Math.max(hitStart[32], 2 * wideHits.length));
+      hitCursor.set(hitStart.subarray(0, 32));
+      for (let k = 0; k < activeCount; k++) {
+        for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) wideHits[hitCursor[31 - Math.clz32(bits & -bits)]++] = active[k];
+      }
+    };
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
       if (tIn && tIn.entries.length === 0) continue;
@@ -301,25 +317,6 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           active = new Int32Array(reach.wide.length);
           sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
-        const word = d >>> 5;
-        const wideBits = reach.wideBits;
-        if (word !== activeWord) {
-          activeWord = word;
-          activeCount = 0;
-          for (let i = 0; i < wideBits.length; i++) if (wideBits[i][word] !== 0) active[activeCount++] = i;
-          hitStart.fill(0);
-          for (let k = 0; k < activeCount; k++) {
-            for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) hitStart[32 - Math.clz32(bits & -bits)]++;
-          }
-          for (let b = 0; b < 32; b++) hitStart[b + 1] += hitStart[b];
-          if (wideHits.length < hitStart[32]) wideHits = new Int32Array(Math.max(hitStart[32], 2 * wideHits.length));
-          hitCursor.set(hitStart.subarray(0, 32));
-          for (let k = 0; k < activeCount; k++) {
-            for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) wideHits[hitCursor[31 - Math.clz32(bits & -bits)]++] = active[k];
-          }
-        }
-        const hitFrom = hitStart[d & 31];
-        const hitTo = hitStart[(d & 31) + 1];
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
@@ -328,7 +325,15 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           reachingCount += reach.members[sinkSigs[k]].length;
           sinkStamp[sinkSigs[k]] = d;
         }
-        for (let k = hitFrom; k < hitTo && reachingCount < admitted; k++) reachingCount += reach.members[reach.wide[wideHits[k]]].length;
+        let hitFrom = 0;
+        let hitTo = 0;
+        if (reachingCount < admitted) {
+          const word = d >>> 5;
+          if (word !== activeWord) transposeWide(reach.wideBits, word);
+          hitFrom = hitStart[d & 31];
+          hitTo = hitStart[(d & 31) + 1];
+          for (let k = hitFrom; k < hitTo && reachingCount < admitted; k++) reachingCount += reach.members[reach.wide[wideHits[k]]].length;
+        }
         if (reachingCount < admitted) {
           if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
           if (!evaluateGroup(reach.reachesAll, reach.reachesAllBits, d, tIn)) continue;
