@@ -2,6 +2,7 @@ import type { ClassLayout } from './class-layout.util';
 import { PairCollector, type PairTable } from './pair-table.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
+import { mix } from './hash.util';
 import { PortSetTable } from './port-set.util';
 
 /** The policy state connectivity is computed from. */
@@ -70,7 +71,7 @@ function sidePorts(ports: PortSetTable, table: SideTable, peer: number, portMapI
 }
 
 interface EgressReach {
-  /** Per egress signature: how it reaches destinations (see REACH_*); `wideIndex` its place in `wide` when wide. */
+  /** Per egress signature: how it reaches destinations (see REACH_*); `wideIndex` its wide union when wide. */
   sigReach: Uint8Array;
   wideIndex: Int32Array;
   unisolated: Int32Array;
@@ -83,10 +84,16 @@ interface EgressReach {
   /** Per destination class d, the narrow egress signatures whose union contains it: `sinkSigs[sinkStart[d]..sinkStart[d+1]-1]`. */
   sinkStart: Int32Array;
   sinkSigs: Int32Array;
-  /** Egress signatures reaching many classes: tested per destination instead of indexed. */
-  wide: number[];
-  /** The wide signatures' unions as bitsets, tested a 32-class word at a time. */
+  /**
+   * The distinct unions of the egress signatures reaching many classes (tested per destination
+   * instead of indexed) as bitsets, tested a 32-class word at a time; many signatures share one
+   * (an egress to the same namespaces from differently isolated pods).
+   */
   wideBits: Uint32Array[];
+  /** Per wide union: the member classes of every signature with that union, ascending. */
+  wideMembers: Int32Array[];
+  /** Bitsets of large wide unions' members, built when first needed. */
+  wideMemberBits: (Uint32Array | undefined)[];
 }
 
 /** How an egress signature reaches destination classes: not isolated, every class, through the sink index, tested as a wide bitset, none. */
@@ -270,12 +277,12 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   };
 
   let reach: EgressReach | undefined;
-  /** The sources of egress signature `g` to d: a group's way when it is large (its bitset built once). */
-  const evaluateMembers = (r: EgressReach, g: number, d: number, tIn: SideTable | null): boolean => {
-    const members = r.members[g];
+  /** The sources `lists[i]` to d (members of a signature or a wide union): a group's way when large (its bitset built once into `bits[i]`). */
+  const evaluateMembers = (lists: Int32Array[], bits: (Uint32Array | undefined)[], i: number, d: number, tIn: SideTable | null): boolean => {
+    const members = lists[i];
     if (members.length < words) return evaluateEach(members, d, tIn);
-    r.memberBits[g] ??= bitsOf(members, count);
-    return evaluateGroup(members, r.memberBits[g], d, tIn);
+    bits[i] ??= bitsOf(members, count);
+    return evaluateGroup(members, bits[i], d, tIn);
   };
   // Per egress signature: the last destination class whose sink row listed it (see egressReaches).
   let sinkStamp = new Int32Array(0);
@@ -314,7 +321,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       if (admitted > 64) {
         if (!reach) {
           reach = buildEgressReach(state);
-          active = new Int32Array(reach.wide.length);
+          active = new Int32Array(reach.wideBits.length);
           sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
         const sinkSigs = reach.sinkSigs;
@@ -332,14 +339,14 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           if (word !== activeWord) transposeWide(reach.wideBits, word);
           hitFrom = hitStart[d & 31];
           hitTo = hitStart[(d & 31) + 1];
-          for (let k = hitFrom; k < hitTo && reachingCount < admitted; k++) reachingCount += reach.members[reach.wide[wideHits[k]]].length;
+          for (let k = hitFrom; k < hitTo && reachingCount < admitted; k++) reachingCount += reach.wideMembers[wideHits[k]].length;
         }
         if (reachingCount < admitted) {
           if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
           if (!evaluateGroup(reach.reachesAll, reach.reachesAllBits, d, tIn)) continue;
           let open = true;
-          for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateMembers(reach, sinkSigs[k], d, tIn);
-          for (let k = hitFrom; k < hitTo && open; k++) open = evaluateMembers(reach, reach.wide[wideHits[k]], d, tIn);
+          for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateMembers(reach.members, reach.memberBits, sinkSigs[k], d, tIn);
+          for (let k = hitFrom; k < hitTo && open; k++) open = evaluateMembers(reach.wideMembers, reach.wideMemberBits, wideHits[k], d, tIn);
           continue;
         }
         // More sources reach d than its ingress admits: the admitted ones are evaluated, those whose egress reaches d.
@@ -495,8 +502,10 @@ function buildEgressReach(state: EngineState): EgressReach {
   const sinkStart = new Int32Array(count + 1);
   const narrowSigs: number[] = [];
   const reachesAll: number[] = [];
-  const wide: number[] = [];
   const wideBits: Uint32Array[] = [];
+  const wideMemberLists: number[][] = [];
+  // Wide unions by a hash of their words, verified word by word.
+  const wideByHash = new Map<number, number[]>();
   const sigReach = new Uint8Array(sigs.length).fill(REACH_NONE);
   sigReach[0] = REACH_UNISOLATED;
   const wideIndex = new Int32Array(sigs.length).fill(-1);
@@ -511,9 +520,21 @@ function buildEgressReach(state: EngineState): EgressReach {
       for (const c of members[g]) reachesAll.push(c);
     } else if (table.sizeBound > narrow) {
       sigReach[g] = REACH_WIDE;
-      wideIndex[g] = wide.length;
-      wide.push(g);
-      wideBits.push(toBits(table, count));
+      const bits = toBits(table, count);
+      let hash = 0;
+      for (let w = 0; w < bits.length; w++) hash = mix(hash, bits[w]);
+      const bucket = wideByHash.get(hash);
+      let u = -1;
+      if (bucket) for (let k = 0; k < bucket.length && u < 0; k++) if (sameWords(wideBits[bucket[k]], bits)) u = bucket[k];
+      if (u < 0) {
+        u = wideBits.length;
+        wideBits.push(bits);
+        wideMemberLists.push([]);
+        if (bucket) bucket.push(u);
+        else wideByHash.set(hash, [u]);
+      }
+      wideIndex[g] = u;
+      for (const c of members[g]) wideMemberLists[u].push(c);
     } else {
       sigReach[g] = REACH_NARROW;
       narrowSigs.push(g);
@@ -556,9 +577,15 @@ function buildEgressReach(state: EngineState): EgressReach {
     memberBits: new Array(sigs.length),
     sinkStart,
     sinkSigs,
-    wide,
     wideBits,
+    wideMembers: wideMemberLists.map((list) => Int32Array.from(list).sort()),
+    wideMemberBits: new Array(wideBits.length),
   };
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Class ids as a bitset. */
