@@ -1,6 +1,6 @@
 import { ClassSet } from './class-set.util';
 import type { ClassLayout } from './class-layout.util';
-import { type AddressSet } from './ip-address.util';
+import { type AddressSet, NO_ADDRESSES } from './ip-address.util';
 import { mix } from './hash.util';
 import { ALL_PIECES, buildPiecewise, NO_PIECES, type PiecewisePorts } from './piecewise-ports.util';
 import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
@@ -34,11 +34,11 @@ export interface PolicyGroup {
   policies: readonly BoundPolicy[];
 }
 
-/** Classes a side admits on one port spec. */
-export interface SideEntry {
-  classes: ClassSet;
-  spec: number;
-}
+/**
+ * Classes a side admits on one port spec: the rule itself when it is the only one with that spec
+ * (no object per entry), else a rule-shaped object holding the union of the rules' classes.
+ */
+export type SideEntry = BoundRule;
 
 /**
  * What one side allows for a signature: per distinct port spec, the classes its rules admit (a
@@ -166,8 +166,8 @@ export class LayoutContext {
 
   /**
    * Rules grouped by port spec. Tables are built for nearly every class and kept with their
-   * signature, so they are built with as few objects as possible: an entry takes its rule's own
-   * set, and only specs that several rules share collect their sets for a union.
+   * signature, so they are built with as few objects as possible: an entry is its rule, and only
+   * specs that several rules share collect their sets for a union (a new entry of the same shape).
    */
   private buildTable(direction: Direction, sig: Signature): SideTable {
     const entries: SideEntry[] = [];
@@ -187,7 +187,7 @@ export class LayoutContext {
           if (specIndex) i = specIndex.get(rule.spec) ?? -1;
           else for (let k = 0; k < entries.length && i < 0; k++) if (entries[k].spec === rule.spec) i = k;
           if (i < 0) {
-            entries.push({ classes: rule.classes, spec: rule.spec });
+            entries.push(rule);
             if (specIndex) specIndex.set(rule.spec, entries.length - 1);
             else if (entries.length > 16) specIndex = new Map(entries.map((entry, k) => [entry.spec, k]));
           } else {
@@ -202,7 +202,8 @@ export class LayoutContext {
     let sizeBound = 0;
     for (let i = 0; i < entries.length; i++) {
       const sets = shared?.[i];
-      if (sets) entries[i].classes = ClassSet.union(count, sets);
+      // Same field order as a bound rule's literal: one object shape in the entries' hot loops.
+      if (sets) entries[i] = { classes: ClassSet.union(count, sets), addresses: NO_ADDRESSES, spec: entries[i].spec };
       const classes = entries[i].classes;
       sizeBound += classes.size;
       if (classes.isAll) admitsAll = true;
