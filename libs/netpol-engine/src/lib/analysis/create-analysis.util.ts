@@ -127,26 +127,45 @@ class AnalysisImpl implements Analysis {
   private byNamespace?: Map<string, PolicyIR[]>;
   /** Sorted policy lists of the namespaces asked about so far. */
   private readonly namespaceLists = new Map<string, readonly PolicyIR[]>();
+  private policyMapCache?: Map<string, PolicyIR>;
 
   constructor(
     readonly lineage: Lineage,
     readonly ctx: LayoutContext,
-    readonly policyMap: Map<string, PolicyIR>,
+    /** The policies by `namespace/name`, or (as `createAnalysis` builds it) as a list with one entry per key. */
+    private readonly policySet: Map<string, PolicyIR> | readonly PolicyIR[],
     readonly ingress: DirectionIndex,
     readonly egress: DirectionIndex,
     readonly parent: Parent | undefined,
   ) {}
 
-  static build(lineage: Lineage, irs: Iterable<PolicyIR>): AnalysisImpl {
-    const policyMap = new Map<string, PolicyIR>();
-    for (const ir of irs) policyMap.set(ir.key, ir);
+  static build(lineage: Lineage, policySet: Map<string, PolicyIR> | readonly PolicyIR[]): AnalysisImpl {
+    const list = policySet instanceof Map ? [...policySet.values()] : policySet;
     const blocks = new Set<AddressSet>();
-    if (lineage.options.ipBlockMatchesPodIps) for (const ir of policyMap.values()) policyBlocks(ir, blocks);
+    if (lineage.options.ipBlockMatchesPodIps) for (const ir of list) policyBlocks(ir, blocks);
     const sorted = boundariesOf(blocks);
     const layout = new ClassLayout(lineage.inventory, lineage.options.ipBlockMatchesPodIps, sorted);
     const ctx = new LayoutContext(layout, lineage.ports, lineage.irContext);
-    const bound = [...policyMap.values()].map((ir) => ctx.bind(ir));
-    return new AnalysisImpl(lineage, ctx, policyMap, DirectionIndex.build('ingress', bound, ctx), DirectionIndex.build('egress', bound, ctx), undefined);
+    const bound = list.map((ir) => ctx.bind(ir));
+    return new AnalysisImpl(lineage, ctx, policySet, DirectionIndex.build('ingress', bound, ctx), DirectionIndex.build('egress', bound, ctx), undefined);
+  }
+
+  /**
+   * The policies by `namespace/name`, built on first use from a list: connectivity never needs
+   * it, and keying 60,000 policies by joined strings (each flattened to be hashed) costs more
+   * than the namespace and name lookups of `uniqueByName`.
+   */
+  get policyMap(): Map<string, PolicyIR> {
+    if (!this.policyMapCache) {
+      const set = this.policySet;
+      if (set instanceof Map) this.policyMapCache = set;
+      else {
+        const map = new Map<string, PolicyIR>();
+        for (const ir of set) map.set(ir.key, ir);
+        this.policyMapCache = map;
+      }
+    }
+    return this.policyMapCache;
   }
 
   get options(): Required<AnalysisOptions> {
@@ -350,7 +369,7 @@ class AnalysisImpl implements Analysis {
       for (const ir of finalAdded) policyBlocks(ir, blocks);
       for (const b of boundariesOf(blocks)) {
         // A new address boundary through a class would split it: rebuild the classes.
-        if (!known.has(b) && layout.wouldSplit(b)) return AnalysisImpl.build(lineage, next.values());
+        if (!known.has(b) && layout.wouldSplit(b)) return AnalysisImpl.build(lineage, next);
       }
     }
     const bind = (ir: PolicyIR): BoundPolicy => this.ctx.bind(ir);
@@ -417,5 +436,27 @@ class AnalysisImpl implements Analysis {
 export function createAnalysis(input: AnalysisInput): Analysis {
   const lineage = new Lineage(input.inventory, { ipBlockMatchesPodIps: input.options?.ipBlockMatchesPodIps ?? true });
   const irs = input.policies.map((p) => toPolicyIR(p, lineage.irContext));
-  return AnalysisImpl.build(lineage, irs);
+  return AnalysisImpl.build(lineage, uniqueByName(irs));
+}
+
+/**
+ * One policy per namespace and name, as a map keyed by `namespace/name` keeps them: in the
+ * place of the first, the last one given. Looked up by namespace, then name.
+ */
+function uniqueByName(irs: PolicyIR[]): PolicyIR[] {
+  const places = new Map<string, Map<string, number>>();
+  const out: PolicyIR[] = [];
+  for (const ir of irs) {
+    let names = places.get(ir.namespace);
+    if (!names) {
+      names = new Map();
+      places.set(ir.namespace, names);
+    }
+    const place = names.get(ir.name);
+    if (place === undefined) {
+      names.set(ir.name, out.length);
+      out.push(ir);
+    } else out[place] = ir;
+  }
+  return out.length === irs.length ? irs : out;
 }

@@ -126,4 +126,17 @@ describe('diffConnectivity', () => {
     expect(base.diff(back)).toEqual({ added: [], removed: [] });
     expect(back.policies.map((p) => p.metadata.name)).toEqual(['deny-all', 'frontend-egress']);
   });
+
+  it('analyses the last of two policies with one namespace and name, in the place of the first', () => {
+    const openApi = allowApi([{ from: [{ podSelector: frontend }] }]);
+    const closedApi = allowApi([]);
+    const analysis = createAnalysis({ inventory, policies: [openApi, denyAll, frontendEgress, closedApi] });
+    expect(analysis.policies).toEqual([closedApi, denyAll, frontendEgress]);
+    expect(analysis.connectivity()).toEqual([]);
+    // The map of policies by name agrees: an upsert of the first object is a change, of the second none.
+    expect(analysis.diff(analysis.withPolicyChanges({ upsert: [closedApi] }))).toEqual({ added: [], removed: [] });
+    expect(analysis.diff(analysis.withPolicyChanges({ upsert: [openApi] })).added.map(formatFlow)).toEqual(['prod/frontend[Deployment] => prod/api[Deployment] : All']);
+    const reversed = createAnalysis({ inventory, policies: [closedApi, denyAll, frontendEgress, openApi] });
+    expect(reversed.connectivity().map(formatFlow)).toEqual(['prod/frontend[Deployment] => prod/api[Deployment] : All']);
+  });
 });
