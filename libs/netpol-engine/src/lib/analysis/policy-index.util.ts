@@ -350,7 +350,14 @@ function sortedById(groups: readonly PolicyGroup[]): boolean {
   return true;
 }
 
+/** Policies in `namespace/name` order; within one namespace (a group's case) by name, no key joined. */
+function byPolicyKey(a: BoundPolicy, b: BoundPolicy): number {
+  const x = a.ir.namespace === b.ir.namespace ? a.ir.name : a.ir.key;
+  const y = a.ir.namespace === b.ir.namespace ? b.ir.name : b.ir.key;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 function newGroup(policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
-  const sorted = policies.length === 1 ? policies : [...policies].sort((a, b) => (a.ir.key < b.ir.key ? -1 : a.ir.key > b.ir.key ? 1 : 0));
+  const sorted = policies.length === 1 ? policies : [...policies].sort(byPolicyKey);
   return { id: ctx.newGroupId(), selected: policies[0].selected, policies: sorted };
 }
