@@ -6,9 +6,13 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
+/**
+ * Mixes `value` into hash `h`. The result has 30 bits: a small integer to V8 whatever the build,
+ * so a Map keyed by hashes stores its keys inline instead of allocating a heap number for each.
+ */
 export function mix(h: number, value: number): number {
   h = Math.imul(h ^ value, 0x9e3779b1);
-  return (h ^ (h >>> 15)) >>> 0;
+  return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
 /** An order-independent hash of a label set (no `Object.keys`, no sorting). */
