@@ -66,12 +66,15 @@ export interface Signature {
   externalPm?: number;
   externalFn?: PiecewisePorts;
   external?: Map<number, PiecewisePorts>;
+  /** The next signature with the same hash (LayoutContext's registry chains them: no array per hash). */
+  nextInBucket: Signature | undefined;
 }
 
 /** Caches shared by every analysis built on one class layout (immutable entries only). */
 export class LayoutContext {
   private nextGroupId = 1;
-  readonly signatures: Record<Direction, { byHash: Map<number, Signature[]>; byId: Signature[] }>;
+  /** Per direction: each signature by id, and the first signature of each hash (see `nextInBucket`). */
+  readonly signatures: Record<Direction, { byHash: Map<number, Signature>; byId: Signature[] }>;
   /** Bound policies by `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
   private readonly bound: (BoundPolicy | undefined)[] = [];
 
@@ -82,8 +85,8 @@ export class LayoutContext {
     readonly ports: PortSetTable,
     readonly ir: IrContext,
   ) {
-    const unisolated = (): { byHash: Map<number, Signature[]>; byId: Signature[] } => {
-      const sig: Signature = { id: 0, groups: [], table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
+    const unisolated = (): { byHash: Map<number, Signature>; byId: Signature[] } => {
+      const sig: Signature = { id: 0, groups: [], table: undefined, externalPm: undefined, externalFn: undefined, external: undefined, nextInBucket: undefined };
       return { byHash: new Map(), byId: [sig] };
     };
     this.signatures = { ingress: unisolated(), egress: unisolated() };
@@ -138,23 +141,18 @@ export class LayoutContext {
     const registry = this.signatures[direction];
     let hash = to - from;
     for (let k = from; k < to; k++) hash = mix(hash, groupList[rows[k]].id);
-    const bucket = registry.byHash.get(hash);
-    if (bucket) {
-      for (const sig of bucket) {
-        const groups = sig.groups;
-        if (groups.length !== to - from) continue;
-        let same = true;
-        for (let k = from; k < to && same; k++) same = groups[k - from] === groupList[rows[k]];
-        if (same) return sig;
-      }
+    const head = registry.byHash.get(hash);
+    for (let sig = head; sig !== undefined; sig = sig.nextInBucket) {
+      const groups = sig.groups;
+      if (groups.length !== to - from) continue;
+      let same = true;
+      for (let k = from; k < to && same; k++) same = groups[k - from] === groupList[rows[k]];
+      if (same) return sig;
     }
     const groups: PolicyGroup[] = new Array(to - from);
     for (let k = from; k < to; k++) groups[k - from] = groupList[rows[k]];
-    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined };
-    // A new bucket as a one-element literal: an empty array grown by push reserves 17 slots, and
-    // there is a bucket for nearly every class.
-    if (bucket) bucket.push(sig);
-    else registry.byHash.set(hash, [sig]);
+    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined, nextInBucket: head };
+    registry.byHash.set(hash, sig);
     registry.byId.push(sig);
     return sig;
   }
