@@ -41,8 +41,8 @@ export class ClassLayout {
   readonly all: ClassSet;
   readonly none: ClassSet;
 
-  private readonly postings: Postings;
-  private readonly nsPostings: Postings;
+  private readonly postings: LabelIndex;
+  private readonly nsPostings: LabelIndex;
   private readonly ipOrder: Int32Array;
   private readonly ipMins: bigint[];
   private readonly inNamespaceCache: (Map<number, ClassSet> | undefined)[];
@@ -165,12 +165,12 @@ export class ClassLayout {
       for (let i = classWorkloadStart[c]; i < classWorkloadStart[c + 1]; i += 2) this.workloadClassIds[classCursor[this.classWorkloadPairs[i]]++] = c;
     }
 
-    this.postings = buildPostings(classLabels);
+    this.postings = new LabelIndex(classLabels);
     this.inNamespaceCache = new Array(nsCount).fill(undefined);
     this.nsScratch = new Uint8Array(nsCount);
     this.classScratch = new Uint8Array(this.count);
     this.idScratch = new Int32Array(Math.max(this.count, nsCount));
-    this.nsPostings = buildPostings(inventory.namespaces.map((ns) => ns.labels));
+    this.nsPostings = new LabelIndex(inventory.namespaces.map((ns) => ns.labels));
     const withIp: number[] = [];
     for (let c = 0; c < this.count; c++) if (classIpMin[c] !== undefined) withIp.push(c);
     withIp.sort((a, b) => compareBigint(classIpMin[a] as bigint, classIpMin[b] as bigint));
@@ -366,49 +366,55 @@ interface NamespaceSelection {
   excluded: Int32Array | null;
 }
 
-/** Label index: for each key, the sorted ids carrying it, overall and per value. */
-interface Postings {
-  byKey: Map<string, Int32Array>;
-  byValue: Map<string, Map<string, Int32Array>>;
+/** The sorted ids carrying one label key: all of them, and per value. */
+interface KeyPostings {
+  all: Int32Array;
+  byValue: Map<string, Int32Array>;
 }
 
-function buildPostings(labelSets: readonly Labels[]): Postings {
-  const byKey = new Map<string, number[]>();
-  const byValue = new Map<string, Map<string, number[]>>();
-  for (let id = 0; id < labelSets.length; id++) {
-    const labels = labelSets[id];
-    for (const key in labels) {
-      const keyList = byKey.get(key);
-      if (keyList) keyList.push(id);
-      else byKey.set(key, [id]);
-      let values = byValue.get(key);
-      if (!values) {
-        values = new Map();
-        byValue.set(key, values);
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * Label index over some label sets, filled one key at a time as selectors ask for it: selectors
+ * name few of the keys pods carry (a pod-template hash, say, is never selected on).
+ */
+class LabelIndex {
+  private readonly keys = new Map<string, KeyPostings>();
+
+  constructor(private readonly labelSets: readonly Labels[]) {}
+
+  of(key: string): KeyPostings {
+    let postings = this.keys.get(key);
+    if (!postings) {
+      const all: number[] = [];
+      const byValue = new Map<string, number[]>();
+      const sets = this.labelSets;
+      for (let id = 0; id < sets.length; id++) {
+        const labels = sets[id];
+        if (!hasOwn.call(labels, key)) continue;
+        all.push(id);
+        const value = labels[key];
+        const list = byValue.get(value);
+        if (list) list.push(id);
+        else byValue.set(value, [id]);
       }
-      const list = values.get(labels[key]);
-      if (list) list.push(id);
-      else values.set(labels[key], [id]);
+      const converted = new Map<string, Int32Array>();
+      for (const [value, list] of byValue) converted.set(value, Int32Array.from(list));
+      postings = { all: Int32Array.from(all), byValue: converted };
+      this.keys.set(key, postings);
     }
+    return postings;
   }
-  const out: Postings = { byKey: new Map(), byValue: new Map() };
-  for (const [key, list] of byKey) out.byKey.set(key, Int32Array.from(list));
-  for (const [key, values] of byValue) {
-    const converted = new Map<string, Int32Array>();
-    for (const [value, list] of values) converted.set(value, Int32Array.from(list));
-    out.byValue.set(key, converted);
-  }
-  return out;
 }
 
 /**
  * A selector as posting lists: matchLabels, `In` and `Exists` give lists to intersect (`include`);
  * `NotIn` and `DoesNotExist` give lists to remove (`exclude`), so a missing key matches them.
  */
-function selectorPostings(selector: LabelSelector, postings: Postings): { include: Int32Array[]; exclude: Int32Array[] } {
+function selectorPostings(selector: LabelSelector, postings: LabelIndex): { include: Int32Array[]; exclude: Int32Array[] } {
   const include: Int32Array[] = [];
   const exclude: Int32Array[] = [];
-  const posting = (key: string, value: string) => postings.byValue.get(key)?.get(value) ?? NO_IDS;
+  const posting = (key: string, value: string) => postings.of(key).byValue.get(value) ?? NO_IDS;
   const anyOf = (key: string, values: readonly string[]): Int32Array => {
     const lists = [...new Set(values)].map((v) => posting(key, v)).filter((l) => l.length > 0);
     if (lists.length <= 1) return lists[0] ?? NO_IDS;
@@ -426,8 +432,8 @@ function selectorPostings(selector: LabelSelector, postings: Postings): { includ
   for (const e of selector.matchExpressions ?? []) {
     if (e.operator === 'In') include.push(anyOf(e.key, e.values ?? []));
     else if (e.operator === 'NotIn') exclude.push(anyOf(e.key, e.values ?? []));
-    else if (e.operator === 'Exists') include.push(postings.byKey.get(e.key) ?? NO_IDS);
-    else exclude.push(postings.byKey.get(e.key) ?? NO_IDS);
+    else if (e.operator === 'Exists') include.push(postings.of(e.key).all);
+    else exclude.push(postings.of(e.key).all);
   }
   return { include, exclude };
 }
@@ -483,7 +489,7 @@ function intersectPostings(include: Int32Array[], exclude: readonly Int32Array[]
  * The sorted ids a selector matches, by set algebra on the label index (see `selectorPostings`).
  * `scratch` is a zeroed byte per id, returned zeroed.
  */
-function matchIds(selector: LabelSelector, postings: Postings, universe: number, scratch: Uint8Array): Int32Array {
+function matchIds(selector: LabelSelector, postings: LabelIndex, universe: number, scratch: Uint8Array): Int32Array {
   const { include, exclude } = selectorPostings(selector, postings);
   if (include.length > 0) return intersectPostings(include, exclude, scratch);
   // Only exclusions (or nothing): everything but the excluded ids.
