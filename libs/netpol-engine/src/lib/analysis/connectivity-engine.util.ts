@@ -148,11 +148,20 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   };
   const egTable = (s: number): SideTable | null => (egSig[s] === 0 ? null : ctx.table('egress', egSigs[egSig[s]]));
 
+  // The egress ports of the last (signature, destination) pair evaluated: sources sharing a
+  // signature (a signature's members, most admitted sets) come one after another for one d.
+  let lastSig = 0;
+  let lastD = -1;
+  let lastEgPorts = PortSetTable.ALL;
   /** Source `s` to destination `d`, given the ports d's ingress allows from s. */
   const evaluateWith = (s: number, d: number, inPorts: number): void => {
-    const tEg = egTable(s);
-    const egPorts = tEg ? sidePorts(ports, tEg, d, portMap[d]) : PortSetTable.ALL;
-    const allowed = ports.intersect(inPorts, egPorts);
+    const g = egSig[s];
+    if (g !== lastSig || d !== lastD) {
+      lastSig = g;
+      lastD = d;
+      lastEgPorts = g === 0 ? PortSetTable.ALL : sidePorts(ports, ctx.table('egress', egSigs[g]), d, portMap[d]);
+    }
+    const allowed = ports.intersect(inPorts, lastEgPorts);
     if (allowed !== PortSetTable.EMPTY) emit(s, d, allowed);
   };
   const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
