@@ -296,29 +296,34 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   // Per egress signature: the last destination class whose sink row listed it (see egressReaches).
   let sinkStamp = new Int32Array(0);
   if (!scope) {
-    // For the current 32-class word, per bit b the wide signatures whose union has that class:
-    // `wideHits[hitStart[b] .. hitStart[b + 1] - 1]`, ascending. Built from the signatures meeting
-    // the word when one of its destinations first needs them, so a destination visits only the wide
-    // signatures that reach it.
+    // For the current 32-class word, per bit b the wide unions that have that class: a list
+    // through `hitNext` from `hitHead[b]` (-1 ends it). Built in one pass over the unions meeting
+    // the word when one of its destinations first needs them, so a destination visits only the
+    // wide unions that reach it.
     let active = new Int32Array(0);
     let activeCount = 0;
     let activeWord = -1;
-    const hitStart = new Int32Array(33);
-    const hitCursor = new Int32Array(32);
-    let wideHits = new Int32Array(0);
+    const hitHead = new Int32Array(32);
+    let hitUnion = new Int32Array(0);
+    let hitNext = new Int32Array(0);
     const transposeWide = (wideBits: Uint32Array[], word: number): void => {
       activeWord = word;
       activeCount = 0;
       for (let i = 0; i < wideBits.length; i++) if (wideBits[i][word] !== 0) active[activeCount++] = i;
-      hitStart.fill(0);
-      for (let k = 0; k < activeCount; k++) {
-        for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) hitStart[32 - Math.clz32(bits & -bits)]++;
+      if (hitUnion.length < activeCount * 32) {
+        hitUnion = new Int32Array(activeCount * 32);
+        hitNext = new Int32Array(activeCount * 32);
       }
-      for (let b = 0; b < 32; b++) hitStart[b + 1] += hitStart[b];
-      if (wideHits.length < hitStart[32]) wideHits = new Int32Array(Math.max(hitStart[32], 2 * wideHits.length));
-      hitCursor.set(hitStart.subarray(0, 32));
+      hitHead.fill(-1);
+      let n = 0;
       for (let k = 0; k < activeCount; k++) {
-        for (let bits = wideBits[active[k]][word]; bits !== 0; bits &= bits - 1) wideHits[hitCursor[31 - Math.clz32(bits & -bits)]++] = active[k];
+        const u = active[k];
+        for (let bits = wideBits[u][word]; bits !== 0; bits &= bits - 1) {
+          const bit = 31 - Math.clz32(bits & -bits);
+          hitUnion[n] = u;
+          hitNext[n] = hitHead[bit];
+          hitHead[bit] = n++;
+        }
       }
     };
     for (let d = 0; d < count; d++) {
@@ -341,21 +346,19 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           reachingCount += reach.members[sinkSigs[k]].length;
           sinkStamp[sinkSigs[k]] = d;
         }
-        let hitFrom = 0;
-        let hitTo = 0;
+        let firstHit = -1;
         if (reachingCount < admitted) {
           const word = d >>> 5;
           if (word !== activeWord) transposeWide(reach.wideBits, word);
-          hitFrom = hitStart[d & 31];
-          hitTo = hitStart[(d & 31) + 1];
-          for (let k = hitFrom; k < hitTo && reachingCount < admitted; k++) reachingCount += reach.wideMembers[wideHits[k]].length;
+          firstHit = hitHead[d & 31];
+          for (let h = firstHit; h >= 0 && reachingCount < admitted; h = hitNext[h]) reachingCount += reach.wideMembers[hitUnion[h]].length;
         }
         if (reachingCount < admitted) {
           if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
           if (!evaluateGroup(reach.reachesAll, reach.reachesAllBits, d, tIn)) continue;
           let open = true;
           for (let k = sinkFrom; k < sinkTo && open; k++) open = evaluateMembers(reach.members, reach.memberBits, sinkSigs[k], d, tIn);
-          for (let k = hitFrom; k < hitTo && open; k++) open = evaluateMembers(reach.wideMembers, reach.wideMemberBits, wideHits[k], d, tIn);
+          for (let h = firstHit; h >= 0 && open; h = hitNext[h]) open = evaluateMembers(reach.wideMembers, reach.wideMemberBits, hitUnion[h], d, tIn);
           continue;
         }
         // More sources reach d than its ingress admits: the admitted ones are evaluated, those whose egress reaches d.
