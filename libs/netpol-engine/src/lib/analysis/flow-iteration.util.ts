@@ -259,13 +259,18 @@ class PairTally {
   }
 
   add(key: number, ports: number): void {
+    this.addMany(key, ports, 1);
+  }
+
+  /** `count` pairs of `key`, all on `ports`. */
+  addMany(key: number, ports: number, count: number): void {
     if (this.stamp[key] !== this.round) {
       this.stamp[key] = this.round;
       this.seen[key] = 0;
       this.common[key] = ports;
       this.touched.push(key);
     } else if (this.common[key] !== ports) this.common[key] = -1;
-    this.seen[key]++;
+    this.seen[key] += count;
   }
 
   /** This round's keys, ascending (sorts `touched` in place). */
@@ -315,6 +320,11 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
   const byWorkload = new PairTally(workloads.length);
   const wholeNamespace = new Uint8Array(namespaces.length);
   const wholeSource = new Uint8Array(workloads.length);
+  // Without a filter or per-workload folding, the open product (see OpenProduct) is counted a
+  // namespace at a time and skipped a namespace at a time: its pairs, most of an open cluster's,
+  // are never visited one by one unless printed.
+  const product = !keep && !eitherEnd ? source.data.open : undefined;
+  const productPlan = product ? openProductByNamespace(product, nsOf, namespaces.length) : undefined;
   const sourceNamespace = (a: number, visit: FlowVisitor): void => {
     const first = nsStart[a];
     const last = nsStart[a + 1];
@@ -322,13 +332,16 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     const sizeA = last - first;
     byNamespace.startRound(a);
     byWorkload.startRound(a);
-    for (let ws = first; ws < last; ws++) {
-      const n = rows.row(ws);
-      for (let i = 0; i < n; i++) {
-        const wd = rows.dest[i];
-        if (!passes(keep, ws, wd)) continue;
-        byNamespace.add(nsOf[wd], rows.ports[i]);
-        if (eitherEnd) byWorkload.add(wd, rows.ports[i]);
+    if (product && productPlan) tallyWithProduct(a, first, last, product, productPlan);
+    else {
+      for (let ws = first; ws < last; ws++) {
+        const n = rows.row(ws);
+        for (let i = 0; i < n; i++) {
+          const wd = rows.dest[i];
+          if (!passes(keep, ws, wd)) continue;
+          byNamespace.add(nsOf[wd], rows.ports[i]);
+          if (eitherEnd) byWorkload.add(wd, rows.ports[i]);
+        }
       }
     }
     const aKey = table.namespaceKey(a);
@@ -347,6 +360,10 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
       }
     }
     for (let ws = first; ws < last; ws++) {
+      if (product && productPlan && product.openOut[ws] === 1) {
+        visitProductRow(ws, product, productPlan, visit);
+        continue;
+      }
       const n = rows.row(ws);
       const { dest, ports } = rows;
       // Destinations ascend, so each destination namespace is one run of the row.
@@ -378,6 +395,70 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     }
     for (const b of byNamespace.touched) wholeNamespace[b] = 0;
     for (const wd of byWorkload.touched) wholeSource[wd] = 0;
+  };
+  const listed = source.data.pairs;
+  /**
+   * The tally of source namespace `a` when its rows merge the open product (as `PairRows.row`
+   * does): listed pairs one by one, except those the product covers (all ports); the product per
+   * destination namespace, its open workloads times a's open sources, less a source to itself
+   * where the product leaves that out.
+   */
+  const tallyWithProduct = (a: number, first: number, last: number, open: OpenProduct, plan: OpenProductPlan): void => {
+    let openSources = 0;
+    let selfLeftOut = 0;
+    for (let ws = first; ws < last; ws++) {
+      const openRow = open.openOut[ws] === 1;
+      const self = open.selfOpen[ws] === 1;
+      if (openRow) {
+        openSources++;
+        if (open.openIn[ws] === 1 && !self) selfLeftOut++;
+      }
+      for (let i = listed.rowStart[ws]; i < listed.rowStart[ws + 1]; i++) {
+        const wd = listed.dest[i];
+        if (openRow && open.openIn[wd] === 1 && (wd !== ws || self)) continue;
+        byNamespace.add(nsOf[wd], listed.ports[i]);
+      }
+    }
+    if (openSources === 0) return;
+    for (const b of plan.namespaces) {
+      const pairs = plan.start[b + 1] - plan.start[b];
+      const count = pairs * openSources - (b === a ? selfLeftOut : 0);
+      if (count > 0) byNamespace.addMany(b, PortSetTable.ALL, count);
+    }
+  };
+  /**
+   * The row of an open source `ws` (its listed pairs merged with the product, as `PairRows.row`),
+   * without the destination namespaces folded into `a/* => b/*`: those are stepped over whole.
+   */
+  const visitProductRow = (ws: number, open: OpenProduct, plan: OpenProductPlan, visit: FlowVisitor): void => {
+    const count = workloads.length;
+    const ids = open.openInIds;
+    const self = open.selfOpen[ws] === 1;
+    let i = listed.rowStart[ws];
+    const end = listed.rowStart[ws + 1];
+    let j = 0;
+    for (;;) {
+      const fromList = i < end ? listed.dest[i] : count;
+      const fromProduct = j < ids.length ? ids[j] : count;
+      const next = fromList < fromProduct ? fromList : fromProduct;
+      if (next === count) return;
+      const b = nsOf[next];
+      if (wholeNamespace[b]) {
+        while (i < end && listed.dest[i] < nsStart[b + 1]) i++;
+        j = plan.start[b + 1];
+        continue;
+      }
+      if (fromProduct <= fromList) {
+        const all = fromProduct !== ws || self;
+        if (all) visit(ws, fromProduct, PortSetTable.ALL);
+        else if (fromProduct === fromList) visit(ws, fromProduct, listed.ports[i]);
+        if (fromProduct === fromList) i++;
+        j++;
+      } else {
+        visit(ws, fromList, listed.ports[i]);
+        i++;
+      }
+    }
   };
   const nsCount = namespaces.length;
   return new FlowListing(table, nsCount + workloads.length, (step, visit) =>
@@ -438,4 +519,23 @@ export function workloadReachOf(source: Pick<FlowSource, 'inventory' | 'portRang
       outboundExternal: egFn ? external(egFn).map((g) => ({ from: w.endpoint, to: g.endpoint, ports: g.ports })) : [],
     };
   });
+}
+
+/** The open product's destinations by namespace: `openInIds[start[b] .. start[b + 1] - 1]` are b's, `namespaces` those with any. */
+interface OpenProductPlan {
+  start: Int32Array;
+  namespaces: Int32Array;
+}
+
+function openProductByNamespace(open: OpenProduct, nsOf: Int32Array, namespaceCount: number): OpenProductPlan {
+  const start = new Int32Array(namespaceCount + 1);
+  for (const w of open.openInIds) start[nsOf[w] + 1]++;
+  let withAny = 0;
+  for (let b = 0; b < namespaceCount; b++) {
+    if (start[b + 1] > 0) withAny++;
+    start[b + 1] += start[b];
+  }
+  const namespaces = new Int32Array(withAny);
+  for (let b = 0, k = 0; b < namespaceCount; b++) if (start[b + 1] > start[b]) namespaces[k++] = b;
+  return { start, namespaces };
 }

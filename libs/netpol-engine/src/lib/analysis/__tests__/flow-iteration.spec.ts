@@ -191,6 +191,33 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     expect([...analysis.aggregatedFlows()].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr').map((f) => formatFlow(f as Flow))).toEqual(['open/* => open/* : All']);
   });
 
+  it('folds a namespace whose one workload reaches itself through a listed pair the open product leaves out', () => {
+    // Pod s-0 is isolated by no policy, s-1 both ways: the product gives s-0 nothing but itself,
+    // which one pod does not reach; policies let s-0 and s-1 reach each other on TCP 80.
+    const inventory: Inventory = {
+      namespaces: [{ name: 'db' }],
+      pods: [
+        { namespace: 'db', name: 's-0', labels: { role: 'primary' }, workload: { kind: 'StatefulSet', name: 's' } },
+        { namespace: 'db', name: 's-1', labels: { role: 'replica' }, workload: { kind: 'StatefulSet', name: 's' } },
+      ],
+    };
+    const replica = {
+      apiVersion: 'networking.k8s.io/v1' as const,
+      kind: 'NetworkPolicy' as const,
+      metadata: { namespace: 'db', name: 'replica' },
+      spec: {
+        podSelector: { matchLabels: { role: 'replica' } },
+        policyTypes: ['Ingress', 'Egress'] as ('Ingress' | 'Egress')[],
+        ingress: [{ from: [{ podSelector: { matchLabels: { role: 'primary' } } }], ports: [{ port: 80 }] }],
+        egress: [{ to: [{ podSelector: { matchLabels: { role: 'primary' } } }], ports: [{ port: 80 }] }],
+      },
+    };
+    const analysis = createAnalysis({ inventory, policies: [replica] });
+    const internal = (flows: Iterable<AggregatedFlow>) => [...flows].filter((f) => f.to.kind !== 'cidr' && f.from.kind !== 'cidr').map((f) => formatFlow(f as Flow));
+    expect(internal(analysis.flows())).toEqual(['db/s[StatefulSet] => db/s[StatefulSet] : TCP 80']);
+    expect(internal(analysis.aggregatedFlows())).toEqual(['db/* => db/* : TCP 80']);
+  });
+
   it('with eitherEnd, aggregate a whole namespace at one end: ns/* => workload and workload => ns/*', () => {
     const pod = (namespace: string, name: string, workload: string, app: string) => ({ namespace, name, labels: { app }, workload: { kind: 'Deployment', name: workload } });
     const inventory: Inventory = {
