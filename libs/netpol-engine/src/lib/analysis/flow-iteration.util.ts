@@ -246,11 +246,13 @@ class PairTally {
   /** Keys counted this round, in first-seen order. */
   readonly touched: number[] = [];
   private round = -1;
+  private readonly sorted: Int32Array;
 
   constructor(size: number) {
     this.seen = new Float64Array(size);
     this.common = new Int32Array(size);
     this.stamp = new Int32Array(size).fill(-1);
+    this.sorted = new Int32Array(size);
   }
 
   startRound(round: number): void {
@@ -273,9 +275,11 @@ class PairTally {
     this.seen[key] += count;
   }
 
-  /** This round's keys, ascending (sorts `touched` in place). */
-  touchedAscending(): readonly number[] {
-    return this.touched.sort((x, y) => x - y);
+  /** This round's keys, ascending (a typed copy sorted natively: no comparator call per step). */
+  touchedAscending(): Int32Array {
+    const keys = this.sorted.subarray(0, this.touched.length);
+    for (let i = 0; i < keys.length; i++) keys[i] = this.touched[i];
+    return keys.sort();
   }
 
   /** The port set every pair of `key` shares when exactly `expected` pairs were counted, else -1. */

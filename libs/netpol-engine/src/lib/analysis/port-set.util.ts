@@ -122,6 +122,16 @@ function samePortEntries(entries: readonly PortEntry[], ports: readonly { name?:
   return true;
 }
 
+/** Whether two container port lists are the same entries in the same order. */
+function samePortList(a: readonly { name?: string; port: number; protocol?: Protocol }[], b: readonly { name?: string; port: number; protocol?: Protocol }[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].name !== b[i].name || a[i].port !== b[i].port || protocolIndex(a[i].protocol) !== protocolIndex(b[i].protocol)) return false;
+  }
+  return true;
+}
+
 /** One unresolved `ports` list of a rule: numeric ranges plus named ports (resolved per destination pod). */
 interface PortSpec {
   numeric: number;
@@ -153,6 +163,8 @@ export class PortSetTable {
   private readonly portMapsByHash = new Map<number, number[]>();
   private readonly resolutions = new Map<number, number>();
   private readonly resolutionsWide = new Map<number, number>();
+  private previousPorts: readonly { name?: string; port: number; protocol?: Protocol }[] | undefined = undefined;
+  private previousPortMap = 0;
 
   intern(ranges: number[]): number {
     const key = ranges.join(',');
@@ -215,6 +227,16 @@ export class PortSetTable {
 
   /** Interns the named container ports of a pod (`{ name, port, protocol }`, unnamed ones ignored). */
   portMap(ports: readonly { name?: string; port: number; protocol?: Protocol }[]): number {
+    // Pods come workload by workload: replicas list the ports their neighbour listed, in its order.
+    const previous = this.previousPorts;
+    if (previous !== undefined && samePortList(previous, ports)) return this.previousPortMap;
+    const id = this.internPortMap(ports);
+    this.previousPorts = ports;
+    this.previousPortMap = id;
+    return id;
+  }
+
+  private internPortMap(ports: readonly { name?: string; port: number; protocol?: Protocol }[]): number {
     // Hashed and verified instead of keyed by a string: this runs once per pod.
     let sum = 0;
     let count = 0;
