@@ -82,6 +82,9 @@ export class ClassLayout {
     const cut = this.boundaries.length > 0;
     for (let ns = 0; ns < nsCount; ns++) {
       this.nsStart[ns] = classNs.length;
+      // Pods keep their input order within a namespace, so replicas come one after another: a pod
+      // like the one before it (labels, named ports, address atom) joins its class without a hash.
+      let previous = -1;
       for (let i = nsOffsets[ns]; i < nsOffsets[ns + 1]; i++) {
         const podId = byNs[i];
         const labels = inventory.podLabels[podId];
@@ -89,6 +92,14 @@ export class ClassLayout {
         const ip = ipBlockMatchesPodIps ? inventory.podIp[podId] : undefined;
         // Atom: -1 without IP; otherwise the family and the slot among the boundaries.
         const atom = ip === undefined ? -1 : (ip >= V4_BASE ? 1 : 2) + 4 * (cut ? upperBoundBigint(this.boundaries, ip) : 0);
+        if (previous >= 0 && classPortMap[previous] === portMap && classAtom[previous] === atom && sameLabels(classLabels[previous], labels)) {
+          if (ip !== undefined) {
+            if (ip < (classIpMin[previous] as bigint)) classIpMin[previous] = ip;
+            if (ip > (classIpMax[previous] as bigint)) classIpMax[previous] = ip;
+          }
+          this.podClass[podId] = previous;
+          continue;
+        }
         const hash = mix(mix(mix(hashLabels(labels), ns), portMap), atom);
         const head = buckets.get(hash);
         let classId = -1;
@@ -116,6 +127,7 @@ export class ClassLayout {
           if (ip > (classIpMax[classId] as bigint)) classIpMax[classId] = ip;
         }
         this.podClass[podId] = classId;
+        previous = classId;
       }
       this.nsEnd[ns] = classNs.length;
     }
