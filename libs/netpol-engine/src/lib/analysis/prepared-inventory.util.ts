@@ -80,27 +80,42 @@ export class PreparedInventory {
     const workloadIds: Map<string, Map<string, number>>[] = new Array(this.namespaces.length);
     const found: { nsId: number; kind: string; name: string }[] = [];
     const noLabels: Labels = {};
+    // Pods come workload by workload: one like the pod before it is looked up no further.
+    let previousNs: string | undefined;
+    let previousNsId = -1;
+    let previousKind: string | undefined;
+    let previousName: string | undefined;
+    let previousWorkload = -1;
     for (let i = 0; i < count; i++) {
       const pod = pods[i];
-      const nsId = this.namespaceByName.get(pod.namespace) as number;
+      const nsId = pod.namespace === previousNs ? previousNsId : (this.namespaceByName.get(pod.namespace) as number);
+      previousNs = pod.namespace;
       const kind = pod.workload?.kind ?? 'Pod';
       const name = pod.workload?.name ?? pod.name;
-      let kinds = workloadIds[nsId];
-      if (!kinds) {
-        kinds = new Map();
-        workloadIds[nsId] = kinds;
+      let workload: number | undefined;
+      if (nsId === previousNsId && kind === previousKind && name === previousName) workload = previousWorkload;
+      else {
+        let kinds = workloadIds[nsId];
+        if (!kinds) {
+          kinds = new Map();
+          workloadIds[nsId] = kinds;
+        }
+        let names = kinds.get(kind);
+        if (!names) {
+          names = new Map();
+          kinds.set(kind, names);
+        }
+        workload = names.get(name);
+        if (workload === undefined) {
+          workload = found.length;
+          names.set(name, workload);
+          found.push({ nsId, kind, name });
+        }
       }
-      let names = kinds.get(kind);
-      if (!names) {
-        names = new Map();
-        kinds.set(kind, names);
-      }
-      let workload = names.get(name);
-      if (workload === undefined) {
-        workload = found.length;
-        names.set(name, workload);
-        found.push({ nsId, kind, name });
-      }
+      previousNsId = nsId;
+      previousKind = kind;
+      previousName = name;
+      previousWorkload = workload;
       this.podNs[i] = nsId;
       this.podWorkload[i] = workload;
       this.podLabels[i] = pod.labels ?? noLabels;
