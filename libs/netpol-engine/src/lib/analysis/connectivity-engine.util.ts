@@ -338,6 +338,9 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           active = new Int32Array(reach.wideBits.length);
           sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
+        // Walking the sources that reach d asks d's ingress entries about each (lookupCost steps);
+        // walking the sources d admits takes a step each: the walk that costs less is taken.
+        const budget = tIn ? admitted / tIn.lookupCost : admitted;
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
@@ -347,13 +350,13 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           sinkStamp[sinkSigs[k]] = d;
         }
         let firstHit = -1;
-        if (reachingCount < admitted) {
+        if (reachingCount < budget) {
           const word = d >>> 5;
           if (word !== activeWord) transposeWide(reach.wideBits, word);
           firstHit = hitHead[d & 31];
-          for (let h = firstHit; h >= 0 && reachingCount < admitted; h = hitNext[h]) reachingCount += reach.wideMembers[hitUnion[h]].length;
+          for (let h = firstHit; h >= 0 && reachingCount < budget; h = hitNext[h]) reachingCount += reach.wideMembers[hitUnion[h]].length;
         }
-        if (reachingCount < admitted) {
+        if (reachingCount < budget) {
           if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
           if (!evaluateGroup(reach.reachesAll, reach.reachesAllBits, d, tIn)) continue;
           let open = true;

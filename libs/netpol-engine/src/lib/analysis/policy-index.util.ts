@@ -44,13 +44,15 @@ export type SideEntry = BoundRule;
  * What one side allows for a signature: per distinct port spec, the classes its rules admit (a
  * rule's own set when it is the only one with that spec; no overall union is built), and the
  * rules that admit external addresses. `sizeBound` is the sum of the entries' sizes, an upper
- * bound on the classes admitted.
+ * bound on the classes admitted; `lookupCost` the steps of asking every entry whether it admits
+ * one class (one per bitset, a binary search's per list).
  */
 export interface SideTable {
   entries: readonly SideEntry[];
   /** Whether some entry admits every class. */
   admitsAll: boolean;
   sizeBound: number;
+  lookupCost: number;
   addressEntries: readonly BoundRule[];
 }
 
@@ -198,16 +200,18 @@ export class LayoutContext {
     const count = this.layout.count;
     let admitsAll = false;
     let sizeBound = 0;
+    let lookupCost = 0;
     for (let i = 0; i < entries.length; i++) {
       const sets = shared?.[i];
       // Same field order as a bound rule's literal: one object shape in the entries' hot loops.
       if (sets) entries[i] = { classes: ClassSet.union(count, sets), addresses: NO_ADDRESSES, spec: entries[i].spec };
       const classes = entries[i].classes;
       sizeBound += classes.size;
+      lookupCost += classes.list ? 32 - Math.clz32(classes.list.length) : 1;
       if (classes.isAll) admitsAll = true;
     }
     // Kept at their exact length (arrays grown by push reserve spare slots; a table is kept per signature).
-    return { entries: entries.slice(), admitsAll, sizeBound: Math.min(sizeBound, count), addressEntries: addressEntries ? addressEntries.slice() : NO_RULES };
+    return { entries: entries.slice(), admitsAll, sizeBound: Math.min(sizeBound, count), lookupCost: Math.max(lookupCost, 1), addressEntries: addressEntries ? addressEntries.slice() : NO_RULES };
   }
 
   /** What a side allows to or from external addresses, for a pod with the given named ports. */
