@@ -32,72 +32,91 @@ export class PairTable {
   }
 }
 
+/** Triples per chunk of the collector: chunks are added as it fills, never grown and copied. */
+const CHUNK = 1 << 16;
+
 /**
  * Collects (source, destination, port-set id) triples in any order, with repeats (a workload
  * spans several pod classes), and turns them into a PairTable where repeats are one pair with
- * the union of their ports.
+ * the union of their ports. Triples are kept in fixed-size chunks: millions of them (an open
+ * cluster) cost no copying as they arrive.
  */
 export class PairCollector {
-  private sources: Int32Array<ArrayBuffer> = new Int32Array(4096);
-  private destinations: Int32Array<ArrayBuffer> = new Int32Array(4096);
-  private portIds: Int32Array<ArrayBuffer> = new Int32Array(4096);
+  private readonly sourceChunks: Int32Array[] = [];
+  private readonly destinationChunks: Int32Array[] = [];
+  private readonly portChunks: Int32Array[] = [];
+  private sources = new Int32Array(0);
+  private destinations = new Int32Array(0);
+  private portIds = new Int32Array(0);
+  /** Triples in the last chunk, and its size. */
+  private filled = 0;
+  private capacity = 0;
   private count = 0;
 
   constructor(private readonly workloadCount: number) {}
 
   add(ws: number, wd: number, ports: number): void {
-    const n = this.count;
-    if (n === this.sources.length) this.grow();
+    if (this.filled === this.capacity) this.nextChunk();
+    const n = this.filled;
     this.sources[n] = ws;
     this.destinations[n] = wd;
     this.portIds[n] = ports;
-    this.count = n + 1;
+    this.filled = n + 1;
+    this.count++;
   }
 
-  private grow(): void {
-    const size = this.sources.length * 2;
-    const widen = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.sources = widen(this.sources);
-    this.destinations = widen(this.destinations);
-    this.portIds = widen(this.portIds);
+  private nextChunk(): void {
+    // The first chunk small (most collections are diffs of a few pairs), then whole chunks.
+    const size = this.sourceChunks.length === 0 ? 1024 : CHUNK;
+    this.sources = new Int32Array(size);
+    this.destinations = new Int32Array(size);
+    this.portIds = new Int32Array(size);
+    this.sourceChunks.push(this.sources);
+    this.destinationChunks.push(this.destinations);
+    this.portChunks.push(this.portIds);
+    this.filled = 0;
+    this.capacity = size;
   }
 
   /** The collected pairs by source row, destinations ascending, repeats merged by `ports.union`. */
   finish(ports: PortSetTable): PairTable {
-    const { workloadCount, count, sources, destinations, portIds } = this;
-    // Counting sort of the triples by source.
+    const { workloadCount, count } = this;
+    // Counting sort of the triples by source, straight into the rows (repeats and all).
     const start = new Int32Array(workloadCount + 1);
-    for (let i = 0; i < count; i++) start[sources[i] + 1]++;
+    this.eachChunk((sources, _destinations, _ports, from, to) => {
+      for (let i = from; i < to; i++) start[sources[i] + 1]++;
+    });
     for (let w = 0; w < workloadCount; w++) start[w + 1] += start[w];
-    const order = new Int32Array(count);
+    const dest = new Int32Array(count);
+    const out = new Int32Array(count);
     const cursor = start.slice(0, workloadCount);
-    for (let i = 0; i < count; i++) order[cursor[sources[i]]++] = i;
-    // Per row: merge repeats through a stamp per destination, then sort the row's destinations.
+    this.eachChunk((sources, destinations, portIds, from, to) => {
+      for (let i = from; i < to; i++) {
+        const k = cursor[sources[i]]++;
+        dest[k] = destinations[i];
+        out[k] = portIds[i];
+      }
+    });
+    // Per row: merge repeats through a stamp per destination, then sort the row's destinations;
+    // rows are compacted in place (a row never writes past what it has read).
     const stamp = new Int32Array(workloadCount).fill(-1);
     const slot = new Int32Array(workloadCount);
     const merged = new Int32Array(workloadCount);
     const rowStart = new Int32Array(workloadCount + 1);
-    const dest = new Int32Array(count);
-    const out = new Int32Array(count);
     let n = 0;
     for (let ws = 0; ws < workloadCount; ws++) {
       rowStart[ws] = n;
       let k = 0;
       for (let i = start[ws]; i < start[ws + 1]; i++) {
-        const t = order[i];
-        const wd = destinations[t];
+        const wd = dest[i];
         if (stamp[wd] !== ws) {
           stamp[wd] = ws;
           slot[wd] = k;
-          merged[k] = portIds[t];
+          merged[k] = out[i];
           dest[n + k] = wd;
           k++;
         } else {
-          merged[slot[wd]] = ports.union(merged[slot[wd]], portIds[t]);
+          merged[slot[wd]] = ports.union(merged[slot[wd]], out[i]);
         }
       }
       const row = dest.subarray(n, n + k);
@@ -106,7 +125,13 @@ export class PairCollector {
       n += k;
     }
     rowStart[workloadCount] = n;
-    this.sources = this.destinations = this.portIds = new Int32Array(0);
+    this.sourceChunks.length = this.destinationChunks.length = this.portChunks.length = 0;
     return new PairTable(workloadCount, rowStart, n === count ? dest : dest.slice(0, n), n === count ? out : out.slice(0, n));
+  }
+
+  /** Each chunk's filled part `[from, to)`: every chunk is full but the last. */
+  private eachChunk(visit: (sources: Int32Array, destinations: Int32Array, ports: Int32Array, from: number, to: number) => void): void {
+    const last = this.sourceChunks.length - 1;
+    for (let c = 0; c <= last; c++) visit(this.sourceChunks[c], this.destinationChunks[c], this.portChunks[c], 0, c === last ? this.filled : this.sourceChunks[c].length);
   }
 }

@@ -1,0 +1,54 @@
+import { PairCollector } from '../pair-table.util';
+import { PortSetTable } from '../port-set.util';
+
+/** A tiny deterministic generator (xorshift32). */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+}
+
+describe('PairCollector', () => {
+  it.each([
+    ['none', 0],
+    ['fewer than its first chunk', 700],
+    ['exactly its first chunk', 1024],
+    ['several chunks', 200_000],
+  ])('turns triples into rows with repeats merged (%s)', (_name, total) => {
+    const ports = new PortSetTable();
+    const sets = [ports.intern([80, 80]), ports.intern([443, 443]), ports.intern([53, 53, 65589, 65589]), PortSetTable.ALL];
+    const workloads = 300;
+    const next = random(total + 1);
+    const collector = new PairCollector(workloads);
+    const expected = new Map<string, number>();
+    for (let i = 0; i < total; i++) {
+      const ws = Math.floor(next() * workloads);
+      const wd = Math.floor(next() * workloads);
+      const p = sets[Math.floor(next() * sets.length)];
+      collector.add(ws, wd, p);
+      const key = `${ws} ${wd}`;
+      const known = expected.get(key);
+      expected.set(key, known === undefined ? p : ports.union(known, p));
+    }
+    const table = collector.finish(ports);
+    expect(table.size).toBe(expected.size);
+    const seen = new Map<string, number>();
+    for (let ws = 0; ws < workloads; ws++) {
+      let previous = -1;
+      for (let i = table.rowStart[ws]; i < table.rowStart[ws + 1]; i++) {
+        expect(table.dest[i]).toBeGreaterThan(previous);
+        previous = table.dest[i];
+        seen.set(`${ws} ${table.dest[i]}`, table.ports[i]);
+      }
+    }
+    expect(seen).toEqual(expected);
+    for (const [key, p] of expected) {
+      const [ws, wd] = key.split(' ').map(Number);
+      expect(table.get(ws, wd)).toBe(p);
+    }
+  });
+});
