@@ -127,7 +127,12 @@ export class PreparedInventory {
       }
     }
     // Workloads are numbered in (namespace, kind, name) order so that output is sorted by id.
-    const order = found.map((_, i) => i).sort((a, b) => found[a].nsId - found[b].nsId || compareText(found[a].kind, found[b].kind) || compareText(found[a].name, found[b].name));
+    const byName = (a: number, b: number): number => found[a].nsId - found[b].nsId || compareText(found[a].kind, found[b].kind) || compareText(found[a].name, found[b].name);
+    const order = found.map((_, i) => i);
+    // Inputs listed in that order already (most are) skip the sort.
+    let sorted = true;
+    for (let i = 1; i < order.length && sorted; i++) sorted = byName(i - 1, i) < 0;
+    if (!sorted) order.sort(byName);
     const renumber = new Int32Array(found.length);
     this.workloads = order.map((old, id) => {
       renumber[old] = id;
