@@ -105,8 +105,9 @@ const REACH_NONE = 4;
 
 /**
  * Computes allowed traffic on pod classes. For each destination class, the candidate sources
- * are whichever is smaller: the classes its ingress admits, or the classes whose egress can
- * reach it (an inverted index over egress signatures). Only candidates are evaluated, so the
+ * are whichever costs less to walk: the classes its ingress admits, or the classes whose egress
+ * can reach it (an inverted index over egress signatures), each of which is asked about at every
+ * ingress entry (SideTable.lookupCost). Only candidates are evaluated, so the
  * cost follows the number of allowed class pairs, not the square of the class count. Walking the
  * admitted classes, those whose egress cannot reach the destination are skipped; walking a large
  * group of egress candidates (unisolated sources, say), the ingress side is met with the group's
@@ -364,7 +365,8 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           for (let h = firstHit; h >= 0 && open; h = hitNext[h]) open = evaluateMembers(reach.wideMembers, reach.wideMemberBits, hitUnion[h], d, tIn);
           continue;
         }
-        // More sources reach d than its ingress admits: the admitted ones are evaluated, those whose egress reaches d.
+        // Walking the sources that reach d costs more than walking those its ingress admits: the
+        // admitted ones are evaluated, those whose egress reaches d.
         if (tIn) {
           evaluateAdmitted(d, tIn, reach);
           continue;

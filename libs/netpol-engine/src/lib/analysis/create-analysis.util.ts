@@ -440,13 +440,23 @@ export function createAnalysis(input: AnalysisInput): Analysis {
 }
 
 /**
- * One policy per namespace and name, as a map keyed by `namespace/name` keeps them: in the
- * place of the first, the last one given. Looked up by namespace, then name.
+ * One policy per `namespace/name` key, as a map keyed by it keeps them: in the place of the
+ * first, the last one given. Looked up by namespace, then name; a namespace or name with a slash
+ * (no valid object has one, but two such pairs can join to one key) by the joined key.
  */
 function uniqueByName(irs: PolicyIR[]): PolicyIR[] {
   const places = new Map<string, Map<string, number>>();
+  const joinedPlaces = new Map<string, number>();
   const out: PolicyIR[] = [];
   for (const ir of irs) {
+    if (ir.namespace.includes('/') || ir.name.includes('/')) {
+      const place = joinedPlaces.get(ir.key);
+      if (place === undefined) {
+        joinedPlaces.set(ir.key, out.length);
+        out.push(ir);
+      } else out[place] = ir;
+      continue;
+    }
     let names = places.get(ir.namespace);
     if (!names) {
       names = new Map();

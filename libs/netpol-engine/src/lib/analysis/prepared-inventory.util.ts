@@ -88,7 +88,7 @@ export class PreparedInventory {
     let previousWorkload = -1;
     for (let i = 0; i < count; i++) {
       const pod = pods[i];
-      const nsId = pod.namespace === previousNs ? previousNsId : (this.namespaceByName.get(pod.namespace) as number);
+      const nsId = previousNsId >= 0 && pod.namespace === previousNs ? previousNsId : (this.namespaceByName.get(pod.namespace) as number);
       previousNs = pod.namespace;
       const kind = pod.workload?.kind ?? 'Pod';
       const name = pod.workload?.name ?? pod.name;

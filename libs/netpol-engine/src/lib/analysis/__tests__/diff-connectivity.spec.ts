@@ -139,4 +139,15 @@ describe('diffConnectivity', () => {
     const reversed = createAnalysis({ inventory, policies: [closedApi, denyAll, frontendEgress, openApi] });
     expect(reversed.connectivity().map(formatFlow)).toEqual(['prod/frontend[Deployment] => prod/api[Deployment] : All']);
   });
+
+  it('keys policies by their joined namespace/name, also where a slash makes two pairs one key', () => {
+    // No valid object has a slash in either part; the engine still treats both alike everywhere.
+    const slashedName = np('x/y', { podSelector: api, ingress: [{ from: [{ podSelector: frontend }] }] });
+    const slashedNamespace: NetworkPolicy = { ...np('y', { podSelector: {}, ingress: [] }), metadata: { namespace: 'prod/x', name: 'y' } };
+    const analysis = createAnalysis({ inventory, policies: [denyAll, frontendEgress, slashedName, slashedNamespace] });
+    expect(analysis.policies).toEqual([denyAll, frontendEgress, slashedNamespace]);
+    expect(analysis.connectivity()).toEqual([]);
+    const alone = createAnalysis({ inventory, policies: [denyAll, frontendEgress, slashedName] });
+    expect(alone.connectivity().map(formatFlow)).toEqual(['prod/frontend[Deployment] => prod/api[Deployment] : All']);
+  });
 });
