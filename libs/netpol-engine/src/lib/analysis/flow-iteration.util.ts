@@ -54,7 +54,14 @@ export class PairRows {
   readonly dest: Int32Array;
   readonly ports: Int32Array;
 
-  constructor(private readonly data: ConnectivityData) {
+  /**
+   * With `skip`, a row merged with the open product leaves out every destination namespace
+   * flagged in `skip.namespaces` (read at each call), stepping over its product part whole.
+   */
+  constructor(
+    private readonly data: ConnectivityData,
+    private readonly skip?: NamespaceSkip,
+  ) {
     this.dest = new Int32Array(data.workloadCount);
     this.ports = new Int32Array(data.workloadCount);
   }
@@ -77,11 +84,20 @@ export class PairRows {
     let n = 0;
     const ids = open.openInIds;
     const self = open.selfOpen[ws] === 1;
+    const skip = this.skip;
     let j = 0;
     for (;;) {
       const listed = i < end ? listedDest[i] : count;
       const product = j < ids.length ? ids[j] : count;
       if (listed === count && product === count) return n;
+      if (skip) {
+        const b = skip.nsOf[listed < product ? listed : product];
+        if (skip.namespaces[b]) {
+          while (i < end && listedDest[i] < skip.nsStart[b + 1]) i++;
+          j = skip.productStart[b + 1];
+          continue;
+        }
+      }
       if (product <= listed) {
         const all = product !== ws || self;
         if (all || product === listed) {
@@ -99,6 +115,17 @@ export class PairRows {
       }
     }
   }
+}
+
+/** Destination namespaces a PairRows leaves out of rows merged with the open product. */
+interface NamespaceSkip {
+  /** Per namespace: 1 to leave it out. */
+  namespaces: Uint8Array;
+  nsOf: Int32Array;
+  /** Workload ids of namespace b: `nsStart[b] .. nsStart[b + 1] - 1`. */
+  nsStart: Int32Array;
+  /** The open product's destinations in namespace b: `openInIds[productStart[b] .. productStart[b + 1] - 1]`. */
+  productStart: Int32Array;
 }
 
 /** One flow by numbers (see FlowTable): what a listing hands its visitor, with no object per flow. */
@@ -307,7 +334,6 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
   const workloads = inventory.workloads;
   const namespaces = inventory.namespaces;
   const table = new FlowTable(source);
-  const rows = new PairRows(source.data);
   // Workloads are numbered namespace by namespace: a namespace is a range of workload ids.
   const nsStart = new Int32Array(namespaces.length + 1);
   for (const w of workloads) nsStart[w.nsId + 1]++;
@@ -329,6 +355,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
   // are never visited one by one unless printed.
   const product = !keep && !eitherEnd ? source.data.open : undefined;
   const productPlan = product ? openProductByNamespace(product, nsOf, namespaces.length) : undefined;
+  // Rows of open sources leave out the namespaces folded into `a/* => b/*` (as the loop below skips them in other rows).
+  const rows = new PairRows(source.data, productPlan ? { namespaces: wholeNamespace, nsOf, nsStart, productStart: productPlan.start } : undefined);
   const sourceNamespace = (a: number, visit: FlowVisitor): void => {
     const first = nsStart[a];
     const last = nsStart[a + 1];
@@ -364,10 +392,6 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
       }
     }
     for (let ws = first; ws < last; ws++) {
-      if (product && productPlan && product.openOut[ws] === 1) {
-        visitProductRow(ws, product, productPlan, visit);
-        continue;
-      }
       const n = rows.row(ws);
       const { dest, ports } = rows;
       // Destinations ascend, so each destination namespace is one run of the row.
@@ -428,40 +452,6 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
       const pairs = plan.start[b + 1] - plan.start[b];
       const count = pairs * openSources - (b === a ? selfLeftOut : 0);
       if (count > 0) byNamespace.addMany(b, PortSetTable.ALL, count);
-    }
-  };
-  /**
-   * The row of an open source `ws` (its listed pairs merged with the product, as `PairRows.row`),
-   * without the destination namespaces folded into `a/* => b/*`: those are stepped over whole.
-   */
-  const visitProductRow = (ws: number, open: OpenProduct, plan: OpenProductPlan, visit: FlowVisitor): void => {
-    const count = workloads.length;
-    const ids = open.openInIds;
-    const self = open.selfOpen[ws] === 1;
-    let i = listed.rowStart[ws];
-    const end = listed.rowStart[ws + 1];
-    let j = 0;
-    for (;;) {
-      const fromList = i < end ? listed.dest[i] : count;
-      const fromProduct = j < ids.length ? ids[j] : count;
-      const next = fromList < fromProduct ? fromList : fromProduct;
-      if (next === count) return;
-      const b = nsOf[next];
-      if (wholeNamespace[b]) {
-        while (i < end && listed.dest[i] < nsStart[b + 1]) i++;
-        j = plan.start[b + 1];
-        continue;
-      }
-      if (fromProduct <= fromList) {
-        const all = fromProduct !== ws || self;
-        if (all) visit(ws, fromProduct, PortSetTable.ALL);
-        else if (fromProduct === fromList) visit(ws, fromProduct, listed.ports[i]);
-        if (fromProduct === fromList) i++;
-        j++;
-      } else {
-        visit(ws, fromList, listed.ports[i]);
-        i++;
-      }
     }
   };
   const nsCount = namespaces.length;
