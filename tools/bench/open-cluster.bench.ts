@@ -116,6 +116,11 @@ function runCommandChild(tier: TierName, index: number): Omit<CommandResult, 'e2
       writeSync(fd, text);
       writeMs += now() - t;
     },
+    stdoutBytes: (bytes) => {
+      const t = now();
+      writeSync(fd, bytes);
+      writeMs += now() - t;
+    },
     stderr: (text) => void process.stderr.write(text),
   };
   const [name, ...rest] = command.argv;

@@ -1,6 +1,11 @@
 /** Where a command writes and from where it resolves relative paths; tests pass buffers. */
 export interface CliIo {
   stdout(text: string): void;
+  /**
+   * Output already encoded as UTF-8, for long listings (no string per line); main.ts writes it to
+   * the process's stdout. Absent: the bytes are decoded and handed to `stdout`.
+   */
+  stdoutBytes?(bytes: Uint8Array): void;
   stderr(text: string): void;
   cwd: string;
   /** All of standard input, for the path `-`; main.ts reads the process's, tests pass text. Absent: nothing to read. */

@@ -12,6 +12,7 @@ let stdinText: string | undefined;
 void Promise.resolve(
   runCli(process.argv.slice(2), {
     stdout: (text) => void process.stdout.write(text),
+    stdoutBytes: (bytes) => void process.stdout.write(bytes),
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     // Read once, when a command is given `-` (diff may name it for both sides).

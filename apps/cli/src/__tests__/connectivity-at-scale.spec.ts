@@ -120,6 +120,19 @@ describe('palisade connectivity: aggregation, focus and formats', () => {
     expect(lines.pop()).toBe('');
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(json.flows);
   });
+
+  it('text and jsonl go as UTF-8 bytes to an io that takes them, the same output as text', () => {
+    for (const extra of [[], ['-o', 'jsonl'], ['--aggregate', 'namespace'], ['-o', 'csv']]) {
+      const chunks: Uint8Array[] = [];
+      const io = Object.assign(newTestIo(), { stdoutBytes: (bytes: Uint8Array) => void chunks.push(bytes) });
+      expect(runCli(['connectivity', ...seed, ...extra], io)).toBe(0);
+      const expected = run(['connectivity', ...seed, ...extra]).out;
+      expect(expected.split('\n').length).toBeGreaterThan(5);
+      // csv is written as text; the line formats as bytes only.
+      if (extra[1] === 'csv') expect([io.out, chunks.length]).toEqual([expected, 0]);
+      else expect([io.out, Buffer.concat(chunks).toString('utf8')]).toEqual(['', expected]);
+    }
+  });
 });
 
 describe('palisade diff with --focus-workload and -n', () => {

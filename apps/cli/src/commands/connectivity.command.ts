@@ -3,7 +3,7 @@ import { createAnalysis, inventoryFromManifests } from '@palisade/netpol-engine'
 import type { CliIo } from '../cli-io.type';
 import { EXIT_OK } from '../cli.exception';
 import { type LoadedManifests, loadValidManifests } from '../input/load-manifests.util';
-import { FLOW_FORMATS, type FlowFormat, writeFlows } from '../output/format-flows.util';
+import { FLOW_FORMATS, type FlowFormat, type FlowSink, writeFlows } from '../output/format-flows.util';
 import { type CommandArgs, formatOption, inputPaths, parseCommandArgs } from '../parse-command-args.util';
 import { analysisOptions, inventoryWorkloads } from './common-options.util';
 import { type Aggregate, aggregateOption, flowFilterOption } from './flow-filter-options.util';
@@ -20,6 +20,12 @@ export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
   return { format: formatOption(COMMAND, args, FLOW_FORMATS, 'text'), aggregate: aggregateOption(COMMAND, args) };
 }
 
+/** The CLI's stdout as a flow sink: bytes where the CLI takes them. */
+export function stdoutSink(io: CliIo): FlowSink {
+  const bytes = io.stdoutBytes;
+  return { text: (text) => io.stdout(text), bytes: bytes && ((b) => bytes.call(io, b)) };
+}
+
 /** The command once its input is read: analysis, then the flows written as they are listed. */
 export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, output: ConnectivityOutput, io: CliIo): number {
   const { inventory } = inventoryFromManifests(loaded);
@@ -28,7 +34,7 @@ export function writeConnectivity(loaded: LoadedManifests, args: CommandArgs, ou
   // DOT draws every workload, also those without flows; the other formats need no list of them.
   const workloads = output.format === 'dot' ? inventoryWorkloads(inventory) : [];
   const eitherEnd = output.aggregate === 'namespace-either-end';
-  writeFlows(() => (output.aggregate ? analysis.aggregatedFlowListing(filter, { eitherEnd }) : analysis.flowListing(filter)), output.format, (text) => io.stdout(text), workloads);
+  writeFlows(() => (output.aggregate ? analysis.aggregatedFlowListing(filter, { eitherEnd }) : analysis.flowListing(filter)), output.format, stdoutSink(io), workloads);
   return EXIT_OK;
 }
 

@@ -28,6 +28,54 @@ export class ChunkedWriter {
   }
 }
 
+/** Bytes of one chunk of encoded lines. */
+const CHUNK_BYTES = 1 << 16;
+/**
+ * Lines of UTF-8 bytes gathered into chunks of about 64 KiB, each handed to `write` whole: a chunk
+ * ends where a line ends, so it decodes to whole characters. Each chunk is a new buffer, which the
+ * writer never touches again (a stream that writes asynchronously keeps what it was given).
+ */
+export class LineBytesWriter {
+  private chunk = new Uint8Array(CHUNK_BYTES);
+  private used = 0;
+
+  constructor(private readonly write: (bytes: Uint8Array) => void) {}
+
+  /** Appends one line made of three encoded pieces (the last ends with the line break). */
+  line(a: Uint8Array, b: Uint8Array, c: Uint8Array): void {
+    const length = a.length + b.length + c.length;
+    if (this.used + length > this.chunk.length) this.startChunk(length);
+    const chunk = this.chunk;
+    let at = this.used;
+    chunk.set(a, at);
+    at += a.length;
+    chunk.set(b, at);
+    at += b.length;
+    chunk.set(c, at);
+    this.used = at + c.length;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.write(this.chunk.subarray(0, this.used));
+    this.chunk = new Uint8Array(CHUNK_BYTES);
+    this.used = 0;
+  }
+
+  /** Writes what the chunk holds and starts one with room for `length` bytes. */
+  private startChunk(length: number): void {
+    this.flush();
+    if (length > this.chunk.length) this.chunk = new Uint8Array(length);
+  }
+}
+
+/** Where flows go: text, or bytes when the destination takes them (the CLI's stdout). */
+export interface FlowSink {
+  text(text: string): void;
+  /** Absent: bytes are decoded and handed to `text`. */
+  bytes?(bytes: Uint8Array): void;
+}
+
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
 type Ports = Flow['ports'];
 
@@ -64,7 +112,7 @@ export function flowRowsOf(flows: Iterable<Flow | AggregatedFlow>): FlowRows {
 }
 
 /** Text of each key rendered once: a listing of millions of flows names a few thousand endpoints and port lists. */
-class RenderedByKey<T, R = string> {
+class RenderedByKey<T, R = string | Uint8Array> {
   private readonly texts: (R | undefined)[] = [];
 
   constructor(
@@ -80,6 +128,12 @@ class RenderedByKey<T, R = string> {
 const json = (value: object): string => JSON.stringify(value);
 // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
+
+const utf8 = new TextEncoder();
+/** A listing's endpoints, their texts by `render` encoded once as UTF-8. */
+const endpointBytes = (rows: FlowRows, render: (e: AnyEndpoint) => string) => new RenderedByKey((k) => rows.table.endpoint(k), (e) => utf8.encode(render(e)));
+/** A listing's port lists, their texts by `render` encoded once as UTF-8. */
+const portBytes = (rows: FlowRows, render: (p: Ports) => string) => new RenderedByKey((k) => rows.table.ports(k), (p) => utf8.encode(render(p)));
 
 /** A listing's endpoints, each rendered once by `render`. */
 const endpointTexts = <R>(rows: FlowRows, render: (e: AnyEndpoint) => R) => new RenderedByKey((k) => rows.table.endpoint(k), render);
@@ -192,31 +246,30 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
 }
 
 /**
- * Writes flows in one of FLOW_FORMATS through `write`, a chunk at a time: text is one `formatFlow`
- * line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`, csv one row per port range,
- * md a Markdown table. Each endpoint and port list is rendered once, by key.
+ * Writes flows in one of FLOW_FORMATS to `sink` (or a function taking text), a chunk at a time:
+ * text is one `formatFlow` line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`,
+ * csv one row per port range, md a Markdown table. Each endpoint and port list is rendered once,
+ * by key; text and jsonl, the formats of millions of lines, go as UTF-8 bytes when the sink takes them.
  * `workloads` are the DOT nodes drawn even without flows.
  */
-export function writeFlows(flows: FlowList, format: FlowFormat, write: (text: string) => void, workloads: readonly WorkloadEndpoint[] = []): void {
+export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink | ((text: string) => void), workloads: readonly WorkloadEndpoint[] = []): void {
+  const { text: write, bytes } = typeof sink === 'function' ? { text: sink, bytes: undefined } : { text: (t: string) => sink.text(t), bytes: sink.bytes && ((b: Uint8Array) => sink.bytes?.(b)) };
+  if (format === 'text' || format === 'jsonl') {
+    // One line per flow from three pieces, each encoded once per key: `from => `, `to`, ` : ports\n` (text) or
+    // the JSON object's parts (jsonl). Bytes are copied into chunks: no string per line.
+    const rows = flows();
+    const text = format === 'text';
+    const from = endpointBytes(rows, text ? (e) => `${formatEndpoint(e)} => ` : (e) => `{"from":${json(e)},"to":`);
+    const to = endpointBytes(rows, text ? formatEndpoint : json);
+    const tail = portBytes(rows, text ? (p) => ` : ${formatPorts(p)}\n` : (p) => `,"ports":${json(p)}}\n`);
+    const decoder = new TextDecoder();
+    const out = new LineBytesWriter(bytes ?? ((b) => write(decoder.decode(b))));
+    rows.forEach((f, t, p) => out.line(from.of(f), to.of(t), tail.of(p)));
+    out.flush();
+    return;
+  }
   const out = new ChunkedWriter(write);
   switch (format) {
-    case 'text': {
-      // formatFlow's text: `from => ` and ` : ports` rendered once per key.
-      const rows = flows();
-      const from = endpointTexts(rows, (e) => `${formatEndpoint(e)} => `);
-      const to = endpointTexts(rows, formatEndpoint);
-      const tail = portTexts(rows, (p) => ` : ${formatPorts(p)}\n`);
-      rows.forEach((f, t, p) => out.push(from.of(f) + to.of(t) + tail.of(p)));
-      break;
-    }
-    case 'jsonl': {
-      const rows = flows();
-      const from = endpointTexts(rows, (e) => `{"from":${json(e)},"to":`);
-      const to = endpointTexts(rows, json);
-      const tail = portTexts(rows, (p) => `,"ports":${json(p)}}\n`);
-      rows.forEach((f, t, p) => out.push(from.of(f) + to.of(t) + tail.of(p)));
-      break;
-    }
     case 'json':
       writeJson(flows(), out);
       break;

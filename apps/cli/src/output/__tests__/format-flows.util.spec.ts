@@ -1,6 +1,6 @@
 import { type AggregatedFlow, type Flow, formatEndpoint, formatFlow, formatPorts, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
-import { flowRowsOf, formatFlows, markdownCode, writeFlows } from '../format-flows.util';
+import { flowRowsOf, formatFlows, LineBytesWriter, markdownCode, writeFlows } from '../format-flows.util';
 
 const api: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'api' };
 const web: WorkloadEndpoint = { kind: 'workload', namespace: 'prod', workloadKind: 'Deployment', name: 'web' };
@@ -100,5 +100,57 @@ describe('writeFlows renders each endpoint and port list once', () => {
     expect(md.slice(2, -1)).toEqual(listed.map((f) => `| ${markdownCode(formatEndpoint(f.from))} | ${markdownCode(formatEndpoint(f.to))} | ${formatPorts(f.ports)} |`));
     const csvRows = formatFlows(listed, 'csv').split('\n').length - 2;
     expect(csvRows).toBe(listed.reduce((n, f) => n + f.ports.reduce((m, p) => m + p.ranges.length, 0), 0));
+  });
+});
+
+describe(LineBytesWriter.name, () => {
+  const utf8 = new TextEncoder();
+  const decoder = new TextDecoder();
+
+  it('hands out chunks of at most 64 KiB that end where a line ends, each a buffer of its own', () => {
+    const chunks: Uint8Array[] = [];
+    const sut = new LineBytesWriter((bytes) => chunks.push(bytes));
+    // Pieces shorter and longer than the byte-by-byte limit, with multi-byte characters.
+    const a = utf8.encode('prod/wéb[Deployment] => ');
+    const b = utf8.encode('ns-ü/* ');
+    const c = utf8.encode(': TCP 1-65535,UDP 1-65535,SCTP 1-65535 ✓\n');
+    const line = decoder.decode(a) + decoder.decode(b) + decoder.decode(c);
+    for (let i = 0; i < 5000; i++) sut.line(a, b, c);
+    sut.flush();
+    expect(chunks.length).toBeGreaterThan(4);
+    expect(new Set(chunks.map((chunk) => chunk.buffer)).size).toBe(chunks.length);
+    for (const chunk of chunks) {
+      expect(chunk.length).toBeLessThanOrEqual(65_536);
+      expect(chunk[chunk.length - 1]).toBe(10);
+      expect(decoder.decode(chunk).split('\n').slice(0, -1).every((l) => `${l}\n` === line)).toBe(true);
+    }
+    expect(chunks.reduce((n, chunk) => n + chunk.length, 0)).toBe(5000 * (a.length + b.length + c.length));
+  });
+
+  it('writes a line longer than a chunk whole, in a chunk of its own', () => {
+    const chunks: Uint8Array[] = [];
+    const sut = new LineBytesWriter((bytes) => chunks.push(bytes));
+    const short = utf8.encode('x\n');
+    const long = new Uint8Array(100_000).fill(97);
+    sut.line(short, new Uint8Array(0), new Uint8Array(0));
+    sut.line(long, utf8.encode('=>'), short);
+    sut.line(short, short, short);
+    sut.flush();
+    expect(chunks.map((chunk) => chunk.length)).toEqual([2, 100_004, 6]);
+    expect(decoder.decode(chunks[1])).toBe(`${'a'.repeat(100_000)}=>x\n`);
+  });
+
+  it('text and jsonl: the bytes a sink takes are the text a text-only sink gets', () => {
+    const many: Flow[] = [];
+    for (let i = 0; i < 3000; i++) many.push(flows[i % 2], { from: { ...api, name: `api-${i % 7}-ü` }, to: web, ports: flows[0].ports });
+    for (const format of ['text', 'jsonl'] as const) {
+      const chunks: Uint8Array[] = [];
+      const texts: string[] = [];
+      writeFlows(() => flowRowsOf(many), format, { text: (t) => texts.push(t), bytes: (b) => chunks.push(b) });
+      expect(texts).toEqual([]);
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(formatFlows(many, format));
+      expect(formatFlows(many, format).split('\n')[1]).toBe(format === 'text' ? 'prod/api-0-ü[Deployment] => prod/web[Deployment] : TCP 8080,9000-9100' : JSON.stringify(many[1]));
+    }
   });
 });
