@@ -1,18 +1,37 @@
 import { readFileSync } from 'node:fs';
 
 import { runCli } from './run-cli.util';
+import { writeAllSync } from './write-all-sync.util';
 
 // `palisade` (bin/palisade.cjs loads this through SWC). Exit codes: 0 ok, 1 invalid input, 2 usage; explain 3 (denied);
 // propose also 4 (a finding reaches --fail-on) and 5 (the analysis is not ready in time).
-for (const stream of [process.stdout, process.stderr]) {
-  // A closed pipe (`palisade connectivity . | head`) is a normal end, not a crash.
-  stream.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+// A closed pipe (`palisade connectivity . | head`) is a normal end, not a crash.
+process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+
+/**
+ * Standard output is written synchronously, each chunk whole before the next is made (see
+ * writeAllSync): through `process.stdout`, a pipe would queue every chunk its reader has not
+ * taken yet, and memory would grow with the output.
+ */
+function toStdout(bytes: Uint8Array): void {
+  try {
+    writeAllSync(1, bytes);
+  } catch (e) {
+    const error = e as NodeJS.ErrnoException;
+    if (error.code === 'EPIPE') process.exit(0);
+    try {
+      writeAllSync(2, Buffer.from(`palisade: cannot write to standard output: ${error.message}\n`));
+    } finally {
+      process.exit(1);
+    }
+  }
 }
+
 let stdinText: string | undefined;
 void Promise.resolve(
   runCli(process.argv.slice(2), {
-    stdout: (text) => void process.stdout.write(text),
-    stdoutBytes: (bytes) => void process.stdout.write(bytes),
+    stdout: (text) => toStdout(Buffer.from(text, 'utf8')),
+    stdoutBytes: toStdout,
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     // Read once, when a command is given `-` (diff may name it for both sides).

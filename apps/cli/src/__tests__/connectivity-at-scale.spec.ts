@@ -203,13 +203,17 @@ describe('an open cluster under a 512 MB heap', () => {
   // to the file as they are listed.
   const spec: TierSpec = { name: 'M', pods: 24_000, namespaces: 1_200, policies: 14_000, labelSets: 6_000 };
   let dir = '';
+  let input = '';
+  let expected: ReturnType<typeof clusterJson>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'palisade-open-'));
+    input = join(dir, 'cluster.json');
+    expected = clusterJson(spec);
+    writeFileSync(input, expected.json);
+  }, 120_000);
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
   it('palisade connectivity writes every flow to a file', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'palisade-open-'));
-    const input = join(dir, 'cluster.json');
-    const expected = clusterJson(spec);
-    writeFileSync(input, expected.json);
     const output = join(dir, 'flows.txt');
     const fd = openSync(output, 'w');
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
@@ -223,5 +227,47 @@ describe('an open cluster under a 512 MB heap', () => {
     expect(result).toEqual({ code: 0, stderr: '' });
     expect(expected.flows).toBeGreaterThan(1_000_000);
     expect(await countLines(output)).toEqual({ lines: expected.flows, first: expected.first });
+  }, 600_000);
+
+  it('through a pipe the reader leaves alone, the CLI waits instead of piling up output (-o jsonl: about 350 MB)', async () => {
+    const child = spawn(process.execPath, ['--max-old-space-size=512', join(REPO_ROOT, 'bin/palisade.cjs'), 'connectivity', input, '-o', 'jsonl'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.pause();
+    // Unread, the pipe fills and the CLI stops in its write: its CPU time stops moving. Queued in the
+    // process (as through process.stdout), the output would be in its memory once it stops.
+    const stat = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const cpu = () => Number(stat()[11]) + Number(stat()[12]);
+    let last = -1;
+    for (let still = 0; still < 5; await new Promise((r) => setTimeout(r, 200))) {
+      const now = cpu();
+      still = now === last ? still + 1 : 0;
+      last = now;
+    }
+    const rssMb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1]) / 1024;
+    let bytes = 0;
+    let lines = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      bytes += d.length;
+      for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) lines++;
+    });
+    child.stdout.resume();
+    expect(await closed).toBe(0);
+    expect(stderr).toBe('');
+    expect(lines).toBe(expected.flows);
+    expect(bytes).toBeGreaterThan(300e6);
+    expect(rssMb).toBeLessThan(bytes / 1e6);
+  }, 600_000);
+
+  it('a reader that goes away (`| head`) ends the CLI with exit 0 and nothing on stderr', async () => {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin/palisade.cjs'), 'connectivity', input], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(first.split('\n')[0]).toBe(expected.first);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   }, 600_000);
 });

@@ -3,12 +3,13 @@ import { type AggregatedFlow, type Flow, type FlowVisitor, formatEndpoint, forma
 export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 
-/** Bytes of text gathered before one write: few writes, and memory bounded whatever the flow count. */
+/** Characters of text gathered before one write: few writes, and memory bounded whatever the flow count. */
 const CHUNK_CHARS = 1 << 16;
 
 /**
- * Gathers text into chunks of about 64 KiB and hands each to `write`. The CLI's stdout writes
- * synchronously to files, pipes and terminals, so at most one chunk is held at a time.
+ * Gathers text into chunks of about 64 KiB and hands each to `write`. The CLI's stdout writes each
+ * chunk whole before it returns, to files, pipes and terminals alike (main.ts), so at most one
+ * chunk is held at a time.
  */
 export class ChunkedWriter {
   // Appended to one string (V8 joins appends lazily, without copying each time), written when long enough.
@@ -36,7 +37,8 @@ const CHUNK_BYTES = 1 << 16;
  * writer never touches again (a stream that writes asynchronously keeps what it was given).
  */
 export class LineBytesWriter {
-  private chunk = new Uint8Array(CHUNK_BYTES);
+  // Empty until the first line, and again after each write: a chunk is allocated when a line needs one.
+  private chunk = new Uint8Array(0);
   private used = 0;
 
   constructor(private readonly write: (bytes: Uint8Array) => void) {}
@@ -58,14 +60,14 @@ export class LineBytesWriter {
   flush(): void {
     if (this.used === 0) return;
     this.write(this.chunk.subarray(0, this.used));
-    this.chunk = new Uint8Array(CHUNK_BYTES);
+    this.chunk = new Uint8Array(0);
     this.used = 0;
   }
 
-  /** Writes what the chunk holds and starts one with room for `length` bytes. */
+  /** Writes what the chunk holds and starts one with room for `length` bytes (a longer line gets one of its own size). */
   private startChunk(length: number): void {
     this.flush();
-    if (length > this.chunk.length) this.chunk = new Uint8Array(length);
+    this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, length));
   }
 }
 
@@ -112,7 +114,7 @@ export function flowRowsOf(flows: Iterable<Flow | AggregatedFlow>): FlowRows {
 }
 
 /** Text of each key rendered once: a listing of millions of flows names a few thousand endpoints and port lists. */
-class RenderedByKey<T, R = string | Uint8Array> {
+class RenderedByKey<T, R> {
   private readonly texts: (R | undefined)[] = [];
 
   constructor(
@@ -128,12 +130,6 @@ class RenderedByKey<T, R = string | Uint8Array> {
 const json = (value: object): string => JSON.stringify(value);
 // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
-
-const utf8 = new TextEncoder();
-/** A listing's endpoints, their texts by `render` encoded once as UTF-8. */
-const endpointBytes = (rows: FlowRows, render: (e: AnyEndpoint) => string) => new RenderedByKey((k) => rows.table.endpoint(k), (e) => utf8.encode(render(e)));
-/** A listing's port lists, their texts by `render` encoded once as UTF-8. */
-const portBytes = (rows: FlowRows, render: (p: Ports) => string) => new RenderedByKey((k) => rows.table.ports(k), (p) => utf8.encode(render(p)));
 
 /** A listing's endpoints, each rendered once by `render`. */
 const endpointTexts = <R>(rows: FlowRows, render: (e: AnyEndpoint) => R) => new RenderedByKey((k) => rows.table.endpoint(k), render);
@@ -259,10 +255,12 @@ export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink |
     // the JSON object's parts (jsonl). Bytes are copied into chunks: no string per line.
     const rows = flows();
     const text = format === 'text';
-    const from = endpointBytes(rows, text ? (e) => `${formatEndpoint(e)} => ` : (e) => `{"from":${json(e)},"to":`);
-    const to = endpointBytes(rows, text ? formatEndpoint : json);
-    const tail = portBytes(rows, text ? (p) => ` : ${formatPorts(p)}\n` : (p) => `,"ports":${json(p)}}\n`);
-    const decoder = new TextDecoder();
+    const utf8 = new TextEncoder();
+    const from = endpointTexts(rows, (e) => utf8.encode(text ? `${formatEndpoint(e)} => ` : `{"from":${json(e)},"to":`));
+    const to = endpointTexts(rows, (e) => utf8.encode(text ? formatEndpoint(e) : json(e)));
+    const tail = portTexts(rows, (p) => utf8.encode(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`));
+    // Chunks end at line ends, so each decodes alone; a leading U+FEFF is text, not a byte-order mark.
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     const out = new LineBytesWriter(bytes ?? ((b) => write(decoder.decode(b))));
     rows.forEach((f, t, p) => out.line(from.of(f), to.of(t), tail.of(p)));
     out.flush();

@@ -110,7 +110,7 @@ describe(LineBytesWriter.name, () => {
   it('hands out chunks of at most 64 KiB that end where a line ends, each a buffer of its own', () => {
     const chunks: Uint8Array[] = [];
     const sut = new LineBytesWriter((bytes) => chunks.push(bytes));
-    // Pieces shorter and longer than the byte-by-byte limit, with multi-byte characters.
+    // Pieces of several lengths, with multi-byte characters.
     const a = utf8.encode('prod/wéb[Deployment] => ');
     const b = utf8.encode('ns-ü/* ');
     const c = utf8.encode(': TCP 1-65535,UDP 1-65535,SCTP 1-65535 ✓\n');
@@ -149,8 +149,23 @@ describe(LineBytesWriter.name, () => {
       writeFlows(() => flowRowsOf(many), format, { text: (t) => texts.push(t), bytes: (b) => chunks.push(b) });
       expect(texts).toEqual([]);
       expect(chunks.length).toBeGreaterThan(1);
-      expect(Buffer.concat(chunks).toString('utf8')).toBe(formatFlows(many, format));
-      expect(formatFlows(many, format).split('\n')[1]).toBe(format === 'text' ? 'prod/api-0-ü[Deployment] => prod/web[Deployment] : TCP 8080,9000-9100' : JSON.stringify(many[1]));
+      // Against formatFlow and JSON.stringify, line by line, for the bytes and for the decoded text.
+      const expected = many.map((f) => `${format === 'text' ? formatFlow(f) : JSON.stringify(f)}\n`).join('');
+      expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+      expect(formatFlows(many, format)).toBe(expected);
+      expect(expected.split('\n')[1]).toBe(format === 'text' ? 'prod/api-0-ü[Deployment] => prod/web[Deployment] : TCP 8080,9000-9100' : JSON.stringify(many[1]));
+    }
+  });
+
+  it('a text sink gets what the bytes decode to, a U+FEFF that starts a line kept at every chunk start', () => {
+    const bom: Flow = { from: { ...api, namespace: '\ufeffprod' }, to: web, ports: flows[0].ports };
+    const many = Array.from({ length: 4000 }, () => bom);
+    for (const format of ['text', 'jsonl'] as const) {
+      const texts: string[] = [];
+      writeFlows(() => flowRowsOf(many), format, (t) => texts.push(t));
+      expect(texts.length).toBeGreaterThan(1);
+      expect(texts.every((t) => t.startsWith(format === 'text' ? '\ufeffprod/' : '{"from"'))).toBe(true);
+      expect(texts.join('')).toBe(many.map((f) => `${format === 'text' ? formatFlow(f) : JSON.stringify(f)}\n`).join(''));
     }
   });
 });
