@@ -18,6 +18,7 @@ export * from './lib/text-diff.util';
 export * from './lib/update-proposal.command';
 export * from './lib/analysis/analysis.view';
 export * from './lib/analysis/analysis-result.type';
+export * from './lib/analysis/analysis-failed.error';
 export * from './lib/analysis/analysis-runner.service';
 export * from './lib/analysis/analysis-scheduler.service';
 export * from './lib/analysis/connectivity-tracker.service';

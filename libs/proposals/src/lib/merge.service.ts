@@ -27,15 +27,24 @@ type MergeOutcome =
   | { kind: 'analysis-not-ready'; code: ProposalsErrorCode.ANALYSIS_PENDING | ProposalsErrorCode.ANALYSIS_FAILED; reason: string }
   | { kind: 'analysis-changed'; head: number; approved: AnalysisSummary | null; now: AnalysisSummary };
 
+/** The engine failed (an engine error, a timeout) while the merge caught the connection history up: thrown to roll the merge back. */
+class HistoryStepFailedError extends Error {
+  override readonly name = 'HistoryStepFailedError';
+}
+
 /**
- * The engine threads stopped under the merge's analysis or its connection history step (shutdown):
- * the transaction has rolled back, nothing of the merge is stored, and it may be sent again.
+ * The engine threads stopped under the merge's analysis or its connection history step (shutdown),
+ * or the engine failed at the history step: the transaction has rolled back, nothing of the merge
+ * is stored, and it may be sent again.
  */
 const notMergedIfInterrupted =
   (id: string) =>
   (error: unknown): never => {
     if (error instanceof AnalysisInterruptedError) {
       throw new DomainException(CommonErrorCode.SERVICE_UNAVAILABLE, `proposal ${id} was not merged: the service is shutting down; nothing was stored, send the merge again`);
+    }
+    if (error instanceof HistoryStepFailedError) {
+      throw new ProposalsException(ProposalsErrorCode.ANALYSIS_FAILED, `proposal ${id} was not merged: the connection history could not be brought up to date (${error.message}); nothing was stored`);
     }
     throw error;
   };
@@ -61,7 +70,8 @@ export class MergeService {
    * cluster are serialised on its row lock, so numbers stay gap-free and each change lands once. When
    * the head moved since the base, changes disjoint from what moved are rebased onto the head;
    * overlapping ones mark the proposal CONFLICTED (stored) and answer 409. Interrupted by shutdown,
-   * it stores nothing and answers 503 SERVICE_UNAVAILABLE.
+   * it stores nothing and answers 503 SERVICE_UNAVAILABLE; when the engine fails while catching the
+   * connection history up, it stores nothing and answers 409 ANALYSIS_FAILED.
    */
   async merge(id: string, caller: Caller): Promise<ProposalView> {
     const found = await this.proposalService.findVisible(id, caller);
@@ -182,21 +192,27 @@ export class MergeService {
         },
         request: caller.request,
       });
-      await this.tracker.recordMerge(
-        {
-          clusterId: cluster.id,
-          clusterName: cluster.name,
-          version: version.number,
-          proposalId: proposal.id,
-          revert: proposal.revertsToVersion !== null,
-          author: proposal.author,
-          approvers: evaluation.received.approvers,
-          snapshot,
-          opened: flows.opened,
-          closed: flows.closed,
-        },
-        tx,
-      );
+      try {
+        await this.tracker.recordMerge(
+          {
+            clusterId: cluster.id,
+            clusterName: cluster.name,
+            version: version.number,
+            proposalId: proposal.id,
+            revert: proposal.revertsToVersion !== null,
+            author: proposal.author,
+            approvers: evaluation.received.approvers,
+            snapshot,
+            opened: flows.opened,
+            closed: flows.closed,
+          },
+          tx,
+        );
+      } catch (error) {
+        // Thrown, not returned: the version, the MERGED status and the audit event above roll back with it.
+        if (error instanceof AnalysisFailedError) throw new HistoryStepFailedError(error.message);
+        throw error;
+      }
       return { kind: 'merged', id: merged.id };
     }, MERGE_TRANSACTION);
     const outcome = await merging.catch(notMergedIfInterrupted(found.id));

@@ -1,0 +1,103 @@
+import { AnalysisFailedError, AnalysisRunner } from '@palisade/proposals';
+import type { Client } from 'pg';
+
+import { connectTo } from '../../libs/testing/src';
+import { networkPolicy } from '../support/polling';
+import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
+
+const policy = (name: string, port: number) => networkPolicy('default', name, { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] });
+
+// No timer: connection history is caught up by merges only, so a cluster's first merge computes its history.
+const ENV = { ANALYSIS_RECONCILE_MS: '0' };
+
+/**
+ * Before recording a merge in the connection history, the merge catches the history up to the
+ * version before it, with the engine. When the engine fails there (an engine error or a timeout,
+ * which the runner reports as AnalysisFailedError), the merge is not carried out: 409
+ * ANALYSIS_FAILED naming the step, and nothing stored. With the engine back, the same merge lands.
+ * The failure is injected into the runner's `delta`: the engine fails on demand for no real input.
+ */
+describe('a merge whose connection history step fails', () => {
+  let t: TestApp;
+  let sql: Client;
+  let alice: MintedToken;
+
+  /** Everything a merge writes, for one cluster and proposal. */
+  const stored = async (cluster: string, proposalId: string) => {
+    const one = async (text: string, values: unknown[]) => (await sql.query(text, values)).rows[0] as Record<string, unknown>;
+    return {
+      cluster: await one('SELECT head_version FROM clusters WHERE name = $1', [cluster]),
+      versions: await one('SELECT count(*)::int AS n, max(number) AS head FROM policy_set_versions v JOIN clusters c ON c.id = v.cluster_id WHERE c.name = $1', [cluster]),
+      proposal: await one('SELECT status, merged_version, merged_onto_version, closed_at FROM proposals WHERE id = $1', [proposalId]),
+      analysis: await one('SELECT status, hash, base_version FROM proposal_analyses WHERE proposal_id = $1', [proposalId]),
+      audit: (await sql.query<{ action: string }>('SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq', [proposalId])).rows.map((r) => r.action),
+      history: await one('SELECT count(*)::int AS n FROM connection_changes h JOIN clusters c ON c.id = h.cluster_id WHERE c.name = $1', [cluster]),
+      tracking: await one('SELECT t.version FROM clusters c LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id WHERE c.name = $1', [cluster]),
+      webhookEvents: await one('SELECT count(*)::int AS n FROM webhook_events WHERE subject_id = $1', [proposalId]),
+    };
+  };
+
+  let proposalId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(ENV);
+    sql = await connectTo(t.db.url);
+    alice = await t.mintToken({ name: 'alice', roles: ['approver'] });
+
+    await t.http.post('/api/v1/clusters').send({ name: 'history' }).expect(201);
+    await t.http.post('/api/v1/clusters/history/versions/import').send({ policies: [policy('web', 80)] }).expect(201);
+    const created = await t.http
+      .post('/api/v1/clusters/history/proposals')
+      .set('Prefer', 'wait=30')
+      .send({ title: 'api on 81', baseVersion: 1, changes: { upsert: [policy('api', 81)], delete: [] } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.analysis.status).toBe('READY');
+    proposalId = created.body.id as string;
+    const review = await t.as(alice.token).post(`/api/v1/proposals/${proposalId}/reviews`).send({ verdict: 'APPROVE' });
+    expect(review.body.status).toBe('APPROVED');
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await t?.close();
+  });
+
+  it('answers 409 ANALYSIS_FAILED naming the history step over REST and GraphQL, and stores nothing: no version, proposal still APPROVED, no history', async () => {
+    const before = await stored('history', proposalId);
+    expect(before.proposal).toMatchObject({ status: 'APPROVED', merged_version: null });
+    expect(before.tracking.version).toBeNull(); // the merge has the history to catch up
+    const delta = vi.spyOn(t.app.get(AnalysisRunner), 'delta').mockRejectedValue(new AnalysisFailedError('engine error: Invalid array length'));
+
+    const refused = await t.http.post(`/api/v1/proposals/${proposalId}/merge`);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.body).toMatchObject({ status: 409, code: 'ANALYSIS_FAILED' });
+    expect(refused.body.detail).toBe(`proposal ${proposalId} was not merged: the connection history could not be brought up to date (engine error: Invalid array length); nothing was stored`);
+    expect(delta).toHaveBeenCalledTimes(1);
+    expect(await stored('history', proposalId)).toEqual(before);
+
+    const result = await t.gql<{ mergeProposal: { status: string } }>('mutation ($id: String!) { mergeProposal(id: $id) { status } }', { id: proposalId });
+    expect(result.data?.mergeProposal ?? null).toBeNull();
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'ANALYSIS_FAILED', status: 409 });
+    expect(result.errors?.[0]?.message).toMatch(/connection history could not be brought up to date/);
+
+    const after = await stored('history', proposalId);
+    expect(after).toEqual(before);
+    expect(after.versions).toEqual({ n: 1, head: 1 });
+    expect(after.audit).not.toContain('proposal.merged');
+  });
+
+  it('merges once the engine answers again: version 2, the history tracked up to it', async () => {
+    const merged = await t.http.post(`/api/v1/proposals/${proposalId}/merge`);
+    expect(merged.status, JSON.stringify(merged.body)).toBe(200);
+    expect(merged.body).toMatchObject({ status: 'MERGED', mergedVersion: 2 });
+    const after = await stored('history', proposalId);
+    expect(after.versions).toEqual({ n: 2, head: 2 });
+    expect(after.tracking.version).toBe(2);
+    expect(after.audit).toContain('proposal.merged');
+  });
+});
