@@ -53,7 +53,8 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
   let t: TestApp;
   let document: Document;
   beforeAll(async () => {
-    t = await createTestApp();
+    // A rate limit, as deployed (the suites' apps run without one).
+    t = await createTestApp({ RATE_LIMIT_PER_MINUTE: '300' });
     const response = await t.anonymous.get('/api/docs/openapi.json').expect(200);
     document = response.body as Document;
   });
@@ -120,6 +121,10 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
     // Creating a proposal also counts against the open-proposal quotas; so does a revert, which creates one.
     expect(codesOf(tooManyRequests('POST /api/v1/clusters/{name}/proposals'))).toEqual(['RATE_LIMITED', 'POLICY_SETS_WAITING', 'PROPOSAL_QUOTA_EXCEEDED']);
     expect(codesOf(tooManyRequests('POST /api/v1/clusters/{name}/revert'))).toEqual(['RATE_LIMITED', 'PROPOSAL_QUOTA_EXCEEDED']);
+    // The example and the description carry the configured limit.
+    const clusters = tooManyRequests('GET /api/v1/clusters');
+    expect(clusters?.content?.['application/problem+json']?.examples?.RATE_LIMITED?.value).toMatchObject({ detail: 'too many requests: this principal may make 300 requests per 60 s; retry after 42 s' });
+    expect(clusters?.description).toContain('made the 300 requests RATE_LIMIT_PER_MINUTE allows this minute');
     // The document's own route is public and not an operation of it.
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/api/docs'))).toEqual([]);
   });
@@ -156,5 +161,28 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
     expect(bare).toEqual([]);
     expect(document.components.schemas['PutApprovalRuleInput'].properties?.['minApprovals']).toMatchObject({ type: 'integer', minimum: 0, maximum: 20 });
     expect(document.components.schemas['ReviewInput'].properties?.['comment']).toMatchObject({ type: 'string', nullable: true });
+  });
+});
+
+describe('OpenAPI document without a rate limit (RATE_LIMIT_PER_MINUTE=0)', () => {
+  let t: TestApp;
+  let document: Document;
+  beforeAll(async () => {
+    t = await createTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    document = (await t.anonymous.get('/api/docs/openapi.json').expect(200)).body as Document;
+  });
+  afterAll(() => t.close());
+
+  it('documents no RATE_LIMITED: 429 only where another limit applies (policy sets waiting, proposal quotas)', () => {
+    const with429 = operationsOf(document)
+      .filter(([, operation]) => operation.responses['429'])
+      .map(([name, operation]) => [name, Object.keys(operation.responses['429'].content?.['application/problem+json']?.examples ?? {})]);
+    expect(with429.length).toBeGreaterThan(0);
+    for (const [name, codes] of with429) {
+      expect({ name, codes }).toEqual({ name, codes: expect.not.arrayContaining(['RATE_LIMITED']) });
+      expect({ name, retryAfter: document.paths[(name as string).split(' ')[1]][(name as string).split(' ')[0].toLowerCase()].responses['429'].headers }).toEqual({ name, retryAfter: undefined });
+    }
+    expect(document.paths['/api/v1/clusters'].get.responses['429']).toBeUndefined();
+    expect(Object.fromEntries(with429)['POST /api/v1/clusters/{name}/revert']).toEqual(['PROPOSAL_QUOTA_EXCEEDED']);
   });
 });

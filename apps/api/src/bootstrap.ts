@@ -55,6 +55,6 @@ export function bootstrap(app: INestApplication): INestApplication {
   );
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, { rateLimitPerMinute: app.get<ApiEnv>(API_ENV).RATE_LIMIT_PER_MINUTE });
   return app;
 }

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 import { ProblemModel } from './problem.model';
-import { addTooManyRequestsResponses, operationIdOf } from './too-many-requests.util';
+import { addTooManyRequestsResponses, operationIdOf, type TooManyRequestsOptions } from './too-many-requests.util';
 
 /** The name of the bearer security scheme every authenticated operation requires. */
 export const BEARER_SCHEME = 'bearer';
@@ -11,7 +11,7 @@ export const BEARER_SCHEME = 'bearer';
  * Serves Swagger UI at /api/docs and the OpenAPI document at /api/docs/openapi.json. Swagger UI's
  * scripts and styles are served by this service (swagger-ui-dist), never fetched from elsewhere.
  */
-export function setupOpenApi(app: INestApplication): void {
+export function setupOpenApi(app: INestApplication, options: TooManyRequestsOptions): void {
   const config = new DocumentBuilder()
     .setTitle('Palisade')
     .setDescription(
@@ -26,7 +26,7 @@ export function setupOpenApi(app: INestApplication): void {
     .addSecurityRequirements(BEARER_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemModel], operationIdFactory: operationIdOf });
-  // 429s follow from the guards, not from each route's decorators.
-  addTooManyRequestsResponses(app, document);
+  // 429s follow from the guards and the rate limit, not from each route's decorators.
+  addTooManyRequestsResponses(app, document, options);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs/openapi.json' });
 }

@@ -12,11 +12,17 @@ import { PROBLEM_MEDIA_TYPE, problemExample } from './api-problem-responses.deco
 import { TOO_MANY_REQUESTS_CODES, type TooManyRequestsCode } from './api-too-many-requests.decorator';
 import { ProblemModel } from './problem.model';
 
-/** What each 429 code tells the client, and an example detail. */
-const TOO_MANY_REQUESTS: Record<TooManyRequestsCode, { means: string; detail: string }> = {
+/** What the 429 documentation follows from besides the handlers' metadata. */
+export interface TooManyRequestsOptions {
+  /** RATE_LIMIT_PER_MINUTE: requests per principal and minute; 0 (no limit) documents no RATE_LIMITED. */
+  rateLimitPerMinute: number;
+}
+
+/** What each 429 code tells the client, and an example detail (RATE_LIMITED's with the configured limit). */
+const tooManyRequestsTexts = (options: TooManyRequestsOptions): Record<TooManyRequestsCode, { means: string; detail: string }> => ({
   [CommonErrorCode.RATE_LIMITED]: {
-    means: 'this principal (all its tokens, REST and GraphQL together) made the requests RATE_LIMIT_PER_MINUTE allows this minute; retry after Retry-After seconds',
-    detail: 'too many requests: this principal may make 1200 requests per 60 s; retry after 42 s',
+    means: `this principal (all its tokens, REST and GraphQL together) made the ${options.rateLimitPerMinute} requests RATE_LIMIT_PER_MINUTE allows this minute; retry after Retry-After seconds`,
+    detail: `too many requests: this principal may make ${options.rateLimitPerMinute} requests per 60 s; retry after 42 s`,
   },
   [PolicyVersionsErrorCode.POLICY_SETS_WAITING]: {
     means: `this principal already has ${POLICY_SETS_PER_PRINCIPAL} policy sets waiting to be read; send this one when one of them is answered`,
@@ -26,7 +32,7 @@ const TOO_MANY_REQUESTS: Record<TooManyRequestsCode, { means: string; detail: st
     means: 'the cluster or the author already has as many open proposals as PROPOSAL_QUOTA_PER_CLUSTER or PROPOSAL_QUOTA_PER_PRINCIPAL allow; merge, reject or withdraw some first (retrying alone does not help)',
     detail: 'cluster "prod" already has 1000 open proposals (PROPOSAL_QUOTA_PER_CLUSTER); merge, reject or withdraw some first',
   },
-};
+});
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -35,10 +41,10 @@ export const operationIdOf = (controllerKey: string, methodKey: string, version?
   version ? `${controllerKey}_${methodKey}_${version}` : `${controllerKey}_${methodKey}`;
 
 /** The 429 codes a handler can answer, read off the metadata the guards and the body reader act on. */
-function tooManyRequestsCodesOf(reflector: Reflector, controller: Type, handler: () => unknown): TooManyRequestsCode[] {
+function tooManyRequestsCodesOf(reflector: Reflector, controller: Type, handler: () => unknown, options: TooManyRequestsOptions): TooManyRequestsCode[] {
   const codes: TooManyRequestsCode[] = [];
-  // PrincipalRateLimitGuard counts every request the authentication guard lets through with a principal.
-  if (!reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [handler, controller])) codes.push(CommonErrorCode.RATE_LIMITED);
+  // PrincipalRateLimitGuard counts every request the authentication guard lets through with a principal (unless there is no limit).
+  if (options.rateLimitPerMinute > 0 && !reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, [handler, controller])) codes.push(CommonErrorCode.RATE_LIMITED);
   // A route reading a policy set hands it to PolicySetParser, where each principal takes turns.
   if (reflector.get<BodyAccess | undefined>(BODY_ACCESS, handler)?.limit === 'policySet') codes.push(PolicyVersionsErrorCode.POLICY_SETS_WAITING);
   codes.push(...(reflector.get<TooManyRequestsCode[] | undefined>(TOO_MANY_REQUESTS_CODES, handler) ?? []));
@@ -46,7 +52,8 @@ function tooManyRequestsCodesOf(reflector: Reflector, controller: Type, handler:
 }
 
 /** One 429 response for the given codes: the same problem+json schema as every error, one example per code. */
-function tooManyRequestsResponse(codes: TooManyRequestsCode[]): ResponseObject {
+function tooManyRequestsResponse(codes: TooManyRequestsCode[], options: TooManyRequestsOptions): ResponseObject {
+  const TOO_MANY_REQUESTS = tooManyRequestsTexts(options);
   return {
     description: ['Too many requests; `code` says which limit:', ...codes.map((code) => `- \`${code}\`: ${TOO_MANY_REQUESTS[code].means}`)].join('\n'),
     ...(codes.includes(CommonErrorCode.RATE_LIMITED)
@@ -63,10 +70,10 @@ function tooManyRequestsResponse(codes: TooManyRequestsCode[]): ResponseObject {
 
 /**
  * Adds a 429 response to every operation that can answer one, with the codes it can carry, from the
- * handlers' metadata (@Public(), @ReadsBodyAfter, @ApiTooManyRequests), so a new route is documented
+ * handlers' metadata (@Public(), @ReadsBodyAfter, @ApiTooManyRequests) and the rate limit, so a new route is documented
  * as the guards will treat it. The document must have been built with operationIdOf.
  */
-export function addTooManyRequestsResponses(app: INestApplication, document: OpenAPIObject): void {
+export function addTooManyRequestsResponses(app: INestApplication, document: OpenAPIObject, options: TooManyRequestsOptions): void {
   const reflector = app.get(Reflector);
   const scanner = new MetadataScanner();
   const codesByOperationId = new Map<string, TooManyRequestsCode[]>();
@@ -75,7 +82,7 @@ export function addTooManyRequestsResponses(app: INestApplication, document: Ope
       const controller = metatype as Type | null;
       if (!controller) continue;
       for (const method of scanner.getAllMethodNames(controller.prototype)) {
-        codesByOperationId.set(operationIdOf(controller.name, method), tooManyRequestsCodesOf(reflector, controller, controller.prototype[method]));
+        codesByOperationId.set(operationIdOf(controller.name, method), tooManyRequestsCodesOf(reflector, controller, controller.prototype[method], options));
       }
     }
   }
@@ -86,7 +93,7 @@ export function addTooManyRequestsResponses(app: INestApplication, document: Ope
       const codes = codesByOperationId.get(operation.operationId ?? '');
       // A programming error (an operationId not from operationIdOf): fail at start rather than document it wrong.
       if (!codes) throw new Error(`OpenAPI: no controller method for operation ${operation.operationId}`);
-      if (codes.length > 0) operation.responses['429'] = tooManyRequestsResponse(codes);
+      if (codes.length > 0) operation.responses['429'] = tooManyRequestsResponse(codes, options);
     }
   }
 }
