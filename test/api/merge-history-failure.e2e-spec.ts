@@ -2,10 +2,8 @@ import { AnalysisFailedError, AnalysisRunner } from '@palisade/proposals';
 import type { Client } from 'pg';
 
 import { connectTo } from '../../libs/testing/src';
-import { networkPolicy } from '../support/polling';
+import { mergeState, portPolicy as policy } from '../support/merge-state';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
-
-const policy = (name: string, port: number) => networkPolicy('default', name, { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] });
 
 // No timer: connection history is caught up by merges only, so a cluster's first merge computes its history.
 const ENV = { ANALYSIS_RECONCILE_MS: '0' };
@@ -23,19 +21,7 @@ describe('a merge whose connection history step fails', () => {
   let alice: MintedToken;
 
   /** Everything a merge writes, for one cluster and proposal. */
-  const stored = async (cluster: string, proposalId: string) => {
-    const one = async (text: string, values: unknown[]) => (await sql.query(text, values)).rows[0] as Record<string, unknown>;
-    return {
-      cluster: await one('SELECT head_version FROM clusters WHERE name = $1', [cluster]),
-      versions: await one('SELECT count(*)::int AS n, max(number) AS head FROM policy_set_versions v JOIN clusters c ON c.id = v.cluster_id WHERE c.name = $1', [cluster]),
-      proposal: await one('SELECT status, merged_version, merged_onto_version, closed_at FROM proposals WHERE id = $1', [proposalId]),
-      analysis: await one('SELECT status, hash, base_version FROM proposal_analyses WHERE proposal_id = $1', [proposalId]),
-      audit: (await sql.query<{ action: string }>('SELECT action FROM audit_events WHERE subject_id = $1 ORDER BY seq', [proposalId])).rows.map((r) => r.action),
-      history: await one('SELECT count(*)::int AS n FROM connection_changes h JOIN clusters c ON c.id = h.cluster_id WHERE c.name = $1', [cluster]),
-      tracking: await one('SELECT t.version FROM clusters c LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id WHERE c.name = $1', [cluster]),
-      webhookEvents: await one('SELECT count(*)::int AS n FROM webhook_events WHERE subject_id = $1', [proposalId]),
-    };
-  };
+  const stored = (cluster: string, proposalId: string) => mergeState(sql, cluster, proposalId);
 
   let proposalId: string;
 
