@@ -40,6 +40,7 @@ describe('a merge whose connection history step fails', () => {
     expect(created.body.analysis.status).toBe('READY');
     proposalId = created.body.id as string;
     const review = await t.as(alice.token).post(`/api/v1/proposals/${proposalId}/reviews`).send({ verdict: 'APPROVE' });
+    expect(review.status, JSON.stringify(review.body)).toBe(201);
     expect(review.body.status).toBe('APPROVED');
   });
 
@@ -62,7 +63,7 @@ describe('a merge whose connection history step fails', () => {
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect(refused.body).toMatchObject({ status: 409, code: 'ANALYSIS_FAILED' });
-    expect(refused.body.detail).toBe(`proposal ${proposalId} was not merged: the connection history could not be brought up to date (engine error: Invalid array length); nothing was stored`);
+    expect(refused.body.detail).toBe(`proposal ${proposalId} was not merged: the connection history could not be brought up to date (engine error: Invalid array length); nothing was stored, send the merge again (its analysis needs no retry)`);
     expect(delta).toHaveBeenCalledTimes(1);
     expect(await stored('history', proposalId)).toEqual(before);
 
@@ -70,6 +71,7 @@ describe('a merge whose connection history step fails', () => {
     expect(result.data?.mergeProposal ?? null).toBeNull();
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'ANALYSIS_FAILED', status: 409 });
     expect(result.errors?.[0]?.message).toMatch(/connection history could not be brought up to date/);
+    expect(delta).toHaveBeenCalledTimes(2);
 
     const after = await stored('history', proposalId);
     expect(after).toEqual(before);

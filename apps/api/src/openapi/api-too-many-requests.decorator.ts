@@ -10,7 +10,7 @@ export const TOO_MANY_REQUESTS_CODES = Symbol('TOO_MANY_REQUESTS_CODES');
 
 /**
  * Documents the 429 codes a handler answers beyond those its metadata already implies (RATE_LIMITED
- * when it is not @Public(), POLICY_SETS_WAITING when it reads a policy set): both are added to every
- * such operation by too-many-requests.util.ts, which also reads these.
+ * when it is not @Public() and RATE_LIMIT_PER_MINUTE is above 0, POLICY_SETS_WAITING when it reads a
+ * policy set): both are added to every such operation by too-many-requests.util.ts, which also reads these.
  */
 export const ApiTooManyRequests = (...codes: TooManyRequestsCode[]): MethodDecorator => SetMetadata(TOO_MANY_REQUESTS_CODES, codes);

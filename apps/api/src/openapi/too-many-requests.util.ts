@@ -53,16 +53,16 @@ function tooManyRequestsCodesOf(reflector: Reflector, controller: Type, handler:
 
 /** One 429 response for the given codes: the same problem+json schema as every error, one example per code. */
 function tooManyRequestsResponse(codes: TooManyRequestsCode[], options: TooManyRequestsOptions): ResponseObject {
-  const TOO_MANY_REQUESTS = tooManyRequestsTexts(options);
+  const texts = tooManyRequestsTexts(options);
   return {
-    description: ['Too many requests; `code` says which limit:', ...codes.map((code) => `- \`${code}\`: ${TOO_MANY_REQUESTS[code].means}`)].join('\n'),
+    description: ['Too many requests; `code` says which limit:', ...codes.map((code) => `- \`${code}\`: ${texts[code].means}`)].join('\n'),
     ...(codes.includes(CommonErrorCode.RATE_LIMITED)
       ? { headers: { 'Retry-After': { description: "With RATE_LIMITED: seconds until this principal's requests are counted afresh", schema: { type: 'integer', example: 42 } } } }
       : {}),
     content: {
       [PROBLEM_MEDIA_TYPE]: {
         schema: { $ref: getSchemaPath(ProblemModel) },
-        examples: Object.fromEntries(codes.map((code) => [code, { summary: code, value: problemExample(429, code, TOO_MANY_REQUESTS[code].detail) }])),
+        examples: Object.fromEntries(codes.map((code) => [code, { summary: code, value: problemExample(429, code, texts[code].detail) }])),
       },
     },
   };

@@ -3,7 +3,7 @@ import type { NetworkPolicy } from '@palisade/netpol-engine';
 import { ClusterRepository, InventorySnapshotRepository, PolicySetVersionRepository, PrismaService, ProposalAnalysisRepository, ProposalRepository } from '@palisade/persistence';
 import { toStoredPolicies } from '@palisade/policy-versions';
 import { type Caller, CommonErrorCode, DomainException, hasRole } from '@palisade/shared-types';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 
 import { AnalysisFailedError } from './analysis/analysis-failed.error';
 import { AnalysisInterruptedError } from './analysis/analysis-interrupted.error';
@@ -44,13 +44,18 @@ const notMergedIfInterrupted =
       throw new DomainException(CommonErrorCode.SERVICE_UNAVAILABLE, `proposal ${id} was not merged: the service is shutting down; nothing was stored, send the merge again`);
     }
     if (error instanceof HistoryStepFailedError) {
-      throw new ProposalsException(ProposalsErrorCode.ANALYSIS_FAILED, `proposal ${id} was not merged: the connection history could not be brought up to date (${error.message}); nothing was stored`);
+      throw new ProposalsException(
+        ProposalsErrorCode.ANALYSIS_FAILED,
+        `proposal ${id} was not merged: the connection history could not be brought up to date (${error.message}); nothing was stored, send the merge again (its analysis needs no retry)`,
+      );
     }
     throw error;
   };
 
 @Injectable()
 export class MergeService {
+  private readonly logger = new Logger(MergeService.name);
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly clusters: ClusterRepository,
@@ -210,7 +215,10 @@ export class MergeService {
         );
       } catch (error) {
         // Thrown, not returned: the version, the MERGED status and the audit event above roll back with it.
-        if (error instanceof AnalysisFailedError) throw new HistoryStepFailedError(error.message);
+        if (error instanceof AnalysisFailedError) {
+          this.logger.warn(`merge of proposal ${proposal.id} into cluster ${cluster.name} rolled back: connection history not caught up to version ${cluster.headVersion}: ${error.message}`);
+          throw new HistoryStepFailedError(error.message, { cause: error });
+        }
         throw error;
       }
       return { kind: 'merged', id: merged.id };

@@ -24,7 +24,10 @@ export enum ProposalsErrorCode {
   ANALYSIS_NOT_FOUND = 'ANALYSIS_NOT_FOUND',
   /** Approval before the analysis of the current revision is READY. */
   ANALYSIS_PENDING = 'ANALYSIS_PENDING',
-  /** Approval or merge while the analysis FAILED; retry it first. */
+  /**
+   * Approval or merge while the analysis FAILED (retry it first), or a merge whose analysis against the
+   * head or whose connection-history step failed in the engine (nothing stored; send the merge again).
+   */
   ANALYSIS_FAILED = 'ANALYSIS_FAILED',
   /** Merge re-analysed the change against the current head and snapshot and found another delta than the approved one. */
   ANALYSIS_CHANGED = 'ANALYSIS_CHANGED',

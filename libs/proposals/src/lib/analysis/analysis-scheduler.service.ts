@@ -1,6 +1,7 @@
 import { InventorySnapshotEvents } from '@palisade/policy-sync';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
+import { AnalysisInterruptedError } from './analysis-interrupted.error';
 import { ANALYSIS_RUNNER_OPTIONS, type AnalysisRunnerOptions } from './analysis-runner.service';
 import { ConnectivityTracker } from './connectivity-tracker.service';
 import { ProposalAnalysisService } from './proposal-analysis.service';
@@ -46,7 +47,11 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
     await this.running;
   }
 
-  /** One pass: connection history of lagging clusters, then stale analyses. Passes never overlap; none starts once stopped. */
+  /**
+   * One pass: connection history of lagging clusters, then stale analyses. Passes never overlap; none
+   * starts once stopped. A cluster whose history cannot be caught up (an engine error, a timeout) is
+   * logged and left for the next pass: the clusters after it and the analyses still get their turn.
+   */
   tick(): Promise<void> {
     if (this.running) return this.running;
     if (this.stopped) return Promise.resolve();
@@ -54,11 +59,16 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
       try {
         for (const clusterId of await this.tracker.lagging(20)) {
           if (this.stopped) return; // the rest lags until the next start or another replica's pass
-          await this.tracker.catchUp(clusterId);
+          try {
+            await this.tracker.catchUp(clusterId);
+          } catch (error) {
+            if (error instanceof AnalysisInterruptedError) return; // the threads stopped: shutdown, not a failure
+            this.logger.warn(`connection history of cluster ${clusterId} not caught up: ${(error as Error).message}`);
+          }
         }
         if (!this.stopped) await this.analyses.reconcile();
       } catch (error) {
-        this.logger.error(`analysis reconcile failed: ${(error as Error).message}`);
+        if (!(error instanceof AnalysisInterruptedError)) this.logger.error(`analysis reconcile failed: ${(error as Error).message}`);
       }
     })().finally(() => {
       this.running = null;
