@@ -22,8 +22,7 @@ export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
 
 /** The CLI's stdout as a flow sink: bytes where the CLI takes them. */
 export function stdoutSink(io: CliIo): FlowSink {
-  const bytes = io.stdoutBytes;
-  return { text: (text) => io.stdout(text), bytes: bytes && ((b) => bytes.call(io, b)) };
+  return { text: (text) => io.stdout(text), bytes: io.stdoutBytes?.bind(io) };
 }
 
 /** The command once its input is read: analysis, then the flows written as they are listed. */

@@ -249,7 +249,8 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
  * `workloads` are the DOT nodes drawn even without flows.
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink | ((text: string) => void), workloads: readonly WorkloadEndpoint[] = []): void {
-  const { text: write, bytes } = typeof sink === 'function' ? { text: sink, bytes: undefined } : { text: (t: string) => sink.text(t), bytes: sink.bytes && ((b: Uint8Array) => sink.bytes?.(b)) };
+  const write = typeof sink === 'function' ? sink : (text: string) => sink.text(text);
+  const bytes = typeof sink === 'function' ? undefined : sink.bytes?.bind(sink);
   if (format === 'text' || format === 'jsonl') {
     // One line per flow from three pieces, each encoded once per key: `from => `, `to`, ` : ports\n` (text) or
     // the JSON object's parts (jsonl). Bytes are copied into chunks: no string per line.

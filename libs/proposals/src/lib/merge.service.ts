@@ -33,11 +33,11 @@ class HistoryStepFailedError extends Error {
 }
 
 /**
- * The engine threads stopped under the merge's analysis or its connection history step (shutdown),
- * or the engine failed at the history step: the transaction has rolled back, nothing of the merge
- * is stored, and it may be sent again.
+ * The merge's error when the engine threads stopped under its analysis or its connection history
+ * step (shutdown), or the engine failed at the history step: the transaction has rolled back,
+ * nothing of the merge is stored, and it may be sent again. Other errors pass unchanged.
  */
-const notMergedIfInterrupted =
+const notMergedWhenEngineStops =
   (id: string) =>
   (error: unknown): never => {
     if (error instanceof AnalysisInterruptedError) {
@@ -223,7 +223,7 @@ export class MergeService {
       }
       return { kind: 'merged', id: merged.id };
     }, MERGE_TRANSACTION);
-    const outcome = await merging.catch(notMergedIfInterrupted(found.id));
+    const outcome = await merging.catch(notMergedWhenEngineStops(found.id));
 
     if (outcome.kind === 'analysis-not-ready') {
       throw new ProposalsException(outcome.code, `proposal ${found.id} cannot be merged: ${outcome.reason}`);
