@@ -85,7 +85,7 @@ export class MergeService {
     }
     const actor = caller.principal.actor;
     const merging = this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
-      // Lock order everywhere: cluster row, then proposal row, then (in the recorder) the audit chain head.
+      // Lock order everywhere: cluster row, proposal row, connectivity tracking row, then (in the recorder) the audit chain head.
       const cluster = (await this.clusters.lockByName(found.clusterName, tx)) ?? gone(found.id);
       const proposal = (await this.proposals.lockById(found.id, tx)) ?? gone(found.id);
       if (proposal.status === 'MERGED' || proposal.status === 'WITHDRAWN' || proposal.status === 'REJECTED') throw closed(proposal, 'merged');
@@ -131,10 +131,24 @@ export class MergeService {
           return { kind: 'conflicted', overlap, head: cluster.headVersion };
         }
       }
-      // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
       const headRecord = await this.versions.find(cluster.id, cluster.headVersion, tx);
       if (!headRecord) throw versionNotFound(cluster.name, cluster.headVersion);
       const snapshot = await this.snapshots.latestSummary(cluster.id, tx);
+      // The connection history is caught up to the head here, before anything below takes the audit
+      // chain's lock (storing a new analysis, the merged event): the engine runs while only this
+      // cluster's rows are locked. What it records stays if the merge is then refused for its analysis.
+      let tracked;
+      try {
+        tracked = await this.tracker.catchUpForMerge(cluster.id, snapshot, cluster.headVersion, tx);
+      } catch (error) {
+        // Thrown, not returned: nothing of the merge is stored.
+        if (error instanceof AnalysisFailedError) {
+          this.logger.warn(`merge of proposal ${proposal.id} into cluster ${cluster.name} rolled back: connection history not caught up to version ${cluster.headVersion}: ${error.message}`);
+          throw new HistoryStepFailedError(error.message, { cause: error });
+        }
+        throw error;
+      }
+      // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
       let flows: { opened: FlowView[]; closed: FlowView[] } | null = null;
       if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
         let result;
@@ -197,30 +211,22 @@ export class MergeService {
         },
         request: caller.request,
       });
-      try {
-        await this.tracker.recordMerge(
-          {
-            clusterId: cluster.id,
-            clusterName: cluster.name,
-            version: version.number,
-            proposalId: proposal.id,
-            revert: proposal.revertsToVersion !== null,
-            author: proposal.author,
-            approvers: evaluation.received.approvers,
-            snapshot,
-            opened: flows.opened,
-            closed: flows.closed,
-          },
-          tx,
-        );
-      } catch (error) {
-        // Thrown, not returned: the version, the MERGED status and the audit event above roll back with it.
-        if (error instanceof AnalysisFailedError) {
-          this.logger.warn(`merge of proposal ${proposal.id} into cluster ${cluster.name} rolled back: connection history not caught up to version ${cluster.headVersion}: ${error.message}`);
-          throw new HistoryStepFailedError(error.message, { cause: error });
-        }
-        throw error;
-      }
+      await this.tracker.recordMerge(
+        {
+          clusterId: cluster.id,
+          clusterName: cluster.name,
+          version: version.number,
+          proposalId: proposal.id,
+          revert: proposal.revertsToVersion !== null,
+          author: proposal.author,
+          approvers: evaluation.received.approvers,
+          snapshot,
+          opened: flows.opened,
+          closed: flows.closed,
+        },
+        tracked,
+        tx,
+      );
       return { kind: 'merged', id: merged.id };
     }, MERGE_TRANSACTION);
     const outcome = await merging.catch(notMergedWhenEngineStops(found.id));

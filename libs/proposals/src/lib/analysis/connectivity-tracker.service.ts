@@ -62,9 +62,18 @@ export class ConnectivityTracker {
     }, TRACKING_TRANSACTION);
   }
 
-  /** Records a merged proposal's flows, after catching up to the head it was merged onto. Inside the merge's transaction. */
-  async recordMerge(change: MergedChange, tx: TransactionClient): Promise<void> {
-    const tracked = await this.catchUpIn(change.clusterId, change.snapshot, tx, change.version - 1);
+  /**
+   * Catches the history up to the head a merge lands on, inside the merge's transaction: runs the
+   * engine once per lagging version and leaves the cluster's tracking row locked. The merge calls it
+   * before anything of its own takes the audit chain's lock, so audited writes elsewhere do not wait
+   * on the engine; `recordMerge` then records the merge itself without running the engine.
+   */
+  async catchUpForMerge(clusterId: string, snapshot: InventorySnapshotSummary | null, head: number, tx: TransactionClient): Promise<ConnectivityTrackingRecord> {
+    return this.catchUpIn(clusterId, snapshot, tx, head);
+  }
+
+  /** Records a merged proposal's flows as the change of the version after `tracked` (from `catchUpForMerge`). Inside the merge's transaction. */
+  async recordMerge(change: MergedChange, tracked: ConnectivityTrackingRecord, tx: TransactionClient): Promise<void> {
     await this.recorder.record(tx, {
       clusterId: change.clusterId,
       clusterName: change.clusterName,
