@@ -1,10 +1,9 @@
 import type { Server } from 'node:http';
 
 import { PrismaService } from '@palisade/persistence';
-import { AnalysisRunner, AnalysisScheduler, ProposalAnalysisService } from '@palisade/proposals';
+import { AnalysisInterruptedError, AnalysisRunner, AnalysisScheduler, ProposalAnalysisService } from '@palisade/proposals';
 import type { Piscina } from 'piscina';
 
-import { AnalysisInterruptedError } from '../../libs/proposals/src/lib/analysis/analysis-interrupted.error';
 import { PolicySetParser } from '../../apps/api/src/policy-version/policy-set.parser';
 import { createTestApp, type TestApp } from '../support/test-app';
 

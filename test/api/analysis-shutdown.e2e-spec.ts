@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 
 import { PrismaService } from '@palisade/persistence';
-import { AnalysisRunner, ProposalAnalysisService } from '@palisade/proposals';
+import { AnalysisFailedError, AnalysisInterruptedError, AnalysisRunner, ProposalAnalysisService } from '@palisade/proposals';
 import type { Client } from 'pg';
 
-import { AnalysisFailedError } from '../../libs/proposals/src/lib/analysis/analysis-failed.error';
-import { AnalysisInterruptedError } from '../../libs/proposals/src/lib/analysis/analysis-interrupted.error';
 import { connectTo } from '../../libs/testing/src';
 import { networkPolicy, waitFor } from '../support/polling';
 import { createTestApp, type TestApp } from '../support/test-app';

@@ -19,6 +19,7 @@ export * from './lib/update-proposal.command';
 export * from './lib/analysis/analysis.view';
 export * from './lib/analysis/analysis-result.type';
 export * from './lib/analysis/analysis-failed.error';
+export * from './lib/analysis/analysis-interrupted.error';
 export * from './lib/analysis/analysis-runner.service';
 export * from './lib/analysis/analysis-scheduler.service';
 export * from './lib/analysis/connectivity-tracker.service';
