@@ -124,7 +124,7 @@ describe('OpenAPI document (/api/docs/openapi.json)', () => {
     // The example and the description carry the configured limit.
     const clusters = tooManyRequests('GET /api/v1/clusters');
     expect(clusters?.content?.['application/problem+json']?.examples?.RATE_LIMITED?.value).toMatchObject({ detail: 'too many requests: this principal may make 300 requests per 60 s; retry after 42 s' });
-    expect(clusters?.description).toContain('made the 300 requests RATE_LIMIT_PER_MINUTE allows this minute');
+    expect(clusters?.description).toContain('made the 300 requests RATE_LIMIT_PER_MINUTE allows this minute on the API process that answered (each process counts its own)');
     // The document's own route is public and not an operation of it.
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/api/docs'))).toEqual([]);
   });

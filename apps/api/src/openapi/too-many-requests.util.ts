@@ -21,7 +21,7 @@ export interface TooManyRequestsOptions {
 /** What each 429 code tells the client, and an example detail (RATE_LIMITED's with the configured limit). */
 const tooManyRequestsTexts = (options: TooManyRequestsOptions): Record<TooManyRequestsCode, { means: string; detail: string }> => ({
   [CommonErrorCode.RATE_LIMITED]: {
-    means: `this principal (all its tokens, REST and GraphQL together) made the ${options.rateLimitPerMinute} requests RATE_LIMIT_PER_MINUTE allows this minute; retry after Retry-After seconds`,
+    means: `this principal (all its tokens, REST and GraphQL together) made the ${options.rateLimitPerMinute} requests RATE_LIMIT_PER_MINUTE allows this minute on the API process that answered (each process counts its own); retry after Retry-After seconds`,
     detail: `too many requests: this principal may make ${options.rateLimitPerMinute} requests per 60 s; retry after 42 s`,
   },
   [PolicyVersionsErrorCode.POLICY_SETS_WAITING]: {
