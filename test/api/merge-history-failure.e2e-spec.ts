@@ -1,4 +1,4 @@
-import { AnalysisFailedError, AnalysisRunner } from '@palisade/proposals';
+import { AnalysisFailedError, AnalysisRunner, ConnectivityTracker } from '@palisade/proposals';
 import type { Client } from 'pg';
 
 import { connectTo } from '../../libs/testing/src';
@@ -10,7 +10,8 @@ const ENV = { ANALYSIS_RECONCILE_MS: '0' };
 
 /**
  * Before recording a merge in the connection history, the merge catches the history up to the
- * version before it, with the engine. When the engine fails there (an engine error or a timeout,
+ * version before it, with the engine: first in a transaction of its own, then inside the merge's for
+ * what landed meanwhile. When the engine fails there (an engine error or a timeout,
  * which the runner reports as AnalysisFailedError), the merge is not carried out: 409
  * ANALYSIS_FAILED naming the step, and nothing stored. With the engine back, the same merge lands.
  * The failure is injected into the runner's `delta`: the engine fails on demand for no real input.
@@ -77,6 +78,21 @@ describe('a merge whose connection history step fails', () => {
     expect(after).toEqual(before);
     expect(after.versions).toEqual({ n: 1, head: 1 });
     expect(after.audit).not.toContain('proposal.merged');
+  });
+
+  it('refuses the same way when the history is caught up inside the merge (what landed after its first step): 409, nothing stored', async () => {
+    const before = await stored('history', proposalId);
+    // The first step finds nothing to do, as when another merge lands between it and the merge's transaction.
+    const catchUp = vi.spyOn(t.app.get(ConnectivityTracker), 'catchUp').mockResolvedValue();
+    const delta = vi.spyOn(t.app.get(AnalysisRunner), 'delta').mockRejectedValue(new AnalysisFailedError('analysis timed out after 120000 ms'));
+
+    const refused = await t.http.post(`/api/v1/proposals/${proposalId}/merge`);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body).toMatchObject({ status: 409, code: 'ANALYSIS_FAILED' });
+    expect(refused.body.detail).toBe(`proposal ${proposalId} was not merged: the connection history could not be brought up to date (analysis timed out after 120000 ms); nothing was stored, send the merge again (its analysis needs no retry)`);
+    expect(catchUp).toHaveBeenCalledTimes(1);
+    expect(delta).toHaveBeenCalledTimes(1);
+    expect(await stored('history', proposalId)).toEqual(before);
   });
 
   it('merges once the engine answers again: version 2, the history tracked up to it', async () => {

@@ -9,10 +9,10 @@ import { createTestApp, type MintedToken, type TestApp } from '../support/test-a
 const ENV = { ANALYSIS_RECONCILE_MS: '0' };
 
 /**
- * A merge catches the cluster's connection history up with the engine before it records itself.
- * Every audited write of the service takes the audit chain head's row lock; the merge must not hold
- * it while the engine runs (up to ANALYSIS_TIMEOUT_MS per lagging version), or every audited write on
- * every cluster waits behind one cluster's engine runs. The runner's `delta` is wrapped to look at the
+ * A merge catches the cluster's connection history up with the engine before it records itself,
+ * which takes up to ANALYSIS_TIMEOUT_MS per lagging version. It does so before its own transaction:
+ * holding the cluster's row lock, merges and imports of the cluster would wait on the engine, and
+ * holding the audit chain head's (every audited write takes it), every audited write of every cluster. The runner's `delta` is wrapped to look at the
  * lock from another connection while the engine step is under way, then runs as usual.
  */
 describe('a merge catching the connection history up', () => {
@@ -51,11 +51,11 @@ describe('a merge catching the connection history up', () => {
     await t?.close();
   });
 
-  /** Whether another transaction can take the audit chain head's lock right now (NOWAIT: no waiting on whoever holds it). */
-  const auditChainFree = async (): Promise<boolean> => {
+  /** Whether another transaction can lock the row right now (NOWAIT: no waiting on whoever holds it). */
+  const free = async (row: string): Promise<boolean> => {
     await probe.query('BEGIN');
     try {
-      await probe.query('SELECT id FROM audit_chain_head WHERE id = 1 FOR UPDATE NOWAIT');
+      await probe.query(`SELECT 1 FROM ${row} FOR UPDATE NOWAIT`);
       return true;
     } catch (error) {
       if ((error as { code?: string }).code === '55P03') return false; // lock_not_available
@@ -65,24 +65,25 @@ describe('a merge catching the connection history up', () => {
     }
   };
 
-  it('runs the engine with the audit chain free: an audited write on another cluster lands meanwhile, then the merge lands with its history', async () => {
+  it('runs the engine before its own transaction, with the cluster and the audit chain free: an audited write on another cluster lands meanwhile, then the merge lands with its history', async () => {
     const before = await mergeState(sql, 'busy', proposalId);
     expect(before.tracking.version).toBeNull(); // the merge has version 1's history to compute
     const runner = t.app.get(AnalysisRunner);
     const delta = runner.delta.bind(runner);
-    const during: { chainFree: boolean; elsewhere: number | null }[] = [];
+    const during: { chainFree: boolean; clusterFree: boolean; elsewhere: number | null }[] = [];
     vi.spyOn(runner, 'delta').mockImplementation(async (request) => {
-      const chainFree = await auditChainFree();
+      const chainFree = await free('audit_chain_head WHERE id = 1');
+      const clusterFree = await free("clusters WHERE name = 'busy'");
       // Only tried when the lock is free: with it held, the write would wait on this very merge.
       const elsewhere = chainFree ? (await t.http.post('/api/v1/clusters').send({ name: 'elsewhere' })).status : null;
-      during.push({ chainFree, elsewhere });
+      during.push({ chainFree, clusterFree, elsewhere });
       return delta(request);
     });
 
     const merged = await t.http.post(`/api/v1/proposals/${proposalId}/merge`);
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({ status: 'MERGED', mergedVersion: 2 });
-    expect(during).toEqual([{ chainFree: true, elsewhere: 201 }]);
+    expect(during).toEqual([{ chainFree: true, clusterFree: true, elsewhere: 201 }]);
 
     const after = await mergeState(sql, 'busy', proposalId);
     expect(after.versions).toEqual({ n: 2, head: 2 });

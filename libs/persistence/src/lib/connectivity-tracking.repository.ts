@@ -14,6 +14,16 @@ export interface ConnectivityTrackingRecord {
 export class ConnectivityTrackingRepository {
   constructor(private readonly prisma: PrismaService) {}
 
+  /**
+   * Creates the cluster's tracking row if it has none, in a statement of its own: a transaction that
+   * inserts it holds a key-share lock on the cluster's row until it ends (the foreign key), which a
+   * merge's lock on that row would wait for. A cluster that no longer exists gets none.
+   */
+  async ensure(clusterId: string): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO connectivity_tracking (cluster_id, updated_at) SELECT id, now() FROM clusters WHERE id = ${clusterId}::uuid ON CONFLICT (cluster_id) DO NOTHING`;
+  }
+
   /** Locks (creating if needed) the cluster's tracking row until the transaction ends. */
   async lock(clusterId: string, tx: TransactionClient): Promise<ConnectivityTrackingRecord> {
     await tx.$executeRaw`INSERT INTO connectivity_tracking (cluster_id, updated_at) VALUES (${clusterId}::uuid, now()) ON CONFLICT (cluster_id) DO NOTHING`;

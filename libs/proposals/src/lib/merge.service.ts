@@ -84,6 +84,18 @@ export class MergeService {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'only the author, an approver or an admin may merge a proposal');
     }
     const actor = caller.principal.actor;
+    if (found.status === 'APPROVED') {
+      // The connection history is caught up first, in its own transaction, which locks the cluster's
+      // tracking row only: the engine runs for it without the merge holding the cluster's lock, and
+      // the merge's transaction (MERGE_TRANSACTION's timeout) is left with what landed meanwhile.
+      await this.tracker
+        .catchUp(found.clusterId)
+        .catch((error: unknown) => {
+          if (error instanceof AnalysisFailedError) throw this.historyStepFailed(found.id, found.clusterName, error);
+          throw error;
+        })
+        .catch(notMergedWhenEngineStops(found.id));
+    }
     const merging = this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
       // Lock order everywhere: cluster row, proposal row, connectivity tracking row, then (in the recorder) the audit chain head.
       const cluster = (await this.clusters.lockByName(found.clusterName, tx)) ?? gone(found.id);
@@ -142,10 +154,7 @@ export class MergeService {
         tracked = await this.tracker.catchUpForMerge(cluster.id, snapshot, cluster.headVersion, tx);
       } catch (error) {
         // Thrown, not returned: nothing of the merge is stored.
-        if (error instanceof AnalysisFailedError) {
-          this.logger.warn(`merge of proposal ${proposal.id} into cluster ${cluster.name} rolled back: connection history not caught up to version ${cluster.headVersion}: ${error.message}`);
-          throw new HistoryStepFailedError(error.message, { cause: error });
-        }
+        if (error instanceof AnalysisFailedError) throw this.historyStepFailed(proposal.id, cluster.name, error);
         throw error;
       }
       // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
@@ -252,5 +261,11 @@ export class MergeService {
       );
     }
     return this.proposalService.get(outcome.id, caller);
+  }
+
+  /** The merge's refusal when the engine failed catching the connection history up (logged here; mapped by notMergedWhenEngineStops). */
+  private historyStepFailed(proposalId: string, clusterName: string, error: AnalysisFailedError): HistoryStepFailedError {
+    this.logger.warn(`merge of proposal ${proposalId} into cluster ${clusterName} not carried out: connection history not caught up: ${error.message}`);
+    return new HistoryStepFailedError(error.message, { cause: error });
   }
 }

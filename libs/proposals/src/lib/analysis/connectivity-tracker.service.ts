@@ -54,8 +54,12 @@ export class ConnectivityTracker {
     private readonly recorder: ConnectionHistoryRecorder,
   ) {}
 
-  /** Brings one cluster's history up to its head and newest snapshot, in its own transaction. */
+  /**
+   * Brings one cluster's history up to its head and newest snapshot, in its own transaction, which
+   * locks the cluster's tracking row and nothing of the cluster's own (the row is created first).
+   */
   async catchUp(clusterId: string): Promise<void> {
+    await this.tracking.ensure(clusterId);
     await this.prisma.$transaction(async (tx) => {
       const snapshot = await this.snapshots.latestSummary(clusterId, tx);
       await this.catchUpIn(clusterId, snapshot, tx);
