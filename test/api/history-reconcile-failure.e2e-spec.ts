@@ -11,8 +11,8 @@ const ENV = { ANALYSIS_RECONCILE_MS: '0' };
 /**
  * The background pass catches lagging clusters' connection history up, in name order, then the
  * proposals' stale analyses. A cluster the engine fails on (injected into its catch-up: the engine
- * fails on demand for no real input) is logged and left for the next pass; the clusters after it
- * and the analyses still get theirs.
+ * fails on demand for no real input) is logged and left alone until its retry time, a minute
+ * doubling with each failure in a row; the clusters after it and the analyses still get theirs.
  */
 describe('a connection-history pass where one cluster fails', () => {
   let t: TestApp;
@@ -40,16 +40,31 @@ describe('a connection-history pass where one cluster fails', () => {
     await t?.close();
   });
 
-  it('catches the other clusters up and reconciles the analyses; the failing one lags until a pass succeeds for it', async () => {
+  /** The failure bookkeeping of a cluster's tracking row, with the retry delay in seconds from now. */
+  const failures = async (name: string) =>
+    (
+      await sql.query(
+        `SELECT t.failures, t.last_error, round(extract(epoch FROM t.retry_after - now()))::int AS retry_in
+         FROM clusters c JOIN connectivity_tracking t ON t.cluster_id = c.id WHERE c.name = $1`,
+        [name],
+      )
+    ).rows[0] as { failures: number; last_error: string | null; retry_in: number | null };
+  const failingGauge = async () => /palisade_connection_history_failing_clusters (\d+)\n/.exec((await t.anonymous.get('/metrics').expect(200)).text)?.[1];
+  /** The retry time comes: as if the delay had passed. */
+  const retryDue = (name: string) => sql.query("UPDATE connectivity_tracking t SET retry_after = now() - interval '1 second' FROM clusters c WHERE c.id = t.cluster_id AND c.name = $1", [name]);
+
+  it('catches the other clusters up and reconciles the analyses; the failing one waits a minute, then two, and is caught up once a pass succeeds for it', async () => {
     const tracker = t.app.get(ConnectivityTracker);
     const broken = ((await sql.query("SELECT id FROM clusters WHERE name = 'a-broken'")).rows[0] as { id: string }).id;
     const catchUp = tracker.catchUp.bind(tracker);
     const attempts: string[] = [];
-    vi.spyOn(tracker, 'catchUp').mockImplementation(async (clusterId: string) => {
-      attempts.push(clusterId);
-      if (clusterId === broken) throw new AnalysisFailedError('engine error: Invalid array length');
-      return catchUp(clusterId);
-    });
+    const failing = () =>
+      vi.spyOn(tracker, 'catchUp').mockImplementation(async (clusterId: string) => {
+        attempts.push(clusterId);
+        if (clusterId === broken) throw new AnalysisFailedError('engine error: Invalid array length');
+        return catchUp(clusterId);
+      });
+    failing();
     const reconcile = vi.spyOn(t.app.get(ProposalAnalysisService), 'reconcile');
     expect([await tracked('a-broken'), await tracked('b-fine')]).toEqual([null, null]);
 
@@ -59,9 +74,33 @@ describe('a connection-history pass where one cluster fails', () => {
     expect(attempts).toHaveLength(2);
     expect([await tracked('a-broken'), await tracked('b-fine')]).toEqual([null, 1]);
     expect(reconcile).toHaveBeenCalledTimes(1);
+    const first = await failures('a-broken');
+    expect(first).toMatchObject({ failures: 1, last_error: 'engine error: Invalid array length' });
+    expect(first.retry_in).toBeGreaterThanOrEqual(55);
+    expect(first.retry_in).toBeLessThanOrEqual(60);
+    expect(await failingGauge()).toBe('1');
 
+    // Before its retry time, a pass leaves it alone (and still reconciles the analyses).
+    attempts.length = 0;
+    await t.app.get(AnalysisScheduler).tick();
+    expect(attempts).toEqual([]);
+    expect(reconcile).toHaveBeenCalledTimes(2);
+
+    // Failing again when due: the delay doubles.
+    await retryDue('a-broken');
+    await t.app.get(AnalysisScheduler).tick();
+    expect(attempts).toEqual([broken]);
+    const second = await failures('a-broken');
+    expect(second.failures).toBe(2);
+    expect(second.retry_in).toBeGreaterThanOrEqual(115);
+    expect(second.retry_in).toBeLessThanOrEqual(120);
+
+    // Due again, with the engine answering: caught up, the failures forgotten.
     vi.restoreAllMocks();
+    await retryDue('a-broken');
     await t.app.get(AnalysisScheduler).tick();
     expect([await tracked('a-broken'), await tracked('b-fine')]).toEqual([1, 1]);
+    expect(await failures('a-broken')).toEqual({ failures: 0, last_error: null, retry_in: null });
+    expect(await failingGauge()).toBe('0');
   });
 });

@@ -80,6 +80,7 @@ describe('operations: health, readiness, metrics and HTTP hygiene', () => {
     expect(text).toMatch(/palisade_audit_append_duration_seconds_count\{action="cluster.registered"\} 1\n/);
     expect(text).toMatch(/palisade_db_pool_connections\{state="max"\} 5\n/);
     expect(text).toMatch(/palisade_analysis_queue_depth 0\n/);
+    expect(text).toMatch(/palisade_connection_history_failing_clusters 0\n/);
     expect(text).toContain('palisade_process_resident_memory_bytes');
   });
 

@@ -2,7 +2,7 @@ import { Metrics, registerDatabasePoolMetrics } from '@palisade/observability';
 import { OperationalStatusRepository, PrismaService } from '@palisade/persistence';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 
-/** The API's metrics read at scrape time: proposals per status (from the database) and pool usage. */
+/** The API's metrics read at scrape time: proposals per status and clusters whose history catch-up fails (from the database), pool usage. */
 @Injectable()
 export class ApiMetricsCollector implements OnModuleInit {
   constructor(
@@ -21,6 +21,14 @@ export class ApiMetricsCollector implements OnModuleInit {
         // A scrape during a database outage reports the other metrics rather than failing whole.
         const counts = await status.proposalsByStatus().catch(() => ({}) as Record<string, number>);
         for (const [name, count] of Object.entries(counts)) this.set({ status: name }, count);
+      },
+    });
+    this.metrics.gauge({
+      name: 'palisade_connection_history_failing_clusters',
+      help: 'Clusters whose last background catch-up of connection history failed; they are retried after a growing delay',
+      async collect() {
+        const count = await status.failingHistoryClusters().catch(() => null);
+        if (count !== null) this.set(count);
       },
     });
     registerDatabasePoolMetrics(this.metrics, () => this.prisma.poolUsage);

@@ -10,6 +10,12 @@ export interface ConnectivityTrackingRecord {
   snapshotContentHash: string | null;
 }
 
+/** A cluster's failed catch-ups in a row, and when the background pass tries it again. */
+export interface FailedCatchUp {
+  failures: number;
+  retryAfter: Date;
+}
+
 @Injectable()
 export class ConnectivityTrackingRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -38,14 +44,33 @@ export class ConnectivityTrackingRepository {
     return row ? { clusterId, version: row.version, snapshotId: row.snapshotId, snapshotContentHash: row.snapshotContentHash } : null;
   }
 
+  /** Stores what the history reflects; a cluster caught up this way has no failures to retry. */
   async save(record: ConnectivityTrackingRecord, tx: TransactionClient): Promise<void> {
     await tx.connectivityTracking.update({
       where: { clusterId: record.clusterId },
-      data: { version: record.version, snapshotId: record.snapshotId, snapshotContentHash: record.snapshotContentHash },
+      data: { version: record.version, snapshotId: record.snapshotId, snapshotContentHash: record.snapshotContentHash, failures: 0, retryAfter: null, lastError: null },
     });
   }
 
-  /** Clusters whose history lags their head version or newest snapshot. */
+  /**
+   * Counts a failed catch-up and sets when the background pass may try the cluster again: `baseMs`
+   * after the first failure, doubling with each one after it, never more than `maxMs`.
+   */
+  async recordFailure(clusterId: string, error: string, delay: { baseMs: number; maxMs: number }): Promise<FailedCatchUp | null> {
+    const rows = await this.prisma.$queryRaw<{ failures: number; retry_after: Date }[]>`
+      INSERT INTO connectivity_tracking (cluster_id, updated_at, failures, last_error, retry_after)
+      SELECT id, now(), 1, ${error}, now() + make_interval(secs => ${delay.baseMs}::float8 / 1000) FROM clusters WHERE id = ${clusterId}::uuid
+      ON CONFLICT (cluster_id) DO UPDATE SET
+        failures = connectivity_tracking.failures + 1,
+        last_error = EXCLUDED.last_error,
+        retry_after = now() + make_interval(secs => least(${delay.baseMs}::float8 * power(2, least(connectivity_tracking.failures, 40)), ${delay.maxMs}::float8) / 1000),
+        updated_at = now()
+      RETURNING failures, retry_after`;
+    const row = rows[0];
+    return row ? { failures: row.failures, retryAfter: row.retry_after } : null;
+  }
+
+  /** Clusters whose history lags their head version or newest snapshot, leaving out those waiting to retry a failed catch-up. */
   async listLagging(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
       SELECT c.id::text AS id FROM clusters c
@@ -55,6 +80,7 @@ export class ConnectivityTrackingRepository {
       ) newest ON true
       WHERE c.head_version > 0
         AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash)
+        AND (t.retry_after IS NULL OR t.retry_after <= now())
       ORDER BY c.name
       LIMIT ${limit}::int`;
     return rows.map((r) => r.id);

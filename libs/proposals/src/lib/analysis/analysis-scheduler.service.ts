@@ -50,7 +50,8 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
   /**
    * One pass: connection history of lagging clusters, then stale analyses. Passes never overlap; none
    * starts once stopped. A cluster whose history cannot be caught up (an engine error, a timeout) is
-   * logged and left for the next pass: the clusters after it and the analyses still get their turn.
+   * logged and left alone until its retry time (HISTORY_RETRY_DELAY): the clusters after it and the
+   * analyses still get their turn.
    */
   tick(): Promise<void> {
     if (this.running) return this.running;
@@ -63,7 +64,13 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
             await this.tracker.catchUp(clusterId);
           } catch (error) {
             if (error instanceof AnalysisInterruptedError) return; // the threads stopped: shutdown, not a failure
-            this.logger.warn(`connection history of cluster ${clusterId} not caught up: ${(error as Error).message}`);
+            const message = (error as Error).message;
+            const failed = await this.tracker.recordFailure(clusterId, message).catch((stored: unknown) => {
+              this.logger.error(`failed catch-up of cluster ${clusterId} not recorded: ${(stored as Error).message}`);
+              return null;
+            });
+            const retry = failed ? ` (failure ${failed.failures} in a row; tried again from ${failed.retryAfter.toISOString()})` : '';
+            this.logger.warn(`connection history of cluster ${clusterId} not caught up: ${message}${retry}`);
           }
         }
         if (!this.stopped) await this.analyses.reconcile();

@@ -4,6 +4,7 @@ import {
   ClusterRepository,
   ConnectivityTrackingRepository,
   type ConnectivityTrackingRecord,
+  type FailedCatchUp,
   InventorySnapshotRepository,
   type InventorySnapshotSummary,
   PolicySetVersionRepository,
@@ -19,6 +20,16 @@ import { AnalysisRunner } from './analysis-runner.service';
 import { ANALYSIS_ACTOR, DEFAULT_ANALYSIS_OPTIONS } from './proposal-analysis.service';
 
 const TRACKING_TRANSACTION = { maxWait: 30_000, timeout: 300_000 };
+
+/**
+ * After a failed background catch-up, the pass leaves the cluster alone for a minute, doubling with
+ * each failure in a row up to an hour: a cluster the engine always fails on (an inventory that always
+ * times out) does not take up to ANALYSIS_TIMEOUT_MS of engine time on every pass. Merges still try.
+ */
+export const HISTORY_RETRY_DELAY = { baseMs: 60_000, maxMs: 3_600_000 };
+
+/** The most of an error message kept with a failed catch-up. */
+const ERROR_TEXT_LIMIT = 2000;
 
 const asFlows = (flows: FlowView[]): Flow[] => flows.map((f) => ({ from: f.from, to: f.to, ports: f.ports }));
 
@@ -155,7 +166,12 @@ export class ConnectivityTracker {
     return tracked;
   }
 
-  /** Clusters whose history lags, for the scheduler. */
+  /** Counts a failed background catch-up of the cluster; the pass skips it until the returned time (null: the cluster is gone). */
+  async recordFailure(clusterId: string, error: string): Promise<FailedCatchUp | null> {
+    return this.tracking.recordFailure(clusterId, error.slice(0, ERROR_TEXT_LIMIT), HISTORY_RETRY_DELAY);
+  }
+
+  /** Clusters whose history lags and that are not waiting to retry a failure, for the scheduler. */
   async lagging(limit: number): Promise<string[]> {
     return this.tracking.listLagging(limit);
   }
