@@ -103,4 +103,25 @@ describe('a connection-history pass where one cluster fails', () => {
     expect(await failures('a-broken')).toEqual({ failures: 0, last_error: null, retry_in: null });
     expect(await failingGauge()).toBe('0');
   });
+
+  it('does not hold back a cluster whose catch-up failed outside the engine (a database error): the next pass tries it again', async () => {
+    await t.http.post('/api/v1/clusters').send({ name: 'c-database' }).expect(201);
+    await t.http.post('/api/v1/clusters/c-database/versions/import').send({ policies: [policy('web', 80)] }).expect(201);
+    const tracker = t.app.get(ConnectivityTracker);
+    const attempts: string[] = [];
+    vi.spyOn(tracker, 'catchUp').mockImplementation(async (clusterId: string) => {
+      attempts.push(clusterId);
+      throw new Error('Connection terminated unexpectedly');
+    });
+
+    await t.app.get(AnalysisScheduler).tick();
+    await t.app.get(AnalysisScheduler).tick();
+
+    expect(attempts).toHaveLength(2);
+    expect(await failures('c-database')).toBeUndefined(); // no failure recorded, no retry delay
+    expect(await failingGauge()).toBe('0');
+    vi.restoreAllMocks();
+    await t.app.get(AnalysisScheduler).tick();
+    expect(await tracked('c-database')).toBe(1);
+  });
 });

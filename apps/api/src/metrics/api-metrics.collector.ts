@@ -1,5 +1,5 @@
 import { Metrics, registerDatabasePoolMetrics } from '@palisade/observability';
-import { OperationalStatusRepository, PrismaService } from '@palisade/persistence';
+import { ConnectivityTrackingRepository, OperationalStatusRepository, PrismaService } from '@palisade/persistence';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 
 /** The API's metrics read at scrape time: proposals per status and clusters whose history catch-up fails (from the database), pool usage. */
@@ -9,10 +9,12 @@ export class ApiMetricsCollector implements OnModuleInit {
     private readonly metrics: Metrics,
     private readonly status: OperationalStatusRepository,
     private readonly prisma: PrismaService,
+    private readonly tracking: ConnectivityTrackingRepository,
   ) {}
 
   onModuleInit(): void {
     const status = this.status;
+    const tracking = this.tracking;
     this.metrics.gauge({
       name: 'palisade_proposals',
       help: 'Proposals by status, across all clusters',
@@ -25,9 +27,9 @@ export class ApiMetricsCollector implements OnModuleInit {
     });
     this.metrics.gauge({
       name: 'palisade_connection_history_failing_clusters',
-      help: 'Clusters whose last background catch-up of connection history failed; they are retried after a growing delay',
+      help: 'Clusters whose connection history lags and whose last background catch-up failed; they are retried after a growing delay',
       async collect() {
-        const count = await status.failingHistoryClusters().catch(() => null);
+        const count = await tracking.countFailing().catch(() => null);
         if (count !== null) this.set(count);
       },
     });

@@ -51,9 +51,14 @@ export class ClusterRepository {
     return row ? toCluster(row) : null;
   }
 
-  /** Locks the cluster row until the transaction ends; serialises version writes per cluster. */
+  /**
+   * Locks the cluster row until the transaction ends; serialises version writes per cluster. The
+   * lock is FOR NO KEY UPDATE (the key never changes): rows that merely reference the cluster (a
+   * connection-history catch-up's, a snapshot's) take a key-share lock on it, which this one lets
+   * through instead of waiting for, or deadlocking with, transactions that hold them.
+   */
   async lockByName(name: string, tx: TransactionClient): Promise<ClusterRecord | null> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM clusters WHERE name = ${name} FOR UPDATE`;
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM clusters WHERE name = ${name} FOR NO KEY UPDATE`;
     if (rows.length === 0) return null;
     return this.findByName(name, tx);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
+import { Prisma } from '../generated/prisma/client';
 import { PrismaService, type TransactionClient } from './prisma.service';
 
 /** Which head version and inventory snapshot a cluster's connection history reflects. */
@@ -10,6 +11,16 @@ export interface ConnectivityTrackingRecord {
   snapshotContentHash: string | null;
 }
 
+/** `FROM … WHERE` of the clusters whose history lags their head version or newest snapshot (`c` the cluster, `t` its tracking row, if any). */
+const LAGGING_CLUSTERS = Prisma.sql`
+  FROM clusters c
+  LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id
+  LEFT JOIN LATERAL (
+    SELECT s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
+  ) newest ON true
+  WHERE c.head_version > 0
+    AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash)`;
+
 /** A cluster's failed catch-ups in a row, and when the background pass tries it again. */
 export interface FailedCatchUp {
   failures: number;
@@ -19,16 +30,6 @@ export interface FailedCatchUp {
 @Injectable()
 export class ConnectivityTrackingRepository {
   constructor(private readonly prisma: PrismaService) {}
-
-  /**
-   * Creates the cluster's tracking row if it has none, in a statement of its own: a transaction that
-   * inserts it holds a key-share lock on the cluster's row until it ends (the foreign key), which a
-   * merge's lock on that row would wait for. A cluster that no longer exists gets none.
-   */
-  async ensure(clusterId: string): Promise<void> {
-    await this.prisma.$executeRaw`
-      INSERT INTO connectivity_tracking (cluster_id, updated_at) SELECT id, now() FROM clusters WHERE id = ${clusterId}::uuid ON CONFLICT (cluster_id) DO NOTHING`;
-  }
 
   /** Locks (creating if needed) the cluster's tracking row until the transaction ends. */
   async lock(clusterId: string, tx: TransactionClient): Promise<ConnectivityTrackingRecord> {
@@ -73,16 +74,16 @@ export class ConnectivityTrackingRepository {
   /** Clusters whose history lags their head version or newest snapshot, leaving out those waiting to retry a failed catch-up. */
   async listLagging(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT c.id::text AS id FROM clusters c
-      LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id
-      LEFT JOIN LATERAL (
-        SELECT s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
-      ) newest ON true
-      WHERE c.head_version > 0
-        AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash)
+      SELECT c.id::text AS id ${LAGGING_CLUSTERS}
         AND (t.retry_after IS NULL OR t.retry_after <= now())
       ORDER BY c.name
       LIMIT ${limit}::int`;
     return rows.map((r) => r.id);
+  }
+
+  /** Clusters whose history lags and whose last background catch-up failed (a cluster no longer lagging is not counted, whatever its row says). */
+  async countFailing(): Promise<number> {
+    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count ${LAGGING_CLUSTERS} AND t.failures > 0`;
+    return Number(rows[0]?.count ?? 0);
   }
 }

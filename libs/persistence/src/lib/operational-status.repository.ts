@@ -42,12 +42,6 @@ export class OperationalStatusRepository {
     return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
-  /** Clusters whose last background catch-up of connection history failed (see ConnectivityTrackingRepository.recordFailure). */
-  async failingHistoryClusters(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM connectivity_tracking WHERE failures > 0`;
-    return Number(rows[0]?.count ?? 0);
-  }
-
   /** Sync status and number of drifted objects of the given clusters. */
   async clusterSyncGauges(clusterIds: readonly string[]): Promise<ClusterSyncGauge[]> {
     if (clusterIds.length === 0) return [];

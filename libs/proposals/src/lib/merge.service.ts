@@ -84,17 +84,21 @@ export class MergeService {
       throw new DomainException(CommonErrorCode.FORBIDDEN, 'only the author, an approver or an admin may merge a proposal');
     }
     const actor = caller.principal.actor;
+    // The connection history is caught up first, in a transaction of its own, which locks the
+    // cluster's tracking row only: the engine runs for it without the merge holding the cluster's
+    // lock, and the merge's transaction (MERGE_TRANSACTION's timeout) is left with what landed
+    // meanwhile. Its failure is not the answer yet: the transaction's own refusals (conflict,
+    // approvals, analysis) come first, and the engine is not asked again for the same step.
+    let historyFailure: AnalysisFailedError | undefined;
     if (found.status === 'APPROVED') {
-      // The connection history is caught up first, in its own transaction, which locks the cluster's
-      // tracking row only: the engine runs for it without the merge holding the cluster's lock, and
-      // the merge's transaction (MERGE_TRANSACTION's timeout) is left with what landed meanwhile.
-      await this.tracker
-        .catchUp(found.clusterId)
-        .catch((error: unknown) => {
-          if (error instanceof AnalysisFailedError) throw this.historyStepFailed(found.id, found.clusterName, error);
-          throw error;
-        })
-        .catch(notMergedWhenEngineStops(found.id));
+      try {
+        await this.tracker.catchUp(found.clusterId);
+      } catch (error) {
+        if (error instanceof AnalysisInterruptedError) notMergedWhenEngineStops(found.id)(error);
+        if (error instanceof AnalysisFailedError) historyFailure = error;
+        // Anything else (a database error): the transaction catches the history up itself.
+        else this.logger.warn(`merge of proposal ${found.id}: connection history not caught up before the merge (${(error as Error).message}); catching up inside it`);
+      }
     }
     const merging = this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
       // Lock order everywhere: cluster row, proposal row, connectivity tracking row, then (in the recorder) the audit chain head.
@@ -151,6 +155,7 @@ export class MergeService {
       // cluster's rows are locked. What it records stays if the merge is then refused for its analysis.
       let tracked;
       try {
+        if (historyFailure) throw historyFailure;
         tracked = await this.tracker.catchUpForMerge(cluster.id, snapshot, cluster.headVersion, tx);
       } catch (error) {
         // Thrown, not returned: nothing of the merge is stored.

@@ -1,6 +1,7 @@
 import { InventorySnapshotEvents } from '@palisade/policy-sync';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 
+import { AnalysisFailedError } from './analysis-failed.error';
 import { AnalysisInterruptedError } from './analysis-interrupted.error';
 import { ANALYSIS_RUNNER_OPTIONS, type AnalysisRunnerOptions } from './analysis-runner.service';
 import { ConnectivityTracker } from './connectivity-tracker.service';
@@ -65,10 +66,14 @@ export class AnalysisScheduler implements OnApplicationBootstrap, OnModuleDestro
           } catch (error) {
             if (error instanceof AnalysisInterruptedError) return; // the threads stopped: shutdown, not a failure
             const message = (error as Error).message;
-            const failed = await this.tracker.recordFailure(clusterId, message).catch((stored: unknown) => {
-              this.logger.error(`failed catch-up of cluster ${clusterId} not recorded: ${(stored as Error).message}`);
-              return null;
-            });
+            // The engine's failures are retried later; anything else (a database error) on the next pass.
+            const failed =
+              error instanceof AnalysisFailedError
+                ? await this.tracker.recordFailure(clusterId, message).catch((stored: unknown) => {
+                    this.logger.error(`failed catch-up of cluster ${clusterId} not recorded: ${(stored as Error).message}`);
+                    return null;
+                  })
+                : null;
             const retry = failed ? ` (failure ${failed.failures} in a row; tried again from ${failed.retryAfter.toISOString()})` : '';
             this.logger.warn(`connection history of cluster ${clusterId} not caught up: ${message}${retry}`);
           }

@@ -67,10 +67,10 @@ export class ConnectivityTracker {
 
   /**
    * Brings one cluster's history up to its head and newest snapshot, in its own transaction, which
-   * locks the cluster's tracking row and nothing of the cluster's own (the row is created first).
+   * locks the cluster's tracking row (the rows it records take key-share locks on the cluster's row,
+   * which merges' and imports' locks let through: see ClusterRepository.lockByName).
    */
   async catchUp(clusterId: string): Promise<void> {
-    await this.tracking.ensure(clusterId);
     await this.prisma.$transaction(async (tx) => {
       const snapshot = await this.snapshots.latestSummary(clusterId, tx);
       await this.catchUpIn(clusterId, snapshot, tx);
