@@ -95,7 +95,14 @@ describe('a merge whose connection history step fails', () => {
     expect(await stored('history', proposalId)).toEqual(before);
   });
 
-  it('merges once the engine answers again: version 2, the history tracked up to it', async () => {
+  it('merges once the engine answers again: version 2, the history tracked up to it, the background pass\'s failures cleared', async () => {
+    // As the background pass leaves a cluster it failed on (see history-reconcile-failure): a merge does not wait for the retry time.
+    const backedOff = await sql.query(
+      `INSERT INTO connectivity_tracking (cluster_id, updated_at, failures, last_error, retry_after)
+       SELECT id, now(), 3, 'engine error: Invalid array length', now() + interval '1 hour' FROM clusters WHERE name = 'history'
+       ON CONFLICT (cluster_id) DO UPDATE SET failures = EXCLUDED.failures, last_error = EXCLUDED.last_error, retry_after = EXCLUDED.retry_after`,
+    );
+    expect(backedOff.rowCount).toBe(1);
     const merged = await t.http.post(`/api/v1/proposals/${proposalId}/merge`);
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({ status: 'MERGED', mergedVersion: 2 });
@@ -103,5 +110,7 @@ describe('a merge whose connection history step fails', () => {
     expect(after.versions).toEqual({ n: 2, head: 2 });
     expect(after.tracking.version).toBe(2);
     expect(after.audit).toContain('proposal.merged');
+    const retries = await sql.query("SELECT t.failures, t.last_error, t.retry_after FROM connectivity_tracking t JOIN clusters c ON c.id = t.cluster_id WHERE c.name = 'history'");
+    expect(retries.rows).toEqual([{ failures: 0, last_error: null, retry_after: null }]);
   });
 });
