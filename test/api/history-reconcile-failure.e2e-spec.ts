@@ -80,6 +80,26 @@ describe('a connection-history pass where one cluster fails', () => {
     expect(first.retry_in).toBeLessThanOrEqual(60);
     expect(await failingGauge()).toBe('1');
 
+    // What an auditor is told: the history of a-broken does not answer for its head yet, and why.
+    const auditor = await t.mintToken({ name: 'auditor', roles: ['auditor'] });
+    const status = await t.as(auditor.token).get('/api/v1/connections/status').expect(200);
+    expect(status.body.items).toEqual([
+      { cluster: 'a-broken', headVersion: 1, trackedVersion: null, upToDate: false, failures: 1, lastError: 'engine error: Invalid array length', retryAfter: expect.any(String) },
+      { cluster: 'b-fine', headVersion: 1, trackedVersion: 1, upToDate: true, failures: 0, lastError: null, retryAfter: null },
+    ]);
+    const retryAfter = Date.parse(status.body.items[0].retryAfter as string);
+    expect(retryAfter - Date.now()).toBeGreaterThan(50_000);
+    expect(retryAfter - Date.now()).toBeLessThanOrEqual(60_000);
+    const gql = await t.gql<{ connectionHistoryStatus: unknown[] }>('query ($c: String) { connectionHistoryStatus(cluster: $c) { cluster upToDate failures lastError retryAfter } }', { c: 'a-broken' }, auditor.token);
+    expect(gql.data?.connectionHistoryStatus).toEqual([{ cluster: 'a-broken', upToDate: false, failures: 1, lastError: 'engine error: Invalid array length', retryAfter: status.body.items[0].retryAfter }]);
+    // Within the scope, and for auditors and admins only.
+    const scoped = await t.mintToken({ name: 'b-auditor', roles: ['auditor'], clusters: ['b-fine'] });
+    expect((await t.as(scoped.token).get('/api/v1/connections/status').expect(200)).body.items.map((i: { cluster: string }) => i.cluster)).toEqual(['b-fine']);
+    expect((await t.as(scoped.token).get('/api/v1/connections/status?cluster=a-broken')).status).toBe(403);
+    const approver = await t.mintToken({ name: 'approver', roles: ['approver'] });
+    expect((await t.as(approver.token).get('/api/v1/connections/status')).status).toBe(403);
+    expect((await t.as(auditor.token).get('/api/v1/connections/status?cluster=no-such')).status).toBe(404);
+
     // Before its retry time, a pass leaves it alone (and still reconciles the analyses).
     attempts.length = 0;
     await t.app.get(AnalysisScheduler).tick();
@@ -101,6 +121,16 @@ describe('a connection-history pass where one cluster fails', () => {
     await t.app.get(AnalysisScheduler).tick();
     expect([await tracked('a-broken'), await tracked('b-fine')]).toEqual([1, 1]);
     expect(await failures('a-broken')).toEqual({ failures: 0, last_error: null, retry_in: null });
+    expect(await failingGauge()).toBe('0');
+    expect((await t.http.get('/api/v1/connections/status?cluster=a-broken').expect(200)).body.items).toEqual([
+      { cluster: 'a-broken', headVersion: 1, trackedVersion: 1, upToDate: true, failures: 0, lastError: null, retryAfter: null },
+    ]);
+
+    // A failure written after the history caught up another way (a merge that got there first) holds nothing back: not shown, not counted.
+    await sql.query("UPDATE connectivity_tracking t SET failures = 2, last_error = 'stale', retry_after = now() + interval '1 hour' FROM clusters c WHERE c.id = t.cluster_id AND c.name = 'b-fine'");
+    expect((await t.http.get('/api/v1/connections/status?cluster=b-fine').expect(200)).body.items).toEqual([
+      { cluster: 'b-fine', headVersion: 1, trackedVersion: 1, upToDate: true, failures: 0, lastError: null, retryAfter: null },
+    ]);
     expect(await failingGauge()).toBe('0');
   });
 

@@ -1,5 +1,6 @@
 export * from './lib/connection-change.view';
 export * from './lib/connection-filter.util';
+export * from './lib/connection-history-status.service';
 export * from './lib/connection-history-query.command';
 export * from './lib/connection-history.module';
 export * from './lib/connection-history.recorder';

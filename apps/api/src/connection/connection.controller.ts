@@ -1,4 +1,4 @@
-import { ConnectionHistoryQueryCommand, ListOpenConnectionsService, OpenConnectionsQueryCommand, QueryConnectionHistoryService } from '@palisade/connection-history';
+import { ConnectionHistoryQueryCommand, ConnectionHistoryStatusService, ListOpenConnectionsService, OpenConnectionsQueryCommand, QueryConnectionHistoryService } from '@palisade/connection-history';
 import type { Caller } from '@palisade/shared-types';
 import { Controller, DefaultValuePipe, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
@@ -7,7 +7,7 @@ import { ApiProblemResponses } from '../openapi/api-problem-responses.decorator'
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
-import { ConnectionChangePageModel, OpenConnectionPageModel } from './connection.model';
+import { ConnectionChangePageModel, ConnectionHistoryStatusListModel, OpenConnectionPageModel } from './connection.model';
 
 @ApiTags('connections')
 @ApiBearerAuth()
@@ -17,6 +17,7 @@ export class ConnectionController {
   constructor(
     private readonly history: QueryConnectionHistoryService,
     private readonly open: ListOpenConnectionsService,
+    private readonly status: ConnectionHistoryStatusService,
   ) {}
 
   @Get('history')
@@ -71,5 +72,14 @@ export class ConnectionController {
     @Query('cursor') cursor?: string,
   ): Promise<OpenConnectionPageModel> {
     return this.open.execute(OpenConnectionsQueryCommand.from({ cluster, from, to, port, protocol, cursor, limit, caller }));
+  }
+
+  @Get('status')
+  @ApiOkResponse({ type: ConnectionHistoryStatusListModel, description: 'How current each cluster\'s connection history is, by cluster name (auditors, admins; within the scope)' })
+  @ApiQuery({ name: 'cluster', required: false, description: 'Cluster name; every cluster of the scope when omitted' })
+  @ApiOperation({ summary: 'Whether the connection history answers for the head and the newest inventory' })
+  @ApiProblemResponses(404)
+  async historyStatus(@CurrentCaller() caller: Caller, @Query('cluster') cluster?: string): Promise<ConnectionHistoryStatusListModel> {
+    return { items: await this.status.execute(caller, cluster) };
   }
 }

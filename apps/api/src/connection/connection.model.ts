@@ -157,3 +157,39 @@ export class OpenConnectionPageModel {
   @Field(() => String, { nullable: true })
   nextCursor!: string | null;
 }
+
+@ObjectType('ConnectionHistoryStatus', { description: "Whether a cluster's connection history answers for its head and newest inventory yet, and why not" })
+export class ConnectionHistoryStatusModel {
+  @ApiProperty({ example: 'prod-eu-1' })
+  @Field()
+  cluster!: string;
+
+  @ApiProperty({ description: 'Number of the newest version; 0 when the cluster has none' })
+  @Field(() => Int)
+  headVersion!: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'The version the history reflects; null before its first catch-up' })
+  @Field(() => Int, { nullable: true })
+  trackedVersion!: number | null;
+
+  @ApiProperty({ description: 'The history reflects the head version and the newest inventory snapshot: what it says is open, is' })
+  @Field()
+  upToDate!: boolean;
+
+  @ApiProperty({ description: 'While it lags: background catch-ups that failed in a row (an engine error, a timeout)' })
+  @Field(() => Int)
+  failures!: number;
+
+  @ApiProperty({ nullable: true, type: String, description: "While it lags: the last failure's error" })
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @ApiProperty({ nullable: true, type: Date, description: 'While it lags after a failure: when the background pass tries again (a merge does not wait)' })
+  @Field(() => Date, { nullable: true })
+  retryAfter!: Date | null;
+}
+
+export class ConnectionHistoryStatusListModel {
+  @ApiProperty({ type: [ConnectionHistoryStatusModel] })
+  items!: ConnectionHistoryStatusModel[];
+}

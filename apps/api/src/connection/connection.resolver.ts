@@ -1,4 +1,4 @@
-import { ConnectionHistoryQueryCommand, ListOpenConnectionsService, OpenConnectionsQueryCommand, QueryConnectionHistoryService } from '@palisade/connection-history';
+import { ConnectionHistoryQueryCommand, ConnectionHistoryStatusService, ListOpenConnectionsService, OpenConnectionsQueryCommand, QueryConnectionHistoryService } from '@palisade/connection-history';
 import type { Caller } from '@palisade/shared-types';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 
@@ -6,13 +6,14 @@ import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
 import { pagedCost } from '../graphql/query-cost.util';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
-import { ConnectionChangeModel, ConnectionChangePageModel, OpenConnectionPageModel } from './connection.model';
+import { ConnectionChangeModel, ConnectionChangePageModel, ConnectionHistoryStatusModel, OpenConnectionPageModel } from './connection.model';
 
 @Resolver(() => ConnectionChangeModel)
 export class ConnectionResolver {
   constructor(
     private readonly history: QueryConnectionHistoryService,
     private readonly open: ListOpenConnectionsService,
+    private readonly status: ConnectionHistoryStatusService,
   ) {}
 
   @Query(() => ConnectionChangePageModel, { description: 'Connectivity changes, newest first (auditors, admins); since inclusive, until exclusive', complexity: pagedCost(50) })
@@ -44,5 +45,10 @@ export class ConnectionResolver {
     @Args('after', { type: () => String, nullable: true }) after?: string | null,
   ): Promise<OpenConnectionPageModel> {
     return this.open.execute(OpenConnectionsQueryCommand.from({ cluster, from, to, port, protocol, cursor: after, limit: first, caller }));
+  }
+
+  @Query(() => [ConnectionHistoryStatusModel], { description: "How current each cluster's connection history is, by cluster name (auditors, admins; within the scope)", complexity: pagedCost(20) })
+  async connectionHistoryStatus(@CurrentCaller() caller: Caller, @Args('cluster', { type: () => String, nullable: true }) cluster?: string | null): Promise<ConnectionHistoryStatusModel[]> {
+    return this.status.execute(caller, cluster ?? undefined);
   }
 }

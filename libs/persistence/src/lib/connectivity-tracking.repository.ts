@@ -11,15 +11,32 @@ export interface ConnectivityTrackingRecord {
   snapshotContentHash: string | null;
 }
 
-/** `FROM … WHERE` of the clusters whose history lags their head version or newest snapshot (`c` the cluster, `t` its tracking row, if any). */
-const LAGGING_CLUSTERS = Prisma.sql`
+/** Clusters (`c`) with their tracking row (`t`, if any) and newest snapshot (`newest`, if any). */
+const CLUSTERS_WITH_TRACKING = Prisma.sql`
   FROM clusters c
   LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id
   LEFT JOIN LATERAL (
-    SELECT s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
-  ) newest ON true
-  WHERE c.head_version > 0
-    AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash)`;
+    SELECT s.id, s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
+  ) newest ON true`;
+
+/** Whether the cluster's history lags its head version or newest snapshot (over CLUSTERS_WITH_TRACKING). */
+const LAGS = Prisma.sql`(c.head_version > 0
+  AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash))`;
+
+/** How current a cluster's connection history is. */
+export interface ConnectionHistoryStatusRecord {
+  clusterName: string;
+  headVersion: number;
+  /** The head version the history reflects (null before its first catch-up). */
+  trackedVersion: number | null;
+  /** The inventory snapshot it reflects, and the newest one stored (null: none). */
+  trackedSnapshotId: string | null;
+  newestSnapshotId: string | null;
+  lagging: boolean;
+  failures: number;
+  lastError: string | null;
+  retryAfter: Date | null;
+}
 
 /** A cluster's failed catch-ups in a row, and when the background pass tries it again. */
 export interface FailedCatchUp {
@@ -74,8 +91,8 @@ export class ConnectivityTrackingRepository {
   /** Clusters whose history lags their head version or newest snapshot, leaving out those waiting to retry a failed catch-up. */
   async listLagging(limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ id: string }[]>`
-      SELECT c.id::text AS id ${LAGGING_CLUSTERS}
-        AND (t.retry_after IS NULL OR t.retry_after <= now())
+      SELECT c.id::text AS id ${CLUSTERS_WITH_TRACKING}
+      WHERE ${LAGS} AND (t.retry_after IS NULL OR t.retry_after <= now())
       ORDER BY c.name
       LIMIT ${limit}::int`;
     return rows.map((r) => r.id);
@@ -83,7 +100,41 @@ export class ConnectivityTrackingRepository {
 
   /** Clusters whose history lags and whose last background catch-up failed (a cluster no longer lagging is not counted, whatever its row says). */
   async countFailing(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count ${LAGGING_CLUSTERS} AND t.failures > 0`;
+    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count ${CLUSTERS_WITH_TRACKING} WHERE ${LAGS} AND t.failures > 0`;
     return Number(rows[0]?.count ?? 0);
+  }
+
+  /** How current the history of the given clusters (null: every cluster) is, by cluster name. */
+  async statuses(clusterIds: readonly string[] | null): Promise<ConnectionHistoryStatusRecord[]> {
+    const scope = clusterIds === null ? Prisma.sql`true` : Prisma.sql`c.id = ANY(${clusterIds as string[]}::uuid[])`;
+    const rows = await this.prisma.$queryRaw<
+      {
+        name: string;
+        head_version: number;
+        version: number | null;
+        snapshot_id: string | null;
+        newest_id: string | null;
+        lagging: boolean;
+        failures: number | null;
+        last_error: string | null;
+        retry_after: Date | null;
+      }[]
+    >`
+      SELECT c.name, c.head_version, t.version, t.snapshot_id::text AS snapshot_id, newest.id::text AS newest_id, ${LAGS} AS lagging,
+        t.failures, t.last_error, t.retry_after
+      ${CLUSTERS_WITH_TRACKING}
+      WHERE ${scope}
+      ORDER BY c.name`;
+    return rows.map((r) => ({
+      clusterName: r.name,
+      headVersion: r.head_version,
+      trackedVersion: r.version,
+      trackedSnapshotId: r.snapshot_id,
+      newestSnapshotId: r.newest_id,
+      lagging: r.lagging,
+      failures: r.failures ?? 0,
+      lastError: r.last_error,
+      retryAfter: r.retry_after,
+    }));
   }
 }
