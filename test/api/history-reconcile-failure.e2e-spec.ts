@@ -136,7 +136,11 @@ describe('a connection-history pass where one cluster fails', () => {
 
   it('does not hold back a cluster whose catch-up failed outside the engine (a database error): the next pass tries it again', async () => {
     await t.http.post('/api/v1/clusters').send({ name: 'c-database' }).expect(201);
+    const status = async (name: string) => ((await t.http.get(`/api/v1/connections/status?cluster=${name}`).expect(200)).body.items as unknown[])[0];
+    // Without a version there is nothing to reflect; with one and no catch-up yet, the history lags without any failure.
+    expect(await status('c-database')).toEqual({ cluster: 'c-database', headVersion: 0, trackedVersion: null, upToDate: true, failures: 0, lastError: null, retryAfter: null });
     await t.http.post('/api/v1/clusters/c-database/versions/import').send({ policies: [policy('web', 80)] }).expect(201);
+    expect(await status('c-database')).toEqual({ cluster: 'c-database', headVersion: 1, trackedVersion: null, upToDate: false, failures: 0, lastError: null, retryAfter: null });
     const tracker = t.app.get(ConnectivityTracker);
     const attempts: string[] = [];
     vi.spyOn(tracker, 'catchUp').mockImplementation(async (clusterId: string) => {
@@ -153,5 +157,16 @@ describe('a connection-history pass where one cluster fails', () => {
     vi.restoreAllMocks();
     await t.app.get(AnalysisScheduler).tick();
     expect(await tracked('c-database')).toBe(1);
+    expect(await status('c-database')).toMatchObject({ trackedVersion: 1, upToDate: true });
+
+    // A new inventory snapshot the pass has not taken in yet: the version is tracked, the history lags all the same.
+    const scheduler = t.app.get(AnalysisScheduler);
+    vi.spyOn(scheduler, 'tick').mockResolvedValue();
+    const inventory = { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'default' } }] };
+    await t.http.put('/api/v1/clusters/c-database/inventory').set('Content-Type', 'application/json').send(JSON.stringify(inventory)).expect(201);
+    expect(await status('c-database')).toMatchObject({ trackedVersion: 1, upToDate: false, failures: 0 });
+    vi.restoreAllMocks();
+    await scheduler.tick();
+    expect(await status('c-database')).toMatchObject({ trackedVersion: 1, upToDate: true });
   });
 });

@@ -172,7 +172,7 @@ export class ConnectionHistoryStatusModel {
   @Field(() => Int, { nullable: true })
   trackedVersion!: number | null;
 
-  @ApiProperty({ description: 'The history reflects the head version and the newest inventory snapshot: what it says is open, is' })
+  @ApiProperty({ description: 'The history reflects the head version and the newest inventory snapshot: what it says is open, is (a cluster without versions has nothing to reflect: true)' })
   @Field()
   upToDate!: boolean;
 

@@ -4,7 +4,7 @@ import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 
 import { CurrentCaller } from '../common/current-actor.decorator';
 import { PositiveIntPipe } from '../common/positive-int.pipe';
-import { pagedCost } from '../graphql/query-cost.util';
+import { pagedCost, unpagedCost } from '../graphql/query-cost.util';
 import { ENDPOINT_FILTER_DESCRIPTION } from './connection-filter.constant';
 import { ConnectionChangeModel, ConnectionChangePageModel, ConnectionHistoryStatusModel, OpenConnectionPageModel } from './connection.model';
 
@@ -47,7 +47,7 @@ export class ConnectionResolver {
     return this.open.execute(OpenConnectionsQueryCommand.from({ cluster, from, to, port, protocol, cursor: after, limit: first, caller }));
   }
 
-  @Query(() => [ConnectionHistoryStatusModel], { description: "How current each cluster's connection history is, by cluster name (auditors, admins; within the scope)", complexity: pagedCost(20) })
+  @Query(() => [ConnectionHistoryStatusModel], { description: "How current each cluster's connection history is, by cluster name (auditors, admins; within the scope)", complexity: unpagedCost() })
   async connectionHistoryStatus(@CurrentCaller() caller: Caller, @Args('cluster', { type: () => String, nullable: true }) cluster?: string | null): Promise<ConnectionHistoryStatusModel[]> {
     return this.status.execute(caller, cluster ?? undefined);
   }

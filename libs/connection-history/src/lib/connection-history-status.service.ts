@@ -11,7 +11,7 @@ export interface ConnectionHistoryStatusView {
   headVersion: number;
   /** The version the history reflects; null before its first catch-up. */
   trackedVersion: number | null;
-  /** The history reflects the head version and the newest inventory snapshot: what it says is open, is. */
+  /** The history reflects the head version and the newest inventory snapshot: what it says is open, is (a cluster without versions: true, nothing tracked). */
   upToDate: boolean;
   /** While it lags: the background catch-ups that failed in a row (an engine error, a timeout), the last one's error, and when it is tried again. */
   failures: number;

@@ -16,7 +16,7 @@ const CLUSTERS_WITH_TRACKING = Prisma.sql`
   FROM clusters c
   LEFT JOIN connectivity_tracking t ON t.cluster_id = c.id
   LEFT JOIN LATERAL (
-    SELECT s.id, s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
+    SELECT s.content_hash FROM inventory_snapshots s WHERE s.cluster_id = c.id ORDER BY s.taken_at DESC, s.created_at DESC LIMIT 1
   ) newest ON true`;
 
 /** Whether the cluster's history lags its head version or newest snapshot (over CLUSTERS_WITH_TRACKING). */
@@ -29,9 +29,7 @@ export interface ConnectionHistoryStatusRecord {
   headVersion: number;
   /** The head version the history reflects (null before its first catch-up). */
   trackedVersion: number | null;
-  /** The inventory snapshot it reflects, and the newest one stored (null: none). */
-  trackedSnapshotId: string | null;
-  newestSnapshotId: string | null;
+  /** Behind the head version or the newest snapshot's contents (a cluster without versions never lags). */
   lagging: boolean;
   failures: number;
   lastError: string | null;
@@ -112,15 +110,13 @@ export class ConnectivityTrackingRepository {
         name: string;
         head_version: number;
         version: number | null;
-        snapshot_id: string | null;
-        newest_id: string | null;
         lagging: boolean;
         failures: number | null;
         last_error: string | null;
         retry_after: Date | null;
       }[]
     >`
-      SELECT c.name, c.head_version, t.version, t.snapshot_id::text AS snapshot_id, newest.id::text AS newest_id, ${LAGS} AS lagging,
+      SELECT c.name, c.head_version, t.version, ${LAGS} AS lagging,
         t.failures, t.last_error, t.retry_after
       ${CLUSTERS_WITH_TRACKING}
       WHERE ${scope}
@@ -129,8 +125,6 @@ export class ConnectivityTrackingRepository {
       clusterName: r.name,
       headVersion: r.head_version,
       trackedVersion: r.version,
-      trackedSnapshotId: r.snapshot_id,
-      newestSnapshotId: r.newest_id,
       lagging: r.lagging,
       failures: r.failures ?? 0,
       lastError: r.last_error,
