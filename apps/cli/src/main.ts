@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 
 import { runCli } from './run-cli.util';
-import { writeAllSync } from './write-all-sync.util';
+import { readerGone, writeAllSync } from './write-all-sync.util';
 
 // `palisade` (bin/palisade.cjs loads this through SWC). Exit codes: 0 ok, 1 invalid input, 2 usage; explain 3 (denied);
 // propose also 4 (a finding reaches --fail-on) and 5 (the analysis is not ready in time).
 // A closed pipe (`palisade connectivity . | head`) is a normal end, not a crash.
-process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
+process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(readerGone(e) ? 0 : 1));
 
 /**
  * Standard output is written synchronously, each chunk whole before the next is made (see
@@ -18,7 +18,7 @@ function toStdout(bytes: Uint8Array): void {
     writeAllSync(1, bytes);
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
-    if (error.code === 'EPIPE') process.exit(0);
+    if (readerGone(error)) process.exit(0);
     try {
       writeAllSync(2, Buffer.from(`palisade: cannot write to standard output: ${error.message}\n`));
     } finally {

@@ -10,7 +10,7 @@ const RETRY_MS = 1;
  * non-blocking descriptor that is full (EAGAIN: a pipe or terminal once Node has opened
  * `process.stdout`) is tried again every millisecond, the thread asleep in between. Output never
  * queues in memory, so a slow reader (`| gzip`, `| less`) holds the CLI back instead of letting
- * gigabytes pile up. Other errors (EPIPE when the reader is gone) are thrown.
+ * gigabytes pile up. Other errors (see readerGone) are thrown.
  * @example writeAllSync(1, new TextEncoder().encode('done\n'))
  */
 export function writeAllSync(fd: number, bytes: Uint8Array): void {
@@ -23,4 +23,14 @@ export function writeAllSync(fd: number, bytes: Uint8Array): void {
       Atomics.wait(idle, 0, 0, RETRY_MS);
     }
   }
+}
+
+/**
+ * Whether a write failed because its reader went away: EPIPE on a pipe (`| head`), ECONNRESET on a
+ * socket whose reader closed with output still unread (a parent process's stdio "pipes" are socket
+ * pairs: Node's `spawn(..., { stdio: 'pipe' })`).
+ */
+export function readerGone(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EPIPE' || code === 'ECONNRESET';
 }

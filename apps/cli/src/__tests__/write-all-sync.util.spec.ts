@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 
-import { writeAllSync } from '../write-all-sync.util';
+import { readerGone, writeAllSync } from '../write-all-sync.util';
 
 /** A child that waits `delayMs`, then reads all of its stdin and prints the byte count and SHA-1. */
 function slowReader(delayMs: number) {
@@ -27,5 +27,11 @@ describe(writeAllSync.name, () => {
 
   it('throws what is not EAGAIN (a closed descriptor: EBADF)', () => {
     expect(() => writeAllSync(1_000_000, new Uint8Array(1))).toThrow(expect.objectContaining({ code: 'EBADF' }));
+  });
+
+  it('counts EPIPE (a pipe) and ECONNRESET (a socket closed with output unread: a spawned process\'s stdio) as the reader going away, nothing else', () => {
+    const failed = (code: string) => Object.assign(new Error(code), { code });
+    expect(['EPIPE', 'ECONNRESET', 'EBADF', 'EIO', 'EAGAIN'].map((code) => readerGone(failed(code)))).toEqual([true, true, false, false, false]);
+    expect(readerGone(new Error('no code'))).toBe(false);
   });
 });
