@@ -80,6 +80,8 @@ describe('clusters (REST and GraphQL)', () => {
     expect((await t.http.get(`/api/v1/connections/history?cluster=${long}`).expect(404)).body.code).toBe('CLUSTER_NOT_FOUND');
     expect((await t.http.get('/api/v1/clusters/p%00').expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'name must not contain NUL characters' });
     expect((await t.http.get('/api/v1/connections/history?cluster=p%00').expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'cluster must not contain NUL characters' });
+    expect((await t.http.get(`/api/v1/connections/status?cluster=${long}`).expect(404)).body.code).toBe('CLUSTER_NOT_FOUND');
+    expect((await t.http.get('/api/v1/connections/status?cluster=p%00').expect(400)).body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'cluster must not contain NUL characters' });
   });
 
   it('serves the same data through GraphQL as through REST', async () => {

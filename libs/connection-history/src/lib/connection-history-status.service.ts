@@ -41,10 +41,9 @@ export class ConnectionHistoryStatusService {
       headVersion: s.headVersion,
       trackedVersion: s.trackedVersion,
       upToDate: !s.lagging,
-      // A failure recorded before the history caught up another way no longer holds it back.
-      failures: s.lagging ? s.failures : 0,
-      lastError: s.lagging && s.failures > 0 ? s.lastError : null,
-      retryAfter: s.lagging && s.failures > 0 ? s.retryAfter : null,
+      failures: s.failures,
+      lastError: s.lastError,
+      retryAfter: s.retryAfter,
     }));
   }
 }

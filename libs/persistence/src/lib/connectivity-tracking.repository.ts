@@ -23,6 +23,12 @@ const CLUSTERS_WITH_TRACKING = Prisma.sql`
 const LAGS = Prisma.sql`(c.head_version > 0
   AND (t.cluster_id IS NULL OR t.version IS DISTINCT FROM c.head_version OR t.snapshot_content_hash IS DISTINCT FROM newest.content_hash))`;
 
+/**
+ * Whether the history lags and the last background catch-up failed (over CLUSTERS_WITH_TRACKING):
+ * a failure left from before the history caught up another way holds nothing back.
+ */
+const FAILING = Prisma.sql`(${LAGS} AND t.failures > 0)`;
+
 /** How current a cluster's connection history is. */
 export interface ConnectionHistoryStatusRecord {
   clusterName: string;
@@ -31,6 +37,7 @@ export interface ConnectionHistoryStatusRecord {
   trackedVersion: number | null;
   /** Behind the head version or the newest snapshot's contents (a cluster without versions never lags). */
   lagging: boolean;
+  /** While failing (see FAILING): the failed catch-ups in a row, the last one's error, the retry time; else 0 and null. */
   failures: number;
   lastError: string | null;
   retryAfter: Date | null;
@@ -96,9 +103,9 @@ export class ConnectivityTrackingRepository {
     return rows.map((r) => r.id);
   }
 
-  /** Clusters whose history lags and whose last background catch-up failed (a cluster no longer lagging is not counted, whatever its row says). */
+  /** Clusters whose history lags and whose last background catch-up failed (FAILING). */
   async countFailing(): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count ${CLUSTERS_WITH_TRACKING} WHERE ${LAGS} AND t.failures > 0`;
+    const rows = await this.prisma.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count ${CLUSTERS_WITH_TRACKING} WHERE ${FAILING}`;
     return Number(rows[0]?.count ?? 0);
   }
 
@@ -111,13 +118,15 @@ export class ConnectivityTrackingRepository {
         head_version: number;
         version: number | null;
         lagging: boolean;
-        failures: number | null;
+        failures: number;
         last_error: string | null;
         retry_after: Date | null;
       }[]
     >`
       SELECT c.name, c.head_version, t.version, ${LAGS} AS lagging,
-        t.failures, t.last_error, t.retry_after
+        CASE WHEN ${FAILING} THEN t.failures ELSE 0 END AS failures,
+        CASE WHEN ${FAILING} THEN t.last_error END AS last_error,
+        CASE WHEN ${FAILING} THEN t.retry_after END AS retry_after
       ${CLUSTERS_WITH_TRACKING}
       WHERE ${scope}
       ORDER BY c.name`;
@@ -126,7 +135,7 @@ export class ConnectivityTrackingRepository {
       headVersion: r.head_version,
       trackedVersion: r.version,
       lagging: r.lagging,
-      failures: r.failures ?? 0,
+      failures: r.failures,
       lastError: r.last_error,
       retryAfter: r.retry_after,
     }));
