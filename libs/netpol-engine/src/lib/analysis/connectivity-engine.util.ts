@@ -1,4 +1,5 @@
 import type { ClassLayout } from './class-layout.util';
+import type { ClassSet } from './class-set.util';
 import { PairCollector, type PairTable } from './pair-table.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
@@ -327,9 +328,23 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         }
       }
     };
+    // Destinations no policy isolates for ingress take every port their sources' egress allows.
+    // Without an early exit, those reached by isolated egress are found source by source (each
+    // egress signature's rules scattered over such destinations, see visitOpenDestinations), not
+    // by asking the egress of every source that reaches each of them.
+    const sourceMajor = settled === undefined;
+    let unisolatedSources: Int32Array | undefined;
+    if (sourceMajor) visitOpenDestinations(state, emit);
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
       if (tIn && tIn.entries.length === 0) continue;
+      if (sourceMajor && tIn === null) {
+        // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
+        if (compact) continue;
+        unisolatedSources ??= classesWithSignature(egSig, 0);
+        for (let i = 0; i < unisolatedSources.length; i++) emit(unisolatedSources[i], d, PortSetTable.ALL);
+        continue;
+      }
       // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
       const skipUnisolated = compact && tIn === null;
       const admitted = tIn ? (tIn.admitsAll ? count : tIn.sizeBound) : count;
@@ -410,6 +425,92 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       };
       if (tEg) for (const entry of tEg.entries) entry.classes.forEach(visit);
       else for (let d = 0; d < count; d++) visit(d);
+    }
+  }
+}
+
+/** The classes whose signature (in `classSig`) is `sig`, ascending. */
+function classesWithSignature(classSig: Int32Array, sig: number): Int32Array {
+  let n = 0;
+  for (let c = 0; c < classSig.length; c++) if (classSig[c] === sig) n++;
+  const out = new Int32Array(n);
+  for (let c = 0, k = 0; c < classSig.length; c++) if (classSig[c] === sig) out[k++] = c;
+  return out;
+}
+
+/**
+ * Hands `emit` every pair from a class isolated for egress to a class not isolated for ingress,
+ * with the ports the source's egress allows to it (named ports resolved on the destination).
+ * Per egress signature, its rules are scattered over the unisolated destinations they admit (each
+ * rule's class set met with those destinations once, then shared), and the result goes to every
+ * class with that signature: no rule is asked about one destination at a time.
+ */
+function visitOpenDestinations(state: EngineState, emit: (s: number, d: number, allowed: number) => void): void {
+  const { layout, ctx } = state;
+  const ports = ctx.ports;
+  const count = layout.count;
+  const portMap = layout.classPortMap;
+  const inSig = state.ingress.classSig;
+  const egSig = state.egress.classSig;
+  const sigs = state.egress.sigs;
+  const openIn = classesWithSignature(inSig, 0);
+  if (openIn.length === 0) return;
+  const openBits = bitsOf(openIn, count);
+  // The unisolated destinations of each distinct class set (rules share cached sets).
+  const openParts = new Map<ClassSet, Int32Array>();
+  const openPart = (set: ClassSet): Int32Array => {
+    let part = openParts.get(set);
+    if (!part) {
+      if (set.isAll) part = openIn;
+      else {
+        const found: number[] = [];
+        if (set.bits) {
+          const bits = set.bits;
+          for (let w = 0; w < bits.length; w++) {
+            let word = bits[w] & openBits[w];
+            while (word !== 0) {
+              const low = word & -word;
+              found.push((w << 5) | (31 - Math.clz32(low)));
+              word ^= low;
+            }
+          }
+        } else set.forEach((d) => void ((openBits[d >>> 5] & (1 << (d & 31))) !== 0 && found.push(d)));
+        part = Int32Array.from(found);
+      }
+      openParts.set(set, part);
+    }
+    return part;
+  };
+  // Members of each egress signature by counting sort (signature ids are dense).
+  const start = new Int32Array(sigs.length + 1);
+  for (let c = 0; c < count; c++) if (egSig[c] !== 0) start[egSig[c] + 1]++;
+  for (let g = 0; g < sigs.length; g++) start[g + 1] += start[g];
+  const members = new Int32Array(start[sigs.length]);
+  const cursor = start.slice(0, sigs.length);
+  for (let c = 0; c < count; c++) if (egSig[c] !== 0) members[cursor[egSig[c]]++] = c;
+  const stamp = new Int32Array(count).fill(-1);
+  const acc = new Int32Array(count);
+  const touched = new Int32Array(openIn.length);
+  for (let g = 1; g < sigs.length; g++) {
+    if (start[g] === start[g + 1]) continue;
+    let n = 0;
+    for (const entry of ctx.table('egress', sigs[g]).entries) {
+      const part = openPart(entry.classes);
+      const spec = entry.spec;
+      for (let i = 0; i < part.length; i++) {
+        const d = part[i];
+        const entryPorts = ports.resolve(spec, portMap[d]);
+        if (entryPorts === PortSetTable.EMPTY) continue;
+        if (stamp[d] !== g) {
+          stamp[d] = g;
+          acc[d] = entryPorts;
+          touched[n++] = d;
+        } else if (acc[d] !== PortSetTable.ALL) acc[d] = ports.union(acc[d], entryPorts);
+      }
+    }
+    for (let m = start[g]; m < start[g + 1]; m++) {
+      const s = members[m];
+      for (let i = 0; i < n; i++) emit(s, touched[i], acc[touched[i]]);
     }
   }
 }
