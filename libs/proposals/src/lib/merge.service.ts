@@ -1,13 +1,21 @@
 import { AuditRecorder } from '@palisade/audit';
 import type { NetworkPolicy } from '@palisade/netpol-engine';
-import { ClusterRepository, InventorySnapshotRepository, PolicySetVersionRepository, PrismaService, ProposalAnalysisRepository, ProposalRepository } from '@palisade/persistence';
+import {
+  ClusterRepository,
+  InventorySnapshotRepository,
+  PolicySetVersionRepository,
+  PrismaService,
+  ProposalAnalysisRepository,
+  type ProposalRecord,
+  ProposalRepository,
+} from '@palisade/persistence';
 import { toStoredPolicies } from '@palisade/policy-versions';
 import { type Caller, CommonErrorCode, DomainException, hasRole } from '@palisade/shared-types';
 import { Injectable, Logger } from '@nestjs/common';
 
 import { AnalysisFailedError } from './analysis/analysis-failed.error';
 import { AnalysisInterruptedError } from './analysis/analysis-interrupted.error';
-import type { AnalysisSummary, FlowView } from './analysis/analysis-result.type';
+import type { AnalysisSummary, ChangeAnalysis, FlowView } from './analysis/analysis-result.type';
 import { ConnectivityTracker } from './analysis/connectivity-tracker.service';
 import { ProposalAnalysisService } from './analysis/proposal-analysis.service';
 import { ApprovalEvaluator } from './approval-evaluator.service';
@@ -26,6 +34,15 @@ type MergeOutcome =
   | { kind: 'not-approved'; reason: string }
   | { kind: 'analysis-not-ready'; code: ProposalsErrorCode.ANALYSIS_PENDING | ProposalsErrorCode.ANALYSIS_FAILED; reason: string }
   | { kind: 'analysis-changed'; head: number; approved: AnalysisSummary | null; now: AnalysisSummary };
+
+/** The re-analysis against the head run before the merge's transaction, and the inputs it was run for. */
+interface Reanalysis {
+  head: { number: number; contentHash: string };
+  snapshotId: string | null;
+  revision: number;
+  /** The engine's failure is kept, not answered: the transaction's own refusals come first. */
+  outcome: ChangeAnalysis | AnalysisFailedError;
+}
 
 /** The engine failed (an engine error, a timeout) while the merge caught the connection history up: thrown to roll the merge back. */
 class HistoryStepFailedError extends Error {
@@ -74,7 +91,9 @@ export class MergeService {
    * Makes an APPROVED proposal the cluster's next version (author, approvers, admins). Merges of one
    * cluster are serialised on its row lock, so numbers stay gap-free and each change lands once. When
    * the head moved since the base, changes disjoint from what moved are rebased onto the head;
-   * overlapping ones mark the proposal CONFLICTED (stored) and answer 409. Interrupted by shutdown,
+   * overlapping ones mark the proposal CONFLICTED (stored) and answer 409. The engine runs (history
+   * catch-up, re-analysis against a moved head or a newer snapshot) before the transaction, without
+   * the cluster's lock; inside it only for what moved meanwhile. Interrupted by shutdown,
    * it stores nothing and answers 503 SERVICE_UNAVAILABLE; when the engine fails while catching the
    * connection history up, it stores nothing and answers 409 ANALYSIS_FAILED.
    */
@@ -100,6 +119,10 @@ export class MergeService {
         else this.logger.warn(`merge of proposal ${found.id}: connection history not caught up before the merge (${(error as Error).message}); catching up inside it`);
       }
     }
+    // The re-analysis against a moved head (or a newer snapshot) likewise: the transaction uses it
+    // when the locked rows show the same head, snapshot and revision, and computes again otherwise.
+    // After a history failure the transaction refuses before it would need one.
+    const reanalysis = found.status === 'APPROVED' && !historyFailure ? await this.reanalyseBeforeLock(found) : undefined;
     const merging = this.prisma.$transaction(async (tx): Promise<MergeOutcome> => {
       // Lock order everywhere: cluster row, proposal row, connectivity tracking row, then (in the recorder) the audit chain head.
       const cluster = (await this.clusters.lockByName(found.clusterName, tx)) ?? gone(found.id);
@@ -162,12 +185,22 @@ export class MergeService {
         if (error instanceof AnalysisFailedError) throw this.historyStepFailed(proposal.id, cluster.name, error);
         throw error;
       }
-      // Never merge a delta nobody approved: analyse again against the head it lands on and the newest snapshot.
+      // Never merge a delta nobody approved: analyse again against the head it lands on and the newest
+      // snapshot (here only when they or the revision moved since the run before the transaction).
       let flows: { opened: FlowView[]; closed: FlowView[] } | null = null;
       if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
-        let result;
+        const precomputed =
+          reanalysis &&
+          reanalysis.head.number === headRecord.number &&
+          reanalysis.head.contentHash === headRecord.contentHash &&
+          reanalysis.snapshotId === (snapshot?.id ?? null) &&
+          reanalysis.revision === proposal.revision
+            ? reanalysis.outcome
+            : undefined;
+        let result: ChangeAnalysis;
         try {
-          result = await this.analysis.compute(proposal, { number: headRecord.number, contentHash: headRecord.contentHash }, snapshot);
+          if (precomputed instanceof AnalysisFailedError) throw precomputed;
+          result = precomputed ?? (await this.analysis.compute(proposal, { number: headRecord.number, contentHash: headRecord.contentHash }, snapshot));
         } catch (error) {
           if (!(error instanceof AnalysisFailedError)) throw error;
           return { kind: 'analysis-not-ready', code: ProposalsErrorCode.ANALYSIS_FAILED, reason: `its analysis against version ${cluster.headVersion} failed (${error.message})` };
@@ -266,6 +299,34 @@ export class MergeService {
       );
     }
     return this.proposalService.get(outcome.id, caller);
+  }
+
+  /**
+   * Reads without locks what the transaction will (approved analysis, head, newest snapshot) and,
+   * when the approved analysis is not for them, runs the engine against them. Shutdown answers 503
+   * at once; an engine failure is kept for the transaction; other errors leave the run to it.
+   */
+  private async reanalyseBeforeLock(proposal: ProposalRecord): Promise<Reanalysis | undefined> {
+    try {
+      const approved = await this.analyses.findByProposal(proposal.id);
+      if (approved?.status !== 'READY' || approved.revision !== proposal.revision) return undefined;
+      const cluster = await this.clusters.findById(proposal.clusterId);
+      const head = cluster && (await this.versions.find(cluster.id, cluster.headVersion));
+      if (!head) return undefined;
+      const snapshot = await this.snapshots.latestSummary(proposal.clusterId);
+      if (this.analysis.expectedHash(approved, head.contentHash, snapshot) === approved.hash) return undefined;
+      const inputs = { head: { number: head.number, contentHash: head.contentHash }, snapshotId: snapshot?.id ?? null, revision: proposal.revision };
+      try {
+        return { ...inputs, outcome: await this.analysis.compute(proposal, inputs.head, snapshot) };
+      } catch (error) {
+        if (error instanceof AnalysisFailedError) return { ...inputs, outcome: error };
+        throw error;
+      }
+    } catch (error) {
+      if (error instanceof AnalysisInterruptedError) notMergedWhenEngineStops(proposal.id)(error);
+      this.logger.warn(`merge of proposal ${proposal.id}: not analysed again before the merge (${(error as Error).message}); analysing inside it`);
+      return undefined;
+    }
   }
 
   /** The merge's refusal when the engine failed catching the connection history up (logged here; mapped by notMergedWhenEngineStops). */
