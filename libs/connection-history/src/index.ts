@@ -4,6 +4,7 @@ export * from './lib/connection-history-status.service';
 export * from './lib/connection-history-query.command';
 export * from './lib/connection-history.module';
 export * from './lib/connection-history.recorder';
+export * from './lib/connection-page.view';
 export * from './lib/connectivity-change.input';
 export * from './lib/list-open-connections.service';
 export * from './lib/open-connections-query.command';

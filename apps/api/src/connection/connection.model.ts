@@ -2,6 +2,7 @@ import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
 import { ActorModel, ActorRefModel } from '../common/actor.model';
+import { unpagedCost } from '../graphql/query-cost.util';
 import { PortRangeModel } from '../proposal/proposal-analysis.model';
 
 @ObjectType('ConnectionEndpoint', { description: 'One end of a flow: a workload, or an address range (cidr minus except)' })
@@ -105,6 +106,41 @@ export class ConnectionChangeModel {
   occurredAt!: Date;
 }
 
+@ObjectType('ConnectionHistoryStatus', { description: "Whether a cluster's connection history answers for its head and newest inventory yet, and why not" })
+export class ConnectionHistoryStatusModel {
+  @ApiProperty({ example: 'prod-eu-1' })
+  @Field()
+  cluster!: string;
+
+  @ApiProperty({ description: 'Number of the newest version; 0 when the cluster has none' })
+  @Field(() => Int)
+  headVersion!: number;
+
+  @ApiProperty({ nullable: true, type: Number, description: 'The version the history reflects; null before its first catch-up' })
+  @Field(() => Int, { nullable: true })
+  trackedVersion!: number | null;
+
+  @ApiProperty({ description: 'The history reflects the head version and the newest inventory snapshot: what it says is open, is (a cluster without versions has nothing to reflect: true)' })
+  @Field()
+  upToDate!: boolean;
+
+  @ApiProperty({ description: 'While it lags: background catch-ups that failed in a row (an engine error, a timeout)' })
+  @Field(() => Int)
+  failures!: number;
+
+  @ApiProperty({ nullable: true, type: String, description: "While it lags: the last failure's error" })
+  @Field(() => String, { nullable: true })
+  lastError!: string | null;
+
+  @ApiProperty({ nullable: true, type: Date, description: 'While it lags after a failure: when the background pass tries again (a merge does not wait)' })
+  @Field(() => Date, { nullable: true })
+  retryAfter!: Date | null;
+}
+
+/** `lagging` of a connection page, for the OpenAPI document and the GraphQL schema. */
+const LAGGING_DESCRIPTION =
+  'The clusters searched (the one named, else every cluster of the scope) whose connection history does not reflect their head version and newest inventory snapshot yet, by name, as the connection history status describes them: this answer may miss their latest changes. Empty when it is current for every cluster searched';
+
 @ObjectType('ConnectionChangePage')
 export class ConnectionChangePageModel {
   @ApiProperty({ type: [ConnectionChangeModel] })
@@ -114,6 +150,10 @@ export class ConnectionChangePageModel {
   @ApiProperty({ nullable: true, type: String })
   @Field(() => String, { nullable: true })
   nextCursor!: string | null;
+
+  @ApiProperty({ type: [ConnectionHistoryStatusModel], description: LAGGING_DESCRIPTION })
+  @Field(() => [ConnectionHistoryStatusModel], { description: LAGGING_DESCRIPTION, complexity: unpagedCost() })
+  lagging!: ConnectionHistoryStatusModel[];
 }
 
 @ObjectType('OpenConnection', { description: 'A port range of a flow open at the head right now' })
@@ -156,37 +196,10 @@ export class OpenConnectionPageModel {
   @ApiProperty({ nullable: true, type: String })
   @Field(() => String, { nullable: true })
   nextCursor!: string | null;
-}
 
-@ObjectType('ConnectionHistoryStatus', { description: "Whether a cluster's connection history answers for its head and newest inventory yet, and why not" })
-export class ConnectionHistoryStatusModel {
-  @ApiProperty({ example: 'prod-eu-1' })
-  @Field()
-  cluster!: string;
-
-  @ApiProperty({ description: 'Number of the newest version; 0 when the cluster has none' })
-  @Field(() => Int)
-  headVersion!: number;
-
-  @ApiProperty({ nullable: true, type: Number, description: 'The version the history reflects; null before its first catch-up' })
-  @Field(() => Int, { nullable: true })
-  trackedVersion!: number | null;
-
-  @ApiProperty({ description: 'The history reflects the head version and the newest inventory snapshot: what it says is open, is (a cluster without versions has nothing to reflect: true)' })
-  @Field()
-  upToDate!: boolean;
-
-  @ApiProperty({ description: 'While it lags: background catch-ups that failed in a row (an engine error, a timeout)' })
-  @Field(() => Int)
-  failures!: number;
-
-  @ApiProperty({ nullable: true, type: String, description: "While it lags: the last failure's error" })
-  @Field(() => String, { nullable: true })
-  lastError!: string | null;
-
-  @ApiProperty({ nullable: true, type: Date, description: 'While it lags after a failure: when the background pass tries again (a merge does not wait)' })
-  @Field(() => Date, { nullable: true })
-  retryAfter!: Date | null;
+  @ApiProperty({ type: [ConnectionHistoryStatusModel], description: LAGGING_DESCRIPTION })
+  @Field(() => [ConnectionHistoryStatusModel], { description: LAGGING_DESCRIPTION, complexity: unpagedCost() })
+  lagging!: ConnectionHistoryStatusModel[];
 }
 
 export class ConnectionHistoryStatusListModel {

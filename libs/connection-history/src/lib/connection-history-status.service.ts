@@ -1,5 +1,5 @@
 import { ClustersService } from '@palisade/clusters';
-import { ConnectivityTrackingRepository } from '@palisade/persistence';
+import { type ConnectionHistoryStatusRecord, ConnectivityTrackingRepository } from '@palisade/persistence';
 import { assertRole, type Caller } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
@@ -19,6 +19,16 @@ export interface ConnectionHistoryStatusView {
   retryAfter: Date | null;
 }
 
+const toStatusView = (s: ConnectionHistoryStatusRecord): ConnectionHistoryStatusView => ({
+  cluster: s.clusterName,
+  headVersion: s.headVersion,
+  trackedVersion: s.trackedVersion,
+  upToDate: !s.lagging,
+  failures: s.failures,
+  lastError: s.lastError,
+  retryAfter: s.retryAfter,
+});
+
 /**
  * How current each cluster's connection history is: the history and the open connections answer
  * for the version and inventory they were caught up to, which lag the head for a moment after each
@@ -36,14 +46,15 @@ export class ConnectionHistoryStatusService {
     assertRole(caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(caller, cluster, this.clusters);
     if (clusterIds !== null && clusterIds.length === 0) return [];
-    return (await this.tracking.statuses(clusterIds)).map((s) => ({
-      cluster: s.clusterName,
-      headVersion: s.headVersion,
-      trackedVersion: s.trackedVersion,
-      upToDate: !s.lagging,
-      failures: s.failures,
-      lastError: s.lastError,
-      retryAfter: s.retryAfter,
-    }));
+    return (await this.tracking.statuses(clusterIds)).map(toStatusView);
+  }
+
+  /**
+   * Of clusters a connection query already resolved and checked (`clustersToSearch`; null: every
+   * cluster), those whose history lags, by name: in one query, however many clusters it searched.
+   */
+  async lagging(clusterIds: readonly string[] | null): Promise<ConnectionHistoryStatusView[]> {
+    if (clusterIds !== null && clusterIds.length === 0) return [];
+    return (await this.tracking.statuses(clusterIds)).filter((s) => s.lagging).map(toStatusView);
   }
 }

@@ -1,10 +1,12 @@
 import { ClustersService } from '@palisade/clusters';
 import { ConnectionHistoryRepository, openConnectionPosition } from '@palisade/persistence';
-import { assertRole, encodeCursor, type Page } from '@palisade/shared-types';
+import { assertRole, encodeCursor } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
 import { type OpenConnectionView, toOpenConnectionView } from './connection-change.view';
+import { ConnectionHistoryStatusService } from './connection-history-status.service';
+import type { ConnectionPage } from './connection-page.view';
 import type { OpenConnectionsQueryCommand } from './open-connections-query.command';
 
 /** The connections open at the head right now, each with the change that opened it: newest opener first. */
@@ -13,13 +15,16 @@ export class ListOpenConnectionsService {
   constructor(
     private readonly clusters: ClustersService,
     private readonly history: ConnectionHistoryRepository,
+    private readonly status: ConnectionHistoryStatusService,
   ) {}
 
   /** Auditors and admins, within their scope. */
-  async execute(command: OpenConnectionsQueryCommand): Promise<Page<OpenConnectionView>> {
+  async execute(command: OpenConnectionsQueryCommand): Promise<ConnectionPage<OpenConnectionView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null };
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [] };
+    // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
+    const lagging = await this.status.lagging(clusterIds);
     const rows = await this.history.queryOpen(
       { clusterIds, from: command.from, to: command.to, port: command.port, protocol: command.protocol, after: command.after },
       command.limit + 1,
@@ -30,6 +35,7 @@ export class ListOpenConnectionsService {
     return {
       items: page.map(toOpenConnectionView),
       nextCursor: rows.length > command.limit && position ? encodeCursor([position.openedSeq, position.portFrom]) : null,
+      lagging,
     };
   }
 }

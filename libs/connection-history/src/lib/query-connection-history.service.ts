@@ -1,11 +1,13 @@
 import { ClustersService } from '@palisade/clusters';
 import { ConnectionHistoryRepository } from '@palisade/persistence';
-import { assertRole, encodeCursor, type Page } from '@palisade/shared-types';
+import { assertRole, encodeCursor } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
 import { type ConnectionChangeView, toConnectionChangeView } from './connection-change.view';
 import type { ConnectionHistoryQueryCommand } from './connection-history-query.command';
+import { ConnectionHistoryStatusService } from './connection-history-status.service';
+import type { ConnectionPage } from './connection-page.view';
 
 /** Who opened or closed which connection, when, and who approved it: newest first. */
 @Injectable()
@@ -13,13 +15,16 @@ export class QueryConnectionHistoryService {
   constructor(
     private readonly clusters: ClustersService,
     private readonly history: ConnectionHistoryRepository,
+    private readonly status: ConnectionHistoryStatusService,
   ) {}
 
   /** Auditors and admins, within their scope. */
-  async execute(command: ConnectionHistoryQueryCommand): Promise<Page<ConnectionChangeView>> {
+  async execute(command: ConnectionHistoryQueryCommand): Promise<ConnectionPage<ConnectionChangeView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null };
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [] };
+    // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
+    const lagging = await this.status.lagging(clusterIds);
     const rows = await this.history.queryHistory(
       {
         clusterIds,
@@ -36,6 +41,6 @@ export class QueryConnectionHistoryService {
     );
     const page = rows.slice(0, command.limit);
     const last = page.at(-1);
-    return { items: page.map(toConnectionChangeView), nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null };
+    return { items: page.map(toConnectionChangeView), nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null, lagging };
   }
 }
