@@ -178,12 +178,12 @@ describe('a merge analysing the change again against a moved head', () => {
   it('answers 409 ANALYSIS_FAILED for an engine failure before its transaction and stores nothing; with the engine back it merges', async () => {
     const { proposal } = await movedHead('failing');
     const before = await mergeState(sql, 'failing', proposal);
-    const spy = vi.spyOn(engine().analysis, 'compute').mockRejectedValueOnce(new AnalysisFailedError('analysis timed out after 120000 ms'));
+    const spy = vi.spyOn(engine().analysis, 'compute').mockRejectedValueOnce(new AnalysisFailedError('the analysis did not finish within 120000 ms'));
 
     const refused = await t.http.post(`/api/v1/proposals/${proposal}/merge`);
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(refused.body).toMatchObject({ status: 409, code: 'ANALYSIS_FAILED' });
-    expect(refused.body.detail).toBe(`proposal ${proposal} cannot be merged: its analysis against version 2 failed (analysis timed out after 120000 ms)`);
+    expect(refused.body.detail).toBe(`proposal ${proposal} cannot be merged: its analysis against version 2 failed (the analysis did not finish within 120000 ms)`);
     expect(spy).toHaveBeenCalledTimes(1); // the transaction answers the kept failure without asking the engine again
 
     const after = await mergeState(sql, 'failing', proposal);
@@ -195,5 +195,26 @@ describe('a merge analysing the change again against a moved head', () => {
     const merged = await t.http.post(`/api/v1/proposals/${proposal}/merge`);
     expect(merged.status, JSON.stringify(merged.body)).toBe(200);
     expect(merged.body).toMatchObject({ status: 'MERGED', mergedVersion: 3, mergedOntoVersion: 2 });
+  });
+
+  it('runs the engine once for merges of one proposal sent together, and merges it once', async () => {
+    const { proposal } = await movedHead('retried');
+    const { analysis, compute } = engine();
+    // The run is slowed so that every request reaches it while it is still in flight.
+    const spy = vi.spyOn(analysis, 'compute').mockImplementation(async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return compute(...args);
+    });
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => t.http.post(`/api/v1/proposals/${proposal}/merge`)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses, JSON.stringify(answers.map((a) => a.body))).toEqual([200, 409, 409, 409, 409]);
+    for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body).toMatchObject({ code: 'PROPOSAL_ALREADY_MERGED', detail: `proposal ${proposal} is already merged (version 3)` });
+    expect(spy).toHaveBeenCalledTimes(1);
+
+    const after = await mergeState(sql, 'retried', proposal);
+    expect(after.versions).toEqual({ n: 3, head: 3 });
+    expect(after.proposal).toMatchObject({ status: 'MERGED', merged_version: 3, merged_onto_version: 2 });
+    expect(after.audit.filter((action) => action === 'proposal.merged')).toHaveLength(1);
   });
 });

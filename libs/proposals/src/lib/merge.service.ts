@@ -39,6 +39,7 @@ type MergeOutcome =
 interface Reanalysis {
   head: { number: number; contentHash: string };
   snapshotId: string | null;
+  snapshotHash: string | null;
   revision: number;
   /** The engine's failure is kept, not answered: the transaction's own refusals come first. */
   outcome: ChangeAnalysis | AnalysisFailedError;
@@ -194,6 +195,7 @@ export class MergeService {
           reanalysis.head.number === headRecord.number &&
           reanalysis.head.contentHash === headRecord.contentHash &&
           reanalysis.snapshotId === (snapshot?.id ?? null) &&
+          reanalysis.snapshotHash === (snapshot?.contentHash ?? null) &&
           reanalysis.revision === proposal.revision
             ? reanalysis.outcome
             : undefined;
@@ -303,9 +305,13 @@ export class MergeService {
 
   /**
    * Reads without locks what the transaction will (approved analysis, head, newest snapshot) and,
-   * when the approved analysis is not for them, runs the engine against them. Shutdown answers 503
-   * at once; an engine failure is kept for the transaction; other errors leave the run to it.
+   * when the approved analysis is not for them, runs the engine against them (one run for merges of
+   * the same proposal and inputs in flight together). Shutdown answers 503 at once; an engine failure
+   * is kept for the transaction; other errors leave the run to it.
    */
+  /** Runs of reanalyseBeforeLock in flight in this process, by proposal, revision, head and snapshot. */
+  private readonly reanalysesInFlight = new Map<string, Promise<ChangeAnalysis | AnalysisFailedError>>();
+
   private async reanalyseBeforeLock(proposal: ProposalRecord): Promise<Reanalysis | undefined> {
     try {
       const approved = await this.analyses.findByProposal(proposal.id);
@@ -315,13 +321,27 @@ export class MergeService {
       if (!head) return undefined;
       const snapshot = await this.snapshots.latestSummary(proposal.clusterId);
       if (this.analysis.expectedHash(approved, head.contentHash, snapshot) === approved.hash) return undefined;
-      const inputs = { head: { number: head.number, contentHash: head.contentHash }, snapshotId: snapshot?.id ?? null, revision: proposal.revision };
-      try {
-        return { ...inputs, outcome: await this.analysis.compute(proposal, inputs.head, snapshot) };
-      } catch (error) {
-        if (error instanceof AnalysisFailedError) return { ...inputs, outcome: error };
-        throw error;
+      const inputs = {
+        head: { number: head.number, contentHash: head.contentHash },
+        snapshotId: snapshot?.id ?? null,
+        snapshotHash: snapshot?.contentHash ?? null,
+        revision: proposal.revision,
+      };
+      // Merges of one proposal sent together (a retrying bot) share one run: each would otherwise
+      // queue a full engine run of its own, and the engine's queue is shared with every analysis.
+      const key = JSON.stringify([proposal.id, inputs.revision, inputs.head, inputs.snapshotId, inputs.snapshotHash]);
+      let run = this.reanalysesInFlight.get(key);
+      if (!run) {
+        run = this.analysis
+          .compute(proposal, inputs.head, snapshot)
+          .catch((error: unknown) => {
+            if (error instanceof AnalysisFailedError) return error;
+            throw error;
+          })
+          .finally(() => this.reanalysesInFlight.delete(key));
+        this.reanalysesInFlight.set(key, run);
       }
+      return { ...inputs, outcome: await run };
     } catch (error) {
       if (error instanceof AnalysisInterruptedError) notMergedWhenEngineStops(proposal.id)(error);
       this.logger.warn(`merge of proposal ${proposal.id}: not analysed again before the merge (${(error as Error).message}); analysing inside it`);
