@@ -97,6 +97,7 @@ describe('connection history over REST and GraphQL: roles, scope, filters', () =
       ],
       nextCursor: null,
       lagging: [], // no versions: nothing for the history to catch up
+      laggingCount: 0,
     });
     const open = await t.as(auditor.token).get('/api/v1/connections/open?cluster=prod&to=1.1.1.1&protocol=tcp&port=443').expect(200);
     expect(open.body.items).toHaveLength(1);

@@ -228,6 +228,7 @@ describe('connection history: recorder, history and open connections (PostgreSQL
       ],
       nextCursor: null,
       lagging: [], // no versions: nothing for the history to catch up
+      laggingCount: 0,
     });
   });
 

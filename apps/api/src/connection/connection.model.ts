@@ -1,3 +1,4 @@
+import { LAGGING_LIMIT } from '@palisade/connection-history';
 import { Field, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty } from '@nestjs/swagger';
 
@@ -137,9 +138,9 @@ export class ConnectionHistoryStatusModel {
   retryAfter!: Date | null;
 }
 
-/** `lagging` of a connection page, for the OpenAPI document and the GraphQL schema. */
-const LAGGING_DESCRIPTION =
-  'The clusters searched (the one named, else every cluster of the scope) whose connection history does not reflect their head version and newest inventory snapshot yet, by name, as the connection history status describes them: this answer may miss their latest changes. Empty when it is current for every cluster searched';
+/** `lagging` and `laggingCount` of a connection page, for the OpenAPI document and the GraphQL schema. */
+const LAGGING_DESCRIPTION = `The clusters searched (the one named, else every cluster of the scope) whose connection history does not reflect their head version and newest inventory snapshot yet: the first ${LAGGING_LIMIT} by name, as the connection history status describes them (laggingCount says how many lag in all; /connections/status lists every one). This answer may miss their latest changes. Empty when it is current for every cluster searched`;
+const LAGGING_COUNT_DESCRIPTION = `How many of the clusters searched lag in all (lagging names the first ${LAGGING_LIMIT}; /connections/status lists every one). 0 when the answer is current for every cluster searched`;
 
 @ObjectType('ConnectionChangePage')
 export class ConnectionChangePageModel {
@@ -154,6 +155,10 @@ export class ConnectionChangePageModel {
   @ApiProperty({ type: [ConnectionHistoryStatusModel], description: LAGGING_DESCRIPTION })
   @Field(() => [ConnectionHistoryStatusModel], { description: LAGGING_DESCRIPTION, complexity: unpagedCost() })
   lagging!: ConnectionHistoryStatusModel[];
+
+  @ApiProperty({ description: LAGGING_COUNT_DESCRIPTION })
+  @Field(() => Int, { description: LAGGING_COUNT_DESCRIPTION })
+  laggingCount!: number;
 }
 
 @ObjectType('OpenConnection', { description: 'A port range of a flow open at the head right now' })
@@ -200,6 +205,10 @@ export class OpenConnectionPageModel {
   @ApiProperty({ type: [ConnectionHistoryStatusModel], description: LAGGING_DESCRIPTION })
   @Field(() => [ConnectionHistoryStatusModel], { description: LAGGING_DESCRIPTION, complexity: unpagedCost() })
   lagging!: ConnectionHistoryStatusModel[];
+
+  @ApiProperty({ description: LAGGING_COUNT_DESCRIPTION })
+  @Field(() => Int, { description: LAGGING_COUNT_DESCRIPTION })
+  laggingCount!: number;
 }
 
 export class ConnectionHistoryStatusListModel {

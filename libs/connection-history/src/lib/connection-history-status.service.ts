@@ -1,33 +1,10 @@
 import { ClustersService } from '@palisade/clusters';
-import { type ConnectionHistoryStatusRecord, ConnectivityTrackingRepository } from '@palisade/persistence';
+import { ConnectivityTrackingRepository } from '@palisade/persistence';
 import { assertRole, type Caller } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
-
-/** Whether a cluster's connection history answers for its head and newest inventory yet, and why not. */
-export interface ConnectionHistoryStatusView {
-  cluster: string;
-  headVersion: number;
-  /** The version the history reflects; null before its first catch-up. */
-  trackedVersion: number | null;
-  /** The history reflects the head version and the newest inventory snapshot: what it says is open, is (a cluster without versions: true, nothing tracked). */
-  upToDate: boolean;
-  /** While it lags: the background catch-ups that failed in a row (an engine error, a timeout), the last one's error, and when it is tried again. */
-  failures: number;
-  lastError: string | null;
-  retryAfter: Date | null;
-}
-
-const toStatusView = (s: ConnectionHistoryStatusRecord): ConnectionHistoryStatusView => ({
-  cluster: s.clusterName,
-  headVersion: s.headVersion,
-  trackedVersion: s.trackedVersion,
-  upToDate: !s.lagging,
-  failures: s.failures,
-  lastError: s.lastError,
-  retryAfter: s.retryAfter,
-});
+import { type ConnectionHistoryStatusView, toStatusView } from './connection-history-status.view';
 
 /**
  * How current each cluster's connection history is: the history and the open connections answer
@@ -47,14 +24,5 @@ export class ConnectionHistoryStatusService {
     const clusterIds = await clustersToSearch(caller, cluster, this.clusters);
     if (clusterIds !== null && clusterIds.length === 0) return [];
     return (await this.tracking.statuses(clusterIds)).map(toStatusView);
-  }
-
-  /**
-   * Of clusters a connection query already resolved and checked (`clustersToSearch`; null: every
-   * cluster), those whose history lags, by name: in one query, however many clusters it searched.
-   */
-  async lagging(clusterIds: readonly string[] | null): Promise<ConnectionHistoryStatusView[]> {
-    if (clusterIds !== null && clusterIds.length === 0) return [];
-    return (await this.tracking.statuses(clusterIds)).filter((s) => s.lagging).map(toStatusView);
   }
 }

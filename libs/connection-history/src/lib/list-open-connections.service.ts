@@ -1,12 +1,13 @@
 import { ClustersService } from '@palisade/clusters';
-import { ConnectionHistoryRepository, openConnectionPosition } from '@palisade/persistence';
+import { ConnectionHistoryRepository, ConnectivityTrackingRepository, openConnectionPosition } from '@palisade/persistence';
 import { assertRole, encodeCursor } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
 import { type OpenConnectionView, toOpenConnectionView } from './connection-change.view';
-import { ConnectionHistoryStatusService } from './connection-history-status.service';
+import { toStatusView } from './connection-history-status.view';
 import type { ConnectionPage } from './connection-page.view';
+import { LAGGING_LIMIT } from './lagging-limit.constant';
 import type { OpenConnectionsQueryCommand } from './open-connections-query.command';
 
 /** The connections open at the head right now, each with the change that opened it: newest opener first. */
@@ -15,16 +16,16 @@ export class ListOpenConnectionsService {
   constructor(
     private readonly clusters: ClustersService,
     private readonly history: ConnectionHistoryRepository,
-    private readonly status: ConnectionHistoryStatusService,
+    private readonly tracking: ConnectivityTrackingRepository,
   ) {}
 
   /** Auditors and admins, within their scope. */
   async execute(command: OpenConnectionsQueryCommand): Promise<ConnectionPage<OpenConnectionView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [] };
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [], laggingCount: 0 };
     // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
-    const lagging = await this.status.lagging(clusterIds);
+    const lagging = await this.tracking.laggingStatuses(clusterIds, LAGGING_LIMIT);
     const rows = await this.history.queryOpen(
       { clusterIds, from: command.from, to: command.to, port: command.port, protocol: command.protocol, after: command.after },
       command.limit + 1,
@@ -35,7 +36,8 @@ export class ListOpenConnectionsService {
     return {
       items: page.map(toOpenConnectionView),
       nextCursor: rows.length > command.limit && position ? encodeCursor([position.openedSeq, position.portFrom]) : null,
-      lagging,
+      lagging: lagging.statuses.map(toStatusView),
+      laggingCount: lagging.total,
     };
   }
 }

@@ -1,13 +1,14 @@
 import { ClustersService } from '@palisade/clusters';
-import { ConnectionHistoryRepository } from '@palisade/persistence';
+import { ConnectionHistoryRepository, ConnectivityTrackingRepository } from '@palisade/persistence';
 import { assertRole, encodeCursor } from '@palisade/shared-types';
 import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
 import { type ConnectionChangeView, toConnectionChangeView } from './connection-change.view';
 import type { ConnectionHistoryQueryCommand } from './connection-history-query.command';
-import { ConnectionHistoryStatusService } from './connection-history-status.service';
+import { toStatusView } from './connection-history-status.view';
 import type { ConnectionPage } from './connection-page.view';
+import { LAGGING_LIMIT } from './lagging-limit.constant';
 
 /** Who opened or closed which connection, when, and who approved it: newest first. */
 @Injectable()
@@ -15,16 +16,16 @@ export class QueryConnectionHistoryService {
   constructor(
     private readonly clusters: ClustersService,
     private readonly history: ConnectionHistoryRepository,
-    private readonly status: ConnectionHistoryStatusService,
+    private readonly tracking: ConnectivityTrackingRepository,
   ) {}
 
   /** Auditors and admins, within their scope. */
   async execute(command: ConnectionHistoryQueryCommand): Promise<ConnectionPage<ConnectionChangeView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [] };
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [], laggingCount: 0 };
     // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
-    const lagging = await this.status.lagging(clusterIds);
+    const lagging = await this.tracking.laggingStatuses(clusterIds, LAGGING_LIMIT);
     const rows = await this.history.queryHistory(
       {
         clusterIds,
@@ -41,6 +42,11 @@ export class QueryConnectionHistoryService {
     );
     const page = rows.slice(0, command.limit);
     const last = page.at(-1);
-    return { items: page.map(toConnectionChangeView), nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null, lagging };
+    return {
+      items: page.map(toConnectionChangeView),
+      nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null,
+      lagging: lagging.statuses.map(toStatusView),
+      laggingCount: lagging.total,
+    };
   }
 }

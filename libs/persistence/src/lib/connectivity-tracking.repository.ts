@@ -43,6 +43,43 @@ export interface ConnectionHistoryStatusRecord {
   retryAfter: Date | null;
 }
 
+/** The first lagging clusters of a scope by name, and how many lag in the scope in all. */
+export interface LaggingStatusesRecord {
+  statuses: ConnectionHistoryStatusRecord[];
+  total: number;
+}
+
+/** A row of STATUS_COLUMNS. */
+interface StatusRow {
+  name: string;
+  head_version: number;
+  version: number | null;
+  lagging: boolean;
+  failures: number;
+  last_error: string | null;
+  retry_after: Date | null;
+}
+
+/** A cluster's status (over CLUSTERS_WITH_TRACKING): the failure fields only while it is FAILING. */
+const STATUS_COLUMNS = Prisma.sql`c.name, c.head_version, t.version, ${LAGS} AS lagging,
+  CASE WHEN ${FAILING} THEN t.failures ELSE 0 END AS failures,
+  CASE WHEN ${FAILING} THEN t.last_error END AS last_error,
+  CASE WHEN ${FAILING} THEN t.retry_after END AS retry_after`;
+
+/** The given clusters (null: every cluster), over CLUSTERS_WITH_TRACKING. */
+const inScope = (clusterIds: readonly string[] | null) =>
+  clusterIds === null ? Prisma.sql`true` : Prisma.sql`c.id = ANY(${clusterIds as string[]}::uuid[])`;
+
+const toStatusRecord = (r: StatusRow): ConnectionHistoryStatusRecord => ({
+  clusterName: r.name,
+  headVersion: r.head_version,
+  trackedVersion: r.version,
+  lagging: r.lagging,
+  failures: r.failures,
+  lastError: r.last_error,
+  retryAfter: r.retry_after,
+});
+
 /** A cluster's failed catch-ups in a row, and when the background pass tries it again. */
 export interface FailedCatchUp {
   failures: number;
@@ -111,33 +148,25 @@ export class ConnectivityTrackingRepository {
 
   /** How current the history of the given clusters (null: every cluster) is, by cluster name. */
   async statuses(clusterIds: readonly string[] | null): Promise<ConnectionHistoryStatusRecord[]> {
-    const scope = clusterIds === null ? Prisma.sql`true` : Prisma.sql`c.id = ANY(${clusterIds as string[]}::uuid[])`;
-    const rows = await this.prisma.$queryRaw<
-      {
-        name: string;
-        head_version: number;
-        version: number | null;
-        lagging: boolean;
-        failures: number;
-        last_error: string | null;
-        retry_after: Date | null;
-      }[]
-    >`
-      SELECT c.name, c.head_version, t.version, ${LAGS} AS lagging,
-        CASE WHEN ${FAILING} THEN t.failures ELSE 0 END AS failures,
-        CASE WHEN ${FAILING} THEN t.last_error END AS last_error,
-        CASE WHEN ${FAILING} THEN t.retry_after END AS retry_after
-      ${CLUSTERS_WITH_TRACKING}
-      WHERE ${scope}
+    const rows = await this.prisma.$queryRaw<StatusRow[]>`
+      SELECT ${STATUS_COLUMNS} ${CLUSTERS_WITH_TRACKING}
+      WHERE ${inScope(clusterIds)}
       ORDER BY c.name`;
-    return rows.map((r) => ({
-      clusterName: r.name,
-      headVersion: r.head_version,
-      trackedVersion: r.version,
-      lagging: r.lagging,
-      failures: r.failures,
-      lastError: r.last_error,
-      retryAfter: r.retry_after,
-    }));
+    return rows.map(toStatusRecord);
+  }
+
+  /**
+   * Of the given clusters (null: every cluster), the first `limit` whose history lags, by name, as
+   * `statuses` describes them, and how many lag in all (`limit` at least 1: the count rides on the
+   * rows): filtered and counted here, so a broad scope costs one bounded answer.
+   */
+  async laggingStatuses(clusterIds: readonly string[] | null, limit: number): Promise<LaggingStatusesRecord> {
+    // The window counts the rows before LIMIT keeps the first ones.
+    const rows = await this.prisma.$queryRaw<(StatusRow & { total: bigint })[]>`
+      SELECT ${STATUS_COLUMNS}, count(*) OVER () AS total ${CLUSTERS_WITH_TRACKING}
+      WHERE ${inScope(clusterIds)} AND ${LAGS}
+      ORDER BY c.name
+      LIMIT ${limit}::int`;
+    return { statuses: rows.map(toStatusRecord), total: Number(rows[0]?.total ?? 0) };
   }
 }
