@@ -4,7 +4,7 @@ import type { Client } from 'pg';
 
 import { connectTo } from '../../libs/testing/src';
 import { kubectlList, namespace, pod } from '../support/kubectl-objects';
-import { mergeState, portPolicy as policy } from '../support/merge-state';
+import { approvedPortProposal, mergeState, portPolicy as policy } from '../support/merge-state';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
 
 // No timer: analyses and the connection history move only on the requests below.
@@ -47,18 +47,7 @@ describe('a merge analysing the change again against a moved head', () => {
   });
 
   /** A proposal upserting the policy of `name` on `port` onto version 1, analysed and approved by alice. */
-  const approvedProposal = async (cluster: string, name: string, port: number): Promise<string> => {
-    const created = await t.http
-      .post(`/api/v1/clusters/${cluster}/proposals`)
-      .set('Prefer', 'wait=30')
-      .send({ title: `${name} on ${port}`, baseVersion: 1, changes: { upsert: [policy(name, port)], delete: [] } });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.analysis.status).toBe('READY');
-    const review = await t.as(alice.token).post(`/api/v1/proposals/${created.body.id as string}/reviews`).send({ verdict: 'APPROVE' });
-    expect(review.status, JSON.stringify(review.body)).toBe(201);
-    expect(review.body.status).toBe('APPROVED');
-    return created.body.id as string;
-  };
+  const approvedProposal = (cluster: string, name: string, port: number): Promise<string> => approvedPortProposal(t, alice.token, cluster, name, port);
 
   const merge = async (id: string): Promise<void> => {
     const merged = await t.http.post(`/api/v1/proposals/${id}/merge`);

@@ -2,7 +2,7 @@ import { AnalysisRunner } from '@palisade/proposals';
 import type { Client } from 'pg';
 
 import { connectTo } from '../../libs/testing/src';
-import { mergeState, portPolicy as policy } from '../support/merge-state';
+import { approvedPortProposal, mergeState, portPolicy as policy } from '../support/merge-state';
 import { createTestApp, type MintedToken, type TestApp } from '../support/test-app';
 
 // No timer: connection history is caught up by merges only, so a cluster's first merge computes its history.
@@ -28,18 +28,7 @@ describe('a merge whose analysis the shutdown interrupts', () => {
   }
 
   /** Proposed by the admin, analysed, approved by alice: ready to merge. */
-  async function approved(clusterName: string, changed: { name: string; port: number }): Promise<string> {
-    const created = await t.http
-      .post(`/api/v1/clusters/${clusterName}/proposals`)
-      .set('Prefer', 'wait=30')
-      .send({ title: `${changed.name} on ${changed.port}`, baseVersion: 1, changes: { upsert: [policy(changed.name, changed.port)], delete: [] } });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.analysis.status).toBe('READY');
-    const review = await t.as(alice.token).post(`/api/v1/proposals/${created.body.id as string}/reviews`).send({ verdict: 'APPROVE' });
-    expect(review.status, JSON.stringify(review.body)).toBe(201);
-    expect(review.body.status).toBe('APPROVED');
-    return created.body.id as string;
-  }
+  const approved = (clusterName: string, changed: { name: string; port: number }): Promise<string> => approvedPortProposal(t, alice.token, clusterName, changed.name, changed.port);
 
   // Proposals whose merge meets the stopped threads at either step.
   let historyStep: string; // head and snapshot as approved: only the connection history needs the threads

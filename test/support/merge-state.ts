@@ -1,9 +1,27 @@
 import type { Client } from 'pg';
 
 import { networkPolicy } from './polling';
+import type { TestApp } from './test-app';
 
 /** A policy letting port `port` in to the pods labelled `app: name` of `default`. */
 export const portPolicy = (name: string, port: number) => networkPolicy('default', name, { podSelector: { matchLabels: { app: name } }, ingress: [{ ports: [{ port }] }] });
+
+/**
+ * A proposal upserting `portPolicy(name, port)` onto version 1 of `cluster`, proposed by the test
+ * app's admin, analysed (waited for) and approved by `approver`: ready to merge. Returns its id.
+ */
+export async function approvedPortProposal(t: TestApp, approver: string, cluster: string, name: string, port: number): Promise<string> {
+  const created = await t.http
+    .post(`/api/v1/clusters/${cluster}/proposals`)
+    .set('Prefer', 'wait=30')
+    .send({ title: `${name} on ${port}`, baseVersion: 1, changes: { upsert: [portPolicy(name, port)], delete: [] } });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  expect(created.body.analysis.status).toBe('READY');
+  const review = await t.as(approver).post(`/api/v1/proposals/${created.body.id as string}/reviews`).send({ verdict: 'APPROVE' });
+  expect(review.status, JSON.stringify(review.body)).toBe(201);
+  expect(review.body.status).toBe('APPROVED');
+  return created.body.id as string;
+}
 
 /**
  * Everything a merge writes, for one cluster and proposal: head, versions, the proposal's status,
