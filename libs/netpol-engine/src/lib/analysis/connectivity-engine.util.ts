@@ -288,6 +288,9 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   };
 
   let reach: EgressReach | undefined;
+  // The classes of each egress signature, built when first needed (the egress index, the unscoped walk).
+  let egressMembersCache: Int32Array[] | undefined;
+  const egressMembers = (): Int32Array[] => (egressMembersCache ??= membersBySignature(egSig, egSigs.length));
   /** The sources `lists[i]` to d (members of a signature or a wide union): a group's way when large (its bitset built once into `bits[i]`). */
   const evaluateMembers = (lists: Int32Array[], bits: (Uint32Array | undefined)[], i: number, d: number, tIn: SideTable | null): boolean => {
     const members = lists[i];
@@ -333,15 +336,14 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     // egress signature's rules scattered over such destinations, see visitOpenDestinations), not
     // by asking the egress of every source that reaches each of them.
     const sourceMajor = settled === undefined;
-    let unisolatedSources: Int32Array | undefined;
-    if (sourceMajor) visitOpenDestinations(state, emit);
+    if (sourceMajor) visitOpenDestinations(state, egressMembers(), emit);
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
       if (tIn && tIn.entries.length === 0) continue;
       if (sourceMajor && tIn === null) {
         // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
         if (compact) continue;
-        unisolatedSources ??= classesWithSignature(egSig, 0);
+        const unisolatedSources = egressMembers()[0];
         for (let i = 0; i < unisolatedSources.length; i++) emit(unisolatedSources[i], d, PortSetTable.ALL);
         continue;
       }
@@ -350,7 +352,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
       const admitted = tIn ? (tIn.admitsAll ? count : tIn.sizeBound) : count;
       if (admitted > 64) {
         if (!reach) {
-          reach = buildEgressReach(state);
+          reach = buildEgressReach(state, egressMembers());
           active = new Int32Array(reach.wideBits.length);
           sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
@@ -429,6 +431,17 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   }
 }
 
+/** The classes of each signature `0..sigCount-1` (in `classSig`), ascending: a counting sort, as signature ids are dense. */
+function membersBySignature(classSig: Int32Array, sigCount: number): Int32Array[] {
+  const sizes = new Int32Array(sigCount);
+  for (let c = 0; c < classSig.length; c++) sizes[classSig[c]]++;
+  const members: Int32Array[] = new Array(sigCount);
+  for (let g = 0; g < sigCount; g++) members[g] = new Int32Array(sizes[g]);
+  const fill = new Int32Array(sigCount);
+  for (let c = 0; c < classSig.length; c++) members[classSig[c]][fill[classSig[c]]++] = c;
+  return members;
+}
+
 /** The classes whose signature (in `classSig`) is `sig`, ascending. */
 function classesWithSignature(classSig: Int32Array, sig: number): Int32Array {
   let n = 0;
@@ -445,15 +458,13 @@ function classesWithSignature(classSig: Int32Array, sig: number): Int32Array {
  * rule's class set met with those destinations once, then shared), and the result goes to every
  * class with that signature: no rule is asked about one destination at a time.
  */
-function visitOpenDestinations(state: EngineState, emit: (s: number, d: number, allowed: number) => void): void {
+function visitOpenDestinations(state: EngineState, members: readonly Int32Array[], emit: (s: number, d: number, allowed: number) => void): void {
   const { layout, ctx } = state;
   const ports = ctx.ports;
   const count = layout.count;
   const portMap = layout.classPortMap;
-  const inSig = state.ingress.classSig;
-  const egSig = state.egress.classSig;
   const sigs = state.egress.sigs;
-  const openIn = classesWithSignature(inSig, 0);
+  const openIn = classesWithSignature(state.ingress.classSig, 0);
   if (openIn.length === 0) return;
   const openBits = bitsOf(openIn, count);
   // The unisolated destinations of each distinct class set (rules share cached sets).
@@ -481,18 +492,12 @@ function visitOpenDestinations(state: EngineState, emit: (s: number, d: number, 
     }
     return part;
   };
-  // Members of each egress signature by counting sort (signature ids are dense).
-  const start = new Int32Array(sigs.length + 1);
-  for (let c = 0; c < count; c++) if (egSig[c] !== 0) start[egSig[c] + 1]++;
-  for (let g = 0; g < sigs.length; g++) start[g + 1] += start[g];
-  const members = new Int32Array(start[sigs.length]);
-  const cursor = start.slice(0, sigs.length);
-  for (let c = 0; c < count; c++) if (egSig[c] !== 0) members[cursor[egSig[c]]++] = c;
   const stamp = new Int32Array(count).fill(-1);
   const acc = new Int32Array(count);
   const touched = new Int32Array(openIn.length);
   for (let g = 1; g < sigs.length; g++) {
-    if (start[g] === start[g + 1]) continue;
+    const sources = members[g];
+    if (sources.length === 0) continue;
     let n = 0;
     for (const entry of ctx.table('egress', sigs[g]).entries) {
       const part = openPart(entry.classes);
@@ -508,8 +513,8 @@ function visitOpenDestinations(state: EngineState, emit: (s: number, d: number, 
         } else if (acc[d] !== PortSetTable.ALL) acc[d] = ports.union(acc[d], entryPorts);
       }
     }
-    for (let m = start[g]; m < start[g + 1]; m++) {
-      const s = members[m];
+    for (let m = 0; m < sources.length; m++) {
+      const s = sources[m];
       for (let i = 0; i < n; i++) emit(s, touched[i], acc[touched[i]]);
     }
   }
@@ -604,19 +609,11 @@ export function openProduct(state: EngineState): OpenProduct {
   return { openOut, openIn, openInIds, selfOpen };
 }
 
-/** Inverted egress index: for each destination class, the egress signatures that can reach it. */
-function buildEgressReach(state: EngineState): EgressReach {
+/** Inverted egress index: for each destination class, the egress signatures that can reach it (`members`: the classes of each). */
+function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReach {
   const { layout, ctx } = state;
   const count = layout.count;
-  const egSig = state.egress.classSig;
   const sigs = state.egress.sigs;
-  // Members of each signature by counting sort (signature ids are dense).
-  const sizes = new Int32Array(sigs.length);
-  for (let c = 0; c < count; c++) sizes[egSig[c]]++;
-  const members: Int32Array[] = new Array(sigs.length);
-  for (let g = 0; g < sigs.length; g++) members[g] = new Int32Array(sizes[g]);
-  const fill = new Int32Array(sigs.length);
-  for (let c = 0; c < count; c++) members[egSig[c]][fill[egSig[c]]++] = c;
   const sinkStart = new Int32Array(count + 1);
   const narrowSigs: number[] = [];
   const reachesAll: number[] = [];
@@ -631,7 +628,7 @@ function buildEgressReach(state: EngineState): EgressReach {
   const narrow = Math.max(256, count >>> 6);
   const seen = new Int32Array(count);
   for (let g = 1; g < sigs.length; g++) {
-    if (sizes[g] === 0) continue;
+    if (members[g].length === 0) continue;
     const table = ctx.table('egress', sigs[g]);
     if (table.admitsAll) {
       sigReach[g] = REACH_ALL;
