@@ -3,6 +3,7 @@ import type { NetworkPolicy } from '@palisade/netpol-engine';
 import {
   ClusterRepository,
   InventorySnapshotRepository,
+  type InventorySnapshotSummary,
   PolicySetVersionRepository,
   PrismaService,
   ProposalAnalysisRepository,
@@ -37,12 +38,19 @@ type MergeOutcome =
 
 /** The re-analysis against the head run before the merge's transaction, and the inputs it was run for. */
 interface Reanalysis {
-  head: { number: number; contentHash: string };
-  snapshotId: string | null;
-  snapshotHash: string | null;
-  revision: number;
+  /** reanalysisInputs of the run. */
+  inputs: string;
   /** The engine's failure is kept, not answered: the transaction's own refusals come first. */
   outcome: ChangeAnalysis | AnalysisFailedError;
+}
+
+/** What a re-analysis is run for: the proposal's revision, the head (number and content) and the newest snapshot (id and content). */
+function reanalysisInputs(
+  proposal: Pick<ProposalRecord, 'id' | 'revision'>,
+  head: { number: number; contentHash: string },
+  snapshot: Pick<InventorySnapshotSummary, 'id' | 'contentHash'> | null,
+): string {
+  return JSON.stringify([proposal.id, proposal.revision, head.number, head.contentHash, snapshot?.id ?? null, snapshot?.contentHash ?? null]);
 }
 
 /** The engine failed (an engine error, a timeout) while the merge caught the connection history up: thrown to roll the merge back. */
@@ -190,15 +198,7 @@ export class MergeService {
       // snapshot (here only when they or the revision moved since the run before the transaction).
       let flows: { opened: FlowView[]; closed: FlowView[] } | null = null;
       if (this.analysis.expectedHash(approved, headRecord.contentHash, snapshot) !== approved.hash) {
-        const precomputed =
-          reanalysis &&
-          reanalysis.head.number === headRecord.number &&
-          reanalysis.head.contentHash === headRecord.contentHash &&
-          reanalysis.snapshotId === (snapshot?.id ?? null) &&
-          reanalysis.snapshotHash === (snapshot?.contentHash ?? null) &&
-          reanalysis.revision === proposal.revision
-            ? reanalysis.outcome
-            : undefined;
+        const precomputed = reanalysis?.inputs === reanalysisInputs(proposal, headRecord, snapshot) ? reanalysis.outcome : undefined;
         let result: ChangeAnalysis;
         try {
           if (precomputed instanceof AnalysisFailedError) throw precomputed;
@@ -303,15 +303,15 @@ export class MergeService {
     return this.proposalService.get(outcome.id, caller);
   }
 
+  /** Runs of reanalyseBeforeLock in flight in this process, by reanalysisInputs. */
+  private readonly reanalysesInFlight = new Map<string, Promise<ChangeAnalysis | AnalysisFailedError>>();
+
   /**
    * Reads without locks what the transaction will (approved analysis, head, newest snapshot) and,
    * when the approved analysis is not for them, runs the engine against them (one run for merges of
    * the same proposal and inputs in flight together). Shutdown answers 503 at once; an engine failure
    * is kept for the transaction; other errors leave the run to it.
    */
-  /** Runs of reanalyseBeforeLock in flight in this process, by proposal, revision, head and snapshot. */
-  private readonly reanalysesInFlight = new Map<string, Promise<ChangeAnalysis | AnalysisFailedError>>();
-
   private async reanalyseBeforeLock(proposal: ProposalRecord): Promise<Reanalysis | undefined> {
     try {
       const approved = await this.analyses.findByProposal(proposal.id);
@@ -321,27 +321,21 @@ export class MergeService {
       if (!head) return undefined;
       const snapshot = await this.snapshots.latestSummary(proposal.clusterId);
       if (this.analysis.expectedHash(approved, head.contentHash, snapshot) === approved.hash) return undefined;
-      const inputs = {
-        head: { number: head.number, contentHash: head.contentHash },
-        snapshotId: snapshot?.id ?? null,
-        snapshotHash: snapshot?.contentHash ?? null,
-        revision: proposal.revision,
-      };
+      const inputs = reanalysisInputs(proposal, head, snapshot);
       // Merges of one proposal sent together (a retrying bot) share one run: each would otherwise
       // queue a full engine run of its own, and the engine's queue is shared with every analysis.
-      const key = JSON.stringify([proposal.id, inputs.revision, inputs.head, inputs.snapshotId, inputs.snapshotHash]);
-      let run = this.reanalysesInFlight.get(key);
+      let run = this.reanalysesInFlight.get(inputs);
       if (!run) {
         run = this.analysis
-          .compute(proposal, inputs.head, snapshot)
+          .compute(proposal, { number: head.number, contentHash: head.contentHash }, snapshot)
           .catch((error: unknown) => {
             if (error instanceof AnalysisFailedError) return error;
             throw error;
           })
-          .finally(() => this.reanalysesInFlight.delete(key));
-        this.reanalysesInFlight.set(key, run);
+          .finally(() => this.reanalysesInFlight.delete(inputs));
+        this.reanalysesInFlight.set(inputs, run);
       }
-      return { ...inputs, outcome: await run };
+      return { inputs, outcome: await run };
     } catch (error) {
       if (error instanceof AnalysisInterruptedError) notMergedWhenEngineStops(proposal.id)(error);
       this.logger.warn(`merge of proposal ${proposal.id}: not analysed again before the merge (${(error as Error).message}); analysing inside it`);
