@@ -5,9 +5,8 @@ import { Injectable } from '@nestjs/common';
 
 import { clustersToSearch } from './clusters-to-search.util';
 import { type OpenConnectionView, toOpenConnectionView } from './connection-change.view';
-import { toStatusView } from './connection-history-status.view';
 import type { ConnectionPage } from './connection-page.view';
-import { LAGGING_LIMIT } from './lagging-limit.constant';
+import { laggingOf } from './lagging-of.util';
 import type { OpenConnectionsQueryCommand } from './open-connections-query.command';
 
 /** The connections open at the head right now, each with the change that opened it: newest opener first. */
@@ -23,9 +22,8 @@ export class ListOpenConnectionsService {
   async execute(command: OpenConnectionsQueryCommand): Promise<ConnectionPage<OpenConnectionView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [], laggingCount: 0 };
-    // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
-    const lagging = await this.tracking.laggingStatuses(clusterIds, LAGGING_LIMIT);
+    const lagging = await laggingOf(this.tracking, clusterIds);
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, ...lagging };
     const rows = await this.history.queryOpen(
       { clusterIds, from: command.from, to: command.to, port: command.port, protocol: command.protocol, after: command.after },
       command.limit + 1,
@@ -36,8 +34,7 @@ export class ListOpenConnectionsService {
     return {
       items: page.map(toOpenConnectionView),
       nextCursor: rows.length > command.limit && position ? encodeCursor([position.openedSeq, position.portFrom]) : null,
-      lagging: lagging.statuses.map(toStatusView),
-      laggingCount: lagging.total,
+      ...lagging,
     };
   }
 }

@@ -6,9 +6,8 @@ import { Injectable } from '@nestjs/common';
 import { clustersToSearch } from './clusters-to-search.util';
 import { type ConnectionChangeView, toConnectionChangeView } from './connection-change.view';
 import type { ConnectionHistoryQueryCommand } from './connection-history-query.command';
-import { toStatusView } from './connection-history-status.view';
 import type { ConnectionPage } from './connection-page.view';
-import { LAGGING_LIMIT } from './lagging-limit.constant';
+import { laggingOf } from './lagging-of.util';
 
 /** Who opened or closed which connection, when, and who approved it: newest first. */
 @Injectable()
@@ -23,9 +22,8 @@ export class QueryConnectionHistoryService {
   async execute(command: ConnectionHistoryQueryCommand): Promise<ConnectionPage<ConnectionChangeView>> {
     assertRole(command.caller, ['auditor', 'admin']);
     const clusterIds = await clustersToSearch(command.caller, command.cluster, this.clusters);
-    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, lagging: [], laggingCount: 0 };
-    // Read before the page: a catch-up committed in between makes the page newer than `lagging` says, never older.
-    const lagging = await this.tracking.laggingStatuses(clusterIds, LAGGING_LIMIT);
+    const lagging = await laggingOf(this.tracking, clusterIds);
+    if (clusterIds !== null && clusterIds.length === 0) return { items: [], nextCursor: null, ...lagging };
     const rows = await this.history.queryHistory(
       {
         clusterIds,
@@ -45,8 +43,7 @@ export class QueryConnectionHistoryService {
     return {
       items: page.map(toConnectionChangeView),
       nextCursor: rows.length > command.limit && last ? encodeCursor(last.seq) : null,
-      lagging: lagging.statuses.map(toStatusView),
-      laggingCount: lagging.total,
+      ...lagging,
     };
   }
 }
