@@ -221,6 +221,22 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     for (let i = 0; i < n; i++) if (!index || egressReaches(index, touched[i], d)) evaluateWith(touched[i], d, acc[touched[i]]);
   };
   const words = (count + 31) >>> 5;
+  /** Steps of meeting each of a table's entries with a group of `size` sources (see evaluateGroup): a bitset a word at a time, a list an id at a time. */
+  const scatterCost = (tIn: SideTable, size: number): number => {
+    const entries = tIn.entries;
+    let cost = 0;
+    for (let e = 0; e < entries.length; e++) {
+      const set = entries[e].classes;
+      cost += set.bits ? words : set.list ? set.list.length : size;
+    }
+    return cost;
+  };
+  /**
+   * What walking a large group of sources to d costs, in sources asked about (evaluateGroup): each
+   * of them, or d's ingress entries met with the group's bitset when that is cheaper (the
+   * unisolated sources of an open cluster: thousands of classes, a few entries).
+   */
+  const groupCost = (size: number, tIn: SideTable | null): number => (tIn && size > 0 ? Math.min(size, scatterCost(tIn, size) / tIn.lookupCost) : size);
   /**
    * Like evaluateEach, for a large group of sources with its bitset `group`: when cheaper, the
    * sources d's ingress admits are found from the ingress side (each entry's classes met with the
@@ -229,12 +245,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   const evaluateGroup = (sources: Int32Array, group: Uint32Array, d: number, tIn: SideTable | null): boolean => {
     if (!tIn) return evaluateEach(sources, d, tIn);
     const entries = tIn.entries;
-    let scatterCost = 0;
-    for (let e = 0; e < entries.length; e++) {
-      const set = entries[e].classes;
-      scatterCost += set.bits ? words : set.list ? set.list.length : sources.length;
-    }
-    if (scatterCost >= sources.length * entries.length) return evaluateEach(sources, d, tIn);
+    if (scatterCost(tIn, sources.length) >= sources.length * entries.length) return evaluateEach(sources, d, tIn);
     const pm = portMap[d];
     n = 0;
     current = d;
@@ -356,13 +367,14 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           active = new Int32Array(reach.wideBits.length);
           sinkStamp = new Int32Array(reach.sigReach.length).fill(-1);
         }
-        // Walking the sources that reach d asks d's ingress entries about each (lookupCost steps);
-        // walking the sources d admits takes a step each: the walk that costs less is taken.
+        // Walking the sources that reach d asks d's ingress entries about each (lookupCost steps),
+        // or meets the entries with a large group's bitset (groupCost); walking the sources d
+        // admits takes a step each: the walk that costs less is taken.
         const budget = tIn ? admitted / tIn.lookupCost : admitted;
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
-        let reachingCount = (skipUnisolated ? 0 : reach.unisolated.length) + reach.reachesAll.length;
+        let reachingCount = (skipUnisolated ? 0 : groupCost(reach.unisolated.length, tIn)) + groupCost(reach.reachesAll.length, tIn);
         for (let k = sinkFrom; k < sinkTo; k++) {
           reachingCount += reach.members[sinkSigs[k]].length;
           sinkStamp[sinkSigs[k]] = d;
