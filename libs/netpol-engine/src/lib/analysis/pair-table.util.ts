@@ -32,106 +32,195 @@ export class PairTable {
   }
 }
 
-/** Triples per chunk of the collector: chunks are added as it fills, never grown and copied. */
-const CHUNK = 1 << 16;
+/** Pairs per chunk of a block once its first chunk is full (a pair takes two ints: key and port-set id). */
+const CHUNK_PAIRS = 4096;
+/** Pairs in a block's first chunk: most collections are diffs of a few pairs. */
+const FIRST_CHUNK_PAIRS = 64;
+/** At most this many source workloads share a block. */
+const MAX_BLOCK_BITS = 8;
+const NO_CHUNK = new Int32Array(0);
 
 /**
  * Collects (source, destination, port-set id) triples in any order, with repeats (a workload
  * spans several pod classes), and turns them into a PairTable where repeats are one pair with
- * the union of their ports. Triples are kept in fixed-size chunks: millions of them (an open
- * cluster) cost no copying as they arrive.
+ * the union of their ports.
+ *
+ * Triples are kept by block of consecutive sources (up to 256), in fixed-size chunks per block:
+ * millions of them (an open cluster) cost no copying as they arrive, and `finish` sorts one block
+ * at a time into a region of the table a cache holds, instead of scattering every triple over
+ * every row of the table. A triple is stored as two ints: the source's place in its block beside
+ * the destination id in one key, and the port-set id.
  */
 export class PairCollector {
-  private readonly sourceChunks: Int32Array[] = [];
-  private readonly destinationChunks: Int32Array[] = [];
-  private readonly portChunks: Int32Array[] = [];
-  private sources = new Int32Array(0);
-  private destinations = new Int32Array(0);
-  private portIds = new Int32Array(0);
-  /** Triples in the last chunk, and its size. */
-  private filled = 0;
-  private capacity = 0;
+  /** Bits of a destination id (workload ids are below 2^destBits), and of a source's place in its block. */
+  private readonly destBits: number;
+  private readonly blockBits: number;
+  /** Per block: its chunks, the last one being filled (`current[b]`, `filled[b]` ints of it used). */
+  private readonly chunks: Int32Array[][];
+  private readonly current: Int32Array[];
+  private readonly filled: Int32Array;
   private count = 0;
 
-  constructor(private readonly workloadCount: number) {}
+  constructor(private readonly workloadCount: number) {
+    this.destBits = Math.max(1, 32 - Math.clz32(Math.max(0, workloadCount - 1)));
+    this.blockBits = Math.min(MAX_BLOCK_BITS, 32 - this.destBits);
+    const blocks = (workloadCount >>> this.blockBits) + 1;
+    this.chunks = Array.from({ length: blocks }, () => []);
+    this.current = new Array<Int32Array>(blocks).fill(NO_CHUNK);
+    this.filled = new Int32Array(blocks);
+  }
 
   add(ws: number, wd: number, ports: number): void {
-    if (this.filled === this.capacity) this.nextChunk();
-    const n = this.filled;
-    this.sources[n] = ws;
-    this.destinations[n] = wd;
-    this.portIds[n] = ports;
-    this.filled = n + 1;
+    const b = ws >>> this.blockBits;
+    let chunk = this.current[b];
+    let at = this.filled[b];
+    if (at === chunk.length) {
+      chunk = this.nextChunk(b);
+      at = 0;
+    }
+    chunk[at] = ((ws & ((1 << this.blockBits) - 1)) << this.destBits) | wd;
+    chunk[at + 1] = ports;
+    this.filled[b] = at + 2;
     this.count++;
   }
 
-  private nextChunk(): void {
-    // The first chunk small (most collections are diffs of a few pairs), then whole chunks.
-    const size = this.sourceChunks.length === 0 ? 1024 : CHUNK;
-    this.sources = new Int32Array(size);
-    this.destinations = new Int32Array(size);
-    this.portIds = new Int32Array(size);
-    this.sourceChunks.push(this.sources);
-    this.destinationChunks.push(this.destinations);
-    this.portChunks.push(this.portIds);
-    this.filled = 0;
-    this.capacity = size;
+  private nextChunk(b: number): Int32Array {
+    const chunk = new Int32Array(2 * (this.chunks[b].length === 0 ? FIRST_CHUNK_PAIRS : CHUNK_PAIRS));
+    this.chunks[b].push(chunk);
+    this.current[b] = chunk;
+    return chunk;
   }
 
   /** The collected pairs by source row, destinations ascending, repeats merged by `ports.union`. */
   finish(ports: PortSetTable): PairTable {
-    const { workloadCount, count } = this;
-    // Counting sort of the triples by source, straight into the rows (repeats and all).
-    const start = new Int32Array(workloadCount + 1);
-    this.eachChunk((sources, _destinations, _ports, from, to) => {
-      for (let i = from; i < to; i++) start[sources[i] + 1]++;
-    });
-    for (let w = 0; w < workloadCount; w++) start[w + 1] += start[w];
+    const { workloadCount, count, destBits, blockBits } = this;
+    const destMask = -1 >>> (32 - destBits);
+    const blockRows = 1 << blockBits;
     const dest = new Int32Array(count);
     const out = new Int32Array(count);
-    const cursor = start.slice(0, workloadCount);
-    this.eachChunk((sources, destinations, portIds, from, to) => {
-      for (let i = from; i < to; i++) {
-        const k = cursor[sources[i]]++;
-        dest[k] = destinations[i];
-        out[k] = portIds[i];
-      }
-    });
-    // Per row: merge repeats through a stamp per destination, then sort the row's destinations;
-    // rows are compacted in place (a row never writes past what it has read).
-    const stamp = new Int32Array(workloadCount).fill(-1);
-    const slot = new Int32Array(workloadCount);
-    const merged = new Int32Array(workloadCount);
     const rowStart = new Int32Array(workloadCount + 1);
+    const rowCursor = new Int32Array(blockRows + 1);
+    // For blocks sorted by destination first (see below): a count per destination, and the block's triples in that order.
+    let destCursor: Int32Array | undefined;
+    let byDestKeys = new Int32Array(0);
+    let byDestPorts = new Int32Array(0);
+    // For the other blocks: per row, repeats merged through a stamp per destination, then the row sorted.
+    let stamp: Int32Array | undefined;
+    let slot = new Int32Array(0);
+    let merged = new Int32Array(0);
     let n = 0;
-    for (let ws = 0; ws < workloadCount; ws++) {
-      rowStart[ws] = n;
-      let k = 0;
-      for (let i = start[ws]; i < start[ws + 1]; i++) {
-        const wd = dest[i];
-        if (stamp[wd] !== ws) {
-          stamp[wd] = ws;
-          slot[wd] = k;
-          merged[k] = out[i];
-          dest[n + k] = wd;
-          k++;
-        } else {
-          merged[slot[wd]] = ports.union(merged[slot[wd]], out[i]);
+    for (let b = 0; b < this.chunks.length; b++) {
+      const firstRow = b << blockBits;
+      const rows = Math.min(blockRows, workloadCount - firstRow);
+      if (rows <= 0) break;
+      const chunks = this.chunks[b];
+      const last = chunks.length - 1;
+      let size = 0;
+      for (let c = 0; c <= last; c++) size += (c === last ? this.filled[b] : chunks[c].length) >>> 1;
+      // The block's region of the table: rows are compacted as they are merged, so the region
+      // starts at `n` (what the rows before it kept), never past what they read.
+      if (size * 8 >= workloadCount) {
+        // Many triples for the table's width: a stable counting sort by destination (into
+        // byDest*), then by row (into the region), leaves each row's destinations ascending with
+        // repeats side by side; no row is sorted.
+        destCursor ??= new Int32Array(workloadCount + 1);
+        if (byDestKeys.length < size) {
+          byDestKeys = new Int32Array(size);
+          byDestPorts = new Int32Array(size);
+        }
+        destCursor.fill(0);
+        rowCursor.fill(0);
+        for (let c = 0; c <= last; c++) {
+          const chunk = chunks[c];
+          const used = c === last ? this.filled[b] : chunk.length;
+          for (let i = 0; i < used; i += 2) {
+            destCursor[(chunk[i] & destMask) + 1]++;
+            rowCursor[(chunk[i] >>> destBits) + 1]++;
+          }
+        }
+        for (let w = 0; w < workloadCount; w++) destCursor[w + 1] += destCursor[w];
+        for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
+        for (let c = 0; c <= last; c++) {
+          const chunk = chunks[c];
+          const used = c === last ? this.filled[b] : chunk.length;
+          for (let i = 0; i < used; i += 2) {
+            const k = destCursor[chunk[i] & destMask]++;
+            byDestKeys[k] = chunk[i];
+            byDestPorts[k] = chunk[i + 1];
+          }
+        }
+        const region = n;
+        for (let r = 0; r < rows; r++) rowStart[firstRow + r] = region + rowCursor[r];
+        for (let i = 0; i < size; i++) {
+          const k = region + rowCursor[byDestKeys[i] >>> destBits]++;
+          dest[k] = byDestKeys[i] & destMask;
+          out[k] = byDestPorts[i];
+        }
+        // Repeats merged row by row (each row now ends where the next began).
+        for (let r = 0; r < rows; r++) {
+          const from = rowStart[firstRow + r];
+          const to = r + 1 < rows ? rowStart[firstRow + r + 1] : region + size;
+          rowStart[firstRow + r] = n;
+          for (let i = from; i < to; i++) {
+            if (n > rowStart[firstRow + r] && dest[n - 1] === dest[i]) out[n - 1] = ports.union(out[n - 1], out[i]);
+            else {
+              dest[n] = dest[i];
+              out[n++] = out[i];
+            }
+          }
+        }
+      } else {
+        if (!stamp) {
+          stamp = new Int32Array(workloadCount).fill(-1);
+          slot = new Int32Array(workloadCount);
+          merged = new Int32Array(workloadCount);
+        }
+        rowCursor.fill(0);
+        for (let c = 0; c <= last; c++) {
+          const chunk = chunks[c];
+          const used = c === last ? this.filled[b] : chunk.length;
+          for (let i = 0; i < used; i += 2) rowCursor[(chunk[i] >>> destBits) + 1]++;
+        }
+        for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
+        const region = n;
+        const rowFrom = rowCursor.slice(0, rows + 1);
+        for (let c = 0; c <= last; c++) {
+          const chunk = chunks[c];
+          const used = c === last ? this.filled[b] : chunk.length;
+          for (let i = 0; i < used; i += 2) {
+            const k = region + rowCursor[chunk[i] >>> destBits]++;
+            dest[k] = chunk[i] & destMask;
+            out[k] = chunk[i + 1];
+          }
+        }
+        for (let r = 0; r < rows; r++) {
+          const ws = firstRow + r;
+          rowStart[ws] = n;
+          let k = 0;
+          for (let i = region + rowFrom[r]; i < region + rowFrom[r + 1]; i++) {
+            const wd = dest[i];
+            if (stamp[wd] !== ws) {
+              stamp[wd] = ws;
+              slot[wd] = k;
+              merged[k] = out[i];
+              dest[n + k] = wd;
+              k++;
+            } else {
+              merged[slot[wd]] = ports.union(merged[slot[wd]], out[i]);
+            }
+          }
+          const row = dest.subarray(n, n + k);
+          row.sort();
+          for (let j = 0; j < k; j++) out[n + j] = merged[slot[row[j]]];
+          n += k;
         }
       }
-      const row = dest.subarray(n, n + k);
-      row.sort();
-      for (let j = 0; j < k; j++) out[n + j] = merged[slot[row[j]]];
-      n += k;
+      this.chunks[b] = [];
     }
     rowStart[workloadCount] = n;
-    this.sourceChunks.length = this.destinationChunks.length = this.portChunks.length = 0;
+    this.current.fill(NO_CHUNK);
+    this.filled.fill(0);
+    this.count = 0;
     return new PairTable(workloadCount, rowStart, n === count ? dest : dest.slice(0, n), n === count ? out : out.slice(0, n));
-  }
-
-  /** Each chunk's filled part `[from, to)`: every chunk is full but the last. */
-  private eachChunk(visit: (sources: Int32Array, destinations: Int32Array, ports: Int32Array, from: number, to: number) => void): void {
-    const last = this.sourceChunks.length - 1;
-    for (let c = 0; c <= last; c++) visit(this.sourceChunks[c], this.destinationChunks[c], this.portChunks[c], 0, c === last ? this.filled : this.sourceChunks[c].length);
   }
 }

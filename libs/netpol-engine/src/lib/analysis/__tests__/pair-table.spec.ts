@@ -51,4 +51,24 @@ describe('PairCollector', () => {
       expect(table.get(ws, wd)).toBe(p);
     }
   });
+
+  it('keeps source and destination apart when their ids need every bit of a key (2^24 + 2 workloads: 7 bits of block, 25 of destination)', () => {
+    const ports = new PortSetTable();
+    const http = ports.intern([80, 80]);
+    const dns = ports.intern([53, 53]);
+    const workloads = 2 ** 24 + 2;
+    const top = workloads - 1;
+    const collector = new PairCollector(workloads);
+    // Sources at the last place of their block (all ones in the key's high bits, the sign bit among them).
+    collector.add(127, top, http);
+    collector.add(top, 0, dns);
+    collector.add(top - 1, top, http);
+    collector.add(127, top, dns);
+    collector.add(127, 5, dns);
+    const table = collector.finish(ports);
+    expect(table.size).toBe(4);
+    expect([table.get(127, 5), table.get(127, top), table.get(top, 0), table.get(top - 1, top)]).toEqual([dns, ports.union(http, dns), dns, http]);
+    expect(Array.from(table.dest.subarray(table.rowStart[127], table.rowStart[128]))).toEqual([5, top]);
+    expect(table.get(top, top)).toBeUndefined();
+  });
 });
