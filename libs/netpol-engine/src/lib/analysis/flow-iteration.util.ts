@@ -394,6 +394,22 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       const { dest, ports } = rows;
+      if (!eitherEnd) {
+        // Only `a/* => b/*` lines cover pairs: the rest of the row is listed as it is, a
+        // destination namespace (a run of the ascending row) skipped whole when folded.
+        for (let i = 0; i < n; ) {
+          const b = nsOf[dest[i]];
+          if (wholeNamespace[b]) {
+            i += nsStart[b + 1] - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
+            continue;
+          }
+          const end = nsStart[b + 1];
+          for (; i < n && dest[i] < end; i++) {
+            if (!keep || passes(keep, ws, dest[i])) visit(ws, dest[i], ports[i]);
+          }
+        }
+        continue;
+      }
       // Destinations ascend, so each destination namespace is one run of the row.
       for (let i = 0; i < n; ) {
         const b = nsOf[dest[i]];
