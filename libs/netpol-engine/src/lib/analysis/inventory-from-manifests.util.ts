@@ -95,16 +95,28 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
   const pods: InventoryPod[] = [];
   const withPods = new Set<string>();
   const workloadPods = new Map<string, string[]>();
+  // The list of the last workload remembered: its pods mostly come one after another.
+  let lastKey: string | undefined;
+  let lastList: string[] = [];
   const remember = (key: string, pod: string): void => {
-    const list = workloadPods.get(key);
-    if (list) list.push(pod);
-    else workloadPods.set(key, [pod]);
+    if (key !== lastKey) {
+      lastKey = key;
+      const list = workloadPods.get(key);
+      if (list) lastList = list;
+      else workloadPods.set(key, (lastList = []));
+    }
+    lastList.push(pod);
   };
   // Pods of one controller resolve alike: once per owner reference (a ReplicaSet's pods share its
   // answer and its workload object), not once per pod.
   const resolved = new Map<string, { workload: InventoryWorkload; podsKey: string } | null>();
+  // Pods of one controller mostly come one after another (kubectl lists them so): the previous
+  // pod's owner is compared field by field before a key is built and looked up.
+  let last: PodManifest | undefined;
+  let lastEntry: { workload: InventoryWorkload; podsKey: string } | null = null;
   const resolveOwner = (pod: PodManifest): { workload: InventoryWorkload; podsKey: string } | null => {
     if (!pod.ownerKind || !pod.ownerName) return null;
+    if (last && pod.ownerName === last.ownerName && pod.namespace === last.namespace && pod.ownerKind === last.ownerKind) return lastEntry;
     const key = workloadKey(pod.namespace, pod.ownerKind, pod.ownerName);
     let entry = resolved.get(key);
     if (entry === undefined) {
@@ -113,6 +125,8 @@ export function inventoryFromManifests(m: { namespaces: readonly NamespaceManife
       entry = r ? { workload: r.workload, podsKey: `${pod.namespace}/${r.workload.name}` } : null;
       resolved.set(key, entry);
     }
+    last = pod;
+    lastEntry = entry;
     return entry;
   };
 

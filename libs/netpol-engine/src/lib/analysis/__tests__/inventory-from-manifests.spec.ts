@@ -51,6 +51,26 @@ describe(inventoryFromManifests.name, () => {
     expect(sut.workloadPods.get('shop/web')).toEqual(['web-0', 'web-1']);
   });
 
+  it('resolves pods one after another by their own owner: the same owner name in another namespace or of another kind is another owner', () => {
+    const inNamespace = (namespace: string, p: PodManifest): PodManifest => ({ ...p, namespace });
+    const sut = inventoryFromManifests({
+      namespaces: [],
+      pods: [
+        pod('a1', ['ReplicaSet', 'web-5d8f']),
+        pod('a2', ['ReplicaSet', 'web-5d8f']),
+        inNamespace('shop-eu', pod('b1', ['ReplicaSet', 'web-5d8f'])),
+        pod('c1', ['Job', 'web-5d8f']),
+        pod('a3', ['ReplicaSet', 'web-5d8f']),
+      ],
+      workloads: [deployment('web', 2), { ...deployment('web', 2), namespace: 'shop-eu', templateLabels: { app: 'web-eu' } }],
+    });
+    expect(summary(sut)).toEqual({
+      pods: ['shop/a1 Deployment/web -', 'shop/a2 Deployment/web -', 'shop-eu/b1 Deployment/web -', 'shop/c1 Job/web-5d8f -', 'shop/a3 Deployment/web -'],
+      workloadPods: { 'shop/web': ['a1', 'a2', 'a3'], 'shop-eu/web': ['b1'], 'shop/web-5d8f': ['c1'] },
+    });
+    expect(sut.inventory.pods[2].workload).not.toBe(sut.inventory.pods[0].workload);
+  });
+
   it('resolves each pod by its own owner reference, also where kind and name written together read alike', () => {
     // Owner references are not validated: `Job/x` + `y` and `Job` + `x/y` are different owners (the first no workload kind).
     const sut = inventoryFromManifests({ namespaces: [], pods: [pod('p1', ['Job/x', 'y']), pod('p2', ['Job', 'x/y']), pod('p3', ['Job', 'x/y'])], workloads: [] });
