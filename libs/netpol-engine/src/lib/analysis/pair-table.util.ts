@@ -115,8 +115,10 @@ export class PairCollector {
       if (rows <= 0) break;
       const chunks = this.chunks[b];
       const last = chunks.length - 1;
+      // Every chunk is full but the last, of which `lastUsed` ints are used.
+      const lastUsed = this.filled[b];
       let size = 0;
-      for (let c = 0; c <= last; c++) size += (c === last ? this.filled[b] : chunks[c].length) >>> 1;
+      for (let c = 0; c <= last; c++) size += (c === last ? lastUsed : chunks[c].length) >>> 1;
       // The block's region of the table: rows are compacted as they are merged, so the region
       // starts at `n` (what the rows before it kept), never past what they read.
       if (size * 8 >= workloadCount) {
@@ -132,7 +134,7 @@ export class PairCollector {
         rowCursor.fill(0);
         for (let c = 0; c <= last; c++) {
           const chunk = chunks[c];
-          const used = c === last ? this.filled[b] : chunk.length;
+          const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) {
             destCursor[(chunk[i] & destMask) + 1]++;
             rowCursor[(chunk[i] >>> destBits) + 1]++;
@@ -142,7 +144,7 @@ export class PairCollector {
         for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
         for (let c = 0; c <= last; c++) {
           const chunk = chunks[c];
-          const used = c === last ? this.filled[b] : chunk.length;
+          const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) {
             const k = destCursor[chunk[i] & destMask]++;
             byDestKeys[k] = chunk[i];
@@ -178,7 +180,7 @@ export class PairCollector {
         rowCursor.fill(0);
         for (let c = 0; c <= last; c++) {
           const chunk = chunks[c];
-          const used = c === last ? this.filled[b] : chunk.length;
+          const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) rowCursor[(chunk[i] >>> destBits) + 1]++;
         }
         for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
@@ -186,7 +188,7 @@ export class PairCollector {
         const rowFrom = rowCursor.slice(0, rows + 1);
         for (let c = 0; c <= last; c++) {
           const chunk = chunks[c];
-          const used = c === last ? this.filled[b] : chunk.length;
+          const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) {
             const k = region + rowCursor[chunk[i] >>> destBits]++;
             dest[k] = chunk[i] & destMask;
