@@ -232,11 +232,16 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     return cost;
   };
   /**
-   * What walking a large group of sources to d costs, in sources asked about (evaluateGroup): each
-   * of them, or d's ingress entries met with the group's bitset when that is cheaper (the
-   * unisolated sources of an open cluster: thousands of classes, a few entries).
+   * What walking a large group of sources to d costs, in sources asked about, as evaluateGroup
+   * walks it: each source asked, or d's ingress entries met with the group's bitset when that takes
+   * fewer steps (the unisolated sources of an open cluster: thousands of classes, a few entries).
    */
-  const groupCost = (size: number, tIn: SideTable | null): number => (tIn && size > 0 ? Math.min(size, scatterCost(tIn, size) / tIn.lookupCost) : size);
+  const groupCost = (size: number, tIn: SideTable | null): number => {
+    if (!tIn || size === 0) return size;
+    const steps = scatterCost(tIn, size);
+    // evaluateGroup's own choice: each source asked (lookupCost steps each) unless the scatter is cheaper.
+    return steps >= size * tIn.entries.length ? size : steps / tIn.lookupCost;
+  };
   /**
    * Like evaluateEach, for a large group of sources with its bitset `group`: when cheaper, the
    * sources d's ingress admits are found from the ingress side (each entry's classes met with the

@@ -32,10 +32,10 @@ export class PairTable {
   }
 }
 
-/** Pairs per chunk of a block once its first chunk is full (a pair takes two ints: key and port-set id). */
-const CHUNK_PAIRS = 4096;
-/** Pairs in a block's first chunk: most collections are diffs of a few pairs. */
+/** Pairs in a block's first chunk (a pair takes two ints: key and port-set id): most collections are diffs of a few pairs. */
 const FIRST_CHUNK_PAIRS = 64;
+/** A block's chunks double from its first up to this many pairs: a block of a few pairs wastes little, whatever the workload count. */
+const CHUNK_PAIRS = 4096;
 /** At most this many source workloads share a block. */
 const MAX_BLOCK_BITS = 8;
 const NO_CHUNK = new Int32Array(0);
@@ -85,7 +85,8 @@ export class PairCollector {
   }
 
   private nextChunk(b: number): Int32Array {
-    const chunk = new Int32Array(2 * (this.chunks[b].length === 0 ? FIRST_CHUNK_PAIRS : CHUNK_PAIRS));
+    const previous = this.current[b].length;
+    const chunk = new Int32Array(previous === 0 ? 2 * FIRST_CHUNK_PAIRS : Math.min(2 * previous, 2 * CHUNK_PAIRS));
     this.chunks[b].push(chunk);
     this.current[b] = chunk;
     return chunk;
@@ -110,7 +111,7 @@ export class PairCollector {
     let merged = new Int32Array(0);
     let n = 0;
     for (let b = 0; b < this.chunks.length; b++) {
-      const firstRow = b << blockBits;
+      const firstRow = b * blockRows;
       const rows = Math.min(blockRows, workloadCount - firstRow);
       if (rows <= 0) break;
       const chunks = this.chunks[b];

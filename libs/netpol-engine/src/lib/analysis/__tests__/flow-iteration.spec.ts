@@ -49,6 +49,10 @@ const sortedLines = (flows: readonly Flow[]): string[] => flows.map(formatFlow).
 const touches = (flow: Flow, test: (e: WorkloadEndpoint) => boolean): boolean =>
   (flow.from.kind === 'workload' && test(flow.from)) || (flow.to.kind === 'workload' && test(flow.to));
 
+/** The workload→workload flows of a listing, as text lines, in listing order. */
+const workloadLines = (list: readonly (Flow | AggregatedFlow)[]): string[] =>
+  list.filter((f) => f.from.kind === 'workload' && f.to.kind === 'workload').map((f) => formatFlow(f as Flow));
+
 describe('flows, aggregatedFlows and workloadReach', () => {
   it('list the flows the full computation lists, in the same order (random small clusters)', () => {
     fc.assert(
@@ -113,6 +117,9 @@ describe('flows, aggregatedFlows and workloadReach', () => {
         mixedFlows += eitherEnd.filter((f) => (f.from.kind === 'namespace') !== (f.to.kind === 'namespace')).length;
         // Namespace pairs are folded alike; either end only folds more of the rest.
         expect(eitherEnd.filter((f) => f.from.kind === 'namespace' && f.to.kind === 'namespace')).toEqual(pairsOnly.filter((f) => f.from.kind === 'namespace'));
+        // Workload lines that no namespace line covers keep the per-workload order.
+        const kept = new Set(workloadLines(pairsOnly));
+        expect(workloadLines(pairsOnly)).toEqual(workloadLines(flows).filter((line) => kept.has(line)));
         for (const aggregated of [pairsOnly, eitherEnd]) {
           const expanded = expand(aggregated, inventory);
           expect(sortedLines(expanded)).toEqual(sortedLines(flows));
@@ -139,8 +146,11 @@ describe('flows, aggregatedFlows and workloadReach', () => {
         expect([...analysis.flows({ workloads: [`${namespace}/${name}`], namespaces: [otherNamespace] })]).toEqual(
           all.filter((f) => touches(f, named) && touches(f, (e) => e.namespace === otherNamespace)),
         );
-        const aggregated = expand(analysis.aggregatedFlows({ namespaces: [namespace] }), inventory);
+        const folded = [...analysis.aggregatedFlows({ namespaces: [namespace] })];
+        const aggregated = expand(folded, inventory);
         expect(sortedLines(aggregated)).toEqual(sortedLines(all.filter((f) => touches(f, inNamespace))));
+        const kept = new Set(workloadLines(folded));
+        expect(workloadLines(folded)).toEqual(workloadLines(all).filter((line) => kept.has(line)));
         const eitherEnd = expand(analysis.aggregatedFlows({ namespaces: [namespace] }, { eitherEnd: true }), inventory);
         expect(sortedLines(eitherEnd)).toEqual(sortedLines(all.filter((f) => touches(f, inNamespace))));
       }),
