@@ -49,6 +49,9 @@ describe('PairCollector', () => {
         triples.push([ws, a, sets[k % 4]], [ws, b, sets[(k + 1) % 4]], [ws, a, sets[(k + 2) % 4]]);
       }
     }
+    // In sparse blocks too: a row of 40 destinations out of order (longer than an insertion sort takes), and one in order.
+    for (let i = 0; i < 40; i++) triples.push([5 * 256 + 7, Math.floor(next() * workloads), sets[i % 4]]);
+    for (let i = 0; i < 30; i++) triples.push([6 * 256 + 9, 100 + 3 * i, sets[i % 4]]);
     // Block 3 dense: 8 triples per workload of the table at least.
     for (let i = 0; i < 600; i++) triples.push([768 + Math.floor(next() * 256), Math.floor(next() * 64), sets[Math.floor(next() * 4)]]);
     collectAndCheck(workloads, triples, ports);
