@@ -45,8 +45,8 @@ const NO_CHUNK = new Int32Array(0);
  * spans several pod classes), and turns them into a PairTable where repeats are one pair with
  * the union of their ports.
  *
- * Triples are kept by block of consecutive sources (up to 256), in fixed-size chunks per block:
- * millions of them (an open cluster) cost no copying as they arrive, and `finish` sorts one block
+ * Triples are kept by block of consecutive sources (up to 256), in chunks per block (doubling up
+ * to 4096 pairs): millions of them (an open cluster) cost no copying as they arrive, and `finish` sorts one block
  * at a time into a region of the table a cache holds, instead of scattering every triple over
  * every row of the table. A triple is stored as two ints: the source's place in its block beside
  * the destination id in one key, and the port-set id.
@@ -101,36 +101,50 @@ export class PairCollector {
     const out = new Int32Array(count);
     const rowStart = new Int32Array(workloadCount + 1);
     const rowCursor = new Int32Array(blockRows + 1);
-    // For blocks sorted by destination first (see below): a count per destination, and the block's triples in that order.
+    // For blocks ordered by destination first (see below): a count per destination, and the block's triples in that order.
     let destCursor: Int32Array | undefined;
-    let byDestKeys = new Int32Array(0);
-    let byDestPorts = new Int32Array(0);
+    let byDest = new Int32Array(0);
     // For the other blocks: per row, repeats merged through a stamp per destination, then the row sorted.
     let stamp: Int32Array | undefined;
     let slot = new Int32Array(0);
     let merged = new Int32Array(0);
     let n = 0;
+    /**
+     * A counting sort by row of a block's triples (`parts`, every one full but the last, of which
+     * `lastUsed` ints are used; `rowCursor[r + 1]` counted row r's) into the table from `n` on,
+     * stable: `rowStart` of the block's rows is where each row starts there, repeats and all. Rows
+     * are then compacted as they are merged, so the next block's region starts at the new `n`,
+     * never past what the rows before it read.
+     */
+    const scatterByRow = (parts: readonly Int32Array[], lastUsed: number, firstRow: number, rows: number): void => {
+      const last = parts.length - 1;
+      for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
+      for (let r = 0; r <= rows; r++) rowStart[firstRow + r] = n + rowCursor[r];
+      for (let c = 0; c <= last; c++) {
+        const part = parts[c];
+        const used = c === last ? lastUsed : part.length;
+        for (let i = 0; i < used; i += 2) {
+          const k = n + rowCursor[part[i] >>> destBits]++;
+          dest[k] = part[i] & destMask;
+          out[k] = part[i + 1];
+        }
+      }
+    };
     for (let b = 0; b < this.chunks.length; b++) {
       const firstRow = b * blockRows;
       const rows = Math.min(blockRows, workloadCount - firstRow);
       if (rows <= 0) break;
       const chunks = this.chunks[b];
       const last = chunks.length - 1;
-      // Every chunk is full but the last, of which `lastUsed` ints are used.
       const lastUsed = this.filled[b];
       let size = 0;
       for (let c = 0; c <= last; c++) size += (c === last ? lastUsed : chunks[c].length) >>> 1;
-      // The block's region of the table: rows are compacted as they are merged, so the region
-      // starts at `n` (what the rows before it kept), never past what they read.
       if (size * 8 >= workloadCount) {
         // Many triples for the table's width: a stable counting sort by destination (into
-        // byDest*), then by row (into the region), leaves each row's destinations ascending with
-        // repeats side by side; no row is sorted.
+        // `byDest`), then by row, leaves each row's destinations ascending with repeats side by
+        // side; no row is sorted.
         destCursor ??= new Int32Array(workloadCount + 1);
-        if (byDestKeys.length < size) {
-          byDestKeys = new Int32Array(size);
-          byDestPorts = new Int32Array(size);
-        }
+        if (byDest.length < 2 * size) byDest = new Int32Array(2 * size);
         destCursor.fill(0);
         rowCursor.fill(0);
         for (let c = 0; c <= last; c++) {
@@ -142,27 +156,19 @@ export class PairCollector {
           }
         }
         for (let w = 0; w < workloadCount; w++) destCursor[w + 1] += destCursor[w];
-        for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
         for (let c = 0; c <= last; c++) {
           const chunk = chunks[c];
           const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) {
-            const k = destCursor[chunk[i] & destMask]++;
-            byDestKeys[k] = chunk[i];
-            byDestPorts[k] = chunk[i + 1];
+            const k = 2 * destCursor[chunk[i] & destMask]++;
+            byDest[k] = chunk[i];
+            byDest[k + 1] = chunk[i + 1];
           }
         }
-        const region = n;
-        for (let r = 0; r < rows; r++) rowStart[firstRow + r] = region + rowCursor[r];
-        for (let i = 0; i < size; i++) {
-          const k = region + rowCursor[byDestKeys[i] >>> destBits]++;
-          dest[k] = byDestKeys[i] & destMask;
-          out[k] = byDestPorts[i];
-        }
-        // Repeats merged row by row (each row now ends where the next began).
+        scatterByRow([byDest], 2 * size, firstRow, rows);
         for (let r = 0; r < rows; r++) {
           const from = rowStart[firstRow + r];
-          const to = r + 1 < rows ? rowStart[firstRow + r + 1] : region + size;
+          const to = rowStart[firstRow + r + 1];
           rowStart[firstRow + r] = n;
           for (let i = from; i < to; i++) {
             if (n > rowStart[firstRow + r] && dest[n - 1] === dest[i]) out[n - 1] = ports.union(out[n - 1], out[i]);
@@ -184,23 +190,14 @@ export class PairCollector {
           const used = c === last ? lastUsed : chunk.length;
           for (let i = 0; i < used; i += 2) rowCursor[(chunk[i] >>> destBits) + 1]++;
         }
-        for (let r = 0; r < blockRows; r++) rowCursor[r + 1] += rowCursor[r];
-        const region = n;
-        const rowFrom = rowCursor.slice(0, rows + 1);
-        for (let c = 0; c <= last; c++) {
-          const chunk = chunks[c];
-          const used = c === last ? lastUsed : chunk.length;
-          for (let i = 0; i < used; i += 2) {
-            const k = region + rowCursor[chunk[i] >>> destBits]++;
-            dest[k] = chunk[i] & destMask;
-            out[k] = chunk[i + 1];
-          }
-        }
+        scatterByRow(chunks, lastUsed, firstRow, rows);
         for (let r = 0; r < rows; r++) {
           const ws = firstRow + r;
+          const from = rowStart[ws];
+          const to = rowStart[ws + 1];
           rowStart[ws] = n;
           let k = 0;
-          for (let i = region + rowFrom[r]; i < region + rowFrom[r + 1]; i++) {
+          for (let i = from; i < to; i++) {
             const wd = dest[i];
             if (stamp[wd] !== ws) {
               stamp[wd] = ws;
