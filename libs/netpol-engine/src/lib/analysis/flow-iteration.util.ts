@@ -394,47 +394,34 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       const { dest, ports } = rows;
-      if (!eitherEnd) {
-        // Only `a/* => b/*` lines cover pairs: the rest of the row is listed as it is, a
-        // destination namespace (a run of the ascending row) skipped whole when folded.
-        for (let i = 0; i < n; ) {
-          const b = nsOf[dest[i]];
-          if (wholeNamespace[b]) {
-            i += nsStart[b + 1] - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
-            continue;
-          }
-          const end = nsStart[b + 1];
-          for (; i < n && dest[i] < end; i++) {
-            if (!keep || passes(keep, ws, dest[i])) visit(ws, dest[i], ports[i]);
-          }
-        }
-        continue;
-      }
       // Destinations ascend, so each destination namespace is one run of the row.
       for (let i = 0; i < n; ) {
         const b = nsOf[dest[i]];
+        const end = nsStart[b + 1];
+        // The pairs a row to every workload of b holds (ws itself only with two pods).
+        const wholeRun = end - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
         if (wholeNamespace[b]) {
-          // Covered by `a/* => b/*`: the row holds every workload of b (ws itself only with two pods).
-          i += nsStart[b + 1] - nsStart[b] - (b === a && pods[ws] < 2 ? 1 : 0);
+          // Covered by `a/* => b/*`.
+          i += wholeRun;
           continue;
         }
-        let j = i;
-        const common = ports[i];
-        let whole = true;
-        for (; j < n && nsOf[dest[j]] === b; j++) {
-          if (ports[j] !== common || wholeSource[dest[j]] || !passes(keep, ws, dest[j])) whole = false;
-        }
-        const sizeB = nsStart[b + 1] - nsStart[b];
-        if (eitherEnd && whole && sizeB > 1 && j - i === sizeB - (b === a && pods[ws] < 2 ? 1 : 0)) {
-          visit(ws, table.namespaceKey(b), common);
-        } else {
-          for (let k = i; k < j; k++) {
-            const wd = dest[k];
-            if (wholeSource[wd] || !passes(keep, ws, wd)) continue;
-            visit(ws, wd, ports[k]);
+        if (eitherEnd && end - nsStart[b] > 1) {
+          // `ws => b/*` when the run is all of b on one port set, none of it in a line above.
+          let j = i;
+          const common = ports[i];
+          let whole = true;
+          for (; j < n && dest[j] < end; j++) {
+            if (ports[j] !== common || wholeSource[dest[j]] || !passes(keep, ws, dest[j])) whole = false;
+          }
+          if (whole && j - i === wholeRun) {
+            visit(ws, table.namespaceKey(b), common);
+            i = j;
+            continue;
           }
         }
-        i = j;
+        for (; i < n && dest[i] < end; i++) {
+          if (!wholeSource[dest[i]] && passes(keep, ws, dest[i])) visit(ws, dest[i], ports[i]);
+        }
       }
     }
     for (const b of byNamespace.touched) wholeNamespace[b] = 0;
