@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 
+import { OutputThread } from './output-thread.util';
 import { runCli } from './run-cli.util';
 import { readerGone, writeAllSync } from './write-all-sync.util';
 
@@ -9,13 +10,16 @@ import { readerGone, writeAllSync } from './write-all-sync.util';
 process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(readerGone(e) ? 0 : 1));
 
 /**
- * Standard output is written synchronously, each chunk whole before the next is made (see
- * writeAllSync): through `process.stdout`, a pipe would queue every chunk its reader has not
- * taken yet, and memory would grow with the output.
+ * Standard output is written in order with bounded memory (see OutputThread: each chunk whole,
+ * from a second thread past the first MiB): through `process.stdout`, a pipe would queue every
+ * chunk its reader has not taken yet, and memory would grow with the output.
  */
-function toStdout(bytes: Uint8Array): void {
+const stdout = new OutputThread(1);
+
+/** Runs a write to standard output; a reader that went away ends the CLI with 0, another failure with 1. */
+function writingStdout(write: () => void): void {
   try {
-    writeAllSync(1, bytes);
+    write();
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     if (readerGone(error)) process.exit(0);
@@ -30,8 +34,8 @@ function toStdout(bytes: Uint8Array): void {
 let stdinText: string | undefined;
 void Promise.resolve(
   runCli(process.argv.slice(2), {
-    stdout: (text) => toStdout(Buffer.from(text, 'utf8')),
-    stdoutBytes: toStdout,
+    stdout: (text) => writingStdout(() => stdout.write(Buffer.from(text, 'utf8'))),
+    stdoutBytes: (bytes) => writingStdout(() => stdout.write(bytes)),
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     // Read once, when a command is given `-` (diff may name it for both sides).
@@ -40,5 +44,6 @@ void Promise.resolve(
     env: process.env,
   }),
 ).then((code) => {
+  writingStdout(() => stdout.close());
   process.exitCode = code;
 });

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { OutputThread } from '../output-thread.util';
+
+/** A child that waits `delayMs`, then reads its stdin (all of it, or `limit` bytes and exits) and prints the byte count and SHA-1. */
+function reader(delayMs: number, limit = Infinity) {
+  const script = `setTimeout(() => { const h = require('crypto').createHash('sha1'); let n = 0; process.stdin.on('data', (d) => { n += d.length; h.update(d); if (n >= ${limit}) process.exit(0); }); process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex'))); }, ${delayMs});`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const done = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
+  const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
+  return { child, done, fd };
+}
+
+/** Chunks of 1 byte to 300 KiB (past a slot), random bytes, as a listing and a long line would write them. */
+function chunks(total: number): Buffer[] {
+  const out: Buffer[] = [];
+  for (let size = 0, i = 0; size < total; i++) {
+    const length = i % 17 === 16 ? 300_000 : 1 + ((i * 7919) % 70_000);
+    out.push(randomBytes(length));
+    size += length;
+  }
+  return out;
+}
+
+const sha1 = (parts: readonly Buffer[]) => createHash('sha1').update(Buffer.concat(parts)).digest('hex');
+
+describe(OutputThread.name, { timeout: 60_000 }, () => {
+  let dir = '';
+  beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'palisade-output-thread-'))));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('past its threshold, a thread writes every chunk in order, also chunks longer than a slot, to a pipe whose reader comes late', async () => {
+    const { child, done, fd } = reader(300);
+    const parts = chunks(24 << 20);
+    const sut = new OutputThread(fd, 1 << 20);
+    // The caller may reuse a chunk once write returns: scribbling over it afterwards changes nothing written.
+    for (const part of parts) {
+      const reused = Buffer.from(part);
+      sut.write(reused);
+      reused.fill(0);
+    }
+    sut.close();
+    expect(sut.threaded).toBe(true);
+    child.stdin.end();
+    expect(await done).toBe(`${Buffer.concat(parts).length} ${sha1(parts)}`);
+  });
+
+  it('writes a short output itself: no thread starts below the threshold', () => {
+    const path = join(dir, 'short.txt');
+    const fd = openSync(path, 'w');
+    const sut = new OutputThread(fd, 1 << 20);
+    const parts = chunks(200_000);
+    for (const part of parts) sut.write(part);
+    sut.close();
+    closeSync(fd);
+    expect(sut.threaded).toBe(false);
+    expect(sha1([readFileSync(path)])).toBe(sha1(parts));
+  });
+
+  it('a write failing in the thread (the reader went away: EPIPE) is thrown by a later write or by close, with its code', async () => {
+    const { done, fd } = reader(0, 2 << 20);
+    const sut = new OutputThread(fd, 0);
+    const chunk = randomBytes(64 << 10);
+    let failure: unknown;
+    try {
+      for (let i = 0; i < 10_000; i++) sut.write(chunk);
+      sut.close();
+    } catch (e) {
+      failure = e;
+    }
+    await done;
+    expect(sut.threaded).toBe(true);
+    expect(failure).toMatchObject({ code: 'EPIPE', message: expect.stringContaining('EPIPE') });
+    // Failed once, it stays failed: the same error again, nothing more written.
+    expect(() => sut.write(chunk)).toThrow(failure as Error);
+  });
+});
