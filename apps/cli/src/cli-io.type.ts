@@ -6,6 +6,11 @@ export interface CliIo {
    * the process's stdout. Absent: the bytes are decoded and handed to `stdout`.
    */
   stdoutBytes?(bytes: Uint8Array): void;
+  /**
+   * A buffer of `length` bytes or more to fill and hand to `stdoutBytes` (main.ts: a slot of its
+   * output queue, written without a copy). Absent: writers allocate their own.
+   */
+  stdoutRoom?(length: number): Uint8Array;
   stderr(text: string): void;
   cwd: string;
   /** All of standard input, for the path `-`; main.ts reads the process's, tests pass text. Absent: nothing to read. */

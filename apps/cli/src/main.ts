@@ -17,9 +17,9 @@ process.stderr.on('error', (e: NodeJS.ErrnoException) => process.exit(readerGone
 const stdout = new OutputThread(1);
 
 /** Runs a write to standard output; a reader that went away ends the CLI with 0, another failure with 1. */
-function writingStdout(write: () => void): void {
+function writingStdout<T>(write: () => T): T {
   try {
-    write();
+    return write();
   } catch (e) {
     const error = e as NodeJS.ErrnoException;
     if (readerGone(error)) process.exit(0);
@@ -36,6 +36,7 @@ void Promise.resolve(
   runCli(process.argv.slice(2), {
     stdout: (text) => writingStdout(() => stdout.write(Buffer.from(text, 'utf8'))),
     stdoutBytes: (bytes) => writingStdout(() => stdout.write(bytes)),
+    stdoutRoom: (length) => writingStdout(() => stdout.room(length)),
     stderr: (text) => void process.stderr.write(text),
     cwd: process.cwd(),
     // Read once, when a command is given `-` (diff may name it for both sides).

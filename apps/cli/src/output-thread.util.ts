@@ -93,6 +93,10 @@ export class OutputThread {
   /** `queued` when the thread was last woken. */
   private woken = 0;
   private failure: Error | undefined;
+  /** Whether `room` handed out the next slot, which the next write must be (a prefix of). */
+  private lent = false;
+  /** What `room` hands out while this thread writes. */
+  private spare = new Uint8Array(0);
 
   constructor(
     private readonly fd: number,
@@ -101,7 +105,22 @@ export class OutputThread {
 
   /** Whether the output thread has taken over the writing (past the first MiB, once it has started). */
   get threaded(): boolean {
-    return Atomics.load(this.control, STATE) !== STARTING && this.worker !== undefined;
+    return this.queued > 0;
+  }
+
+  /**
+   * Room for `length` bytes of output or more, to fill and hand to `write` (a prefix of it):
+   * once the thread writes, the next free slot of the queue itself, which `write` queues without
+   * a copy; before that (and for longer output), a buffer reused from call to call.
+   */
+  room(length: number): Uint8Array {
+    if (Atomics.load(this.control, STATE) === READY && length <= SLOT_BYTES) {
+      this.waitForSlot();
+      this.lent = true;
+      return this.data.subarray((this.queued % SLOTS) * SLOT_BYTES, ((this.queued % SLOTS) + 1) * SLOT_BYTES);
+    }
+    if (this.spare.length < length) this.spare = new Uint8Array(Math.max(length, SLOT_BYTES));
+    return this.spare;
   }
 
   /** Writes `bytes` (or queues a copy for the thread); the caller may reuse them once this returns. */
@@ -115,18 +134,18 @@ export class OutputThread {
       if (!this.worker && this.writtenHere >= this.startAfterBytes) this.start();
       return;
     }
+    const slot = this.queued % SLOTS;
+    // Filled in place (see room): already where the thread reads it.
+    const inPlace = bytes.buffer === this.buffer && bytes.byteOffset === DATA_OFFSET + slot * SLOT_BYTES;
+    if (this.lent && !inPlace) throw new Error('output written while a slot of the queue was handed out by room() and not written back');
+    this.lent = false;
     if (bytes.length > SLOT_BYTES) {
       this.drain();
       writeAllSync(this.fd, bytes);
       return;
     }
-    for (let written = Atomics.load(this.control, WRITTEN); this.queued - written >= SLOTS; written = Atomics.load(this.control, WRITTEN)) {
-      this.wake();
-      Atomics.wait(this.control, WRITTEN, written);
-      if (Atomics.load(this.control, STATE) === FAILED) this.throwFailure();
-    }
-    const slot = this.queued % SLOTS;
-    this.data.set(bytes, slot * SLOT_BYTES);
+    this.waitForSlot();
+    if (!inPlace) this.data.set(bytes, slot * SLOT_BYTES);
     this.lengths[slot] = bytes.length;
     Atomics.store(this.control, QUEUED, ++this.queued);
     if (this.queued - this.woken >= WAKE_AFTER) this.wake();
@@ -138,6 +157,15 @@ export class OutputThread {
     Atomics.compareExchange(this.control, STATE, STARTING, CLOSING);
     Atomics.compareExchange(this.control, STATE, READY, CLOSING);
     Atomics.notify(this.control, QUEUED);
+  }
+
+  /** Waits until the thread has written the slot `queued` comes back to. */
+  private waitForSlot(): void {
+    for (let written = Atomics.load(this.control, WRITTEN); this.queued - written >= SLOTS; written = Atomics.load(this.control, WRITTEN)) {
+      this.wake();
+      Atomics.wait(this.control, WRITTEN, written);
+      if (Atomics.load(this.control, STATE) === FAILED) this.throwFailure();
+    }
   }
 
   private wake(): void {

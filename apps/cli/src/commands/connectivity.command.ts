@@ -22,7 +22,7 @@ export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
 
 /** The CLI's stdout as a flow sink: bytes where the CLI takes them. */
 export function stdoutSink(io: CliIo): FlowSink {
-  return { text: (text) => io.stdout(text), bytes: io.stdoutBytes?.bind(io) };
+  return { text: (text) => io.stdout(text), bytes: io.stdoutBytes?.bind(io), room: io.stdoutRoom?.bind(io) };
 }
 
 /** The command once its input is read: analysis, then the flows written as they are listed. */

@@ -34,14 +34,19 @@ const CHUNK_BYTES = 1 << 16;
 /**
  * Lines of UTF-8 bytes gathered into chunks of about 64 KiB, each handed to `write` whole: a chunk
  * ends where a line ends, so it decodes to whole characters. Each chunk is a new buffer, which the
- * writer never touches again (a stream that writes asynchronously keeps what it was given).
+ * writer never touches again (a stream that writes asynchronously keeps what it was given), unless
+ * `room` gives the buffers to fill: then each chunk fills one (the CLI's stdout hands out the slots
+ * of its output queue, written without a copy).
  */
 export class LineBytesWriter {
   // Empty until the first line, and again after each write: a chunk is allocated when a line needs one.
-  private chunk = new Uint8Array(0);
+  private chunk: Uint8Array = new Uint8Array(0);
   private used = 0;
 
-  constructor(private readonly write: (bytes: Uint8Array) => void) {}
+  constructor(
+    private readonly write: (bytes: Uint8Array) => void,
+    private readonly room: (length: number) => Uint8Array = (length) => new Uint8Array(length),
+  ) {}
 
   /** Appends one line made of three encoded pieces (the last ends with the line break). */
   line(a: Uint8Array, b: Uint8Array, c: Uint8Array): void {
@@ -67,7 +72,7 @@ export class LineBytesWriter {
   /** Writes what the chunk holds and starts one with room for `length` bytes (a longer line gets one of its own size). */
   private startChunk(length: number): void {
     this.flush();
-    this.chunk = new Uint8Array(Math.max(CHUNK_BYTES, length));
+    this.chunk = this.room(Math.max(CHUNK_BYTES, length));
   }
 }
 
@@ -76,6 +81,11 @@ export interface FlowSink {
   text(text: string): void;
   /** Absent: bytes are decoded and handed to `text`. */
   bytes?(bytes: Uint8Array): void;
+  /**
+   * A buffer of `length` bytes or more for `bytes` to be handed (a prefix of it), once filled; the
+   * sink is done with it when `bytes` returns. Absent: each chunk is a new buffer.
+   */
+  room?(length: number): Uint8Array;
 }
 
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
@@ -262,7 +272,7 @@ export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink |
     const tail = portTexts(rows, (p) => utf8.encode(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`));
     // Chunks end at line ends, so each decodes alone; a leading U+FEFF is text, not a byte-order mark.
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-    const out = new LineBytesWriter(bytes ?? ((b) => write(decoder.decode(b))));
+    const out = bytes ? new LineBytesWriter(bytes, typeof sink === 'function' ? undefined : sink.room?.bind(sink)) : new LineBytesWriter((b) => write(decoder.decode(b)));
     rows.forEach((f, t, p) => out.line(from.of(f), to.of(t), tail.of(p)));
     out.flush();
     return;

@@ -127,6 +127,22 @@ describe(LineBytesWriter.name, () => {
     expect(chunks.reduce((n, chunk) => n + chunk.length, 0)).toBe(5000 * (a.length + b.length + c.length));
   });
 
+  it('fills the buffers a sink gives as room (at least 64 KiB, or the line) and hands back a prefix of each', () => {
+    const rooms: Uint8Array[] = [];
+    const chunks: Uint8Array[] = [];
+    const sut = new LineBytesWriter(
+      (bytes) => chunks.push(bytes.slice()),
+      (length) => rooms[rooms.push(new Uint8Array(length + 5)) - 1],
+    );
+    const line = utf8.encode('prod/web[Deployment] => prod/api[Deployment] : TCP 8080\n');
+    for (let i = 0; i < 3000; i++) sut.line(line, new Uint8Array(0), new Uint8Array(0));
+    sut.line(new Uint8Array(70_000).fill(97), new Uint8Array(0), utf8.encode('\n'));
+    sut.flush();
+    expect(rooms.map((room) => room.length)).toEqual([65_541, 65_541, 65_541, 70_006]);
+    expect(chunks.map((chunk) => chunk.length)).toEqual([65_520, 65_520, 36_960, 70_001]);
+    expect(chunks.slice(0, 3).every((chunk, i) => Buffer.from(chunk).equals(Buffer.from(rooms[i].subarray(0, chunk.length))))).toBe(true);
+  });
+
   it('writes a line longer than a chunk whole, in a chunk of its own', () => {
     const chunks: Uint8Array[] = [];
     const sut = new LineBytesWriter((bytes) => chunks.push(bytes));
