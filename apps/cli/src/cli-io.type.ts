@@ -7,8 +7,8 @@ export interface CliIo {
    */
   stdoutBytes?(bytes: Uint8Array): void;
   /**
-   * A buffer of `length` bytes or more to fill and hand to `stdoutBytes` (main.ts: a slot of its
-   * output queue, written without a copy). Absent: writers allocate their own.
+   * A buffer of `length` bytes or more to fill and hand to `stdoutBytes`, done with once that
+   * returns (main.ts: one buffer reused). Absent: writers allocate a chunk each.
    */
   stdoutRoom?(length: number): Uint8Array;
   stderr(text: string): void;

@@ -35,8 +35,8 @@ const CHUNK_BYTES = 1 << 16;
  * Lines of UTF-8 bytes gathered into chunks of about 64 KiB, each handed to `write` whole: a chunk
  * ends where a line ends, so it decodes to whole characters. Each chunk is a new buffer, which the
  * writer never touches again (a stream that writes asynchronously keeps what it was given), unless
- * `room` gives the buffers to fill: then each chunk fills one (the CLI's stdout hands out the slots
- * of its output queue, written without a copy).
+ * `room` gives the buffers to fill: then each chunk fills one (the CLI's stdout reuses one buffer,
+ * which its output queue copies whole: no chunk allocated and zeroed per 64 KiB).
  */
 export class LineBytesWriter {
   // Empty until the first line, and again after each write: a chunk is allocated when a line needs one.
