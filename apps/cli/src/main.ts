@@ -36,8 +36,12 @@ void Promise.resolve(
   runCli(process.argv.slice(2), {
     stdout: (text) => writingStdout(() => stdout.write(Buffer.from(text, 'utf8'))),
     stdoutBytes: (bytes) => writingStdout(() => stdout.write(bytes)),
-    stdoutRoom: (length) => writingStdout(() => stdout.room(length)),
-    stderr: (text) => void process.stderr.write(text),
+    stdoutRoom: (length) => stdout.room(length),
+    // After what standard output has queued: `2>&1` keeps the order in which the command wrote.
+    stderr: (text) => {
+      writingStdout(() => stdout.flush());
+      process.stderr.write(text);
+    },
     cwd: process.cwd(),
     // Read once, when a command is given `-` (diff may name it for both sides).
     stdin: () => (stdinText ??= readFileSync(0, 'utf8')),

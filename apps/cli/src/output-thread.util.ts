@@ -22,6 +22,8 @@ const SLOT_BYTES = 1 << 17;
  * from the command what the thread saves it.
  */
 const WAKE_AFTER = 4;
+/** How often a thread with nothing to write checks whether it was told to end. */
+const CLOSE_CHECK_MS = 50;
 /** Control words, then each slot's length, then the slots. */
 const LENGTHS_OFFSET = 16;
 const DATA_OFFSET = LENGTHS_OFFSET + 4 * SLOTS;
@@ -44,30 +46,32 @@ function run() {
     let queued;
     while ((queued = Atomics.load(control, ${QUEUED})) === written) {
       if (Atomics.load(control, ${STATE}) === ${CLOSING}) return;
-      Atomics.wait(control, ${QUEUED}, queued);
+      // A timeout: a close between the check above and this wait would otherwise leave the thread asleep.
+      Atomics.wait(control, ${QUEUED}, queued, ${CLOSE_CHECK_MS});
     }
     const slot = written % ${SLOTS};
     const bytes = new Uint8Array(buffer, ${DATA_OFFSET} + slot * ${SLOT_BYTES}, lengths[slot]);
-    try {
-      for (let at = 0; at < bytes.length; ) {
-        try {
-          at += writeSync(fd, bytes, at, bytes.length - at);
-        } catch (e) {
-          if (e.code !== 'EAGAIN') throw e;
-          Atomics.wait(idle, 0, 0, 1);
-        }
+    for (let at = 0; at < bytes.length; ) {
+      try {
+        at += writeSync(fd, bytes, at, bytes.length - at);
+      } catch (e) {
+        if (e.code !== 'EAGAIN') throw e;
+        Atomics.wait(idle, 0, 0, 1);
       }
-    } catch (e) {
-      port.postMessage({ code: e.code, message: e.message });
-      Atomics.store(control, ${STATE}, ${FAILED});
-      Atomics.notify(control, ${WRITTEN});
-      return;
     }
     Atomics.store(control, ${WRITTEN}, written + 1);
     Atomics.notify(control, ${WRITTEN});
   }
 }
-run();
+try {
+  run();
+} catch (e) {
+  // FAILED first, then WRITTEN changed: a command thread about to wait for WRITTEN to move wakes at once and sees FAILED.
+  port.postMessage({ code: e && e.code, message: e && e.message ? e.message : String(e) });
+  Atomics.store(control, ${STATE}, ${FAILED});
+  Atomics.store(control, ${WRITTEN}, -1);
+  Atomics.notify(control, ${WRITTEN});
+}
 port.close();
 `;
 
@@ -86,7 +90,8 @@ export class OutputThread {
   private readonly control = new Int32Array(this.buffer, 0, 4);
   private readonly lengths = new Int32Array(this.buffer, LENGTHS_OFFSET, SLOTS);
   private readonly data = new Uint8Array(this.buffer, DATA_OFFSET);
-  private worker: Worker | undefined;
+  /** null: the thread could not be started. */
+  private worker: Worker | null | undefined;
   private port: MessagePort | undefined;
   private queued = 0;
   private writtenHere = 0;
@@ -101,14 +106,15 @@ export class OutputThread {
     private readonly startAfterBytes = START_AFTER_BYTES,
   ) {}
 
-  /** Whether the output thread has taken over the writing (past the first MiB, once it has started). */
+  /** Whether the output thread has taken over the writing (past the first MiB, once it has started): a chunk was queued for it. */
   get threaded(): boolean {
     return this.queued > 0;
   }
 
   /**
    * Room for `length` bytes of output or more, to fill and hand to `write` (a prefix of it): one
-   * buffer reused from call to call, so a long listing allocates no chunk after the first. It is
+   * buffer reused from call to call, so a long listing allocates no chunk after the first (one
+   * writer at a time: the next call hands out the same buffer). It is
    * not a slot of the queue: filling shared memory a line at a time (`Uint8Array.set` of 20 to 60
    * bytes) is about 1.4 times as slow, where `write` copies a whole chunk into a slot at once.
    */
@@ -125,7 +131,7 @@ export class OutputThread {
       // Until the thread has started (and for short outputs, always), written here; nothing is queued yet, so order holds.
       writeAllSync(this.fd, bytes);
       this.writtenHere += bytes.length;
-      if (!this.worker && this.writtenHere >= this.startAfterBytes) this.start();
+      if (this.worker === undefined && this.writtenHere >= this.startAfterBytes) this.start();
       return;
     }
     if (bytes.length > SLOT_BYTES) {
@@ -139,6 +145,14 @@ export class OutputThread {
     this.lengths[slot] = bytes.length;
     Atomics.store(this.control, QUEUED, ++this.queued);
     if (this.queued - this.woken >= WAKE_AFTER) this.wake();
+  }
+
+  /**
+   * Waits until every chunk queued so far is written: what goes to the process's other outputs
+   * next (an error on standard error) comes after it, as it did when every write was synchronous.
+   */
+  flush(): void {
+    if (this.queued > 0) this.drain();
   }
 
   /** Waits until every queued chunk is written, then lets the thread end. Throws a failed write, as `write` does. */
@@ -174,11 +188,23 @@ export class OutputThread {
 
   private start(): void {
     const { port1, port2 } = new MessageChannel();
+    try {
+      this.worker = this.startThread(port2);
+    } catch {
+      // No thread to be had (a process limit, a permission model without --allow-worker): this thread writes everything.
+      this.worker = null;
+      port1.close();
+      return;
+    }
     this.port = port1;
     // Unreferenced: `close` waits for what is queued, and a process that exits early (the reader went away) does not wait for the thread.
-    this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { buffer: this.buffer, fd: this.fd, port: port2 }, transferList: [port2] });
     this.worker.unref();
     this.port.unref();
+  }
+
+  /** Starts the thread that writes the queue (which reports on `port`). */
+  protected startThread(port: MessagePort): Worker {
+    return new Worker(THREAD_SOURCE, { eval: true, workerData: { buffer: this.buffer, fd: this.fd, port }, transferList: [port] });
   }
 
   private throwFailure(): never {

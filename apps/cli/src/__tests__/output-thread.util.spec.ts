@@ -4,6 +4,8 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { MessagePort, Worker } from 'node:worker_threads';
+
 import { OutputThread } from '../output-thread.util';
 
 /** A child that waits `delayMs`, then reads its stdin (all of it, or `limit` bytes and exits) and prints the byte count and SHA-1. */
@@ -69,6 +71,46 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     expect(sut.threaded).toBe(true);
     expect(rooms.size).toBe(1);
     expect([...rooms][0].length).toBe(128 << 10);
+  });
+
+  it('flush returns once every queued chunk is in the file; close lets the thread end', () => {
+    const path = join(dir, 'flushed.txt');
+    const fd = openSync(path, 'w');
+    const sut = new OutputThread(fd, 64 << 10);
+    // Written until the thread has taken 20 chunks (it starts within a few milliseconds; a file takes chunks fast).
+    const parts: Buffer[] = [];
+    let queued = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const part = randomBytes(65_536);
+      parts.push(part);
+      sut.write(part);
+      if (sut.threaded && ++queued >= 20) break;
+    }
+    sut.flush();
+    expect(queued).toBe(20);
+    expect(sha1([readFileSync(path)])).toBe(sha1(parts));
+    sut.close();
+    closeSync(fd);
+  });
+
+  it('without a thread to be had (starting one throws), writes everything itself', () => {
+    class NoThreads extends OutputThread {
+      starts = 0;
+      protected override startThread(port: MessagePort): Worker {
+        this.starts++;
+        port.close();
+        throw Object.assign(new Error('Worker threads are not allowed'), { code: 'ERR_ACCESS_DENIED' });
+      }
+    }
+    const path = join(dir, 'no-thread.txt');
+    const fd = openSync(path, 'w');
+    const sut = new NoThreads(fd, 0);
+    const parts = chunks(4 << 20);
+    for (const part of parts) sut.write(part);
+    sut.close();
+    closeSync(fd);
+    expect([sut.starts, sut.threaded]).toEqual([1, false]);
+    expect(sha1([readFileSync(path)])).toBe(sha1(parts));
   });
 
   it('writes a short output itself: no thread starts below the threshold', () => {
