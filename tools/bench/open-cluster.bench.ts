@@ -209,7 +209,7 @@ function markdown(results: TierResult[], seed: number, load: number[], calibrati
     'child process of its own: "read" is `loadValidManifests` (not in the targets), "analysis + output" is the rest of the',
     'command with its output written to a file as the CLI writes it, from a second thread past the first MiB ("of which',
     'writing": the time the command waits for room in that queue and for it to drain, the disk\'s share beyond the listing\'s;',
-    'text and jsonl hand them UTF-8 bytes, other formats strings that the call still encodes),',
+    'text and jsonl go as UTF-8 bytes, other formats as strings encoded on the way),',
     '"peak RSS" that child\'s maximum. "End to end" is `node bin/palisade.cjs`',
     'under /usr/bin/time (SWC compilation of the CLI included), output redirected to a file. Targets on L: summary and',
     `aggregate ≤ 2 s, every flow ≤ 20 s (analysis + output), peak RSS ≤ ${PEAK_TARGET_MB} MB for every command.`,
