@@ -8,9 +8,12 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 
 import { OutputThread } from '../output-thread.util';
 
-/** A child that waits `delayMs`, then reads its stdin (all of it, or `limit` bytes and exits) and prints the byte count and SHA-1. */
-function reader(delayMs: number, limit = Infinity) {
-  const script = `setTimeout(() => { const h = require('crypto').createHash('sha1'); let n = 0; process.stdin.on('data', (d) => { n += d.length; h.update(d); if (n >= ${limit}) process.exit(0); }); process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex'))); }, ${delayMs});`;
+/**
+ * A child that waits `delayMs` (the pipe fills, so the writer waits for it: time enough for the thread to start,
+ * however busy the machine), then reads all of its stdin and prints the byte count and SHA-1.
+ */
+function reader(delayMs: number) {
+  const script = `setTimeout(() => { const h = require('crypto').createHash('sha1'); let n = 0; process.stdin.on('data', (d) => { n += d.length; h.update(d); }); process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex'))); }, ${delayMs});`;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -38,7 +41,7 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('past its threshold, a thread writes every chunk in order, also chunks longer than a slot, to a pipe whose reader comes late', async () => {
-    const { child, done, fd } = reader(300);
+    const { child, done, fd } = reader(1000);
     const parts = chunks(24 << 20);
     const sut = new OutputThread(fd, 1 << 20);
     // The caller may reuse a chunk once write returns: scribbling over it afterwards changes nothing written.
@@ -54,7 +57,7 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   });
 
   it('hands out one buffer as room to fill, reused from call to call, and writes what is handed back through the thread', async () => {
-    const { child, done, fd } = reader(0);
+    const { child, done, fd } = reader(1000);
     const sut = new OutputThread(fd, 1 << 20);
     const parts = chunks(30 << 20).filter((part) => part.length <= 100_000);
     const rooms = new Set<Uint8Array>();
@@ -126,18 +129,21 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   });
 
   it('a write failing in the thread (the reader went away: EPIPE) is thrown by a later write or by close, with its code', async () => {
-    const { done, fd } = reader(0, 2 << 20);
+    const { child, done, fd } = reader(0);
     const sut = new OutputThread(fd, 0);
     const chunk = randomBytes(64 << 10);
+    // Written until the thread has taken a chunk (the reader takes everything meanwhile), then the reader goes away.
+    for (let i = 0; i < 100_000 && !sut.threaded; i++) sut.write(chunk);
+    expect(sut.threaded).toBe(true);
+    child.kill('SIGKILL');
     let failure: unknown;
     try {
-      for (let i = 0; i < 10_000; i++) sut.write(chunk);
+      for (let i = 0; i < 100_000; i++) sut.write(chunk);
       sut.close();
     } catch (e) {
       failure = e;
     }
     await done;
-    expect(sut.threaded).toBe(true);
     expect(failure).toMatchObject({ code: 'EPIPE', message: expect.stringContaining('EPIPE') });
     // Failed once, it stays failed: the same error again, nothing more written.
     expect(() => sut.write(chunk)).toThrow(failure as Error);
