@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,20 +6,7 @@ import { join } from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 
 import { OutputThread } from '../output-thread.util';
-
-/**
- * A child that waits `delayMs` (the pipe fills, so the writer waits for it: time enough for the thread to start,
- * however busy the machine), then reads all of its stdin and prints the byte count and SHA-1.
- */
-function reader(delayMs: number) {
-  const script = `setTimeout(() => { const h = require('crypto').createHash('sha1'); let n = 0; process.stdin.on('data', (d) => { n += d.length; h.update(d); }); process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex'))); }, ${delayMs});`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
-  const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
-  return { child, done, fd };
-}
+import { slowReader } from './slow-reader';
 
 /** Chunks of 1 byte to 300 KiB (past a slot), random bytes, as a listing and a long line would write them. */
 function chunks(total: number): Buffer[] {
@@ -41,7 +27,7 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('past its threshold, a thread writes every chunk in order, also chunks longer than a slot, to a pipe whose reader comes late', async () => {
-    const { child, done, fd } = reader(1000);
+    const { child, done, fd } = slowReader(1000);
     const parts = chunks(24 << 20);
     const sut = new OutputThread(fd, 1 << 20);
     // The caller may reuse a chunk once write returns: scribbling over it afterwards changes nothing written.
@@ -57,7 +43,7 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   });
 
   it('hands out one buffer as room to fill, reused from call to call, and writes what is handed back through the thread', async () => {
-    const { child, done, fd } = reader(1000);
+    const { child, done, fd } = slowReader(1000);
     const sut = new OutputThread(fd, 1 << 20);
     const parts = chunks(30 << 20).filter((part) => part.length <= 100_000);
     const rooms = new Set<Uint8Array>();
@@ -129,7 +115,7 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
   });
 
   it('a write failing in the thread (the reader went away: EPIPE) is thrown by a later write or by close, with its code', async () => {
-    const { child, done, fd } = reader(0);
+    const { child, done, fd } = slowReader(0);
     const sut = new OutputThread(fd, 0);
     const chunk = randomBytes(64 << 10);
     // Written until the thread has taken a chunk (the reader takes everything meanwhile), then the reader goes away.

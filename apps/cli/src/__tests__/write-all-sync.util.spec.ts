@@ -1,23 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 
 import { readerGone, writeAllSync } from '../write-all-sync.util';
-
-/** A child that waits `delayMs`, then reads all of its stdin and prints the byte count and SHA-1. */
-function slowReader(delayMs: number) {
-  const script = `setTimeout(() => { const h = require('crypto').createHash('sha1'); let n = 0; process.stdin.on('data', (d) => { n += d.length; h.update(d); }); process.stdin.on('end', () => process.stdout.write(n + ' ' + h.digest('hex'))); }, ${delayMs});`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const done = new Promise<string>((resolve) => child.on('close', () => resolve(out)));
-  return { child, done };
-}
+import { slowReader } from './slow-reader';
 
 describe(writeAllSync.name, () => {
   it('writes everything in order to a full non-blocking pipe whose reader comes late (EAGAIN and short writes)', async () => {
-    const { child, done } = slowReader(300);
+    const { child, done, fd } = slowReader(300);
     // Node opens its end of the pipe non-blocking: 4 MB cannot fit, so writes stop short and then fail with EAGAIN until the reader starts.
-    const fd = (child.stdin as unknown as { _handle: { fd: number } })._handle.fd;
     expect(fd).toBeGreaterThan(2);
     const bytes = randomBytes(4 << 20);
     writeAllSync(fd, bytes);
