@@ -253,32 +253,38 @@ export class LayoutContext {
 export class DirectionIndex {
   private constructor(
     readonly direction: Direction,
+    /** The groups by their selected set (each group's `selected`). */
     readonly groups: Map<ClassSet, PolicyGroup>,
-    readonly classGroups: (readonly PolicyGroup[] | undefined)[],
     readonly classSig: Int32Array,
     readonly sigs: Signature[],
   ) {}
 
+  /** The groups selecting class `c`, ascending by id (its signature's list), or undefined when none does. */
+  classGroups(c: number): readonly PolicyGroup[] | undefined {
+    return this.classSig[c] === 0 ? undefined : this.sigs[this.classSig[c]].groups;
+  }
+
   static build(direction: Direction, policies: readonly BoundPolicy[], ctx: LayoutContext): DirectionIndex {
-    const byKey = new Map<ClassSet, BoundPolicy[]>();
-    for (const policy of policies) {
-      if (!policy[direction] || policy.selected.size === 0) continue;
-      const list = byKey.get(policy.selected);
-      if (list) list.push(policy);
-      else byKey.set(policy.selected, [policy]);
-    }
-    const groups = new Map<ClassSet, PolicyGroup>();
+    // One group per distinct selected set, numbered as first met; its policy list is its own, sorted in place.
+    const byKey = new Map<ClassSet, PolicyGroup>();
     const groupList: PolicyGroup[] = [];
-    byKey.forEach((list, key) => {
-      const group = newGroup(list, ctx);
-      groups.set(key, group);
-      groupList.push(group);
-    });
+    for (let i = 0; i < policies.length; i++) {
+      const policy = policies[i];
+      if (!policy[direction] || policy.selected.size === 0) continue;
+      const group = byKey.get(policy.selected);
+      if (group) (group.policies as BoundPolicy[]).push(policy);
+      else {
+        const created: PolicyGroup = { id: ctx.newGroupId(), selected: policy.selected, policies: [policy] };
+        byKey.set(policy.selected, created);
+        groupList.push(created);
+      }
+    }
+    for (let g = 0; g < groupList.length; g++) sortByPolicyKey(groupList[g].policies as BoundPolicy[]);
     // Each class's groups as compressed rows (counts, prefix sums, fill), in ascending group id.
     const count = ctx.layout.count;
     const start = new Int32Array(count + 1);
     const countClass = (c: number): void => void start[c + 1]++;
-    for (const group of groupList) group.selected.forEach(countClass);
+    for (let g = 0; g < groupList.length; g++) groupList[g].selected.forEach(countClass);
     for (let c = 0; c < count; c++) start[c + 1] += start[c];
     const rows = new Int32Array(start[count]);
     const cursor = start.slice(0, count);
@@ -286,15 +292,12 @@ export class DirectionIndex {
     const fillClass = (c: number): void => void (rows[cursor[c]++] = current);
     for (current = 0; current < groupList.length; current++) groupList[current].selected.forEach(fillClass);
     // Classes with one signature share its group list: no list per class.
-    const classGroups: (readonly PolicyGroup[] | undefined)[] = new Array(count);
     const classSig = new Int32Array(count);
     for (let c = 0; c < count; c++) {
       if (start[c] === start[c + 1]) continue;
-      const sig = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList);
-      classSig[c] = sig.id;
-      classGroups[c] = sig.groups;
+      classSig[c] = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList).id;
     }
-    return new DirectionIndex(direction, groups, classGroups, classSig, ctx.signatures[direction].byId);
+    return new DirectionIndex(direction, byKey, classSig, ctx.signatures[direction].byId);
   }
 
   /**
@@ -322,12 +325,11 @@ export class DirectionIndex {
       if (next) groups.set(key, next);
       else groups.delete(key);
     }
-    const classGroups = this.classGroups.slice();
     const classSig = this.classSig.slice();
     const changed: number[] = [];
     ClassSet.union(ctx.layout.count, affectedSets).forEach((c) => {
       const list: PolicyGroup[] = [];
-      for (const g of this.classGroups[c] ?? []) {
+      for (const g of this.classGroups(c) ?? []) {
         if (!replaced.has(g.id)) list.push(g);
         else {
           const next = replaced.get(g.id);
@@ -336,14 +338,13 @@ export class DirectionIndex {
       }
       for (const g of addedGroups) if (g.selected.has(c)) list.push(g);
       if (!sortedById(list)) list.sort((a, b) => a.id - b.id);
-      classGroups[c] = list.length > 0 ? list : undefined;
       const sig = list.length > 0 ? ctx.signature(direction, list).id : 0;
       if (sig !== classSig[c]) {
         classSig[c] = sig;
         changed.push(c);
       }
     });
-    return { index: new DirectionIndex(direction, groups, classGroups, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
+    return { index: new DirectionIndex(direction, groups, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
   }
 }
 
@@ -359,7 +360,25 @@ function byPolicyKey(a: BoundPolicy, b: BoundPolicy): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/**
+ * Sorts a group's policies by `byPolicyKey` in place. Nearly every group holds one or two
+ * policies: those are ordered without a call into the built-in sort, which allocates a work area.
+ */
+function sortByPolicyKey(policies: BoundPolicy[]): void {
+  if (policies.length < 2) return;
+  if (policies.length === 2) {
+    if (byPolicyKey(policies[0], policies[1]) > 0) {
+      const first = policies[0];
+      policies[0] = policies[1];
+      policies[1] = first;
+    }
+    return;
+  }
+  policies.sort(byPolicyKey);
+}
+
 function newGroup(policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
-  const sorted = policies.length === 1 ? policies : [...policies].sort(byPolicyKey);
+  const sorted = policies.slice();
+  sortByPolicyKey(sorted);
   return { id: ctx.newGroupId(), selected: policies[0].selected, policies: sorted };
 }
