@@ -448,6 +448,8 @@ function uniqueByName(irs: PolicyIR[]): PolicyIR[] {
   const places = new Map<string, Map<string, number>>();
   const joinedPlaces = new Map<string, number>();
   const out: PolicyIR[] = [];
+  let lastNamespace: string | undefined;
+  let lastNames: Map<string, number> | undefined;
   for (const ir of irs) {
     if (ir.namespace.includes('/') || ir.name.includes('/')) {
       const place = joinedPlaces.get(ir.key);
@@ -457,11 +459,14 @@ function uniqueByName(irs: PolicyIR[]): PolicyIR[] {
       } else out[place] = ir;
       continue;
     }
-    let names = places.get(ir.namespace);
+    // Policies come namespace by namespace (a directory, a List): the last namespace's map is kept at hand.
+    let names = ir.namespace === lastNamespace ? lastNames : places.get(ir.namespace);
     if (!names) {
       names = new Map();
       places.set(ir.namespace, names);
     }
+    lastNamespace = ir.namespace;
+    lastNames = names;
     const place = names.get(ir.name);
     if (place === undefined) {
       names.set(ir.name, out.length);

@@ -1,7 +1,7 @@
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../manifest';
 import { ALL_ADDRESSES, type AddressSet, ipBlockAddresses, NO_ADDRESSES, unionAddressSets } from './ip-address.util';
 import { selectorKey } from './label-selector.util';
-import { ALL_PORT_RANGES, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
+import { ALL_PORT_RANGES, MAX_PORT, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
 import { compareBigint } from './sorted-search.util';
 
 /** A peer of a rule, with its ipBlock already turned into addresses. */
@@ -61,6 +61,9 @@ export class IrContext {
   private readonly addressSets = new Map<string, AddressSet>();
   private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
   private readonly specs = new Map<string, number>();
+  /** Spec ids of the common one-entry port lists by protocol index × 65536 + port (0: every port of the protocol). */
+  private readonly singlePortSpecs = new Map<number, number>();
+  private anyPortSpec = -1;
   private readonly selectorIds = new Map<string, number>([['', 0]]);
   private readonly singleLabelIds = new Map<string, Map<string, number>>();
   private policyCount = 0;
@@ -134,6 +137,23 @@ export class IrContext {
   }
 
   portSpec(ports: readonly NetworkPolicyPort[] | undefined): number {
+    // Most rules name no port or one port without a range: looked up by number, no key text built.
+    if (!ports || ports.length === 0) {
+      if (this.anyPortSpec < 0) this.anyPortSpec = computePortSpec(undefined, this.ports);
+      return this.anyPortSpec;
+    }
+    if (ports.length === 1 && ports[0].endPort === undefined) {
+      const port = ports[0].port;
+      if (port === undefined || (typeof port === 'number' && port >= 1 && port <= MAX_PORT)) {
+        const key = protocolIndex(ports[0].protocol) * PROTOCOL_SPAN + (port ?? 0);
+        let id = this.singlePortSpecs.get(key);
+        if (id === undefined) {
+          id = computePortSpec(ports, this.ports);
+          this.singlePortSpecs.set(key, id);
+        }
+        return id;
+      }
+    }
     let key = '';
     for (const p of ports ?? []) key += `${p.protocol ?? ''}/${p.port ?? ''}/${p.endPort ?? ''},`;
     let id = this.specs.get(key);

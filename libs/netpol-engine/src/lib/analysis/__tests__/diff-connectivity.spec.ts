@@ -140,6 +140,16 @@ describe('diffConnectivity', () => {
     expect(reversed.connectivity().map(formatFlow)).toEqual(['prod/frontend[Deployment] => prod/api[Deployment] : All']);
   });
 
+  it('finds a repeated namespace/name after policies of another namespace', () => {
+    // Policies are looked up by the last namespace met first: a namespace met again must find its own names.
+    const openApi = allowApi([{ from: [{ podSelector: frontend }] }]);
+    const closedApi = allowApi([]);
+    const elsewhere: NetworkPolicy = { ...np('allow-api', { podSelector: {}, ingress: [] }), metadata: { namespace: 'dev', name: 'allow-api' } };
+    const analysis = createAnalysis({ inventory, policies: [openApi, denyAll, elsewhere, frontendEgress, closedApi] });
+    expect(analysis.policies).toEqual([closedApi, denyAll, elsewhere, frontendEgress]);
+    expect(analysis.connectivity()).toEqual([]);
+  });
+
   it('keys policies by their joined namespace/name, also where a slash makes two pairs one key', () => {
     // No valid object has a slash in either part; the engine still treats both alike everywhere.
     const slashedName = np('x/y', { podSelector: api, ingress: [{ from: [{ podSelector: frontend }] }] });
