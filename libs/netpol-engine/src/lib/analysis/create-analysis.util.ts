@@ -142,7 +142,7 @@ class AnalysisImpl implements Analysis {
   static build(lineage: Lineage, policySet: Map<string, PolicyIR> | readonly PolicyIR[]): AnalysisImpl {
     const list = policySet instanceof Map ? [...policySet.values()] : policySet;
     const blocks = new Set<AddressSet>();
-    if (lineage.options.ipBlockMatchesPodIps) for (const ir of list) policyBlocks(ir, blocks);
+    if (lineage.options.ipBlockMatchesPodIps) for (const ir of list) policyBlocks(ir, lineage.irContext, blocks);
     const sorted = boundariesOf(blocks);
     const layout = new ClassLayout(lineage.inventory, lineage.options.ipBlockMatchesPodIps, sorted);
     const ctx = new LayoutContext(layout, lineage.ports, lineage.irContext);
@@ -217,6 +217,7 @@ class AnalysisImpl implements Analysis {
     return {
       inventory: this.lineage.inventory,
       ports: this.lineage.ports,
+      irContext: this.lineage.irContext,
       ipBlockMatchesPodIps: this.options.ipBlockMatchesPodIps,
       policiesInNamespace: (ns) => this.policiesIn(ns),
     };
@@ -366,7 +367,7 @@ class AnalysisImpl implements Analysis {
     if (lineage.options.ipBlockMatchesPodIps) {
       const known = new Set(layout.boundaries);
       const blocks = new Set<AddressSet>();
-      for (const ir of finalAdded) policyBlocks(ir, blocks);
+      for (const ir of finalAdded) policyBlocks(ir, lineage.irContext, blocks);
       for (const b of boundariesOf(blocks)) {
         // A new address boundary through a class would split it: rebuild the classes.
         if (!known.has(b) && layout.wouldSplit(b)) return AnalysisImpl.build(lineage, next);

@@ -2,7 +2,7 @@ import { AnalysisErrorCode, AnalysisException } from './analysis.exception';
 import { addressSetHas, parseIp } from './ip-address.util';
 import { selectorMatches } from './label-selector.util';
 import type { EndpointText, Explanation, Protocol, ReachQuery, RuleRef, SideExplanation } from './model.type';
-import type { PolicyIR, RuleIR } from './policy-ir.util';
+import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
 import { MAX_PORT, portPoint, type PortSetTable } from './port-set.util';
 import type { PreparedInventory, PreparedPod } from './prepared-inventory.util';
 
@@ -12,6 +12,8 @@ export type EndpointRef = { kind: 'pod'; pod: PreparedPod } | { kind: 'ip'; ip: 
 export interface EvaluationContext {
   inventory: PreparedInventory;
   ports: PortSetTable;
+  /** Parses and interns the rules' ipBlocks (each parsed once per lineage). */
+  irContext: IrContext;
   ipBlockMatchesPodIps: boolean;
   policiesInNamespace: (namespace: string) => readonly PolicyIR[];
 }
@@ -39,10 +41,11 @@ function checkQuery(query: ReachQuery): Protocol {
 function peerMatches(ctx: EvaluationContext, policy: PolicyIR, rule: RuleIR, peer: EndpointRef): boolean {
   if (!rule.peers) return true;
   for (const p of rule.peers) {
-    if (p.kind === 'ip') {
-      if (peer.kind === 'ip' && addressSetHas(p.addresses, peer.ip)) return true;
-      if (peer.kind === 'pod' && ctx.ipBlockMatchesPodIps && peer.pod.ip !== undefined && addressSetHas(p.addresses, peer.pod.ip)) return true;
-    } else if (p.kind === 'pods' && peer.kind === 'pod') {
+    if (p.ipBlock) {
+      const addresses = ctx.irContext.block(p.ipBlock);
+      if (peer.kind === 'ip' && addressSetHas(addresses, peer.ip)) return true;
+      if (peer.kind === 'pod' && ctx.ipBlockMatchesPodIps && peer.pod.ip !== undefined && addressSetHas(addresses, peer.pod.ip)) return true;
+    } else if ((p.podSelector || p.namespaceSelector) && peer.kind === 'pod') {
       const namespace = ctx.inventory.namespaces[peer.pod.nsId];
       const namespaceOk = p.namespaceSelector ? selectorMatches(p.namespaceSelector, namespace.labels) : namespace.name === policy.namespace;
       if (namespaceOk && (!p.podSelector || selectorMatches(p.podSelector, peer.pod.labels))) return true;

@@ -104,16 +104,17 @@ export class LayoutContext {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
       const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
+      const irContext = this.ir;
       const bindRule = (rule: RuleIR): BoundRule => {
         if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
         const sets: ClassSet[] = [];
         for (const peer of rule.peers) {
           let set: ClassSet | undefined;
-          if (peer.kind === 'ip') set = layout.classesInAddresses(peer.addresses);
-          else if (peer.kind === 'pods') {
-            if (peer.namespaceSelector) set = layout.selectClasses(undefined, peer.namespaceSelector, peer.namespaceKey, peer.podSelector, peer.podKey);
-            else if (nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, peer.podKey);
-          }
+          if (peer.ipBlock) set = layout.classesInAddresses(irContext.block(peer.ipBlock));
+          else if (peer.namespaceSelector) {
+            const podKey = peer.podSelector ? irContext.selectorId(peer.podSelector) : 0;
+            set = layout.selectClasses(undefined, peer.namespaceSelector, irContext.selectorId(peer.namespaceSelector), peer.podSelector, podKey);
+          } else if (peer.podSelector && nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, irContext.selectorId(peer.podSelector));
           if (set && set.size > 0) sets.push(set);
         }
         const classes = sets.length === 0 ? layout.none : ClassSet.union(layout.count, sets);

@@ -4,22 +4,13 @@ import { selectorKey } from './label-selector.util';
 import { ALL_PORT_RANGES, MAX_PORT, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
 import { compareBigint } from './sorted-search.util';
 
-/** A peer of a rule, with its ipBlock already turned into addresses. */
-export type PeerIR =
-  | { kind: 'ip'; addresses: AddressSet }
-  | {
-      kind: 'pods';
-      namespaceSelector: LabelSelector | undefined;
-      podSelector: LabelSelector | undefined;
-      /** Interned canonical selector ids (`IrContext.selectorId`; 0 for an absent or empty podSelector). */
-      namespaceKey: number | undefined;
-      podKey: number;
-    }
-  | { kind: 'none' };
-
 export interface RuleIR {
-  /** null when `from`/`to` is missing or empty: every source/destination. */
-  peers: PeerIR[] | null;
+  /**
+   * The policy's own peers (no copy: 55,000 rules would keep 145,000 more objects), each an ipBlock,
+   * pod and namespace selectors, or neither (rejected by API validation; matches nothing). null when
+   * `from`/`to` is missing or empty: every source/destination.
+   */
+  peers: readonly NetworkPolicyPeer[] | null;
   /** Addresses of the rule's ipBlock peers (everything when `peers` is null). */
   addresses: AddressSet;
   /** Port spec id in the lineage's PortSetTable. */
@@ -190,33 +181,19 @@ function computePortSpec(ports: readonly NetworkPolicyPort[] | undefined, table:
   return table.spec(normalizePortRanges(numeric), named);
 }
 
-function peerIR(peer: NetworkPolicyPeer, ctx: IrContext): PeerIR {
-  if (peer.ipBlock) return { kind: 'ip', addresses: ctx.block(peer.ipBlock) };
-  if (peer.podSelector || peer.namespaceSelector) {
-    return {
-      kind: 'pods',
-      namespaceSelector: peer.namespaceSelector,
-      podSelector: peer.podSelector,
-      namespaceKey: peer.namespaceSelector ? ctx.selectorId(peer.namespaceSelector) : undefined,
-      podKey: peer.podSelector ? ctx.selectorId(peer.podSelector) : 0,
-    };
-  }
-  // Rejected by API validation; treated as matching nothing.
-  return { kind: 'none' };
-}
-
 function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly NetworkPolicyPort[] | undefined, ctx: IrContext): RuleIR {
   const spec = ctx.portSpec(ports);
   if (!peers || peers.length === 0) return { peers: null, addresses: ALL_ADDRESSES, spec };
-  const irs = peers.map((p) => peerIR(p, ctx));
   // Block address sets are interned already; only a union of several needs interning.
   let addresses: AddressSet = NO_ADDRESSES;
   let blocks = 0;
-  for (const ir of irs) {
-    if (ir.kind !== 'ip') continue;
-    addresses = blocks++ === 0 ? ir.addresses : unionAddressSets(addresses, ir.addresses);
+  for (let i = 0; i < peers.length; i++) {
+    const block = peers[i].ipBlock;
+    if (!block) continue;
+    const set = ctx.block(block);
+    addresses = blocks++ === 0 ? set : unionAddressSets(addresses, set);
   }
-  return { peers: irs, addresses: blocks > 1 ? ctx.intern(addresses) : addresses, spec };
+  return { peers, addresses: blocks > 1 ? ctx.intern(addresses) : addresses, spec };
 }
 
 /** A policy's IR, its key joined on first use: an analysis of 60,000 policies seldom needs one. */
@@ -256,12 +233,12 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
 }
 
 /** The distinct address sets of the policy's ipBlock peers (interned objects). */
-export function policyBlocks(ir: PolicyIR, into: Set<AddressSet>): void {
+export function policyBlocks(ir: PolicyIR, ctx: IrContext, into: Set<AddressSet>): void {
   for (const rules of [ir.ingress, ir.egress]) {
     if (!rules) continue;
     for (const rule of rules) {
       if (!rule.peers) continue;
-      for (const peer of rule.peers) if (peer.kind === 'ip') into.add(peer.addresses);
+      for (const peer of rule.peers) if (peer.ipBlock) into.add(ctx.block(peer.ipBlock));
     }
   }
 }
