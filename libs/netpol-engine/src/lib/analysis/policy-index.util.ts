@@ -17,11 +17,23 @@ export interface BoundRule {
   spec: number;
 }
 
+/**
+ * A policy bound to a class layout. Its rules are a range of the layout context's `rules` (one
+ * array for every policy: no array per policy and direction); a start of -1 means the policy does
+ * not isolate that direction.
+ */
 export interface BoundPolicy {
   ir: PolicyIR;
   selected: ClassSet;
-  ingress: BoundRule[] | null;
-  egress: BoundRule[] | null;
+  ingressStart: number;
+  ingressEnd: number;
+  egressStart: number;
+  egressEnd: number;
+}
+
+/** Whether the policy isolates the direction (has a rule list for it, possibly empty). */
+export function isolates(policy: BoundPolicy, direction: Direction): boolean {
+  return (direction === 'ingress' ? policy.ingressStart : policy.egressStart) >= 0;
 }
 
 /**
@@ -77,6 +89,8 @@ export class LayoutContext {
   private nextGroupId = 1;
   /** Per direction: each signature by id, and the first signature of each hash (see `nextInBucket`). */
   readonly signatures: Record<Direction, { byHash: Map<number, Signature>; byId: Signature[] }>;
+  /** Every bound policy's rules, policy after policy (see BoundPolicy). */
+  readonly rules: BoundRule[] = [];
   /** Bound policies by `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
   private readonly bound: (BoundPolicy | undefined)[] = [];
 
@@ -104,31 +118,39 @@ export class LayoutContext {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
       const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
-      const irContext = this.ir;
-      const bindRule = (rule: RuleIR): BoundRule => {
-        if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
-        const sets: ClassSet[] = [];
-        for (const peer of rule.peers) {
-          let set: ClassSet | undefined;
-          if (peer.ipBlock) set = layout.classesInAddresses(irContext.block(peer.ipBlock));
-          else if (peer.namespaceSelector) {
-            const podKey = peer.podSelector ? irContext.selectorId(peer.podSelector) : 0;
-            set = layout.selectClasses(undefined, peer.namespaceSelector, irContext.selectorId(peer.namespaceSelector), peer.podSelector, podKey);
-          } else if (peer.podSelector && nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, irContext.selectorId(peer.podSelector));
-          if (set && set.size > 0) sets.push(set);
-        }
-        const classes = sets.length === 0 ? layout.none : ClassSet.union(layout.count, sets);
-        return { classes, addresses: rule.addresses, spec: rule.spec };
-      };
-      bound = {
-        ir,
-        selected,
-        ingress: ir.ingress ? ir.ingress.map(bindRule) : null,
-        egress: ir.egress ? ir.egress.map(bindRule) : null,
-      };
+      const rules = this.rules;
+      const ingressStart = ir.ingress ? rules.length : -1;
+      if (ir.ingress) for (const rule of ir.ingress) rules.push(this.bindRule(rule, nsId));
+      const ingressEnd = rules.length;
+      const egressStart = ir.egress ? rules.length : -1;
+      if (ir.egress) for (const rule of ir.egress) rules.push(this.bindRule(rule, nsId));
+      bound = { ir, selected, ingressStart, ingressEnd, egressStart, egressEnd: rules.length };
       this.bound[ir.id] = bound;
     }
     return bound;
+  }
+
+  /** A rule of a policy in namespace `nsId` (undefined: a namespace without pods or labels listed). */
+  private bindRule(rule: RuleIR, nsId: number | undefined): BoundRule {
+    const layout = this.layout;
+    if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
+    const irContext = this.ir;
+    // Most rules have one peer: its set is the rule's, no list made for a union.
+    let first: ClassSet | undefined;
+    let more: ClassSet[] | undefined;
+    for (const peer of rule.peers) {
+      let set: ClassSet | undefined;
+      if (peer.ipBlock) set = layout.classesInAddresses(irContext.block(peer.ipBlock));
+      else if (peer.namespaceSelector) {
+        const podKey = peer.podSelector ? irContext.selectorId(peer.podSelector) : 0;
+        set = layout.selectClasses(undefined, peer.namespaceSelector, irContext.selectorId(peer.namespaceSelector), peer.podSelector, podKey);
+      } else if (peer.podSelector && nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, irContext.selectorId(peer.podSelector));
+      if (!set || set.size === 0) continue;
+      if (!first) first = set;
+      else (more ??= [first]).push(set);
+    }
+    const classes = more ? ClassSet.union(layout.count, more) : (first ?? layout.none);
+    return { classes, addresses: rule.addresses, spec: rule.spec };
   }
 
   /** The signature of a group list sorted by id. */
@@ -176,11 +198,13 @@ export class LayoutContext {
     let shared: ClassSet[][] | undefined;
     let specIndex: Map<number, number> | undefined;
     let addressEntries: BoundRule[] | undefined;
+    const rules = this.rules;
+    const ingress = direction === 'ingress';
     for (const group of sig.groups) {
       for (const policy of group.policies) {
-        const rules = policy[direction];
-        if (!rules) continue;
-        for (const rule of rules) {
+        const end = ingress ? policy.ingressEnd : policy.egressEnd;
+        for (let r = ingress ? policy.ingressStart : policy.egressStart; r >= 0 && r < end; r++) {
+          const rule = rules[r];
           if (rule.addresses.length > 0) (addressEntries ??= []).push(rule);
           if (rule.classes.size === 0) continue;
           // Linear search while short; a map once a signature has many specs (one namespace, thousands of policies).
@@ -271,7 +295,7 @@ export class DirectionIndex {
     const groupList: PolicyGroup[] = [];
     for (let i = 0; i < policies.length; i++) {
       const policy = policies[i];
-      if (!policy[direction] || policy.selected.size === 0) continue;
+      if (!isolates(policy, direction) || policy.selected.size === 0) continue;
       const group = byKey.get(policy.selected);
       if (group) (group.policies as BoundPolicy[]).push(policy);
       else {
@@ -308,7 +332,7 @@ export class DirectionIndex {
   withChanges(removed: readonly BoundPolicy[], added: readonly BoundPolicy[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
     const direction = this.direction;
     const touchedKeys = new Set<ClassSet>();
-    for (const p of [...removed, ...added]) if (p[direction] && p.selected.size > 0) touchedKeys.add(p.selected);
+    for (const p of [...removed, ...added]) if (isolates(p, direction) && p.selected.size > 0) touchedKeys.add(p.selected);
     if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
     const groups = new Map(this.groups);
     const replaced = new Map<number, PolicyGroup | undefined>();
@@ -318,7 +342,7 @@ export class DirectionIndex {
     for (const key of touchedKeys) {
       const old = groups.get(key);
       const list = (old?.policies ?? []).filter((p) => !removedSet.has(p));
-      for (const p of added) if (p[direction] && p.selected === key) list.push(p);
+      for (const p of added) if (isolates(p, direction) && p.selected === key) list.push(p);
       const next = list.length > 0 ? newGroup(list, ctx) : undefined;
       affectedSets.push(key);
       if (old) replaced.set(old.id, next);
