@@ -278,11 +278,31 @@ export class LayoutContext {
 export class DirectionIndex {
   private constructor(
     readonly direction: Direction,
-    /** The groups by their selected set (each group's `selected`). */
-    readonly groups: Map<ClassSet, PolicyGroup>,
+    /** See `groups`: kept by derived indexes, which make it anyway; built on first use otherwise. */
+    private groupMap: Map<ClassSet, PolicyGroup> | undefined,
     readonly classSig: Int32Array,
     readonly sigs: Signature[],
   ) {}
+
+  /**
+   * The groups by their selected set (each group's `selected`). Only changes need it: an index
+   * built from scratch finds its groups through its classes' signatures when first asked (every
+   * group selects at least one class), instead of keeping a map of 50,000 entries per direction.
+   */
+  get groups(): Map<ClassSet, PolicyGroup> {
+    if (!this.groupMap) {
+      const map = new Map<ClassSet, PolicyGroup>();
+      const seen = new Uint8Array(this.sigs.length);
+      for (let c = 0; c < this.classSig.length; c++) {
+        const sig = this.classSig[c];
+        if (sig === 0 || seen[sig] === 1) continue;
+        seen[sig] = 1;
+        for (const group of this.sigs[sig].groups) map.set(group.selected, group);
+      }
+      this.groupMap = map;
+    }
+    return this.groupMap;
+  }
 
   /** The groups selecting class `c`, ascending by id (its signature's list), or undefined when none does. */
   classGroups(c: number): readonly PolicyGroup[] | undefined {
@@ -322,7 +342,7 @@ export class DirectionIndex {
       if (start[c] === start[c + 1]) continue;
       classSig[c] = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList).id;
     }
-    return new DirectionIndex(direction, byKey, classSig, ctx.signatures[direction].byId);
+    return new DirectionIndex(direction, undefined, classSig, ctx.signatures[direction].byId);
   }
 
   /**
