@@ -234,11 +234,17 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
 
 /** The distinct address sets of the policy's ipBlock peers (interned objects). */
 export function policyBlocks(ir: PolicyIR, ctx: IrContext, into: Set<AddressSet>): void {
-  for (const rules of [ir.ingress, ir.egress]) {
-    if (!rules) continue;
-    for (const rule of rules) {
-      if (!rule.peers) continue;
-      for (const peer of rule.peers) if (peer.ipBlock) into.add(ctx.block(peer.ipBlock));
+  if (ir.ingress) rulesBlocks(ir.ingress, ctx, into);
+  if (ir.egress) rulesBlocks(ir.egress, ctx, into);
+}
+
+function rulesBlocks(rules: readonly RuleIR[], ctx: IrContext, into: Set<AddressSet>): void {
+  for (let r = 0; r < rules.length; r++) {
+    const peers = rules[r].peers;
+    if (!peers || rules[r].addresses.length === 0) continue;
+    for (let p = 0; p < peers.length; p++) {
+      const block = peers[p].ipBlock;
+      if (block) into.add(ctx.block(block));
     }
   }
 }
