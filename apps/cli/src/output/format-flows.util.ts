@@ -266,10 +266,12 @@ export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink |
     // the JSON object's parts (jsonl). Bytes are copied into chunks: no string per line.
     const rows = flows();
     const text = format === 'text';
-    const utf8 = new TextEncoder();
-    const from = endpointTexts(rows, (e) => utf8.encode(text ? `${formatEndpoint(e)} => ` : `{"from":${json(e)},"to":`));
-    const to = endpointTexts(rows, (e) => utf8.encode(text ? formatEndpoint(e) : json(e)));
-    const tail = portTexts(rows, (p) => utf8.encode(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`));
+    // Buffer.from takes small strings' bytes from a shared pool: several times as fast as TextEncoder's
+    // encode, which gives each its own ArrayBuffer (tens of thousands of keys in a long listing).
+    const utf8 = (piece: string): Uint8Array => Buffer.from(piece, 'utf8');
+    const from = endpointTexts(rows, (e) => utf8(text ? `${formatEndpoint(e)} => ` : `{"from":${json(e)},"to":`));
+    const to = endpointTexts(rows, (e) => utf8(text ? formatEndpoint(e) : json(e)));
+    const tail = portTexts(rows, (p) => utf8(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`));
     // Chunks end at line ends, so each decodes alone; a leading U+FEFF is text, not a byte-order mark.
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     const out = bytes ? new LineBytesWriter(bytes, typeof sink === 'function' ? undefined : sink.room?.bind(sink)) : new LineBytesWriter((b) => write(decoder.decode(b)));
