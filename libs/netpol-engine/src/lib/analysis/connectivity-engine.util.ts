@@ -494,24 +494,30 @@ function visitOpenDestinations(state: EngineState, openIn: Int32Array, members: 
   const openBits = bitsOf(openIn, count);
   // The unisolated destinations of each distinct class set (rules share cached sets).
   const openParts = new Map<ClassSet, Int32Array>();
+  // Each part is found in one scratch buffer and copied out at its length (no list grown per set).
+  const scratch = new Int32Array(openIn.length);
+  const noPart = new Int32Array(0);
   const openPart = (set: ClassSet): Int32Array => {
     let part = openParts.get(set);
     if (!part) {
       if (set.isAll) part = openIn;
       else {
-        const found: number[] = [];
+        let found = 0;
         if (set.bits) {
           const bits = set.bits;
           for (let w = 0; w < bits.length; w++) {
             let word = bits[w] & openBits[w];
             while (word !== 0) {
               const low = word & -word;
-              found.push((w << 5) | (31 - Math.clz32(low)));
+              scratch[found++] = (w << 5) | (31 - Math.clz32(low));
               word ^= low;
             }
           }
-        } else set.forEach((d) => void ((openBits[d >>> 5] & (1 << (d & 31))) !== 0 && found.push(d)));
-        part = Int32Array.from(found);
+        } else if (set.list) {
+          const list = set.list;
+          for (let i = 0; i < list.length; i++) if ((openBits[list[i] >>> 5] & (1 << (list[i] & 31))) !== 0) scratch[found++] = list[i];
+        }
+        part = found === 0 ? noPart : scratch.slice(0, found);
       }
       openParts.set(set, part);
     }

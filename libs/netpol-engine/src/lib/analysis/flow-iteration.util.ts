@@ -270,8 +270,13 @@ class PairTally {
   private readonly seen: Float64Array;
   private readonly common: Int32Array;
   private readonly stamp: Int32Array;
-  /** Keys counted this round, in first-seen order. */
-  readonly touched: number[] = [];
+  /**
+   * Keys counted this round, in first-seen order: `touched[0 .. touchedCount - 1]`. A typed array
+   * of the table's size: a plain array emptied each round (thousands of rounds) gives up its
+   * storage and grows it again, and that garbage was most of what an aggregated listing allocated.
+   */
+  readonly touched: Int32Array;
+  touchedCount = 0;
   private round = -1;
   private readonly sorted: Int32Array;
 
@@ -279,12 +284,13 @@ class PairTally {
     this.seen = new Float64Array(size);
     this.common = new Int32Array(size);
     this.stamp = new Int32Array(size).fill(-1);
+    this.touched = new Int32Array(size);
     this.sorted = new Int32Array(size);
   }
 
   startRound(round: number): void {
     this.round = round;
-    this.touched.length = 0;
+    this.touchedCount = 0;
   }
 
   add(key: number, ports: number): void {
@@ -297,15 +303,15 @@ class PairTally {
       this.stamp[key] = this.round;
       this.seen[key] = 0;
       this.common[key] = ports;
-      this.touched.push(key);
+      this.touched[this.touchedCount++] = key;
     } else if (this.common[key] !== ports) this.common[key] = -1;
     this.seen[key] += count;
   }
 
   /** This round's keys, ascending (a typed copy sorted natively: no comparator call per step). */
   touchedAscending(): Int32Array {
-    const keys = this.sorted.subarray(0, this.touched.length);
-    for (let i = 0; i < keys.length; i++) keys[i] = this.touched[i];
+    const keys = this.sorted.subarray(0, this.touchedCount);
+    keys.set(this.touched.subarray(0, this.touchedCount));
     return keys.sort();
   }
 
@@ -424,8 +430,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
         }
       }
     }
-    for (const b of byNamespace.touched) wholeNamespace[b] = 0;
-    for (const wd of byWorkload.touched) wholeSource[wd] = 0;
+    for (let i = 0; i < byNamespace.touchedCount; i++) wholeNamespace[byNamespace.touched[i]] = 0;
+    for (let i = 0; i < byWorkload.touchedCount; i++) wholeSource[byWorkload.touched[i]] = 0;
   };
   const listed = source.data.pairs;
   /**
