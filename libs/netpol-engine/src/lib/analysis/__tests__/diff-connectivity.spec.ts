@@ -35,6 +35,9 @@ const equivalent: Row[] = [
   ['policyTypes spelled out vs defaulted', [np('x', { podSelector: api, ingress: [{}] })], [np('x', { podSelector: api, policyTypes: ['Ingress'], ingress: [{}] })]],
   ['a CIDR with host bits vs the masked CIDR', [denyAll, allowApi([{ from: [{ ipBlock: { cidr: '192.168.1.77/24' } }] }])], [denyAll, allowApi([{ from: [{ ipBlock: { cidr: '192.168.1.0/24' } }] }])]],
   ['two overlapping port ranges vs their union', [denyAll, frontendEgress, allowApi([{ ports: [{ port: 80, endPort: 90 }, { port: 85, endPort: 100 }] }])], [denyAll, frontendEgress, allowApi([{ ports: [{ port: 80, endPort: 100 }] }])]],
+  ['an ipBlock whose except covers its cidr vs a rule list admitting nothing', [denyAll, allowApi([{ from: [{ ipBlock: { cidr: '10.1.0.0/24', except: ['10.1.0.0/25', '10.1.0.128/25'] } }] }])], [denyAll, allowApi([])]],
+  ['an empty peer vs a rule list admitting nothing', [denyAll, allowApi([{ from: [{}] }])], [denyAll, allowApi([])]],
+  ['a peer with an ipBlock and selectors vs the ipBlock alone', [denyAll, frontendEgress, allowApi([{ from: [{ ipBlock: { cidr: '10.1.0.1/32' }, podSelector: frontend }] }])], [denyAll, frontendEgress, allowApi([{ from: [{ ipBlock: { cidr: '10.1.0.1/32' } }] }])]],
   ['a rule split in two vs one rule with both ports', [denyAll, frontendEgress, allowApi([{ ports: [{ port: 80 }] }, { ports: [{ port: 443 }] }])], [denyAll, frontendEgress, allowApi([{ ports: [{ port: 80 }, { port: 443 }] }])]],
 ];
 

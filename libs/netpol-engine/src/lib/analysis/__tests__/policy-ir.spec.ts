@@ -38,7 +38,7 @@ describe('IrContext.portSpec', () => {
   });
 
   it('keeps a port number outside 1-65535 out of the lookup by number', () => {
-    // Validation rejects port 0; the engine still gives it its own (empty-range) spec, not every port.
+    // Validation rejects port 0; the engine still gives it its own spec (TCP port 0 alone), not every port.
     const ctx = new IrContext(new PortSetTable());
     expect(ctx.portSpec([{ protocol: 'TCP', port: 0 }])).toBe(general(ctx, { protocol: 'TCP', port: 0 }));
     expect(ctx.portSpec([{ protocol: 'TCP', port: 0 }])).not.toBe(ctx.portSpec([{ protocol: 'TCP' }]));

@@ -112,6 +112,11 @@ const rows: Row[] = [
   ['egress ipBlock to an external address', [np('a', { podSelector: web, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '1.1.1.1/32' } }], ports: [{ port: 443 }] }] })], 'a/web', '1.1.1.1', 443, 'TCP', true],
   ['egress ipBlock: neighbouring address denied', [np('a', { podSelector: web, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '1.1.1.1/32' } }], ports: [{ port: 443 }] }] })], 'a/web', '1.1.1.2', 443, 'TCP', false],
   ['egress ipBlock to a pod IP reaches the pod (option on)', [denyEgress('a'), np('a', { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.1.1/32' } }] }] })], 'a/web', 'b/web', 80, 'TCP', true],
+  // --- peers API validation rejects, still read one way everywhere (connectivity, reach, explain)
+  ['a peer with an ipBlock and a podSelector is its ipBlock: the selector admits nothing', [np('a', { podSelector: web, ingress: [{ from: [{ ipBlock: { cidr: '10.0.1.0/24' }, podSelector: { matchLabels: { app: 'db' } } }] }] })], 'a/db', 'a/web', 80, 'TCP', false],
+  ['…and its block still admits what lies in it', [np('a', { podSelector: web, ingress: [{ from: [{ ipBlock: { cidr: '10.0.1.0/24' }, podSelector: { matchLabels: { app: 'db' } } }] }] })], 'b/web', 'a/web', 80, 'TCP', true],
+  ['an empty peer admits nothing', [np('a', { podSelector: web, ingress: [{ from: [{}] }] })], 'a/client', 'a/web', 80, 'TCP', false],
+  ['an ipBlock whose except covers its cidr admits nothing', [np('a', { podSelector: web, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.0.0.0/17', '10.0.128.0/17'] } }] }] })], 'a/db', 'a/web', 80, 'TCP', false],
   // --- directions and endpoints
   ['a pod may always talk to itself', [denyIngress('a'), denyEgress('a')], 'a/web', 'a/web', 80, 'TCP', true],
   ['IP to pod needs only the pod ingress', [denyEgress('a')], '203.0.113.1', 'a/web', 80, 'TCP', true],
