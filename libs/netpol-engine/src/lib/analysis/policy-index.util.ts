@@ -278,30 +278,22 @@ export class LayoutContext {
 export class DirectionIndex {
   private constructor(
     readonly direction: Direction,
-    /** See `groups`: kept by derived indexes, which make it anyway; built on first use otherwise. */
-    private groupMap: Map<ClassSet, PolicyGroup> | undefined,
     readonly classSig: Int32Array,
     readonly sigs: Signature[],
   ) {}
 
   /**
-   * The groups by their selected set (each group's `selected`). Only changes need it: an index
-   * built from scratch finds its groups through its classes' signatures when first asked (every
-   * group selects at least one class), instead of keeping a map of 50,000 entries per direction.
+   * The group of the policies whose podSelector resolved to `key` (the cached set is the group's
+   * key), if any. A group selects at least one class, and every class's signature lists the groups
+   * selecting it: the first class of `key` finds it, with no map of 50,000 groups kept per direction.
    */
-  get groups(): Map<ClassSet, PolicyGroup> {
-    if (!this.groupMap) {
-      const map = new Map<ClassSet, PolicyGroup>();
-      const seen = new Uint8Array(this.sigs.length);
-      for (let c = 0; c < this.classSig.length; c++) {
-        const sig = this.classSig[c];
-        if (sig === 0 || seen[sig] === 1) continue;
-        seen[sig] = 1;
-        for (const group of this.sigs[sig].groups) map.set(group.selected, group);
-      }
-      this.groupMap = map;
-    }
-    return this.groupMap;
+  private groupOf(key: ClassSet): PolicyGroup | undefined {
+    let found: PolicyGroup | undefined;
+    key.some((c) => {
+      for (const group of this.classGroups(c) ?? []) if (group.selected === key) found = group;
+      return true;
+    });
+    return found;
   }
 
   /** The groups selecting class `c`, ascending by id (its signature's list), or undefined when none does. */
@@ -342,7 +334,7 @@ export class DirectionIndex {
       if (start[c] === start[c + 1]) continue;
       classSig[c] = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList).id;
     }
-    return new DirectionIndex(direction, undefined, classSig, ctx.signatures[direction].byId);
+    return new DirectionIndex(direction, classSig, ctx.signatures[direction].byId);
   }
 
   /**
@@ -354,21 +346,18 @@ export class DirectionIndex {
     const touchedKeys = new Set<ClassSet>();
     for (const p of [...removed, ...added]) if (isolates(p, direction) && p.selected.size > 0) touchedKeys.add(p.selected);
     if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
-    const groups = new Map(this.groups);
     const replaced = new Map<number, PolicyGroup | undefined>();
     const affectedSets: ClassSet[] = [];
     const removedSet = new Set(removed);
     const addedGroups: PolicyGroup[] = [];
     for (const key of touchedKeys) {
-      const old = groups.get(key);
+      const old = this.groupOf(key);
       const list = (old?.policies ?? []).filter((p) => !removedSet.has(p));
       for (const p of added) if (isolates(p, direction) && p.selected === key) list.push(p);
       const next = list.length > 0 ? newGroup(list, ctx) : undefined;
       affectedSets.push(key);
       if (old) replaced.set(old.id, next);
       else if (next) addedGroups.push(next);
-      if (next) groups.set(key, next);
-      else groups.delete(key);
     }
     const classSig = this.classSig.slice();
     const changed: number[] = [];
@@ -389,7 +378,7 @@ export class DirectionIndex {
         changed.push(c);
       }
     });
-    return { index: new DirectionIndex(direction, groups, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
+    return { index: new DirectionIndex(direction, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
   }
 }
 
