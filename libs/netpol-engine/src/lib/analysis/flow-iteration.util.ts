@@ -271,21 +271,20 @@ class PairTally {
   private readonly common: Int32Array;
   private readonly stamp: Int32Array;
   /**
-   * Keys counted this round, in first-seen order: `touched[0 .. touchedCount - 1]`. A typed array
-   * of the table's size: a plain array emptied each round (thousands of rounds) gives up its
-   * storage and grows it again, and that garbage was most of what an aggregated listing allocated.
+   * Keys counted this round, `touched[0 .. touchedCount - 1]`, in first-seen order until
+   * `touchedAscending` sorts them. A typed array of the table's size: a plain array emptied each
+   * round (thousands of rounds) gives up its storage and grows it again, and that garbage was most
+   * of what an aggregated listing allocated.
    */
   readonly touched: Int32Array;
   touchedCount = 0;
   private round = -1;
-  private readonly sorted: Int32Array;
 
   constructor(size: number) {
     this.seen = new Float64Array(size);
     this.common = new Int32Array(size);
     this.stamp = new Int32Array(size).fill(-1);
     this.touched = new Int32Array(size);
-    this.sorted = new Int32Array(size);
   }
 
   startRound(round: number): void {
@@ -308,11 +307,9 @@ class PairTally {
     this.seen[key] += count;
   }
 
-  /** This round's keys, ascending (a typed copy sorted natively: no comparator call per step). */
+  /** This round's keys, ascending: `touched` sorted in place, natively (no comparator call per step). */
   touchedAscending(): Int32Array {
-    const keys = this.sorted.subarray(0, this.touchedCount);
-    keys.set(this.touched.subarray(0, this.touchedCount));
-    return keys.sort();
+    return this.touched.subarray(0, this.touchedCount).sort();
   }
 
   /** The port set every pair of `key` shares when exactly `expected` pairs were counted, else -1. */

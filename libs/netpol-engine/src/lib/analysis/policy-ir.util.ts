@@ -54,7 +54,6 @@ export class IrContext {
   private readonly specs = new Map<string, number>();
   /** Spec ids of the common one-entry port lists by protocol index × 65536 + port (0: every port of the protocol). */
   private readonly singlePortSpecs = new Map<number, number>();
-  private anyPortSpec = -1;
   private readonly selectorIds = new Map<string, number>([['', 0]]);
   private readonly singleLabelIds = new Map<string, Map<string, number>>();
   private policyCount = 0;
@@ -128,12 +127,8 @@ export class IrContext {
   }
 
   portSpec(ports: readonly NetworkPolicyPort[] | undefined): number {
-    // Most rules name no port or one port without a range: looked up by number, no key text built.
-    if (!ports || ports.length === 0) {
-      if (this.anyPortSpec < 0) this.anyPortSpec = computePortSpec(undefined, this.ports);
-      return this.anyPortSpec;
-    }
-    if (ports.length === 1 && ports[0].endPort === undefined) {
+    // Most rules name one port without a range: looked up by number, no key text built (no port at all builds an empty one).
+    if (ports && ports.length === 1 && ports[0].endPort === undefined) {
       const port = ports[0].port;
       if (port === undefined || (typeof port === 'number' && port >= 1 && port <= MAX_PORT)) {
         const key = protocolIndex(ports[0].protocol) * PROTOCOL_SPAN + (port ?? 0);
