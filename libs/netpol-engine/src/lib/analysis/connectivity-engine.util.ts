@@ -2,7 +2,7 @@ import type { ClassLayout } from './class-layout.util';
 import type { ClassSet } from './class-set.util';
 import { PairCollector, type PairTable } from './pair-table.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
-import type { DirectionIndex, LayoutContext, SideTable } from './policy-index.util';
+import type { DirectionIndex, LayoutContext, SignatureRegistry } from './policy-index.util';
 import { mix } from './hash.util';
 import { PortSetTable } from './port-set.util';
 
@@ -58,13 +58,14 @@ export interface PairSink {
   add(ws: number, wd: number, ports: number, s: number, d: number): void;
 }
 
-/** Ports a side's table allows for one peer class, named ports resolved on the destination's map. */
-function sidePorts(ports: PortSetTable, table: SideTable, peer: number, portMapId: number): number {
+/** Ports the (built) table of signature `s` allows for one peer class, named ports resolved on the destination's map. */
+function sidePorts(ports: PortSetTable, reg: SignatureRegistry, s: number, peer: number, portMapId: number): number {
   let acc = PortSetTable.EMPTY;
-  const entries = table.entries;
-  for (let i = 0; i < entries.length; i++) {
-    if (entries[i].classes.has(peer)) {
-      acc = ports.union(acc, ports.resolve(entries[i].spec, portMapId));
+  const classes = reg.entryClasses;
+  const specs = reg.entrySpec;
+  for (let e = reg.tableStart[s], end = reg.tableEnd[s]; e < end; e++) {
+    if (classes[e].has(peer)) {
+      acc = ports.union(acc, ports.resolve(specs[e], portMapId));
       if (acc === PortSetTable.ALL) break;
     }
   }
@@ -135,20 +136,15 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   const count = layout.count;
   const inSig = state.ingress.classSig;
   const egSig = state.egress.classSig;
-  const inSigs = state.ingress.sigs;
-  const egSigs = state.egress.sigs;
+  const inReg = ctx.signatures.ingress;
+  const egReg = ctx.signatures.egress;
+  const inClasses = inReg.entryClasses;
+  const inSpec = inReg.entrySpec;
   const portMap = layout.classPortMap;
 
-  const inTables: (SideTable | null)[] = new Array(count);
-  const inTable = (d: number): SideTable | null => {
-    let t = inTables[d];
-    if (t === undefined) {
-      t = inSig[d] === 0 ? null : ctx.table('ingress', inSigs[inSig[d]]);
-      inTables[d] = t;
-    }
-    return t;
-  };
-  const egTable = (s: number): SideTable | null => (egSig[s] === 0 ? null : ctx.table('egress', egSigs[egSig[s]]));
+  // A class's table is its signature's (0: none, the side is not isolated), built on first use.
+  const inTable = (d: number): number => (inSig[d] === 0 ? 0 : ctx.table('ingress', inSig[d]));
+  const egTable = (s: number): number => (egSig[s] === 0 ? 0 : ctx.table('egress', egSig[s]));
 
   // The egress ports of the last (signature, destination) pair evaluated: sources sharing a
   // signature (a signature's members, most admitted sets) come one after another for one d.
@@ -161,13 +157,13 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     if (g !== lastSig || d !== lastD) {
       lastSig = g;
       lastD = d;
-      lastEgPorts = g === 0 ? PortSetTable.ALL : sidePorts(ports, ctx.table('egress', egSigs[g]), d, portMap[d]);
+      lastEgPorts = g === 0 ? PortSetTable.ALL : sidePorts(ports, egReg, ctx.table('egress', g), d, portMap[d]);
     }
     const allowed = ports.intersect(inPorts, lastEgPorts);
     if (allowed !== PortSetTable.EMPTY) emit(s, d, allowed);
   };
-  const evaluate = (s: number, d: number, tIn: SideTable | null): void => {
-    const inPorts = tIn ? sidePorts(ports, tIn, s, portMap[d]) : PortSetTable.ALL;
+  const evaluate = (s: number, d: number, tIn: number): void => {
+    const inPorts = tIn !== 0 ? sidePorts(ports, inReg, tIn, s, portMap[d]) : PortSetTable.ALL;
     if (inPorts !== PortSetTable.EMPTY) evaluateWith(s, d, inPorts);
   };
 
@@ -199,34 +195,35 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
    * The sources d's ingress admits, each with the ports its rules allow. With `index` (the egress
    * index, d's sink row stamped), a source whose egress cannot reach d is skipped: it would allow no port.
    */
-  const evaluateAdmitted = (d: number, tIn: SideTable, index?: EgressReach): void => {
+  const evaluateAdmitted = (d: number, tIn: number, index?: EgressReach): void => {
     const pm = portMap[d];
+    const from = inReg.tableStart[tIn];
+    const to = inReg.tableEnd[tIn];
     if (settled !== undefined) {
       // Rule by rule, stopping once d is settled: a source admitted by several rules is evaluated
       // for each (its pairs are repeats, the union of which is the scatter's result), but most
       // destinations settle within the first rule, long before a scatter of every admitted class ends.
-      for (const entry of tIn.entries) {
-        const entryPorts = ports.resolve(entry.spec, pm);
+      for (let e = from; e < to; e++) {
+        const entryPorts = ports.resolve(inSpec[e], pm);
         if (entryPorts === PortSetTable.EMPTY) continue;
-        if (entry.classes.some((s) => (!index || egressReaches(index, s, d)) && (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
+        if (inClasses[e].some((s) => (!index || egressReaches(index, s, d)) && (evaluateWith(s, d, entryPorts), settled[d] === 1))) return;
       }
       return;
     }
     n = 0;
     current = d;
-    for (const entry of tIn.entries) {
-      currentPorts = ports.resolve(entry.spec, pm);
-      if (currentPorts !== PortSetTable.EMPTY) entry.classes.forEach(admit);
+    for (let e = from; e < to; e++) {
+      currentPorts = ports.resolve(inSpec[e], pm);
+      if (currentPorts !== PortSetTable.EMPTY) inClasses[e].forEach(admit);
     }
     for (let i = 0; i < n; i++) if (!index || egressReaches(index, touched[i], d)) evaluateWith(touched[i], d, acc[touched[i]]);
   };
   const words = (count + 31) >>> 5;
   /** Steps of meeting each of a table's entries with a group of `size` sources (see evaluateGroup): a bitset a word at a time, a list an id at a time. */
-  const scatterCost = (tIn: SideTable, size: number): number => {
-    const entries = tIn.entries;
+  const scatterCost = (tIn: number, size: number): number => {
     let cost = 0;
-    for (let e = 0; e < entries.length; e++) {
-      const set = entries[e].classes;
+    for (let e = inReg.tableStart[tIn], end = inReg.tableEnd[tIn]; e < end; e++) {
+      const set = inClasses[e];
       cost += set.bits ? words : set.list ? set.list.length : size;
     }
     return cost;
@@ -236,28 +233,29 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
    * walks it: each source asked, or d's ingress entries met with the group's bitset when that takes
    * fewer steps (the unisolated sources of an open cluster: thousands of classes, a few entries).
    */
-  const groupCost = (size: number, tIn: SideTable | null): number => {
-    if (!tIn || size === 0) return size;
+  const groupCost = (size: number, tIn: number): number => {
+    if (tIn === 0 || size === 0) return size;
     const steps = scatterCost(tIn, size);
     // evaluateGroup's own choice: each source asked (lookupCost steps each) unless the scatter is cheaper.
-    return steps >= size * tIn.entries.length ? size : steps / tIn.lookupCost;
+    return steps >= size * (inReg.tableEnd[tIn] - inReg.tableStart[tIn]) ? size : steps / inReg.lookupCost[tIn];
   };
   /**
    * Like evaluateEach, for a large group of sources with its bitset `group`: when cheaper, the
    * sources d's ingress admits are found from the ingress side (each entry's classes met with the
    * group, a word at a time for a bitset), so the ones it does not admit cost nothing.
    */
-  const evaluateGroup = (sources: Int32Array, group: Uint32Array, d: number, tIn: SideTable | null): boolean => {
-    if (!tIn) return evaluateEach(sources, d, tIn);
-    const entries = tIn.entries;
-    if (scatterCost(tIn, sources.length) >= sources.length * entries.length) return evaluateEach(sources, d, tIn);
+  const evaluateGroup = (sources: Int32Array, group: Uint32Array, d: number, tIn: number): boolean => {
+    if (tIn === 0) return evaluateEach(sources, d, tIn);
+    const from = inReg.tableStart[tIn];
+    const to = inReg.tableEnd[tIn];
+    if (scatterCost(tIn, sources.length) >= sources.length * (to - from)) return evaluateEach(sources, d, tIn);
     const pm = portMap[d];
     n = 0;
     current = d;
-    for (let e = 0; e < entries.length; e++) {
-      currentPorts = ports.resolve(entries[e].spec, pm);
+    for (let e = from; e < to; e++) {
+      currentPorts = ports.resolve(inSpec[e], pm);
       if (currentPorts === PortSetTable.EMPTY) continue;
-      const set = entries[e].classes;
+      const set = inClasses[e];
       if (set.bits) {
         const bits = set.bits;
         for (let w = 0; w < words; w++) {
@@ -280,7 +278,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     return true;
   };
   /** Evaluates each of `sources` to `d`; false when `d` was settled on the way. */
-  const evaluateEach = (sources: Int32Array, d: number, tIn: SideTable | null): boolean => {
+  const evaluateEach = (sources: Int32Array, d: number, tIn: number): boolean => {
     for (let i = 0; i < sources.length; i++) {
       evaluate(sources[i], d, tIn);
       if (settled !== undefined && settled[d] === 1) return false;
@@ -306,9 +304,9 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
   let reach: EgressReach | undefined;
   // The classes of each egress signature, built when first needed (the egress index, the unscoped walk).
   let egressMembersCache: Int32Array[] | undefined;
-  const egressMembers = (): Int32Array[] => (egressMembersCache ??= membersBySignature(egSig, egSigs.length));
+  const egressMembers = (): Int32Array[] => (egressMembersCache ??= membersBySignature(egSig, egReg.count));
   /** The sources `lists[i]` to d (members of a signature or a wide union): a group's way when large (its bitset built once into `bits[i]`). */
-  const evaluateMembers = (lists: Int32Array[], bits: (Uint32Array | undefined)[], i: number, d: number, tIn: SideTable | null): boolean => {
+  const evaluateMembers = (lists: Int32Array[], bits: (Uint32Array | undefined)[], i: number, d: number, tIn: number): boolean => {
     const members = lists[i];
     if (members.length < words) return evaluateEach(members, d, tIn);
     bits[i] ??= bitsOf(members, count);
@@ -358,8 +356,8 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     if (sourceMajor) visitOpenDestinations(state, openIn, egressMembers(), emit);
     for (let d = 0; d < count; d++) {
       const tIn = inTable(d);
-      if (tIn && tIn.entries.length === 0) continue;
-      if (sourceMajor && tIn === null) {
+      if (tIn !== 0 && inReg.tableEnd[tIn] === inReg.tableStart[tIn]) continue;
+      if (sourceMajor && tIn === 0) {
         // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
         if (compact) continue;
         const unisolatedSources = egressMembers()[0];
@@ -367,8 +365,8 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         continue;
       }
       // Compact: unisolated sources to an unisolated destination are the open product, not pairs.
-      const skipUnisolated = compact && tIn === null;
-      const admitted = tIn ? (tIn.admitsAll ? count : tIn.sizeBound) : count;
+      const skipUnisolated = compact && tIn === 0;
+      const admitted = tIn !== 0 ? (inReg.admitsAll[tIn] === 1 ? count : inReg.sizeBound[tIn]) : count;
       if (admitted > 64) {
         if (!reach) {
           reach = buildEgressReach(state, egressMembers());
@@ -378,7 +376,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         // Walking the sources that reach d asks d's ingress entries about each (lookupCost steps),
         // or meets the entries with a large group's bitset (groupCost); walking the sources d
         // admits takes a step each: the walk that costs less is taken.
-        const budget = tIn ? admitted / tIn.lookupCost : admitted;
+        const budget = tIn !== 0 ? admitted / inReg.lookupCost[tIn] : admitted;
         const sinkSigs = reach.sinkSigs;
         const sinkFrom = reach.sinkStart[d];
         const sinkTo = reach.sinkStart[d + 1];
@@ -404,12 +402,12 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         }
         // Walking the sources that reach d costs more than walking those its ingress admits: the
         // admitted ones are evaluated, those whose egress reaches d.
-        if (tIn) {
+        if (tIn !== 0) {
           evaluateAdmitted(d, tIn, reach);
           continue;
         }
       }
-      if (tIn) evaluateAdmitted(d, tIn);
+      if (tIn !== 0) evaluateAdmitted(d, tIn);
       else {
         for (let s = 0; s < count; s++) {
           if (skipUnisolated && egSig[s] === 0) continue;
@@ -428,7 +426,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
     for (let d = 0; d < count; d++) {
       if (!destinationClasses[d]) continue;
       const tIn = inTable(d);
-      if (tIn) evaluateAdmitted(d, tIn);
+      if (tIn !== 0) evaluateAdmitted(d, tIn);
       else for (let s = 0; s < count; s++) evaluateWith(s, d, PortSetTable.ALL);
     }
     const sourceClasses = new Uint8Array(count);
@@ -445,7 +443,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         stamp[d] = -2 - s;
         evaluate(s, d, inTable(d));
       };
-      if (tEg) for (const entry of tEg.entries) entry.classes.forEach(visit);
+      if (tEg !== 0) for (let e = egReg.tableStart[tEg]; e < egReg.tableEnd[tEg]; e++) egReg.entryClasses[e].forEach(visit);
       else for (let d = 0; d < count; d++) visit(d);
     }
   }
@@ -490,7 +488,7 @@ function visitOpenDestinations(state: EngineState, openIn: Int32Array, members: 
   const ports = ctx.ports;
   const count = layout.count;
   const portMap = layout.classPortMap;
-  const sigs = state.egress.sigs;
+  const reg = ctx.signatures.egress;
   const openBits = bitsOf(openIn, count);
   // The unisolated destinations of each distinct class set (rules share cached sets).
   const openParts = new Map<ClassSet, Int32Array>();
@@ -526,13 +524,14 @@ function visitOpenDestinations(state: EngineState, openIn: Int32Array, members: 
   const stamp = new Int32Array(count).fill(-1);
   const acc = new Int32Array(count);
   const touched = new Int32Array(openIn.length);
-  for (let g = 1; g < sigs.length; g++) {
+  for (let g = 1; g < members.length; g++) {
     const sources = members[g];
     if (sources.length === 0) continue;
     let n = 0;
-    for (const entry of ctx.table('egress', sigs[g]).entries) {
-      const part = openPart(entry.classes);
-      const spec = entry.spec;
+    ctx.table('egress', g);
+    for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) {
+      const part = openPart(reg.entryClasses[e]);
+      const spec = reg.entrySpec[e];
       for (let i = 0; i < part.length; i++) {
         const d = part[i];
         const entryPorts = ports.resolve(spec, portMap[d]);
@@ -580,8 +579,6 @@ export function externalReach(state: EngineState, scope?: ConnectivityScope): Pi
   const workloadCount = layout.inventory.workloads.length;
   const inSig = state.ingress.classSig;
   const egSig = state.egress.classSig;
-  const inSigs = state.ingress.sigs;
-  const egSigs = state.egress.sigs;
   const portMap = layout.classPortMap;
   const ingressExternal = new Map<number, PiecewisePorts>();
   const egressExternal = new Map<number, PiecewisePorts>();
@@ -593,8 +590,8 @@ export function externalReach(state: EngineState, scope?: ConnectivityScope): Pi
     let egFn = NO_PIECES;
     for (let k = layout.workloadClassStart[w]; k < layout.workloadClassStart[w + 1]; k++) {
       const c = layout.workloadClassIds[k];
-      if (wantIngress) inFn = unionPiecewise(inFn, ctx.external('ingress', inSigs[inSig[c]], portMap[c]), ports);
-      if (wantEgress) egFn = unionPiecewise(egFn, ctx.external('egress', egSigs[egSig[c]], portMap[c]), ports);
+      if (wantIngress) inFn = unionPiecewise(inFn, ctx.external('ingress', inSig[c], portMap[c]), ports);
+      if (wantEgress) egFn = unionPiecewise(egFn, ctx.external('egress', egSig[c], portMap[c]), ports);
     }
     if (inFn.ports.length > 0) ingressExternal.set(w, inFn);
     if (egFn.ports.length > 0) egressExternal.set(w, egFn);
@@ -644,7 +641,8 @@ export function openProduct(state: EngineState): OpenProduct {
 function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReach {
   const { layout, ctx } = state;
   const count = layout.count;
-  const sigs = state.egress.sigs;
+  const reg = ctx.signatures.egress;
+  const sigCount = members.length;
   const sinkStart = new Int32Array(count + 1);
   const narrowSigs: number[] = [];
   const reachesAll: number[] = [];
@@ -652,21 +650,21 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
   const wideMemberLists: number[][] = [];
   // Wide unions by a hash of their words, verified word by word.
   const wideByHash = new Map<number, number[]>();
-  const sigReach = new Uint8Array(sigs.length).fill(REACH_NONE);
+  const sigReach = new Uint8Array(sigCount).fill(REACH_NONE);
   sigReach[0] = REACH_UNISOLATED;
-  const wideIndex = new Int32Array(sigs.length).fill(-1);
+  const wideIndex = new Int32Array(sigCount).fill(-1);
   // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
   const narrow = Math.max(256, count >>> 6);
   const seen = new Int32Array(count);
-  for (let g = 1; g < sigs.length; g++) {
+  for (let g = 1; g < sigCount; g++) {
     if (members[g].length === 0) continue;
-    const table = ctx.table('egress', sigs[g]);
-    if (table.admitsAll) {
+    ctx.table('egress', g);
+    if (reg.admitsAll[g] === 1) {
       sigReach[g] = REACH_ALL;
       for (const c of members[g]) reachesAll.push(c);
-    } else if (table.sizeBound > narrow) {
+    } else if (reg.sizeBound[g] > narrow) {
       sigReach[g] = REACH_WIDE;
-      const bits = toBits(table, count);
+      const bits = toBits(reg, g, count);
       let hash = 0;
       for (let w = 0; w < bits.length; w++) hash = mix(hash, bits[w]);
       const bucket = wideByHash.get(hash);
@@ -685,8 +683,8 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
       sigReach[g] = REACH_NARROW;
       narrowSigs.push(g);
       // Rules of one signature may overlap: count each destination once (`seen` holds the last g).
-      for (const entry of table.entries) {
-        entry.classes.forEach((d) => {
+      for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) {
+        reg.entryClasses[e].forEach((d) => {
           if (seen[d] !== g) {
             seen[d] = g;
             sinkStart[d + 1]++;
@@ -701,8 +699,8 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
   const cursor = sinkStart.slice(0, count);
   seen.fill(0);
   for (const g of narrowSigs) {
-    for (const entry of ctx.table('egress', sigs[g]).entries) {
-      entry.classes.forEach((d) => {
+    for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) {
+      reg.entryClasses[e].forEach((d) => {
         if (seen[d] !== g) {
           seen[d] = g;
           sinkSigs[cursor[d]++] = g;
@@ -720,7 +718,7 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
     reachesAll: reachesAllIds,
     reachesAllBits: bitsOf(reachesAllIds, count),
     members,
-    memberBits: new Array(sigs.length),
+    memberBits: new Array(sigCount),
     sinkStart,
     sinkSigs,
     wideBits,
@@ -741,11 +739,11 @@ function bitsOf(ids: Int32Array, universe: number): Uint32Array {
   return bits;
 }
 
-/** The classes a table's entries admit, as a bitset. */
-function toBits(table: SideTable, universe: number): Uint32Array {
+/** The classes the (built) table of signature `s` admits, as a bitset. */
+function toBits(reg: SignatureRegistry, s: number, universe: number): Uint32Array {
   const bits = new Uint32Array((universe + 31) >>> 5);
-  for (const entry of table.entries) {
-    const set = entry.classes;
+  for (let e = reg.tableStart[s]; e < reg.tableEnd[s]; e++) {
+    const set = reg.entryClasses[e];
     if (set.bits) {
       const other = set.bits;
       for (let i = 0; i < other.length; i++) bits[i] |= other[i];

@@ -28,7 +28,7 @@ import type {
   ReachResult,
   WorkloadReach,
 } from './model.type';
-import { type BoundPolicy, DirectionIndex, LayoutContext } from './policy-index.util';
+import { DirectionIndex, LayoutContext } from './policy-index.util';
 import { boundariesOf, IrContext, type PolicyIR, policyBlocks, toPolicyIR } from './policy-ir.util';
 import { PortSetTable } from './port-set.util';
 import { PreparedInventory } from './prepared-inventory.util';
@@ -373,7 +373,7 @@ class AnalysisImpl implements Analysis {
         if (!known.has(b) && layout.wouldSplit(b)) return AnalysisImpl.build(lineage, next);
       }
     }
-    const bind = (ir: PolicyIR): BoundPolicy => this.ctx.bind(ir);
+    const bind = (ir: PolicyIR): number => this.ctx.bind(ir);
     const removedBound = finalRemoved.map(bind);
     const addedBound = finalAdded.map(bind);
     const ingress = this.ingress.withChanges(removedBound, addedBound, this.ctx);

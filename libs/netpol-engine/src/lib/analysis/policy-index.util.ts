@@ -1,6 +1,6 @@
 import { ClassSet } from './class-set.util';
 import type { ClassLayout } from './class-layout.util';
-import { type AddressSet, NO_ADDRESSES } from './ip-address.util';
+import type { AddressSet } from './ip-address.util';
 import { mix } from './hash.util';
 import { ALL_PIECES, buildPiecewise, NO_PIECES, type PiecewisePorts } from './piecewise-ports.util';
 import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
@@ -8,91 +8,139 @@ import { PortSetTable } from './port-set.util';
 
 export type Direction = 'ingress' | 'egress';
 
-const NO_RULES: readonly BoundRule[] = [];
+/**
+ * What one direction's policies allow, stored as columns: plain arrays indexed by signature id
+ * (numbers, or class sets shared with the rules), not an object per signature, group and table.
+ * An analysis of 60,000 policies has about 45,000 signatures and 50,000 groups per lineage; as
+ * objects with their lists they were a third of what each analysis kept, and the young
+ * generation's collector copied all of it.
+ *
+ * A signature is the set of policy groups selecting a class in this direction: classes with the
+ * same signature are treated alike on this side; signature 0 (no group) means not isolated. Its
+ * groups are `groups[groupStart[s] .. groupStart[s] + groupCount[s] - 1]`, ascending.
+ *
+ * Its table (built on first use, `table(s)`): per distinct port spec of its rules, the classes
+ * they admit, `entryClasses[e]` / `entrySpec[e]` for `e` in `tableStart[s] .. tableEnd[s] - 1`
+ * (a rule's own set when it is the only one with that spec; a union otherwise); the rules that
+ * admit external addresses, `addressRules[addressStart[s] .. addressEnd[s] - 1]`; `sizeBound` the
+ * sum of the entries' sizes (an upper bound on the classes admitted), `lookupCost` the steps of
+ * asking every entry whether it admits one class (one per bitset, a binary search's per list),
+ * `admitsAll` 1 when some entry admits every class.
+ */
+export class SignatureRegistry {
+  readonly groupStart: number[] = [0];
+  readonly groupCount: number[] = [0];
+  readonly groups: number[] = [];
+  /** The next signature with the same hash (-1 ends), from the head in `byHash`. */
+  private readonly nextInBucket: number[] = [-1];
+  private readonly byHash = new Map<number, number>();
 
-/** A rule bound to a class layout: the classes and external addresses it admits, and its ports. */
-export interface BoundRule {
-  classes: ClassSet;
-  addresses: AddressSet;
-  spec: number;
+  /** -1 until the signature's table is built. */
+  readonly tableStart: number[] = [-1];
+  readonly tableEnd: number[] = [-1];
+  readonly entryClasses: ClassSet[] = [];
+  readonly entrySpec: number[] = [];
+  readonly admitsAll: number[] = [0];
+  readonly sizeBound: number[] = [0];
+  readonly lookupCost: number[] = [0];
+  readonly addressStart: number[] = [0];
+  readonly addressEnd: number[] = [0];
+  /** Rule indices (LayoutContext's rule columns). */
+  readonly addressRules: number[] = [];
+
+  /** External functions per port map id: the first one per signature inline (usually the only one), others in a map. */
+  private readonly externalPm: number[] = [-1];
+  private readonly externalFn: (PiecewisePorts | undefined)[] = [undefined];
+  private readonly externalMore = new Map<number, Map<number, PiecewisePorts>>();
+
+  constructor(readonly direction: Direction) {}
+
+  /** Signatures so far (ids 0 .. count - 1). */
+  get count(): number {
+    return this.groupStart.length;
+  }
+
+  /** The signature of the group ids `list[from .. to - 1]` (ascending), registered when new. */
+  signatureOf(list: ArrayLike<number>, from: number, to: number): number {
+    let hash = to - from;
+    for (let k = from; k < to; k++) hash = mix(hash, list[k]);
+    const head = this.byHash.get(hash);
+    const groups = this.groups;
+    for (let s = head ?? -1; s >= 0; s = this.nextInBucket[s]) {
+      if (this.groupCount[s] !== to - from) continue;
+      const start = this.groupStart[s] - from;
+      let same = true;
+      for (let k = from; k < to && same; k++) same = groups[start + k] === list[k];
+      if (same) return s;
+    }
+    const id = this.groupStart.length;
+    this.groupStart.push(groups.length);
+    this.groupCount.push(to - from);
+    for (let k = from; k < to; k++) groups.push(list[k]);
+    this.nextInBucket.push(head ?? -1);
+    this.byHash.set(hash, id);
+    this.tableStart.push(-1);
+    this.tableEnd.push(-1);
+    this.admitsAll.push(0);
+    this.sizeBound.push(0);
+    this.lookupCost.push(0);
+    this.addressStart.push(0);
+    this.addressEnd.push(0);
+    this.externalPm.push(-1);
+    this.externalFn.push(undefined);
+    return id;
+  }
+
+  /** The external function of signature `s` for port map `pm`, if built. */
+  externalOf(s: number, pm: number): PiecewisePorts | undefined {
+    return this.externalPm[s] === pm ? this.externalFn[s] : this.externalMore.get(s)?.get(pm);
+  }
+
+  setExternal(s: number, pm: number, fn: PiecewisePorts): void {
+    if (this.externalPm[s] < 0) {
+      this.externalPm[s] = pm;
+      this.externalFn[s] = fn;
+    } else {
+      let more = this.externalMore.get(s);
+      if (!more) {
+        more = new Map();
+        this.externalMore.set(s, more);
+      }
+      more.set(pm, fn);
+    }
+  }
 }
 
 /**
- * A policy bound to a class layout. Its rules are a range of the layout context's `rules` (one
- * array for every policy: no array per policy and direction); a start of -1 means the policy does
- * not isolate that direction.
+ * Caches shared by every analysis built on one class layout (immutable entries only), as columns:
+ * bound policies by `PolicyIR.id`, their rules, and policy groups by group id.
+ *
+ * A bound policy is the classes its podSelector selects (`selected[id]`) and two ranges of the rule
+ * columns, `ruleRanges[4 id .. 4 id + 3]` = ingress start, end, egress start, end (a start of -1:
+ * the policy does not isolate that direction). A rule is the classes it admits (`ruleClasses`), the
+ * external addresses (`ruleAddresses`) and its port spec (`ruleSpec`).
+ *
+ * A group is the policies of one direction that select the same classes: those sharing a namespace
+ * and a podSelector get the very same (cached) ClassSet object, `groupSelected[g]`, which is the
+ * group's key; its policies, in `namespace/name` order, are `groupPolicies[groupPolicyStart[g] ..
+ * groupPolicyEnd[g] - 1]`. Group ids count up across both directions and every derived analysis.
  */
-export interface BoundPolicy {
-  ir: PolicyIR;
-  selected: ClassSet;
-  ingressStart: number;
-  ingressEnd: number;
-  egressStart: number;
-  egressEnd: number;
-}
-
-/** Whether the policy isolates the direction (has a rule list for it, possibly empty). */
-export function isolates(policy: BoundPolicy, direction: Direction): boolean {
-  return (direction === 'ingress' ? policy.ingressStart : policy.egressStart) >= 0;
-}
-
-/**
- * Policies of one direction that select the same classes: those sharing a namespace and a
- * podSelector get the very same (cached) ClassSet object, which is the group's key.
- */
-export interface PolicyGroup {
-  id: number;
-  selected: ClassSet;
-  policies: readonly BoundPolicy[];
-}
-
-/**
- * Classes a side admits on one port spec: the rule itself when it is the only one with that spec
- * (no object per entry), else a rule-shaped object holding the union of the rules' classes.
- */
-export type SideEntry = BoundRule;
-
-/**
- * What one side allows for a signature: per distinct port spec, the classes its rules admit (a
- * rule's own set when it is the only one with that spec; no overall union is built), and the
- * rules that admit external addresses. `sizeBound` is the sum of the entries' sizes, an upper
- * bound on the classes admitted; `lookupCost` the steps of asking every entry whether it admits
- * one class (one per bitset, a binary search's per list).
- */
-export interface SideTable {
-  entries: readonly SideEntry[];
-  /** Whether some entry admits every class. */
-  admitsAll: boolean;
-  sizeBound: number;
-  lookupCost: number;
-  addressEntries: readonly BoundRule[];
-}
-
-/**
- * The set of policy groups selecting a class in one direction. Classes with the same signature
- * are treated alike on that side; signature 0 (no group) means not isolated.
- */
-export interface Signature {
-  id: number;
-  groups: readonly PolicyGroup[];
-  table?: SideTable;
-  /** External functions per port map id: the first one inline (usually the only one), others in a map. */
-  externalPm?: number;
-  externalFn?: PiecewisePorts;
-  external?: Map<number, PiecewisePorts>;
-  /** The next signature with the same hash (LayoutContext's registry chains them: no array per hash). */
-  nextInBucket: Signature | undefined;
-}
-
-/** Caches shared by every analysis built on one class layout (immutable entries only). */
 export class LayoutContext {
-  private nextGroupId = 1;
-  /** Per direction: each signature by id, and the first signature of each hash (see `nextInBucket`). */
-  readonly signatures: Record<Direction, { byHash: Map<number, Signature>; byId: Signature[] }>;
-  /** Every bound policy's rules, policy after policy (see BoundPolicy). */
-  readonly rules: BoundRule[] = [];
-  /** Bound policies by `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
-  private readonly bound: (BoundPolicy | undefined)[] = [];
+  readonly signatures: Record<Direction, SignatureRegistry> = { ingress: new SignatureRegistry('ingress'), egress: new SignatureRegistry('egress') };
+
+  readonly ruleClasses: ClassSet[] = [];
+  readonly ruleAddresses: AddressSet[] = [];
+  readonly ruleSpec: number[] = [];
+
+  /** By `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
+  private readonly irs: (PolicyIR | undefined)[] = [];
+  private readonly selected: (ClassSet | undefined)[] = [];
+  private readonly ruleRanges: number[] = [];
+
+  readonly groupSelected: ClassSet[];
+  readonly groupPolicyStart: number[] = [0];
+  readonly groupPolicyEnd: number[] = [0];
+  readonly groupPolicies: number[] = [];
 
   private readonly externals = new Map<string, PiecewisePorts>();
 
@@ -101,39 +149,55 @@ export class LayoutContext {
     readonly ports: PortSetTable,
     readonly ir: IrContext,
   ) {
-    const unisolated = (): { byHash: Map<number, Signature>; byId: Signature[] } => {
-      const sig: Signature = { id: 0, groups: [], table: undefined, externalPm: undefined, externalFn: undefined, external: undefined, nextInBucket: undefined };
-      return { byHash: new Map(), byId: [sig] };
-    };
-    this.signatures = { ingress: unisolated(), egress: unisolated() };
+    // Group ids start at 1.
+    this.groupSelected = [layout.none];
   }
 
-  newGroupId(): number {
-    return this.nextGroupId++;
-  }
-
-  bind(ir: PolicyIR): BoundPolicy {
-    let bound = this.bound[ir.id];
-    if (!bound) {
+  /** Binds a policy to the layout (once per IR); returns its id. */
+  bind(ir: PolicyIR): number {
+    const id = ir.id;
+    if (this.irs[id] === undefined) {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
-      const selected = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
-      const rules = this.rules;
-      const ingressStart = ir.ingress ? rules.length : -1;
-      if (ir.ingress) for (const rule of ir.ingress) rules.push(this.bindRule(rule, nsId));
-      const ingressEnd = rules.length;
-      const egressStart = ir.egress ? rules.length : -1;
-      if (ir.egress) for (const rule of ir.egress) rules.push(this.bindRule(rule, nsId));
-      bound = { ir, selected, ingressStart, ingressEnd, egressStart, egressEnd: rules.length };
-      this.bound[ir.id] = bound;
+      this.selected[id] = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
+      const ranges = this.ruleRanges;
+      // Ids are dense per lineage: the range array grows to 4 × the highest id bound.
+      while (ranges.length < 4 * id + 4) ranges.push(-1);
+      ranges[4 * id] = ir.ingress ? this.ruleSpec.length : -1;
+      if (ir.ingress) for (const rule of ir.ingress) this.bindRule(rule, nsId);
+      ranges[4 * id + 1] = this.ruleSpec.length;
+      ranges[4 * id + 2] = ir.egress ? this.ruleSpec.length : -1;
+      if (ir.egress) for (const rule of ir.egress) this.bindRule(rule, nsId);
+      ranges[4 * id + 3] = this.ruleSpec.length;
+      this.irs[id] = ir;
     }
-    return bound;
+    return id;
   }
 
-  /** A rule of a policy in namespace `nsId` (undefined: a namespace without pods or labels listed). */
-  private bindRule(rule: RuleIR, nsId: number | undefined): BoundRule {
+  /** The classes a bound policy selects. */
+  selectedBy(policy: number): ClassSet {
+    return this.selected[policy] as ClassSet;
+  }
+
+  /** Whether a bound policy isolates the direction (has a rule list for it, possibly empty). */
+  isolates(policy: number, direction: Direction): boolean {
+    return this.ruleRanges[4 * policy + (direction === 'ingress' ? 0 : 2)] >= 0;
+  }
+
+  /** Whether a bound policy groups in the direction: it isolates it and selects some class. */
+  private groups(policy: number, direction: Direction): boolean {
+    return this.isolates(policy, direction) && (this.selected[policy] as ClassSet).size > 0;
+  }
+
+  /** Appends the bound rule of a policy in namespace `nsId` (undefined: a namespace without pods or labels listed). */
+  private bindRule(rule: RuleIR, nsId: number | undefined): void {
     const layout = this.layout;
-    if (!rule.peers) return { classes: layout.all, addresses: rule.addresses, spec: rule.spec };
+    this.ruleAddresses.push(rule.addresses);
+    this.ruleSpec.push(rule.spec);
+    if (!rule.peers) {
+      this.ruleClasses.push(layout.all);
+      return;
+    }
     const irContext = this.ir;
     // Most rules have one peer: its set is the rule's, no list made for a union.
     let first: ClassSet | undefined;
@@ -149,120 +213,187 @@ export class LayoutContext {
       if (!first) first = set;
       else (more ??= [first]).push(set);
     }
-    const classes = more ? ClassSet.union(layout.count, more) : (first ?? layout.none);
-    return { classes, addresses: rule.addresses, spec: rule.spec };
-  }
-
-  /** The signature of a group list sorted by id. */
-  signature(direction: Direction, groups: readonly PolicyGroup[]): Signature {
-    return this.signatureOfRow(direction, Int32Array.from(groups.keys()), 0, groups.length, groups);
+    this.ruleClasses.push(more ? ClassSet.union(layout.count, more) : (first ?? layout.none));
   }
 
   /**
-   * The signature of the groups `groupList[rows[from .. to - 1]]` (ascending ids): hashed and
-   * verified, as this runs once per class; a group list is built only for a new signature.
+   * Groups the policies `ids` isolating `direction`, one group per distinct selected set, numbered
+   * as first met; returns their ids (ascending). Each group's policies are laid out together.
    */
-  signatureOfRow(direction: Direction, rows: Int32Array, from: number, to: number, groupList: readonly PolicyGroup[]): Signature {
-    const registry = this.signatures[direction];
-    let hash = to - from;
-    for (let k = from; k < to; k++) hash = mix(hash, groupList[rows[k]].id);
-    const head = registry.byHash.get(hash);
-    for (let sig = head; sig !== undefined; sig = sig.nextInBucket) {
-      const groups = sig.groups;
-      if (groups.length !== to - from) continue;
-      let same = true;
-      for (let k = from; k < to && same; k++) same = groups[k - from] === groupList[rows[k]];
-      if (same) return sig;
+  groupPoliciesOf(direction: Direction, ids: readonly number[]): number[] {
+    const byKey = new Map<ClassSet, number>();
+    const created: number[] = [];
+    // Per policy of `ids`, the index in `created` of its group (-1: not grouped); counts per group.
+    const groupOf = new Int32Array(ids.length).fill(-1);
+    const sizes: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (!this.groups(id, direction)) continue;
+      const selected = this.selected[id] as ClassSet;
+      let k = byKey.get(selected);
+      if (k === undefined) {
+        k = created.length;
+        byKey.set(selected, k);
+        created.push(this.groupSelected.length + k);
+        sizes.push(0);
+      }
+      groupOf[i] = k;
+      sizes[k]++;
     }
-    const groups: PolicyGroup[] = new Array(to - from);
-    for (let k = from; k < to; k++) groups[k - from] = groupList[rows[k]];
-    const sig: Signature = { id: registry.byId.length, groups, table: undefined, externalPm: undefined, externalFn: undefined, external: undefined, nextInBucket: head };
-    registry.byHash.set(hash, sig);
-    registry.byId.push(sig);
-    return sig;
+    const policies = this.groupPolicies;
+    const base = policies.length;
+    const fill: number[] = new Array(created.length);
+    let at = base;
+    for (let k = 0; k < created.length; k++) {
+      this.groupSelected.push(this.layout.none);
+      this.groupPolicyStart.push(at);
+      fill[k] = at;
+      at += sizes[k];
+      this.groupPolicyEnd.push(at);
+    }
+    for (let p = base; p < at; p++) policies.push(0);
+    for (let i = 0; i < ids.length; i++) {
+      const k = groupOf[i];
+      if (k < 0) continue;
+      policies[fill[k]++] = ids[i];
+      this.groupSelected[created[k]] = this.selected[ids[i]] as ClassSet;
+    }
+    for (const g of created) this.sortGroup(g);
+    return created;
   }
 
-  table(direction: Direction, sig: Signature): SideTable {
-    sig.table ??= this.buildTable(direction, sig);
-    return sig.table;
+  /** A new group of the given policies (all selecting the same classes). */
+  newGroup(ids: readonly number[]): number {
+    const g = this.groupSelected.length;
+    this.groupSelected.push(this.selected[ids[0]] as ClassSet);
+    this.groupPolicyStart.push(this.groupPolicies.length);
+    for (const id of ids) this.groupPolicies.push(id);
+    this.groupPolicyEnd.push(this.groupPolicies.length);
+    this.sortGroup(g);
+    return g;
   }
 
   /**
-   * Rules grouped by port spec. Tables are built for nearly every class and kept with their
-   * signature, so they are built with as few objects as possible: an entry is its rule, and only
-   * specs that several rules share collect their sets for a union (a new entry of the same shape).
+   * Sorts a group's policies by `namespace/name` in place. Nearly every group holds one or two
+   * policies: those are ordered without a sort call.
    */
-  private buildTable(direction: Direction, sig: Signature): SideTable {
-    const entries: SideEntry[] = [];
-    // Per entry index, the further class sets sharing its spec (only for specs seen twice).
+  private sortGroup(g: number): void {
+    const policies = this.groupPolicies;
+    const from = this.groupPolicyStart[g];
+    const to = this.groupPolicyEnd[g];
+    if (to - from < 2) return;
+    const irs = this.irs as PolicyIR[];
+    if (to - from === 2) {
+      if (byPolicyKey(irs[policies[from]], irs[policies[from + 1]]) > 0) {
+        const first = policies[from];
+        policies[from] = policies[from + 1];
+        policies[from + 1] = first;
+      }
+      return;
+    }
+    const sorted = policies.slice(from, to).sort((a, b) => byPolicyKey(irs[a], irs[b]));
+    for (let k = 0; k < sorted.length; k++) policies[from + k] = sorted[k];
+  }
+
+  /** Builds signature `s`'s table if not yet built (see SignatureRegistry); returns `s`. */
+  table(direction: Direction, s: number): number {
+    const reg = this.signatures[direction];
+    if (reg.tableStart[s] < 0) this.buildTable(reg, s);
+    return s;
+  }
+
+  /**
+   * Rules grouped by port spec: an entry is its rule's own set, and only specs that several rules
+   * share collect their sets for a union.
+   */
+  private buildTable(reg: SignatureRegistry, s: number): void {
+    const entryClasses = reg.entryClasses;
+    const entrySpec = reg.entrySpec;
+    const start = entrySpec.length;
+    // Per entry (from `start`), the further class sets sharing its spec (only for specs seen twice).
     let shared: ClassSet[][] | undefined;
     let specIndex: Map<number, number> | undefined;
-    let addressEntries: BoundRule[] | undefined;
-    const rules = this.rules;
-    const ingress = direction === 'ingress';
-    for (const group of sig.groups) {
-      for (const policy of group.policies) {
-        const end = ingress ? policy.ingressEnd : policy.egressEnd;
-        for (let r = ingress ? policy.ingressStart : policy.egressStart; r >= 0 && r < end; r++) {
-          const rule = rules[r];
-          if (rule.addresses.length > 0) (addressEntries ??= []).push(rule);
-          if (rule.classes.size === 0) continue;
+    const ruleClasses = this.ruleClasses;
+    const ruleSpec = this.ruleSpec;
+    const ranges = this.ruleRanges;
+    const offset = reg.direction === 'ingress' ? 0 : 2;
+    const addressStart = reg.addressRules.length;
+    const groupFrom = reg.groupStart[s];
+    const groupTo = groupFrom + reg.groupCount[s];
+    for (let k = groupFrom; k < groupTo; k++) {
+      const g = reg.groups[k];
+      for (let p = this.groupPolicyStart[g]; p < this.groupPolicyEnd[g]; p++) {
+        const policy = this.groupPolicies[p];
+        const end = ranges[4 * policy + offset + 1];
+        for (let r = ranges[4 * policy + offset]; r >= 0 && r < end; r++) {
+          if (this.ruleAddresses[r].length > 0) reg.addressRules.push(r);
+          const classes = ruleClasses[r];
+          if (classes.size === 0) continue;
+          const spec = ruleSpec[r];
           // Linear search while short; a map once a signature has many specs (one namespace, thousands of policies).
           let i = -1;
-          if (specIndex) i = specIndex.get(rule.spec) ?? -1;
-          else for (let k = 0; k < entries.length && i < 0; k++) if (entries[k].spec === rule.spec) i = k;
+          if (specIndex) i = specIndex.get(spec) ?? -1;
+          else for (let e = start; e < entrySpec.length && i < 0; e++) if (entrySpec[e] === spec) i = e;
           if (i < 0) {
-            entries.push(rule);
-            if (specIndex) specIndex.set(rule.spec, entries.length - 1);
-            else if (entries.length > 16) specIndex = new Map(entries.map((entry, k) => [entry.spec, k]));
+            entryClasses.push(classes);
+            entrySpec.push(spec);
+            if (specIndex) specIndex.set(spec, entrySpec.length - 1);
+            else if (entrySpec.length - start > 16) {
+              specIndex = new Map();
+              for (let e = start; e < entrySpec.length; e++) specIndex.set(entrySpec[e], e);
+            }
           } else {
             shared ??= [];
-            (shared[i] ??= [entries[i].classes]).push(rule.classes);
+            (shared[i - start] ??= [entryClasses[i]]).push(classes);
           }
         }
       }
     }
     const count = this.layout.count;
-    let admitsAll = false;
+    let admitsAll = 0;
     let sizeBound = 0;
     let lookupCost = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const sets = shared?.[i];
-      // Same field order as a bound rule's literal: one object shape in the entries' hot loops.
-      if (sets) entries[i] = { classes: ClassSet.union(count, sets), addresses: NO_ADDRESSES, spec: entries[i].spec };
-      const classes = entries[i].classes;
+    for (let e = start; e < entrySpec.length; e++) {
+      const sets = shared?.[e - start];
+      if (sets) entryClasses[e] = ClassSet.union(count, sets);
+      const classes = entryClasses[e];
       sizeBound += classes.size;
       lookupCost += classes.list ? 32 - Math.clz32(classes.list.length) : 1;
-      if (classes.isAll) admitsAll = true;
+      if (classes.isAll) admitsAll = 1;
     }
-    // Kept at their exact length (arrays grown by push reserve spare slots; a table is kept per signature).
-    return { entries: entries.slice(), admitsAll, sizeBound: Math.min(sizeBound, count), lookupCost: Math.max(lookupCost, 1), addressEntries: addressEntries ? addressEntries.slice() : NO_RULES };
+    reg.tableStart[s] = start;
+    reg.tableEnd[s] = entrySpec.length;
+    reg.admitsAll[s] = admitsAll;
+    reg.sizeBound[s] = Math.min(sizeBound, count);
+    reg.lookupCost[s] = Math.max(lookupCost, 1);
+    reg.addressStart[s] = addressStart;
+    reg.addressEnd[s] = reg.addressRules.length;
   }
 
   /** What a side allows to or from external addresses, for a pod with the given named ports. */
-  external(direction: Direction, sig: Signature, portMapId: number): PiecewisePorts {
-    if (sig.id === 0) return ALL_PIECES;
+  external(direction: Direction, s: number, portMapId: number): PiecewisePorts {
+    if (s === 0) return ALL_PIECES;
+    const reg = this.signatures[direction];
     // Named ports never match an external destination, so egress ignores the port map.
     const pm = direction === 'egress' ? 0 : portMapId;
-    if (sig.externalPm === pm && sig.externalFn) return sig.externalFn;
-    let fn = sig.external?.get(pm);
+    let fn = reg.externalOf(s, pm);
     if (!fn) {
-      fn = this.buildExternal(direction, sig, pm);
-      if (sig.externalFn === undefined) {
-        sig.externalPm = pm;
-        sig.externalFn = fn;
-      } else {
-        sig.external ??= new Map();
-        sig.external.set(pm, fn);
-      }
+      fn = this.buildExternal(reg, s, pm);
+      reg.setExternal(s, pm, fn);
     }
     return fn;
   }
 
-  private buildExternal(direction: Direction, sig: Signature, pm: number): PiecewisePorts {
-    const table = this.table(direction, sig);
-    if (table.addressEntries.length === 0) return NO_PIECES;
-    const entries = table.addressEntries.map((e) => ({ addresses: e.addresses, ports: this.ports.resolve(e.spec, pm) }));
+  private buildExternal(reg: SignatureRegistry, s: number, pm: number): PiecewisePorts {
+    this.table(reg.direction, s);
+    const from = reg.addressStart[s];
+    const to = reg.addressEnd[s];
+    if (from === to) return NO_PIECES;
+    const entries: { addresses: AddressSet; ports: number }[] = [];
+    for (let k = from; k < to; k++) {
+      const r = reg.addressRules[k];
+      entries.push({ addresses: this.ruleAddresses[r], ports: this.ports.resolve(this.ruleSpec[r], pm) });
+    }
     // Many signatures (one per namespace) allow the same addresses: share one function object.
     const key = entries.map((e) => `${this.ir.addressId(e.addresses)}:${e.ports}`).sort().join(',');
     let fn = this.externals.get(key);
@@ -279,7 +410,8 @@ export class DirectionIndex {
   private constructor(
     readonly direction: Direction,
     readonly classSig: Int32Array,
-    readonly sigs: Signature[],
+    /** The direction's signatures (shared by every analysis on the layout). */
+    readonly registry: SignatureRegistry,
   ) {}
 
   /**
@@ -287,132 +419,91 @@ export class DirectionIndex {
    * key), if any. A group selects at least one class, and every class's signature lists the groups
    * selecting it: the first class of `key` finds it, with no map of 50,000 groups kept per direction.
    */
-  private groupOf(key: ClassSet): PolicyGroup | undefined {
-    let found: PolicyGroup | undefined;
+  private groupOf(key: ClassSet, ctx: LayoutContext): number | undefined {
+    let found: number | undefined;
     key.some((c) => {
-      for (const group of this.classGroups(c) ?? []) if (group.selected === key) found = group;
+      const s = this.classSig[c];
+      const reg = this.registry;
+      for (let k = reg.groupStart[s]; k < reg.groupStart[s] + reg.groupCount[s]; k++) if (ctx.groupSelected[reg.groups[k]] === key) found = reg.groups[k];
       return true;
     });
     return found;
   }
 
-  /** The groups selecting class `c`, ascending by id (its signature's list), or undefined when none does. */
-  classGroups(c: number): readonly PolicyGroup[] | undefined {
-    return this.classSig[c] === 0 ? undefined : this.sigs[this.classSig[c]].groups;
-  }
-
-  static build(direction: Direction, policies: readonly BoundPolicy[], ctx: LayoutContext): DirectionIndex {
-    // One group per distinct selected set, numbered as first met; its policy list is its own, sorted in place.
-    const byKey = new Map<ClassSet, PolicyGroup>();
-    const groupList: PolicyGroup[] = [];
-    for (let i = 0; i < policies.length; i++) {
-      const policy = policies[i];
-      if (!isolates(policy, direction) || policy.selected.size === 0) continue;
-      const group = byKey.get(policy.selected);
-      if (group) (group.policies as BoundPolicy[]).push(policy);
-      else {
-        const created: PolicyGroup = { id: ctx.newGroupId(), selected: policy.selected, policies: [policy] };
-        byKey.set(policy.selected, created);
-        groupList.push(created);
-      }
-    }
-    for (let g = 0; g < groupList.length; g++) sortByPolicyKey(groupList[g].policies as BoundPolicy[]);
+  static build(direction: Direction, policies: readonly number[], ctx: LayoutContext): DirectionIndex {
+    const groups = ctx.groupPoliciesOf(direction, policies);
     // Each class's groups as compressed rows (counts, prefix sums, fill), in ascending group id.
     const count = ctx.layout.count;
     const start = new Int32Array(count + 1);
     const countClass = (c: number): void => void start[c + 1]++;
-    for (let g = 0; g < groupList.length; g++) groupList[g].selected.forEach(countClass);
+    for (const g of groups) ctx.groupSelected[g].forEach(countClass);
     for (let c = 0; c < count; c++) start[c + 1] += start[c];
     const rows = new Int32Array(start[count]);
     const cursor = start.slice(0, count);
     let current = 0;
     const fillClass = (c: number): void => void (rows[cursor[c]++] = current);
-    for (current = 0; current < groupList.length; current++) groupList[current].selected.forEach(fillClass);
-    // Classes with one signature share its group list: no list per class.
-    const classSig = new Int32Array(count);
-    for (let c = 0; c < count; c++) {
-      if (start[c] === start[c + 1]) continue;
-      classSig[c] = ctx.signatureOfRow(direction, rows, start[c], start[c + 1], groupList).id;
+    for (const g of groups) {
+      current = g;
+      ctx.groupSelected[g].forEach(fillClass);
     }
-    return new DirectionIndex(direction, classSig, ctx.signatures[direction].byId);
+    const registry = ctx.signatures[direction];
+    const classSig = new Int32Array(count);
+    for (let c = 0; c < count; c++) if (start[c] !== start[c + 1]) classSig[c] = registry.signatureOf(rows, start[c], start[c + 1]);
+    return new DirectionIndex(direction, classSig, registry);
   }
 
   /**
-   * A copy with some policies removed and others added; only the classes those policies select
-   * get a new signature. Returns the classes whose signature changed.
+   * A copy with some policies removed and others added (bound policy ids); only the classes those
+   * policies select get a new signature. Returns the classes whose signature changed.
    */
-  withChanges(removed: readonly BoundPolicy[], added: readonly BoundPolicy[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
+  withChanges(removed: readonly number[], added: readonly number[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
     const direction = this.direction;
     const touchedKeys = new Set<ClassSet>();
-    for (const p of [...removed, ...added]) if (isolates(p, direction) && p.selected.size > 0) touchedKeys.add(p.selected);
+    for (const p of [...removed, ...added]) if (ctx.isolates(p, direction) && ctx.selectedBy(p).size > 0) touchedKeys.add(ctx.selectedBy(p));
     if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
-    const replaced = new Map<number, PolicyGroup | undefined>();
+    const replaced = new Map<number, number | undefined>();
     const affectedSets: ClassSet[] = [];
     const removedSet = new Set(removed);
-    const addedGroups: PolicyGroup[] = [];
+    const addedGroups: number[] = [];
     for (const key of touchedKeys) {
-      const old = this.groupOf(key);
-      const list = (old?.policies ?? []).filter((p) => !removedSet.has(p));
-      for (const p of added) if (isolates(p, direction) && p.selected === key) list.push(p);
-      const next = list.length > 0 ? newGroup(list, ctx) : undefined;
+      const old = this.groupOf(key, ctx);
+      const list: number[] = [];
+      if (old !== undefined) for (let p = ctx.groupPolicyStart[old]; p < ctx.groupPolicyEnd[old]; p++) if (!removedSet.has(ctx.groupPolicies[p])) list.push(ctx.groupPolicies[p]);
+      for (const p of added) if (ctx.isolates(p, direction) && ctx.selectedBy(p) === key) list.push(p);
+      const next = list.length > 0 ? ctx.newGroup(list) : undefined;
       affectedSets.push(key);
-      if (old) replaced.set(old.id, next);
-      else if (next) addedGroups.push(next);
+      if (old !== undefined) replaced.set(old, next);
+      else if (next !== undefined) addedGroups.push(next);
     }
+    const reg = this.registry;
     const classSig = this.classSig.slice();
     const changed: number[] = [];
     ClassSet.union(ctx.layout.count, affectedSets).forEach((c) => {
-      const list: PolicyGroup[] = [];
-      for (const g of this.classGroups(c) ?? []) {
-        if (!replaced.has(g.id)) list.push(g);
+      const list: number[] = [];
+      const s = this.classSig[c];
+      for (let k = reg.groupStart[s]; k < reg.groupStart[s] + reg.groupCount[s]; k++) {
+        const g = reg.groups[k];
+        if (!replaced.has(g)) list.push(g);
         else {
-          const next = replaced.get(g.id);
-          if (next && next.selected.has(c)) list.push(next);
+          const next = replaced.get(g);
+          if (next !== undefined && ctx.groupSelected[next].has(c)) list.push(next);
         }
       }
-      for (const g of addedGroups) if (g.selected.has(c)) list.push(g);
-      if (!sortedById(list)) list.sort((a, b) => a.id - b.id);
-      const sig = list.length > 0 ? ctx.signature(direction, list).id : 0;
+      for (const g of addedGroups) if (ctx.groupSelected[g].has(c)) list.push(g);
+      list.sort((a, b) => a - b);
+      const sig = list.length > 0 ? reg.signatureOf(list, 0, list.length) : 0;
       if (sig !== classSig[c]) {
         classSig[c] = sig;
         changed.push(c);
       }
     });
-    return { index: new DirectionIndex(direction, classSig, ctx.signatures[direction].byId), changed: Int32Array.from(changed) };
+    return { index: new DirectionIndex(direction, classSig, reg), changed: Int32Array.from(changed) };
   }
-}
-
-function sortedById(groups: readonly PolicyGroup[]): boolean {
-  for (let i = 1; i < groups.length; i++) if (groups[i - 1].id > groups[i].id) return false;
-  return true;
 }
 
 /** Policies in `namespace/name` order; within one namespace (a group's case) by name, no key joined. */
-function byPolicyKey(a: BoundPolicy, b: BoundPolicy): number {
-  const x = a.ir.namespace === b.ir.namespace ? a.ir.name : a.ir.key;
-  const y = a.ir.namespace === b.ir.namespace ? b.ir.name : b.ir.key;
+function byPolicyKey(a: PolicyIR, b: PolicyIR): number {
+  const x = a.namespace === b.namespace ? a.name : a.key;
+  const y = a.namespace === b.namespace ? b.name : b.key;
   return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/**
- * Sorts a group's policies by `byPolicyKey` in place. Nearly every group holds one or two
- * policies: those are ordered without a call into the built-in sort, which allocates a work area.
- */
-function sortByPolicyKey(policies: BoundPolicy[]): void {
-  if (policies.length < 2) return;
-  if (policies.length === 2) {
-    if (byPolicyKey(policies[0], policies[1]) > 0) {
-      const first = policies[0];
-      policies[0] = policies[1];
-      policies[1] = first;
-    }
-    return;
-  }
-  policies.sort(byPolicyKey);
-}
-
-function newGroup(policies: BoundPolicy[], ctx: LayoutContext): PolicyGroup {
-  const sorted = policies.slice();
-  sortByPolicyKey(sorted);
-  return { id: ctx.newGroupId(), selected: policies[0].selected, policies: sorted };
 }
