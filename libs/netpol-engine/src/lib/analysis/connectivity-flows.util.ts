@@ -3,7 +3,7 @@ import { externalGroups, listFlows, toFlowPorts } from './flow-iteration.util';
 import type { CidrEndpoint, ConnectivityDiff, Flow, WorkloadEndpoint } from './model.type';
 import { type PiecewisePorts, subtractPiecewise } from './piecewise-ports.util';
 import { type PortRanges, subtractPortRanges } from './port-set.util';
-import type { PreparedInventory } from './prepared-inventory.util';
+import { type PreparedInventory, workloadKey } from './prepared-inventory.util';
 
 /** What flows are built from: the data, the workloads it numbers, and its port sets. */
 export interface FlowSource {
@@ -35,12 +35,17 @@ function sortFlows(flows: Flow[]): Flow[] {
 /** Flows of `a` not in `b` (port by port, address by address), aggregated like connectivity. */
 function subtractFlows(a: FlowSource, b: FlowSource, sameWorkloads: boolean): Flow[] {
   const out: Flow[] = [];
+  // Other inventories: each workload of `a` matched by its key once (-1: not in `b`).
+  let toB: Int32Array | undefined;
+  if (!sameWorkloads) {
+    const bIndex = new Map<string, number>();
+    for (const w of b.inventory.workloads) bIndex.set(workloadKey(w), w.id);
+    toB = Int32Array.from(a.inventory.workloads, (w) => bIndex.get(workloadKey(w)) ?? -1);
+  }
   const bWorkload = (w: number): number | undefined => {
-    if (sameWorkloads) return w;
-    return bIndex.get(a.inventory.workloads[w].key);
+    if (!toB) return w;
+    return toB[w] < 0 ? undefined : toB[w];
   };
-  const bIndex = new Map<string, number>();
-  if (!sameWorkloads) for (const w of b.inventory.workloads) bIndex.set(w.key, w.id);
   const { rowStart, dest, ports } = a.data.pairs;
   for (let from = 0; from < a.data.workloadCount; from++) {
     const bFrom = bWorkload(from);

@@ -28,8 +28,14 @@ export interface PreparedWorkload {
   id: number;
   nsId: number;
   endpoint: WorkloadEndpoint;
-  /** `namespace/kind/name`, stable across analyses. */
-  key: string;
+}
+
+/**
+ * `namespace/kind/name`, stable across analyses (to match workloads of two inventories). Built
+ * when asked: kept per workload, the joined texts were 110,000 strings per analysis of 25,000 workloads.
+ */
+export function workloadKey(w: PreparedWorkload): string {
+  return `${w.endpoint.namespace}/${w.endpoint.workloadKind}/${w.endpoint.name}`;
 }
 
 /**
@@ -138,7 +144,7 @@ export class PreparedInventory {
       renumber[old] = id;
       const w = found[old];
       const namespace = this.namespaces[w.nsId].name;
-      return { id, nsId: w.nsId, key: `${namespace}/${w.kind}/${w.name}`, endpoint: { kind: 'workload', namespace, workloadKind: w.kind, name: w.name } };
+      return { id, nsId: w.nsId, endpoint: { kind: 'workload', namespace, workloadKind: w.kind, name: w.name } };
     });
     for (let i = 0; i < count; i++) this.podWorkload[i] = renumber[this.podWorkload[i]];
   }
