@@ -228,6 +228,29 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     expect(internal(analysis.aggregatedFlows())).toEqual(['db/* => db/* : TCP 80']);
   });
 
+  it('list the namespace lines of a source namespace in namespace order, among few namespaces or many', () => {
+    // ns-00 and ns-05 have no policy (the open product joins them); ns-30 is isolated and admits ns-00 on TCP 80
+    // (a listed pair). ns-00 meets ns-30 through its listed pairs before ns-05 through the product.
+    const lines = (few: boolean): string[] => {
+      const names = Array.from({ length: 40 }, (_, i) => `ns-${String(i).padStart(2, '0')}`).filter((n) => !few || ['ns-00', 'ns-05', 'ns-30'].includes(n));
+      const inventory: Inventory = {
+        namespaces: names.map((name) => ({ name })),
+        pods: names.map((namespace) => ({ namespace, name: 'app-0', labels: { app: 'app' }, workload: { kind: 'Deployment', name: 'app' } })),
+      };
+      const policy = (namespace: string, name: string, spec: object) => ({ apiVersion: 'networking.k8s.io/v1' as const, kind: 'NetworkPolicy' as const, metadata: { namespace, name }, spec });
+      const policies = [
+        ...names.filter((n) => n !== 'ns-00' && n !== 'ns-05').map((n) => policy(n, 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })),
+        policy('ns-30', 'from-ns-00', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ns-00' } } }], ports: [{ port: 80 }] }] }),
+      ] as NetworkPolicy[];
+      const analysis = createAnalysis({ inventory, policies });
+      return [...analysis.aggregatedFlows()].filter((f) => f.from.kind !== 'cidr' && f.to.kind !== 'cidr').map((f) => formatFlow(f as Flow));
+    };
+    const expected = ['ns-00/* => ns-05/* : All', 'ns-00/* => ns-30/* : TCP 80', 'ns-05/* => ns-00/* : All'];
+    // 3 namespaces: a source's namespaces listed by a scan of the tally; 40: its two namespaces sorted.
+    expect(lines(true)).toEqual(expected);
+    expect(lines(false)).toEqual(expected);
+  });
+
   it('with eitherEnd, aggregate a whole namespace at one end: ns/* => workload and workload => ns/*', () => {
     const pod = (namespace: string, name: string, workload: string, app: string) => ({ namespace, name, labels: { app }, workload: { kind: 'Deployment', name: workload } });
     const inventory: Inventory = {
