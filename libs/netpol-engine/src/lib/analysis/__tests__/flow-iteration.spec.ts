@@ -246,7 +246,7 @@ describe('flows, aggregatedFlows and workloadReach', () => {
       return [...analysis.aggregatedFlows()].filter((f) => f.from.kind !== 'cidr' && f.to.kind !== 'cidr').map((f) => formatFlow(f as Flow));
     };
     const expected = ['ns-00/* => ns-05/* : All', 'ns-00/* => ns-30/* : TCP 80', 'ns-05/* => ns-00/* : All'];
-    // 3 namespaces: a source's namespaces listed by a scan of the tally; 40: its two namespaces sorted.
+    // 3 namespaces (one word of the tally's bitset) and 40 (two words, ns-30 in the second).
     expect(lines(true)).toEqual(expected);
     expect(lines(false)).toEqual(expected);
   });
