@@ -53,10 +53,14 @@ export function externalGroups(
 export class PairRows {
   readonly dest: Int32Array;
   readonly ports: Int32Array;
+  /** The open product's destinations a row merges: `productIds[0 .. productCount - 1]`, ascending. */
+  private productIds: Int32Array;
+  private productCount: number;
 
   /**
    * With `skip`, a row merged with the open product leaves out every destination namespace
-   * flagged in `skip.namespaces` (read at each call), stepping over its product part whole.
+   * flagged in `skip.namespaces` (read at each call): its listed pairs are stepped over, and its
+   * product part is left out by `restrictProduct`, which the caller calls whenever the flags change.
    */
   constructor(
     private readonly data: ConnectivityData,
@@ -64,6 +68,25 @@ export class PairRows {
   ) {
     this.dest = new Int32Array(data.workloadCount);
     this.ports = new Int32Array(data.workloadCount);
+    this.productIds = data.open?.openInIds ?? new Int32Array(0);
+    this.productCount = this.productIds.length;
+  }
+
+  /**
+   * The product's destinations outside the namespaces `skip` flags: gathered once for a source
+   * namespace's rows (into a reused buffer), instead of each open row stepping over a thousand
+   * skipped namespaces of the product.
+   */
+  restrictProduct(buffer: Int32Array): void {
+    const skip = this.skip as NamespaceSkip;
+    const ids = (this.data.open as OpenProduct).openInIds;
+    let k = 0;
+    for (const b of skip.productNamespaces) {
+      if (skip.namespaces[b]) continue;
+      for (let x = skip.productStart[b]; x < skip.productStart[b + 1]; x++) buffer[k++] = ids[x];
+    }
+    this.productIds = buffer;
+    this.productCount = k;
   }
 
   /** Fills `dest`/`ports` with the destinations and port-set ids of source `ws`; returns how many. */
@@ -82,22 +105,22 @@ export class PairRows {
       return end - i;
     }
     let n = 0;
-    const ids = open.openInIds;
+    const ids = this.productIds;
+    const idCount = this.productCount;
     const self = open.selfOpen[ws] === 1;
     const skip = this.skip;
     let j = 0;
     for (;;) {
       const listed = i < end ? listedDest[i] : count;
-      const product = j < ids.length ? ids[j] : count;
-      if (listed === count && product === count) return n;
-      if (skip) {
-        const b = skip.nsOf[listed < product ? listed : product];
+      if (skip && listed < count) {
+        const b = skip.nsOf[listed];
         if (skip.namespaces[b]) {
           while (i < end && listedDest[i] < skip.nsStart[b + 1]) i++;
-          j = skip.productStart[b + 1];
           continue;
         }
       }
+      const product = j < idCount ? ids[j] : count;
+      if (listed === count && product === count) return n;
       if (product <= listed) {
         const all = product !== ws || self;
         if (all || product === listed) {
@@ -126,6 +149,8 @@ interface NamespaceSkip {
   nsStart: Int32Array;
   /** The open product's destinations in namespace b: `openInIds[productStart[b] .. productStart[b + 1] - 1]`. */
   productStart: Int32Array;
+  /** The namespaces with any, ascending. */
+  productNamespaces: Int32Array;
 }
 
 /** One flow by numbers (see FlowTable): what a listing hands its visitor, with no object per flow. */
@@ -374,7 +399,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
   const product = !keep && !eitherEnd ? source.data.open : undefined;
   const productPlan = product ? openProductByNamespace(product, nsOf, namespaces.length) : undefined;
   // Rows of open sources leave out the namespaces folded into `a/* => b/*` (as the loop below skips them in other rows).
-  const rows = new PairRows(source.data, productPlan ? { namespaces: wholeNamespace, nsOf, nsStart, productStart: productPlan.start } : undefined);
+  const rows = new PairRows(source.data, productPlan ? { namespaces: wholeNamespace, nsOf, nsStart, productStart: productPlan.start, productNamespaces: productPlan.namespaces } : undefined);
+  const productBuffer = product ? new Int32Array(product.openInIds.length) : undefined;
   const sourceNamespace = (a: number, visit: FlowVisitor): void => {
     const first = nsStart[a];
     const last = nsStart[a + 1];
@@ -382,7 +408,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     const sizeA = last - first;
     byNamespace.startRound(a);
     byWorkload.startRound(a);
-    if (product && productPlan) tallyWithProduct(a, first, last, product, productPlan);
+    let openSources = 0;
+    if (product && productPlan) openSources = tallyWithProduct(a, first, last, product, productPlan);
     else {
       for (let ws = first; ws < last; ws++) {
         const n = rows.row(ws);
@@ -409,6 +436,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
         visit(aKey, wd, ports);
       }
     }
+    // Open rows merge the product outside the namespaces just folded.
+    if (openSources > 0) rows.restrictProduct(productBuffer as Int32Array);
     for (let ws = first; ws < last; ws++) {
       const n = rows.row(ws);
       const { dest, ports } = rows;
@@ -452,7 +481,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
    * destination namespace, its open workloads times a's open sources, less a source to itself
    * where the product leaves that out.
    */
-  const tallyWithProduct = (a: number, first: number, last: number, open: OpenProduct, plan: OpenProductPlan): void => {
+  /** Returns how many of a's workloads are open sources (rows merged with the product). */
+  const tallyWithProduct = (a: number, first: number, last: number, open: OpenProduct, plan: OpenProductPlan): number => {
     let openSources = 0;
     let selfLeftOut = 0;
     for (let ws = first; ws < last; ws++) {
@@ -468,12 +498,13 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
         byNamespace.add(nsOf[wd], listed.ports[i]);
       }
     }
-    if (openSources === 0) return;
+    if (openSources === 0) return 0;
     for (const b of plan.namespaces) {
       const pairs = plan.start[b + 1] - plan.start[b];
       const count = pairs * openSources - (b === a ? selfLeftOut : 0);
       if (count > 0) byNamespace.addMany(b, PortSetTable.ALL, count);
     }
+    return openSources;
   };
   const nsCount = namespaces.length;
   return new FlowListing(table, nsCount + workloads.length, (step, visit) =>

@@ -2,6 +2,9 @@ import fc from 'fast-check';
 
 import type { NetworkPolicy } from '../../manifest';
 import { type AggregatedFlow, createAnalysis, type Flow, type FlowListing, formatFlow, type Inventory, type WorkloadEndpoint } from '../index';
+import { PairRows } from '../flow-iteration.util';
+import { PairTable } from '../pair-table.util';
+import { PortSetTable } from '../port-set.util';
 import { inventoryArbitrary, policiesArbitrary } from './reference/cluster.arbitrary';
 
 const clusterArbitrary = fc.record({ inventory: inventoryArbitrary(7, true), policies: policiesArbitrary(4), ipBlockMatchesPodIps: fc.boolean() });
@@ -304,5 +307,32 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     const toFront = aggregated.filter((f) => f.to.kind === 'namespace' && f.to.namespace === 'front').map((f) => f.to);
     expect(front).toHaveLength(3);
     expect(new Set([...front, ...toFront]).size).toBe(1);
+  });
+});
+
+describe(PairRows.name, () => {
+  it('merge the open product into open rows, leaving out the namespaces flagged once the product is restricted', () => {
+    // Workloads 0 and 1 in namespace 0, 2 and 3 in namespace 1; every workload open to ingress, 0 open to egress
+    // with one pod (not to itself); a listed pair 0 → 3 on port set 5 (the product covers it: every port).
+    const pairs = new PairTable(4, Int32Array.from([0, 1, 1, 1, 1]), Int32Array.from([3]), Int32Array.from([5]));
+    const open = { openOut: Uint8Array.from([1, 0, 0, 0]), openIn: Uint8Array.from([1, 1, 1, 1]), openInIds: Int32Array.from([0, 1, 2, 3]), selfOpen: new Uint8Array(4) };
+    const data = { workloadCount: 4, pairs, ingressExternal: new Map(), egressExternal: new Map(), open };
+    const namespaces = new Uint8Array(2);
+    const skip = { namespaces, nsOf: Int32Array.from([0, 0, 1, 1]), nsStart: Int32Array.from([0, 2, 4]), productStart: Int32Array.from([0, 2, 4]), productNamespaces: Int32Array.from([0, 1]) };
+    const sut = new PairRows(data, skip);
+    const row = (ws: number): number[][] => {
+      const n = sut.row(ws);
+      return Array.from({ length: n }, (_, i) => [sut.dest[i], sut.ports[i]]);
+    };
+    const all = PortSetTable.ALL;
+    expect(row(0)).toEqual([[1, all], [2, all], [3, all]]);
+    expect(row(1)).toEqual([]);
+    namespaces[1] = 1;
+    sut.restrictProduct(new Int32Array(4));
+    expect(row(0)).toEqual([[1, all]]);
+    namespaces[1] = 0;
+    namespaces[0] = 1;
+    sut.restrictProduct(new Int32Array(4));
+    expect(row(0)).toEqual([[2, all], [3, all]]);
   });
 });
