@@ -2,7 +2,8 @@ import { AnalysisErrorCode, AnalysisException } from './analysis.exception';
 import { addressSetHas, parseIp } from './ip-address.util';
 import { selectorMatches } from './label-selector.util';
 import type { EndpointText, Explanation, Protocol, ReachQuery, RuleRef, SideExplanation } from './model.type';
-import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
+import type { NetworkPolicyPeer } from '../manifest';
+import type { IrContext, PolicyIR } from './policy-ir.util';
 import { MAX_PORT, portPoint, type PortSetTable } from './port-set.util';
 import type { PreparedInventory, PreparedPod } from './prepared-inventory.util';
 
@@ -38,9 +39,10 @@ function checkQuery(query: ReachQuery): Protocol {
   return protocol;
 }
 
-function peerMatches(ctx: EvaluationContext, policy: PolicyIR, rule: RuleIR, peer: EndpointRef): boolean {
-  if (!rule.peers) return true;
-  for (const p of rule.peers) {
+/** Whether a rule with `peers` (null: every peer) admits `peer`. */
+function peerMatches(ctx: EvaluationContext, policy: PolicyIR, peers: readonly NetworkPolicyPeer[] | null, peer: EndpointRef): boolean {
+  if (!peers) return true;
+  for (const p of peers) {
     if (p.ipBlock) {
       const addresses = ctx.irContext.block(p.ipBlock);
       if (peer.kind === 'ip' && addressSetHas(addresses, peer.ip)) return true;
@@ -71,14 +73,16 @@ function explainSide(
   const selecting: string[] = [];
   const allowedBy: RuleRef[] = [];
   const namespace = ctx.inventory.namespaces[subject.nsId].name;
+  const { ruleSpec, rulePeers } = ctx.irContext;
   for (const policy of ctx.policiesInNamespace(namespace)) {
-    const rules = policy[direction];
-    if (!rules || !selectorMatches(policy.podSelector, subject.labels)) continue;
+    const start = direction === 'ingress' ? policy.ingressStart : policy.egressStart;
+    const end = direction === 'ingress' ? policy.ingressEnd : policy.egressEnd;
+    if (start < 0 || !selectorMatches(policy.podSelector, subject.labels)) continue;
     selecting.push(policy.key);
     if (!collect && allowedBy.length > 0) continue;
-    for (let i = 0; i < rules.length; i++) {
-      if (!ctx.ports.has(ctx.ports.resolve(rules[i].spec, destinationPortMap), point)) continue;
-      if (peerMatches(ctx, policy, rules[i], peer)) allowedBy.push({ policy: policy.key, rule: i });
+    for (let r = start; r < end; r++) {
+      if (!ctx.ports.has(ctx.ports.resolve(ruleSpec[r], destinationPortMap), point)) continue;
+      if (peerMatches(ctx, policy, rulePeers[r], peer)) allowedBy.push({ policy: policy.key, rule: r - start });
     }
   }
   return { applicable: true, isolated: selecting.length > 0, selectingPolicies: selecting, allowedBy, allowed: selecting.length === 0 || allowedBy.length > 0 };

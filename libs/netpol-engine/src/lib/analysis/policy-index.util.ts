@@ -3,7 +3,7 @@ import type { ClassLayout } from './class-layout.util';
 import type { AddressSet } from './ip-address.util';
 import { mix } from './hash.util';
 import { ALL_PIECES, buildPiecewise, NO_PIECES, type PiecewisePorts } from './piecewise-ports.util';
-import type { IrContext, PolicyIR, RuleIR } from './policy-ir.util';
+import type { IrContext, PolicyIR } from './policy-ir.util';
 import { PortSetTable } from './port-set.util';
 
 export type Direction = 'ingress' | 'egress';
@@ -113,12 +113,12 @@ export class SignatureRegistry {
 
 /**
  * Caches shared by every analysis built on one class layout (immutable entries only), as columns:
- * bound policies by `PolicyIR.id`, their rules, and policy groups by group id.
+ * bound policies by `PolicyIR.id`, their rules by the IR context's rule id, and policy groups by
+ * group id.
  *
- * A bound policy is the classes its podSelector selects (`selected[id]`) and two ranges of the rule
- * columns, `ruleRanges[4 id .. 4 id + 3]` = ingress start, end, egress start, end (a start of -1:
- * the policy does not isolate that direction). A rule is the classes it admits (`ruleClasses`), the
- * external addresses (`ruleAddresses`) and its port spec (`ruleSpec`).
+ * A bound policy is the classes its podSelector selects (`selected[id]`) and its IR's rule ranges.
+ * A bound rule is the classes it admits (`ruleClasses[r]`), with the external addresses and the
+ * port spec of its IR (`IrContext.ruleAddresses`, `ruleSpec`).
  *
  * A group is the policies of one direction that select the same classes: those sharing a namespace
  * and a podSelector get the very same (cached) ClassSet object, `groupSelected[g]`, which is the
@@ -128,14 +128,12 @@ export class SignatureRegistry {
 export class LayoutContext {
   readonly signatures: Record<Direction, SignatureRegistry> = { ingress: new SignatureRegistry('ingress'), egress: new SignatureRegistry('egress') };
 
-  readonly ruleClasses: ClassSet[] = [];
-  readonly ruleAddresses: AddressSet[] = [];
-  readonly ruleSpec: number[] = [];
+  /** By the IR context's rule id (rules of policies bound to this layout only). */
+  readonly ruleClasses: (ClassSet | undefined)[] = [];
 
   /** By `PolicyIR.id` (the IR context is shared by every layout of a lineage). */
   private readonly irs: (PolicyIR | undefined)[] = [];
   private readonly selected: (ClassSet | undefined)[] = [];
-  private readonly ruleRanges: number[] = [];
 
   readonly groupSelected: ClassSet[];
   readonly groupPolicyStart: number[] = [0];
@@ -160,15 +158,8 @@ export class LayoutContext {
       const layout = this.layout;
       const nsId = layout.inventory.namespaceByName.get(ir.namespace);
       this.selected[id] = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
-      const ranges = this.ruleRanges;
-      // Ids are dense per lineage: the range array grows to 4 × the highest id bound.
-      while (ranges.length < 4 * id + 4) ranges.push(-1);
-      ranges[4 * id] = ir.ingress ? this.ruleSpec.length : -1;
-      if (ir.ingress) for (const rule of ir.ingress) this.bindRule(rule, nsId);
-      ranges[4 * id + 1] = this.ruleSpec.length;
-      ranges[4 * id + 2] = ir.egress ? this.ruleSpec.length : -1;
-      if (ir.egress) for (const rule of ir.egress) this.bindRule(rule, nsId);
-      ranges[4 * id + 3] = this.ruleSpec.length;
+      for (let r = ir.ingressStart; r >= 0 && r < ir.ingressEnd; r++) this.bindRule(r, nsId);
+      for (let r = ir.egressStart; r >= 0 && r < ir.egressEnd; r++) this.bindRule(r, nsId);
       this.irs[id] = ir;
     }
     return id;
@@ -181,7 +172,8 @@ export class LayoutContext {
 
   /** Whether a bound policy isolates the direction (has a rule list for it, possibly empty). */
   isolates(policy: number, direction: Direction): boolean {
-    return this.ruleRanges[4 * policy + (direction === 'ingress' ? 0 : 2)] >= 0;
+    const ir = this.irs[policy] as PolicyIR;
+    return (direction === 'ingress' ? ir.ingressStart : ir.egressStart) >= 0;
   }
 
   /** Whether a bound policy groups in the direction: it isolates it and selects some class. */
@@ -189,20 +181,19 @@ export class LayoutContext {
     return this.isolates(policy, direction) && (this.selected[policy] as ClassSet).size > 0;
   }
 
-  /** Appends the bound rule of a policy in namespace `nsId` (undefined: a namespace without pods or labels listed). */
-  private bindRule(rule: RuleIR, nsId: number | undefined): void {
+  /** Binds rule `r` of a policy in namespace `nsId` (undefined: a namespace without pods or labels listed). */
+  private bindRule(r: number, nsId: number | undefined): void {
     const layout = this.layout;
-    this.ruleAddresses.push(rule.addresses);
-    this.ruleSpec.push(rule.spec);
-    if (!rule.peers) {
-      this.ruleClasses.push(layout.all);
+    const irContext = this.ir;
+    const peers = irContext.rulePeers[r];
+    if (!peers) {
+      this.ruleClasses[r] = layout.all;
       return;
     }
-    const irContext = this.ir;
     // Most rules have one peer: its set is the rule's, no list made for a union.
     let first: ClassSet | undefined;
     let more: ClassSet[] | undefined;
-    for (const peer of rule.peers) {
+    for (const peer of peers) {
       let set: ClassSet | undefined;
       if (peer.ipBlock) set = layout.classesInAddresses(irContext.block(peer.ipBlock));
       else if (peer.namespaceSelector) {
@@ -213,7 +204,7 @@ export class LayoutContext {
       if (!first) first = set;
       else (more ??= [first]).push(set);
     }
-    this.ruleClasses.push(more ? ClassSet.union(layout.count, more) : (first ?? layout.none));
+    this.ruleClasses[r] = more ? ClassSet.union(layout.count, more) : (first ?? layout.none);
   }
 
   /**
@@ -313,20 +304,20 @@ export class LayoutContext {
     // Per entry (from `start`), the further class sets sharing its spec (only for specs seen twice).
     let shared: ClassSet[][] | undefined;
     let specIndex: Map<number, number> | undefined;
-    const ruleClasses = this.ruleClasses;
-    const ruleSpec = this.ruleSpec;
-    const ranges = this.ruleRanges;
-    const offset = reg.direction === 'ingress' ? 0 : 2;
+    const ruleClasses = this.ruleClasses as ClassSet[];
+    const { ruleSpec, ruleAddresses } = this.ir;
+    const irs = this.irs as PolicyIR[];
+    const ingress = reg.direction === 'ingress';
     const addressStart = reg.addressRules.length;
     const groupFrom = reg.groupStart[s];
     const groupTo = groupFrom + reg.groupCount[s];
     for (let k = groupFrom; k < groupTo; k++) {
       const g = reg.groups[k];
       for (let p = this.groupPolicyStart[g]; p < this.groupPolicyEnd[g]; p++) {
-        const policy = this.groupPolicies[p];
-        const end = ranges[4 * policy + offset + 1];
-        for (let r = ranges[4 * policy + offset]; r >= 0 && r < end; r++) {
-          if (this.ruleAddresses[r].length > 0) reg.addressRules.push(r);
+        const ir = irs[this.groupPolicies[p]];
+        const end = ingress ? ir.ingressEnd : ir.egressEnd;
+        for (let r = ingress ? ir.ingressStart : ir.egressStart; r >= 0 && r < end; r++) {
+          if (ruleAddresses[r].length > 0) reg.addressRules.push(r);
           const classes = ruleClasses[r];
           if (classes.size === 0) continue;
           const spec = ruleSpec[r];
@@ -392,7 +383,7 @@ export class LayoutContext {
     const entries: { addresses: AddressSet; ports: number }[] = [];
     for (let k = from; k < to; k++) {
       const r = reg.addressRules[k];
-      entries.push({ addresses: this.ruleAddresses[r], ports: this.ports.resolve(this.ruleSpec[r], pm) });
+      entries.push({ addresses: this.ir.ruleAddresses[r], ports: this.ports.resolve(this.ir.ruleSpec[r], pm) });
     }
     // Many signatures (one per namespace) allow the same addresses: share one function object.
     const key = entries.map((e) => `${this.ir.addressId(e.addresses)}:${e.ports}`).sort().join(',');

@@ -4,22 +4,11 @@ import { selectorKey } from './label-selector.util';
 import { ALL_PORT_RANGES, MAX_PORT, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
 import { compareBigint } from './sorted-search.util';
 
-export interface RuleIR {
-  /**
-   * The policy's own peers (no copy: 55,000 rules would keep 145,000 more objects), each an ipBlock,
-   * pod and namespace selectors, or neither (rejected by API validation; matches nothing). null when
-   * `from`/`to` is missing or empty: every source/destination.
-   */
-  peers: readonly NetworkPolicyPeer[] | null;
-  /** Addresses of the rule's ipBlock peers (everything when `peers` is null). */
-  addresses: AddressSet;
-  /** Port spec id in the lineage's PortSetTable. */
-  spec: number;
-}
-
 /**
  * A policy reduced to what analysis needs: policyTypes defaulted, ipBlocks parsed and
- * host-masked, ports interned. A direction is null when the policy does not isolate it.
+ * host-masked, ports interned. Its rules are ranges of its IR context's rule columns (see
+ * `IrContext.rulePeers`): ingress rules `ingressStart .. ingressEnd - 1`, egress rules likewise; a
+ * start of -1 means the policy does not isolate that direction.
  */
 export interface PolicyIR {
   /** Dense per IrContext (0, 1, 2, …): caches index arrays by it instead of hashing objects. */
@@ -32,8 +21,10 @@ export interface PolicyIR {
   podSelector: LabelSelector;
   /** `IrContext.selectorId` of the podSelector (0 = every pod). */
   podSelectorId: number;
-  ingress: RuleIR[] | null;
-  egress: RuleIR[] | null;
+  ingressStart: number;
+  ingressEnd: number;
+  egressStart: number;
+  egressEnd: number;
 }
 
 /**
@@ -46,8 +37,22 @@ export function effectivePolicyTypes(policy: NetworkPolicy): { ingress: boolean;
   return { ingress: true, egress: (policy.spec.egress?.length ?? 0) > 0 };
 }
 
-/** Interning caches for policy IR, shared by every analysis of one lineage. */
+/**
+ * Interning caches for policy IR, shared by every analysis of one lineage, and the rules of every
+ * policy IR made in it as columns by rule id (no object and list per rule: 55,000 rules, 120,000
+ * objects an analysis kept).
+ */
 export class IrContext {
+  /**
+   * Per rule, the policy's own peers (no copy), each an ipBlock, pod and namespace selectors, or
+   * neither (rejected by API validation; matches nothing); null when `from`/`to` is missing or
+   * empty: every source/destination.
+   */
+  readonly rulePeers: (readonly NetworkPolicyPeer[] | null)[] = [];
+  /** Per rule, the addresses of its ipBlock peers (everything when its peers are null). */
+  readonly ruleAddresses: AddressSet[] = [];
+  /** Per rule, its port spec id in the lineage's PortSetTable. */
+  readonly ruleSpec: number[] = [];
   private readonly blocks = new Map<string, AddressSet>();
   private readonly addressSets = new Map<string, AddressSet>();
   private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
@@ -176,9 +181,14 @@ function computePortSpec(ports: readonly NetworkPolicyPort[] | undefined, table:
   return table.spec(normalizePortRanges(numeric), named);
 }
 
-function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly NetworkPolicyPort[] | undefined, ctx: IrContext): RuleIR {
-  const spec = ctx.portSpec(ports);
-  if (!peers || peers.length === 0) return { peers: null, addresses: ALL_ADDRESSES, spec };
+/** Appends a rule's IR to the context's rule columns. */
+function addRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly NetworkPolicyPort[] | undefined, ctx: IrContext): void {
+  ctx.ruleSpec.push(ctx.portSpec(ports));
+  if (!peers || peers.length === 0) {
+    ctx.rulePeers.push(null);
+    ctx.ruleAddresses.push(ALL_ADDRESSES);
+    return;
+  }
   // Block address sets are interned already; only a union of several needs interning.
   let addresses: AddressSet = NO_ADDRESSES;
   let blocks = 0;
@@ -188,7 +198,8 @@ function ruleIR(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonly
     const set = ctx.block(block);
     addresses = blocks++ === 0 ? set : unionAddressSets(addresses, set);
   }
-  return { peers, addresses: blocks > 1 ? ctx.intern(addresses) : addresses, spec };
+  ctx.rulePeers.push(peers);
+  ctx.ruleAddresses.push(blocks > 1 ? ctx.intern(addresses) : addresses);
 }
 
 /** A policy's IR, its key joined on first use: an analysis of 60,000 policies seldom needs one. */
@@ -202,8 +213,10 @@ class PolicyIRObject implements PolicyIR {
     readonly source: NetworkPolicy,
     readonly podSelector: LabelSelector,
     readonly podSelectorId: number,
-    readonly ingress: RuleIR[] | null,
-    readonly egress: RuleIR[] | null,
+    readonly ingressStart: number,
+    readonly ingressEnd: number,
+    readonly egressStart: number,
+    readonly egressEnd: number,
   ) {}
 
   get key(): string {
@@ -215,28 +228,37 @@ class PolicyIRObject implements PolicyIR {
 export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
   const types = effectivePolicyTypes(policy);
   const podSelector = policy.spec.podSelector ?? {};
+  const podSelectorId = ctx.selectorId(podSelector);
+  const ingressStart = types.ingress ? ctx.ruleSpec.length : -1;
+  if (types.ingress) for (const r of policy.spec.ingress ?? []) addRule(r.from, r.ports, ctx);
+  const ingressEnd = ctx.ruleSpec.length;
+  const egressStart = types.egress ? ctx.ruleSpec.length : -1;
+  if (types.egress) for (const r of policy.spec.egress ?? []) addRule(r.to, r.ports, ctx);
   return new PolicyIRObject(
     ctx.nextPolicyId(),
     policy.metadata.namespace,
     policy.metadata.name,
     policy,
     podSelector,
-    ctx.selectorId(podSelector),
-    types.ingress ? (policy.spec.ingress ?? []).map((r) => ruleIR(r.from, r.ports, ctx)) : null,
-    types.egress ? (policy.spec.egress ?? []).map((r) => ruleIR(r.to, r.ports, ctx)) : null,
+    podSelectorId,
+    ingressStart,
+    ingressEnd,
+    egressStart,
+    ctx.ruleSpec.length,
   );
 }
 
 /** The distinct address sets of the policy's ipBlock peers (interned objects). */
 export function policyBlocks(ir: PolicyIR, ctx: IrContext, into: Set<AddressSet>): void {
-  if (ir.ingress) rulesBlocks(ir.ingress, ctx, into);
-  if (ir.egress) rulesBlocks(ir.egress, ctx, into);
+  rulesBlocks(ir.ingressStart, ir.ingressEnd, ctx, into);
+  rulesBlocks(ir.egressStart, ir.egressEnd, ctx, into);
 }
 
-function rulesBlocks(rules: readonly RuleIR[], ctx: IrContext, into: Set<AddressSet>): void {
-  for (let r = 0; r < rules.length; r++) {
-    const peers = rules[r].peers;
-    if (!peers || rules[r].addresses.length === 0) continue;
+/** The ipBlocks of rules `from .. to - 1` (none when `from` is -1). */
+function rulesBlocks(from: number, to: number, ctx: IrContext, into: Set<AddressSet>): void {
+  for (let r = from; r >= 0 && r < to; r++) {
+    const peers = ctx.rulePeers[r];
+    if (!peers || ctx.ruleAddresses[r].length === 0) continue;
     for (let p = 0; p < peers.length; p++) {
       const block = peers[p].ipBlock;
       if (block) into.add(ctx.block(block));
