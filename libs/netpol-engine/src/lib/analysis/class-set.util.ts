@@ -60,6 +60,11 @@ export class ClassSet {
   static fromBits(universe: number, bits: Uint32Array): ClassSet {
     let size = 0;
     for (let i = 0; i < bits.length; i++) size += popcount(bits[i]);
+    return ClassSet.fromCountedBits(universe, bits, size);
+  }
+
+  /** From a bitset of `size` ids (counted already). */
+  static fromCountedBits(universe: number, bits: Uint32Array, size: number): ClassSet {
     if (size === universe) return ClassSet.all(universe);
     if (size * 32 > universe) return new ClassSet(universe, size, null, bits);
     const ids: number[] = new Array(size);
@@ -307,7 +312,7 @@ function unionDense(universe: number, sets: readonly ClassSet[]): ClassSet {
   let size = 0;
   for (let i = 0; i < words; i++) size += popcount(bits[i]);
   let result: ClassSet;
-  if (size * 32 > universe) result = ClassSet.fromBits(universe, bits.slice(0, words));
+  if (size * 32 > universe) result = ClassSet.fromCountedBits(universe, bits.slice(0, words), size);
   else {
     const ids: number[] = new Array(size);
     let k = 0;

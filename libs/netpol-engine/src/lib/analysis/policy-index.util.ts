@@ -151,12 +151,20 @@ export class LayoutContext {
     this.groupSelected = [layout.none];
   }
 
+  /** The namespace of the policy bound last, and its id (policies come namespace by namespace). */
+  private lastNamespace: string | undefined;
+  private lastNamespaceId: number | undefined;
+
   /** Binds a policy to the layout (once per IR); returns its id. */
   bind(ir: PolicyIR): number {
     const id = ir.id;
     if (this.irs[id] === undefined) {
       const layout = this.layout;
-      const nsId = layout.inventory.namespaceByName.get(ir.namespace);
+      if (ir.namespace !== this.lastNamespace) {
+        this.lastNamespace = ir.namespace;
+        this.lastNamespaceId = layout.inventory.namespaceByName.get(ir.namespace);
+      }
+      const nsId = this.lastNamespaceId;
       this.selected[id] = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
       for (let r = ir.ingressStart; r >= 0 && r < ir.ingressEnd; r++) this.bindRule(r, nsId);
       for (let r = ir.egressStart; r >= 0 && r < ir.egressEnd; r++) this.bindRule(r, nsId);
