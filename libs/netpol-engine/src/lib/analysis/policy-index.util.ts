@@ -180,8 +180,7 @@ export class LayoutContext {
 
   /** Whether a bound policy isolates the direction (has a rule list for it, possibly empty). */
   isolates(policy: number, direction: Direction): boolean {
-    const ir = this.irs[policy] as PolicyIR;
-    return (direction === 'ingress' ? ir.ingressStart : ir.egressStart) >= 0;
+    return this.ir.policyRules[4 * policy + (direction === 'ingress' ? 0 : 2)] >= 0;
   }
 
   /** Whether a bound policy groups in the direction: it isolates it and selects some class. */
@@ -313,18 +312,17 @@ export class LayoutContext {
     let shared: ClassSet[][] | undefined;
     let specIndex: Map<number, number> | undefined;
     const ruleClasses = this.ruleClasses as ClassSet[];
-    const { ruleSpec, ruleAddresses } = this.ir;
-    const irs = this.irs as PolicyIR[];
-    const ingress = reg.direction === 'ingress';
+    const { ruleSpec, ruleAddresses, policyRules } = this.ir;
+    const offset = reg.direction === 'ingress' ? 0 : 2;
     const addressStart = reg.addressRules.length;
     const groupFrom = reg.groupStart[s];
     const groupTo = groupFrom + reg.groupCount[s];
     for (let k = groupFrom; k < groupTo; k++) {
       const g = reg.groups[k];
       for (let p = this.groupPolicyStart[g]; p < this.groupPolicyEnd[g]; p++) {
-        const ir = irs[this.groupPolicies[p]];
-        const end = ingress ? ir.ingressEnd : ir.egressEnd;
-        for (let r = ingress ? ir.ingressStart : ir.egressStart; r >= 0 && r < end; r++) {
+        const at = 4 * this.groupPolicies[p] + offset;
+        const end = policyRules[at + 1];
+        for (let r = policyRules[at]; r >= 0 && r < end; r++) {
           if (ruleAddresses[r].length > 0) reg.addressRules.push(r);
           const classes = ruleClasses[r];
           if (classes.size === 0) continue;

@@ -53,6 +53,12 @@ export class IrContext {
   readonly ruleAddresses: AddressSet[] = [];
   /** Per rule, its port spec id in the lineage's PortSetTable. */
   readonly ruleSpec: number[] = [];
+  /**
+   * Per policy IR id, its rule ranges as the IR holds them: `policyRules[4 id .. 4 id + 3]` =
+   * ingress start, end, egress start, end. Read where every policy of a table is visited (one
+   * array, where the IR objects lie all over the heap: a cache miss per policy).
+   */
+  readonly policyRules: number[] = [];
   private readonly blocks = new Map<string, AddressSet>();
   private readonly addressSets = new Map<string, AddressSet>();
   private readonly addressIds = new Map<AddressSet, number>([[ALL_ADDRESSES, 0]]);
@@ -67,8 +73,9 @@ export class IrContext {
     this.addressSets.set(ALL_ADDRESSES.join(','), ALL_ADDRESSES);
   }
 
-  /** The id of the next policy IR made in this context. */
-  nextPolicyId(): number {
+  /** Numbers a policy IR with the given rule ranges (see `policyRules`). */
+  addPolicy(ingressStart: number, ingressEnd: number, egressStart: number, egressEnd: number): number {
+    this.policyRules.push(ingressStart, ingressEnd, egressStart, egressEnd);
     return this.policyCount++;
   }
 
@@ -234,8 +241,9 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
   const ingressEnd = ctx.ruleSpec.length;
   const egressStart = types.egress ? ctx.ruleSpec.length : -1;
   if (types.egress) for (const r of policy.spec.egress ?? []) addRule(r.to, r.ports, ctx);
+  const egressEnd = ctx.ruleSpec.length;
   return new PolicyIRObject(
-    ctx.nextPolicyId(),
+    ctx.addPolicy(ingressStart, ingressEnd, egressStart, egressEnd),
     policy.metadata.namespace,
     policy.metadata.name,
     policy,
@@ -244,7 +252,7 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
     ingressStart,
     ingressEnd,
     egressStart,
-    ctx.ruleSpec.length,
+    egressEnd,
   );
 }
 
