@@ -1,4 +1,4 @@
-import { ClassSet } from './class-set.util';
+import { ClassSet, type IdList } from './class-set.util';
 import type { ClassLayout } from './class-layout.util';
 import type { AddressSet } from './ip-address.util';
 import { mix } from './hash.util';
@@ -39,6 +39,12 @@ export class SignatureRegistry {
   readonly tableStart: number[] = [-1];
   readonly tableEnd: number[] = [-1];
   readonly entryClasses: ClassSet[] = [];
+  /**
+   * Per entry, its class set's bitset, else its id list (null when the set has the other form, both
+   * null: every class): lookups read these without loading each ClassSet, a cache miss apiece.
+   */
+  readonly entryBits: (Uint32Array | null)[] = [];
+  readonly entryList: (IdList | null)[] = [];
   readonly entrySpec: number[] = [];
   readonly admitsAll: number[] = [0];
   readonly sizeBound: number[] = [0];
@@ -354,6 +360,8 @@ export class LayoutContext {
       const sets = shared?.[e - start];
       if (sets) entryClasses[e] = ClassSet.union(count, sets);
       const classes = entryClasses[e];
+      reg.entryBits.push(classes.bits);
+      reg.entryList.push(classes.list);
       sizeBound += classes.size;
       lookupCost += classes.list ? 32 - Math.clz32(classes.list.length) : 1;
       if (classes.isAll) admitsAll = 1;
