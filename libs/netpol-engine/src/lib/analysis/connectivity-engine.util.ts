@@ -98,6 +98,8 @@ interface EgressReach {
   reachesAll: Int32Array;
   reachesAllBits: Uint32Array;
   members: Int32Array[];
+  /** `members[g].length` per signature, in one array (counting a destination's reaching sources reads only these). */
+  memberCount: Int32Array;
   /** Bitsets of large signatures' members, built when first needed. */
   memberBits: (Uint32Array | undefined)[];
   /** Per destination class d, the narrow egress signatures whose union contains it: `sinkSigs[sinkStart[d]..sinkStart[d+1]-1]`. */
@@ -114,6 +116,8 @@ interface EgressReach {
   wideByWord: Uint32Array;
   /** Per wide union: the member classes of every signature with that union, ascending. */
   wideMembers: Int32Array[];
+  /** `wideMembers[u].length` per wide union. */
+  wideMemberCount: Int32Array;
   /** Bitsets of large wide unions' members, built when first needed. */
   wideMemberBits: (Uint32Array | undefined)[];
 }
@@ -405,7 +409,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
         const sinkTo = reach.sinkStart[d + 1];
         let reachingCount = (skipUnisolated ? 0 : groupCost(reach.unisolated.length, tIn)) + groupCost(reach.reachesAll.length, tIn);
         for (let k = sinkFrom; k < sinkTo; k++) {
-          reachingCount += reach.members[sinkSigs[k]].length;
+          reachingCount += reach.memberCount[sinkSigs[k]];
           sinkStamp[sinkSigs[k]] = d;
         }
         let firstHit = -1;
@@ -413,7 +417,7 @@ export function visitPairs(state: EngineState, sink: PairSink, scope?: Connectiv
           const word = d >>> 5;
           if (word !== activeWord) transposeWide(reach, word);
           firstHit = hitHead[d & 31];
-          for (let h = firstHit; h >= 0 && reachingCount < budget; h = hitNext[h]) reachingCount += reach.wideMembers[hitUnion[h]].length;
+          for (let h = firstHit; h >= 0 && reachingCount < budget; h = hitNext[h]) reachingCount += reach.wideMemberCount[hitUnion[h]];
         }
         if (reachingCount < budget) {
           if (!skipUnisolated && !evaluateGroup(reach.unisolated, reach.unisolatedBits, d, tIn)) continue;
@@ -741,12 +745,14 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
     reachesAll: reachesAllIds,
     reachesAllBits: bitsOf(reachesAllIds, count),
     members,
+    memberCount: Int32Array.from(members, (m) => m.length),
     memberBits: new Array(sigCount),
     sinkStart,
     sinkSigs,
     wideCount: wideBits.length,
     wideByWord: byWord(wideBits, (count + 31) >>> 5),
     wideMembers: wideMemberLists.map((list) => Int32Array.from(list).sort()),
+    wideMemberCount: Int32Array.from(wideMemberLists, (list) => list.length),
     wideMemberBits: new Array(wideBits.length),
   };
 }
