@@ -1,5 +1,5 @@
 import type { ClassLayout } from './class-layout.util';
-import type { ClassSet, IdList } from './class-set.util';
+import { type ClassSet, type IdList, listHas } from './class-set.util';
 import { PairCollector, type PairTable } from './pair-table.util';
 import { NO_PIECES, type PiecewisePorts, unionPiecewise } from './piecewise-ports.util';
 import type { DirectionIndex, LayoutContext, SignatureRegistry } from './policy-index.util';
@@ -76,17 +76,7 @@ function sidePorts(ports: PortSetTable, reg: SignatureRegistry, s: number, peer:
 /** Whether a class set given by its bitset or id list (see `SignatureRegistry.entryBits`) has `id`. */
 function admits(bits: Uint32Array | null, list: IdList | null, id: number): boolean {
   if (bits !== null) return (bits[id >>> 5] & (1 << (id & 31))) !== 0;
-  if (list === null) return true;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const value = list[mid];
-    if (value === id) return true;
-    if (value < id) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return false;
+  return list === null || listHas(list, id);
 }
 
 interface EgressReach {
