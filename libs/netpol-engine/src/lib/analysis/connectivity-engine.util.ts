@@ -123,7 +123,7 @@ const REACH_NONE = 4;
  * Computes allowed traffic on pod classes. For each destination class, the candidate sources
  * are whichever costs less to walk: the classes its ingress admits, or the classes whose egress
  * can reach it (an inverted index over egress signatures), each of which is asked about at every
- * ingress entry (SideTable.lookupCost). Only candidates are evaluated, so the
+ * ingress entry (SignatureRegistry.lookupCost). Only candidates are evaluated, so the
  * cost follows the number of allowed class pairs, not the square of the class count. Walking the
  * admitted classes, those whose egress cannot reach the destination are skipped; walking a large
  * group of egress candidates (unisolated sources, say), the ingress side is met with the group's

@@ -288,8 +288,8 @@ export function listFlows(source: FlowSource, keep?: FlowKeep): FlowListing<Flow
 
 /**
  * Workload pairs counted per key (a destination namespace or workload) within one round (a source
- * namespace), with the port set they share: keys are reset lazily by a round stamp, so nothing is
- * cleared between rounds.
+ * namespace), with the port set they share: keys are reset lazily by a round stamp; between rounds
+ * only the words of the round's key bitset that its keys set are cleared.
  */
 class PairTally {
   private readonly seen: Float64Array;
@@ -297,7 +297,7 @@ class PairTally {
   private readonly stamp: Int32Array;
   /**
    * Keys counted this round, `touched[0 .. touchedCount - 1]`, in first-seen order until
-   * `touchedAscending` sorts them. A typed array of the table's size: a plain array emptied each
+   * `touchedAscending` rewrites them in ascending order. A typed array of the table's size: a plain array emptied each
    * round (thousands of rounds) gives up its storage and grows it again, and that garbage was most
    * of what an aggregated listing allocated.
    */
@@ -315,9 +315,10 @@ class PairTally {
     this.touchedBits = new Uint32Array((size + 31) >>> 5);
   }
 
-  startRound(round: number): void {
+  /** Starts counting afresh. Rounds are numbered by the tally itself: a listing walked again meets no stamp of its last walk. */
+  startRound(): void {
     for (let i = 0; i < this.touchedCount; i++) this.touchedBits[this.touched[i] >>> 5] = 0;
-    this.round = round;
+    this.round++;
     this.touchedCount = 0;
   }
 
@@ -406,8 +407,8 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
     const last = nsStart[a + 1];
     if (first === last) return;
     const sizeA = last - first;
-    byNamespace.startRound(a);
-    byWorkload.startRound(a);
+    byNamespace.startRound();
+    byWorkload.startRound();
     let openSources = 0;
     if (product && productPlan) openSources = tallyWithProduct(a, first, last, product, productPlan);
     else {
@@ -479,9 +480,9 @@ export function listAggregatedFlows(source: FlowSource, keep?: FlowKeep, eitherE
    * The tally of source namespace `a` when its rows merge the open product (as `PairRows.row`
    * does): listed pairs one by one, except those the product covers (all ports); the product per
    * destination namespace, its open workloads times a's open sources, less a source to itself
-   * where the product leaves that out.
+   * where the product leaves that out. Returns how many of a's workloads are open sources (rows
+   * merged with the product).
    */
-  /** Returns how many of a's workloads are open sources (rows merged with the product). */
   const tallyWithProduct = (a: number, first: number, last: number, open: OpenProduct, plan: OpenProductPlan): number => {
     let openSources = 0;
     let selfLeftOut = 0;

@@ -51,7 +51,7 @@ export class SignatureRegistry {
   readonly lookupCost: number[] = [0];
   readonly addressStart: number[] = [0];
   readonly addressEnd: number[] = [0];
-  /** Rule indices (LayoutContext's rule columns). */
+  /** Rule ids (the IR context's rule columns). */
   readonly addressRules: number[] = [];
 
   /** External functions per port map id: the first one per signature inline (usually the only one), others in a map. */
@@ -171,6 +171,10 @@ export class LayoutContext {
         this.lastNamespaceId = layout.inventory.namespaceByName.get(ir.namespace);
       }
       const nsId = this.lastNamespaceId;
+      // Ids count up over the lineage: a layout rebuilt after changes may bind an id far past the
+      // columns' end, and writing there would turn an array into a dictionary.
+      padTo(this.selected, id);
+      padTo(this.irs, id);
       this.selected[id] = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
       for (let r = ir.ingressStart; r >= 0 && r < ir.ingressEnd; r++) this.bindRule(r, nsId);
       for (let r = ir.egressStart; r >= 0 && r < ir.egressEnd; r++) this.bindRule(r, nsId);
@@ -199,6 +203,7 @@ export class LayoutContext {
     const layout = this.layout;
     const irContext = this.ir;
     const peers = irContext.rulePeers[r];
+    padTo(this.ruleClasses, r);
     if (!peers) {
       this.ruleClasses[r] = layout.all;
       return;
@@ -504,6 +509,11 @@ export class DirectionIndex {
     });
     return { index: new DirectionIndex(direction, classSig, reg), changed: Int32Array.from(changed) };
   }
+}
+
+/** Appends `undefined` to `array` until it is `length` long (so that index `length` is written next, as a push). */
+function padTo<T>(array: (T | undefined)[], length: number): void {
+  while (array.length < length) array.push(undefined);
 }
 
 /** Policies in `namespace/name` order; within one namespace (a group's case) by name, no key joined. */

@@ -136,6 +136,25 @@ describe('flows, aggregatedFlows and workloadReach', () => {
     expect(mixedFlows).toBeGreaterThan(5);
   });
 
+  it('an aggregated listing walked twice hands the same flows both times', () => {
+    fc.assert(
+      fc.property(widerClusterArbitrary, ({ inventory, policies, ipBlockMatchesPodIps }) => {
+        const analysis = createAnalysis({ inventory, policies, options: { ipBlockMatchesPodIps } });
+        for (const eitherEnd of [false, true]) {
+          const listing = analysis.aggregatedFlowListing(undefined, { eitherEnd });
+          const walk = (): number[] => {
+            const keys: number[] = [];
+            listing.forEach((from, to, ports) => void keys.push(from, to, ports));
+            return keys;
+          };
+          const first = walk();
+          expect(walk()).toEqual(first);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('restrict to the flows touching a namespace or a workload, in the same order', () => {
     fc.assert(
       fc.property(clusterArbitrary, fc.constantFrom('n1', 'n2', 'n3'), fc.constantFrom('w1', 'w2', 'p0', 'p1'), ({ inventory, policies, ipBlockMatchesPodIps }, namespace, name) => {
