@@ -288,37 +288,34 @@ export function listFlows(source: FlowSource, keep?: FlowKeep): FlowListing<Flow
 
 /**
  * Workload pairs counted per key (a destination namespace or workload) within one round (a source
- * namespace), with the port set they share: keys are reset lazily by a round stamp; between rounds
- * only the words of the round's key bitset that its keys set are cleared.
+ * namespace), with the port set they share. A key's counts are reset when the round first meets it
+ * (its bit in `touchedBits` is clear); between rounds only the bitset's words that the round's keys
+ * set are cleared.
  */
 class PairTally {
   private readonly seen: Float64Array;
   private readonly common: Int32Array;
-  private readonly stamp: Int32Array;
   /**
    * Keys counted this round, `touched[0 .. touchedCount - 1]`, in first-seen order until
-   * `touchedAscending` rewrites them in ascending order. A typed array of the table's size: a plain array emptied each
-   * round (thousands of rounds) gives up its storage and grows it again, and that garbage was most
-   * of what an aggregated listing allocated.
+   * `touchedAscending` rewrites them in ascending order. A typed array of the table's size: a
+   * plain array emptied each round (thousands of rounds) gives up its storage and grows it again,
+   * and that garbage was most of what an aggregated listing allocated.
    */
   readonly touched: Int32Array;
   touchedCount = 0;
-  /** This round's keys as a bitset, for `touchedAscending` (cleared through `touched` at the next round). */
+  /** This round's keys as a bitset: which keys the round has met, and their order for `touchedAscending`. */
   private readonly touchedBits: Uint32Array;
-  private round = -1;
 
   constructor(size: number) {
     this.seen = new Float64Array(size);
     this.common = new Int32Array(size);
-    this.stamp = new Int32Array(size).fill(-1);
     this.touched = new Int32Array(size);
     this.touchedBits = new Uint32Array((size + 31) >>> 5);
   }
 
-  /** Starts counting afresh. Rounds are numbered by the tally itself: a listing walked again meets no stamp of its last walk. */
+  /** Starts counting afresh (also when a listing is walked again: the last round's keys are cleared here). */
   startRound(): void {
     for (let i = 0; i < this.touchedCount; i++) this.touchedBits[this.touched[i] >>> 5] = 0;
-    this.round++;
     this.touchedCount = 0;
   }
 
@@ -328,12 +325,12 @@ class PairTally {
 
   /** `count` pairs of `key`, all on `ports`. */
   addMany(key: number, ports: number, count: number): void {
-    if (this.stamp[key] !== this.round) {
-      this.stamp[key] = this.round;
+    const bit = 1 << (key & 31);
+    if ((this.touchedBits[key >>> 5] & bit) === 0) {
+      this.touchedBits[key >>> 5] |= bit;
       this.seen[key] = 0;
       this.common[key] = ports;
       this.touched[this.touchedCount++] = key;
-      this.touchedBits[key >>> 5] |= 1 << (key & 31);
     } else if (this.common[key] !== ports) this.common[key] = -1;
     this.seen[key] += count;
   }
