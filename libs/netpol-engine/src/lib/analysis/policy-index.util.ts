@@ -189,12 +189,12 @@ export class LayoutContext {
   }
 
   /** Whether a bound policy isolates the direction (has a rule list for it, possibly empty). */
-  isolates(policy: number, direction: Direction): boolean {
+  private isolates(policy: number, direction: Direction): boolean {
     return this.ir.policyRules[4 * policy + (direction === 'ingress' ? 0 : 2)] >= 0;
   }
 
-  /** Whether a bound policy groups in the direction: it isolates it and selects some class. */
-  private groups(policy: number, direction: Direction): boolean {
+  /** Whether a bound policy belongs to a group in the direction: it isolates it and selects some class. */
+  isGrouped(policy: number, direction: Direction): boolean {
     return this.isolates(policy, direction) && (this.selected[policy] as ClassSet).size > 0;
   }
 
@@ -231,18 +231,20 @@ export class LayoutContext {
    */
   groupPoliciesOf(direction: Direction, ids: readonly number[]): number[] {
     const byKey = new Map<ClassSet, number>();
+    const keys: ClassSet[] = [];
     const created: number[] = [];
     // Per policy of `ids`, the index in `created` of its group (-1: not grouped); counts per group.
     const groupOf = new Int32Array(ids.length).fill(-1);
     const sizes: number[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
-      if (!this.groups(id, direction)) continue;
+      if (!this.isGrouped(id, direction)) continue;
       const selected = this.selected[id] as ClassSet;
       let k = byKey.get(selected);
       if (k === undefined) {
         k = created.length;
         byKey.set(selected, k);
+        keys.push(selected);
         created.push(this.groupSelected.length + k);
         sizes.push(0);
       }
@@ -254,7 +256,7 @@ export class LayoutContext {
     const fill: number[] = new Array(created.length);
     let at = base;
     for (let k = 0; k < created.length; k++) {
-      this.groupSelected.push(this.layout.none);
+      this.groupSelected.push(keys[k]);
       this.groupPolicyStart.push(at);
       fill[k] = at;
       at += sizes[k];
@@ -263,9 +265,7 @@ export class LayoutContext {
     for (let p = base; p < at; p++) policies.push(0);
     for (let i = 0; i < ids.length; i++) {
       const k = groupOf[i];
-      if (k < 0) continue;
-      policies[fill[k]++] = ids[i];
-      this.groupSelected[created[k]] = this.selected[ids[i]] as ClassSet;
+      if (k >= 0) policies[fill[k]++] = ids[i];
     }
     for (const g of created) this.sortGroup(g);
     return created;
@@ -469,7 +469,7 @@ export class DirectionIndex {
   withChanges(removed: readonly number[], added: readonly number[], ctx: LayoutContext): { index: DirectionIndex; changed: Int32Array } {
     const direction = this.direction;
     const touchedKeys = new Set<ClassSet>();
-    for (const p of [...removed, ...added]) if (ctx.isolates(p, direction) && ctx.selectedBy(p).size > 0) touchedKeys.add(ctx.selectedBy(p));
+    for (const p of [...removed, ...added]) if (ctx.isGrouped(p, direction)) touchedKeys.add(ctx.selectedBy(p));
     if (touchedKeys.size === 0) return { index: this, changed: new Int32Array(0) };
     const replaced = new Map<number, number | undefined>();
     const affectedSets: ClassSet[] = [];
@@ -479,7 +479,7 @@ export class DirectionIndex {
       const old = this.groupOf(key, ctx);
       const list: number[] = [];
       if (old !== undefined) for (let p = ctx.groupPolicyStart[old]; p < ctx.groupPolicyEnd[old]; p++) if (!removedSet.has(ctx.groupPolicies[p])) list.push(ctx.groupPolicies[p]);
-      for (const p of added) if (ctx.isolates(p, direction) && ctx.selectedBy(p) === key) list.push(p);
+      for (const p of added) if (ctx.isGrouped(p, direction) && ctx.selectedBy(p) === key) list.push(p);
       const next = list.length > 0 ? ctx.newGroup(list) : undefined;
       affectedSets.push(key);
       if (old !== undefined) replaced.set(old, next);
