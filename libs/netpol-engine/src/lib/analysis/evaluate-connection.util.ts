@@ -73,10 +73,11 @@ function explainSide(
   const selecting: string[] = [];
   const allowedBy: RuleRef[] = [];
   const namespace = ctx.inventory.namespaces[subject.nsId].name;
-  const { ruleSpec, rulePeers } = ctx.irContext;
+  const irContext = ctx.irContext;
+  const { ruleSpec, rulePeers } = irContext;
   for (const policy of ctx.policiesInNamespace(namespace)) {
-    const start = direction === 'ingress' ? policy.ingressStart : policy.egressStart;
-    const end = direction === 'ingress' ? policy.ingressEnd : policy.egressEnd;
+    const start = irContext.rulesStart(policy.id, direction);
+    const end = irContext.rulesEnd(policy.id, direction);
     if (start < 0 || !selectorMatches(policy.podSelector, subject.labels)) continue;
     selecting.push(policy.key);
     if (!collect && allowedBy.length > 0) continue;

@@ -8,6 +8,8 @@ import { PortSetTable } from './port-set.util';
 
 export type Direction = 'ingress' | 'egress';
 
+const DIRECTIONS: readonly Direction[] = ['ingress', 'egress'];
+
 /**
  * What one direction's policies allow, stored as columns: plain arrays indexed by signature id
  * (numbers, or class sets shared with the rules), not an object per signature, group and table.
@@ -176,8 +178,10 @@ export class LayoutContext {
       padTo(this.selected, id);
       padTo(this.irs, id);
       this.selected[id] = nsId === undefined ? layout.none : layout.selectClasses(nsId, undefined, undefined, ir.podSelector, ir.podSelectorId);
-      for (let r = ir.ingressStart; r >= 0 && r < ir.ingressEnd; r++) this.bindRule(r, nsId);
-      for (let r = ir.egressStart; r >= 0 && r < ir.egressEnd; r++) this.bindRule(r, nsId);
+      for (const direction of DIRECTIONS) {
+        const end = this.ir.rulesEnd(id, direction);
+        for (let r = this.ir.rulesStart(id, direction); r >= 0 && r < end; r++) this.bindRule(r, nsId);
+      }
       this.irs[id] = ir;
     }
     return id;
@@ -190,7 +194,7 @@ export class LayoutContext {
 
   /** Whether a bound policy isolates the direction (has a rule list for it, possibly empty). */
   private isolates(policy: number, direction: Direction): boolean {
-    return this.ir.policyRules[4 * policy + (direction === 'ingress' ? 0 : 2)] >= 0;
+    return this.ir.rulesStart(policy, direction) >= 0;
   }
 
   /** Whether a bound policy belongs to a group in the direction: it isolates it and selects some class. */

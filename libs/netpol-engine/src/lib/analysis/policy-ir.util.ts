@@ -6,9 +6,8 @@ import { compareBigint } from './sorted-search.util';
 
 /**
  * A policy reduced to what analysis needs: policyTypes defaulted, ipBlocks parsed and
- * host-masked, ports interned. Its rules are ranges of its IR context's rule columns (see
- * `IrContext.rulePeers`): ingress rules `ingressStart .. ingressEnd - 1`, egress rules likewise; a
- * start of -1 means the policy does not isolate that direction.
+ * host-masked, ports interned. Its rules are ranges of its IR context's rule columns, by its id
+ * (`IrContext.rulesStart`, `rulesEnd`).
  */
 export interface PolicyIR {
   /** Dense per IrContext (0, 1, 2, …): caches index arrays by it instead of hashing objects. */
@@ -21,10 +20,6 @@ export interface PolicyIR {
   podSelector: LabelSelector;
   /** `IrContext.selectorId` of the podSelector (0 = every pod). */
   podSelectorId: number;
-  ingressStart: number;
-  ingressEnd: number;
-  egressStart: number;
-  egressEnd: number;
 }
 
 /**
@@ -54,9 +49,9 @@ export class IrContext {
   /** Per rule, its port spec id in the lineage's PortSetTable. */
   readonly ruleSpec: number[] = [];
   /**
-   * Per policy IR id, its rule ranges as the IR holds them: `policyRules[4 id .. 4 id + 3]` =
-   * ingress start, end, egress start, end. Read where every policy of a table is visited (one
-   * array, where the IR objects lie all over the heap: a cache miss per policy).
+   * Per policy IR id, its rule ranges: `policyRules[4 id .. 4 id + 3]` = ingress start, end, egress
+   * start, end (a start of -1: the policy does not isolate that direction). One array, read where
+   * every policy of a table is visited (the IR objects lie all over the heap: a cache miss apiece).
    */
   readonly policyRules: number[] = [];
   private readonly blocks = new Map<string, AddressSet>();
@@ -77,6 +72,16 @@ export class IrContext {
   addPolicy(ingressStart: number, ingressEnd: number, egressStart: number, egressEnd: number): number {
     this.policyRules.push(ingressStart, ingressEnd, egressStart, egressEnd);
     return this.policyCount++;
+  }
+
+  /** The first rule id of a policy's rules for `direction`, -1 when the policy does not isolate it. */
+  rulesStart(policy: number, direction: 'ingress' | 'egress'): number {
+    return this.policyRules[4 * policy + (direction === 'ingress' ? 0 : 2)];
+  }
+
+  /** The rule id past the last of a policy's rules for `direction`. */
+  rulesEnd(policy: number, direction: 'ingress' | 'egress'): number {
+    return this.policyRules[4 * policy + (direction === 'ingress' ? 1 : 3)];
   }
 
   /** A small number per distinct selector meaning (its `selectorKey`); 0 is the empty selector. */
@@ -220,10 +225,6 @@ class PolicyIRObject implements PolicyIR {
     readonly source: NetworkPolicy,
     readonly podSelector: LabelSelector,
     readonly podSelectorId: number,
-    readonly ingressStart: number,
-    readonly ingressEnd: number,
-    readonly egressStart: number,
-    readonly egressEnd: number,
   ) {}
 
   get key(): string {
@@ -249,17 +250,13 @@ export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
     policy,
     podSelector,
     podSelectorId,
-    ingressStart,
-    ingressEnd,
-    egressStart,
-    egressEnd,
   );
 }
 
 /** The distinct address sets of the policy's ipBlock peers (interned objects). */
 export function policyBlocks(ir: PolicyIR, ctx: IrContext, into: Set<AddressSet>): void {
-  rulesBlocks(ir.ingressStart, ir.ingressEnd, ctx, into);
-  rulesBlocks(ir.egressStart, ir.egressEnd, ctx, into);
+  rulesBlocks(ctx.rulesStart(ir.id, 'ingress'), ctx.rulesEnd(ir.id, 'ingress'), ctx, into);
+  rulesBlocks(ctx.rulesStart(ir.id, 'egress'), ctx.rulesEnd(ir.id, 'egress'), ctx, into);
 }
 
 /** The ipBlocks of rules `from .. to - 1` (none when `from` is -1). */
