@@ -111,6 +111,7 @@ export class ClassSet {
     for (let i = 0; i < sets.length && contained; i++) if (sets[i] !== largest) contained = largest.containsAll(sets[i]);
     if (contained) return largest;
     if (total * 32 > universe) return unionDense(universe, sets);
+    if (total <= SMALL_UNION) return unionSmall(universe, sets, total);
     if (sets.length === 2) return ClassSet.fromSorted(universe, mergeSorted(sets[0].list as IdList, sets[1].list as IdList));
     // Sparse: concatenate into a reused typed buffer and sort it natively (no comparator, no copy).
     const buffer = idBuffer(total);
@@ -244,6 +245,29 @@ export class ClassSetBuilder {
 /** Reused buffers: unions run tens of thousands of times per analysis, mostly on small sets. */
 let idScratch = new Int32Array(1024);
 let bitScratch = new Uint32Array(64);
+
+/** Unions of at most this many ids in all (most rules' peers: a few pods each) are sorted by insertion. */
+const SMALL_UNION = 16;
+
+/** The union of sparse sets of `total` ids in all (at most SMALL_UNION), straight into its list. */
+function unionSmall(universe: number, sets: readonly ClassSet[], total: number): ClassSet {
+  const ids: number[] = new Array(total);
+  let n = 0;
+  for (let s = 0; s < sets.length; s++) {
+    const list = sets[s].list as IdList;
+    for (let i = 0; i < list.length; i++) {
+      const id = list[i];
+      let at = n;
+      while (at > 0 && ids[at - 1] > id) at--;
+      if (at > 0 && ids[at - 1] === id) continue;
+      for (let k = n; k > at; k--) ids[k] = ids[k - 1];
+      ids[at] = id;
+      n++;
+    }
+  }
+  ids.length = n;
+  return ClassSet.fromSorted(universe, ids);
+}
 
 function idBuffer(size: number): Int32Array {
   if (idScratch.length < size) idScratch = new Int32Array(Math.max(size, idScratch.length * 2));

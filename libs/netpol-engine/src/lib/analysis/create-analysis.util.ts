@@ -142,7 +142,9 @@ class AnalysisImpl implements Analysis {
   static build(lineage: Lineage, policySet: Map<string, PolicyIR> | readonly PolicyIR[]): AnalysisImpl {
     const list = policySet instanceof Map ? [...policySet.values()] : policySet;
     const blocks = new Set<AddressSet>();
-    if (lineage.options.ipBlockMatchesPodIps) for (const ir of list) policyBlocks(ir, lineage.irContext, blocks);
+    // Indexed loops over the policies: run once per analysis, partly before they are optimized, a
+    // for-of allocates an iterator result per policy.
+    if (lineage.options.ipBlockMatchesPodIps) for (let i = 0; i < list.length; i++) policyBlocks(list[i], lineage.irContext, blocks);
     const sorted = boundariesOf(blocks);
     const layout = new ClassLayout(lineage.inventory, lineage.options.ipBlockMatchesPodIps, sorted);
     const ctx = new LayoutContext(layout, lineage.ports, lineage.irContext);

@@ -100,8 +100,14 @@ export class PairRows {
     const end = table.rowStart[ws + 1];
     const open = this.data.open;
     if (!open || !open.openOut[ws]) {
-      dest.set(listedDest.subarray(i, end));
-      ports.set(listedPorts.subarray(i, end));
+      // Most rows are a few pairs: copied in a loop, not through two subarray objects per row.
+      if (end - i > 64) {
+        dest.set(listedDest.subarray(i, end));
+        ports.set(listedPorts.subarray(i, end));
+      } else for (let k = 0; k < end - i; k++) {
+        dest[k] = listedDest[i + k];
+        ports[k] = listedPorts[i + k];
+      }
       return end - i;
     }
     let n = 0;

@@ -209,9 +209,17 @@ export class PairCollector {
               merged[slot[wd]] = ports.union(merged[slot[wd]], out[i]);
             }
           }
-          const row = dest.subarray(n, n + k);
-          row.sort();
-          for (let j = 0; j < k; j++) out[n + j] = merged[slot[row[j]]];
+          // Most rows hold a few destinations: sorted in place, without a subarray object per row.
+          if (k > 32) dest.subarray(n, n + k).sort();
+          else {
+            for (let j = n + 1; j < n + k; j++) {
+              const wd = dest[j];
+              let at = j;
+              for (; at > n && dest[at - 1] > wd; at--) dest[at] = dest[at - 1];
+              dest[at] = wd;
+            }
+          }
+          for (let j = n; j < n + k; j++) out[j] = merged[slot[dest[j]]];
           n += k;
         }
       }

@@ -450,15 +450,15 @@ export class DirectionIndex {
     const count = ctx.layout.count;
     const start = new Int32Array(count + 1);
     const countClass = (c: number): void => void start[c + 1]++;
-    for (const g of groups) ctx.groupSelected[g].forEach(countClass);
+    for (let i = 0; i < groups.length; i++) ctx.groupSelected[groups[i]].forEach(countClass);
     for (let c = 0; c < count; c++) start[c + 1] += start[c];
     const rows = new Int32Array(start[count]);
     const cursor = start.slice(0, count);
     let current = 0;
     const fillClass = (c: number): void => void (rows[cursor[c]++] = current);
-    for (const g of groups) {
-      current = g;
-      ctx.groupSelected[g].forEach(fillClass);
+    for (let i = 0; i < groups.length; i++) {
+      current = groups[i];
+      ctx.groupSelected[current].forEach(fillClass);
     }
     const registry = ctx.signatures[direction];
     const classSig = new Int32Array(count);
