@@ -215,13 +215,13 @@ export class LayoutContext {
     // Most rules have one peer: its set is the rule's, no list made for a union.
     let first: ClassSet | undefined;
     let more: ClassSet[] | undefined;
-    for (const peer of peers) {
+    const selectorIds = irContext.peerSelectorIds;
+    for (let i = 0, at = irContext.rulePeerIds[r]; i < peers.length; i++, at += 2) {
+      const peer = peers[i];
       let set: ClassSet | undefined;
       if (peer.ipBlock) set = layout.classesInAddresses(irContext.block(peer.ipBlock));
-      else if (peer.namespaceSelector) {
-        const podKey = peer.podSelector ? irContext.selectorId(peer.podSelector) : 0;
-        set = layout.selectClasses(undefined, peer.namespaceSelector, irContext.selectorId(peer.namespaceSelector), peer.podSelector, podKey);
-      } else if (peer.podSelector && nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, irContext.selectorId(peer.podSelector));
+      else if (peer.namespaceSelector) set = layout.selectClasses(undefined, peer.namespaceSelector, selectorIds[at], peer.podSelector, selectorIds[at + 1]);
+      else if (peer.podSelector && nsId !== undefined) set = layout.selectClasses(nsId, undefined, undefined, peer.podSelector, selectorIds[at + 1]);
       if (!set || set.size === 0) continue;
       if (!first) first = set;
       else (more ??= [first]).push(set);

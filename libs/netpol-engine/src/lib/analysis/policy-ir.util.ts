@@ -44,6 +44,13 @@ export class IrContext {
    * empty: every source/destination.
    */
   readonly rulePeers: (readonly NetworkPolicyPeer[] | null)[] = [];
+  /**
+   * Per rule with peers, where its peers' selector ids start in `peerSelectorIds`: two per peer,
+   * the namespaceSelector's (-1 without one) and the podSelector's (0 without one). Taken while the
+   * IR is made, where each peer is read anyway: binding reads these numbers, not the selectors.
+   */
+  readonly rulePeerIds: number[] = [];
+  readonly peerSelectorIds: number[] = [];
   /** Per rule, the addresses of its ipBlock peers (everything when its peers are null). */
   readonly ruleAddresses: AddressSet[] = [];
   /** Per rule, its port spec id in the lineage's PortSetTable. */
@@ -199,13 +206,18 @@ function addRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonl
   if (!peers || peers.length === 0) {
     ctx.rulePeers.push(null);
     ctx.ruleAddresses.push(ALL_ADDRESSES);
+    ctx.rulePeerIds.push(-1);
     return;
   }
   // Block address sets are interned already; only a union of several needs interning.
   let addresses: AddressSet = NO_ADDRESSES;
   let blocks = 0;
+  const ids = ctx.peerSelectorIds;
+  ctx.rulePeerIds.push(ids.length);
   for (let i = 0; i < peers.length; i++) {
-    const block = peers[i].ipBlock;
+    const peer = peers[i];
+    const block = peer.ipBlock;
+    ids.push(peer.namespaceSelector ? ctx.selectorId(peer.namespaceSelector) : -1, peer.podSelector ? ctx.selectorId(peer.podSelector) : 0);
     if (!block) continue;
     const set = ctx.block(block);
     addresses = blocks++ === 0 ? set : unionAddressSets(addresses, set);
