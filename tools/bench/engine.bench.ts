@@ -17,7 +17,7 @@ import { stringify } from 'yaml';
 
 import { numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
-import { calibrationMs } from './open-cluster.bench';
+import { calibrationMs, memoryCalibrationMs } from './open-cluster.bench';
 import { generateCluster, type SyntheticCluster, type TierName, TIERS } from './synthetic-cluster';
 
 // `npm run bench -- engine [--tier S,M,L,stress] [--seed N] [--skip-parse] [--no-write] [--cpu-prof]`
@@ -280,7 +280,7 @@ function vsTarget(ms: number, target: number | undefined): string {
   return target === undefined ? '–' : `${target} ms (${(ms / target).toFixed(2)}×${ms <= target ? '' : ' **over**'})`;
 }
 
-function markdown(results: { analysis: AnalysisResult; parse?: ParseResult }[], seed: number, load: number[]): string {
+function markdown(results: { analysis: AnalysisResult; parse?: ParseResult }[], seed: number, load: number[], memory: number[]): string {
   const lines: string[] = [];
   const date = new Date().toISOString().slice(0, 10);
   lines.push('## Reachability engine (`npm run bench -- engine`)', '');
@@ -289,7 +289,9 @@ function markdown(results: { analysis: AnalysisResult; parse?: ParseResult }[], 
     `load average when the run started ${load.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min: other work on the machine inflates the figures).`,
     'Calibration: each tier\'s child first runs the fixed CPU-bound loop of `calibrationMs` (xorshift32, 2×10⁸ steps,',
     'tools/bench/open-cluster.bench.ts); compare runs on other machines as ratios to it ("÷ calibration"). CPU ms is the',
-    'process\'s user + system time over the same runs (it includes the collector\'s helper threads).',
+    'process\'s user + system time over the same runs (it includes the collector\'s helper threads). The CPU loop does not',
+    'see other load on a shared host\'s memory, which slows the analysis (mostly cache misses): the fixed memory-bound loop of',
+    `\`memoryCalibrationMs\` (2×10⁶ dependent reads over 64 MB) took ${memory.map((m) => m.toFixed(0)).join(' ms before the tiers and ')} ms after them; above an idle machine's figure, memory was contended.`,
     'Synthetic clusters from `tools/bench/synthetic-cluster.ts` (reproducible). Each tier runs in a fresh child process.',
     '"Cold" is the first run in the process (includes JIT warm-up, what a one-shot CLI sees); "warm" the best of later',
     `runs on fresh analyses in the same process (what the API sees; ${Object.entries(WARM_RUNS).map(([t, n]) => `${t} ${n}`).join(', ')} runs, each after a full`,
@@ -342,6 +344,8 @@ export async function runBench(args: string[]): Promise<void> {
   const cpuProf = args.includes('--cpu-prof');
   const skipParse = args.includes('--skip-parse');
   const load = loadavg();
+  const memory = [memoryCalibrationMs()];
+  process.stdout.write(`memory loop ${memory[0].toFixed(0)} ms\n`);
   const results: { analysis: AnalysisResult; parse?: ParseResult }[] = [];
   for (const tier of tiers) {
     const analysis = (await child('analysis', tier, seed, cpuProf)) as AnalysisResult;
@@ -356,7 +360,9 @@ export async function runBench(args: string[]): Promise<void> {
         `  peak RSS ${analysis.peakRssMb.toFixed(0)} MB (target ${t.peakMb ?? '–'})${parse ? `  parse YAML ${fmt(parse.parseMs)} ms, JSON ${fmt(parse.jsonMs)} ms` : ''}\n`,
     );
   }
-  const table = markdown(results, seed, load);
+  memory.push(memoryCalibrationMs());
+  process.stdout.write(`memory loop ${memory[1].toFixed(0)} ms\n`);
+  const table = markdown(results, seed, load, memory);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length && !skipParse) {
     writeBenchmarkSection('engine', table);
     process.stdout.write('engine: figures written to BENCHMARKS.md\n');

@@ -83,6 +83,35 @@ export function calibrationMs(): number {
   return ms;
 }
 
+/**
+ * A fixed memory-bound loop: 2×10⁶ dependent reads at random places of a 64 MB array (one cycle
+ * through it, Sattolo's shuffle of a fixed xorshift32 sequence), each a cache and TLB miss. The
+ * analysis is mostly such misses, and a host's other load slows them where the CPU loop above
+ * runs as fast as ever: a run whose figure here is higher than an idle machine's ran on a
+ * contended memory system.
+ */
+export function memoryCalibrationMs(): number {
+  const n = 1 << 24;
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[i] = i;
+  let x = 2463534242;
+  for (let i = n - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % i;
+    const t = next[i];
+    next[i] = next[j];
+    next[j] = t;
+  }
+  const start = now();
+  let at = 0;
+  for (let s = 0; s < 2_000_000; s++) at = next[at];
+  const ms = now() - start;
+  if (at < 0) throw new Error('unreachable: entries are array indexes');
+  return ms;
+}
+
 function inputFile(tier: TierName): string {
   return join(DIR, `open-${tier}.json`);
 }
@@ -208,13 +237,14 @@ function endToEnd(tier: TierName, index: number): { seconds: number; peakRssMb: 
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
-function markdown(results: TierResult[], seed: number, load: number[], calibration: number, started: Date): string {
+function markdown(results: TierResult[], seed: number, load: number[], calibration: number, memoryCalibration: number, started: Date): string {
   const lines: string[] = [];
   lines.push('## Open clusters through the CLI (`npm run bench -- open`)', '');
   lines.push(
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')}–${new Date().toISOString().slice(11, 16)} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB,`,
     `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
-    `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.toFixed(0)} ms: compare runs on other machines as ratios of it.`,
+    `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
+    `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${memoryCalibration.toFixed(0)} ms: higher than an idle machine's figure, other load contended for memory.`,
     '',
     'The "open" shape of `tools/bench/synthetic-cluster.ts`: the S, M and L tiers where about one team namespace in six has',
     'no policy at all and about one in twenty-four isolates ingress only. Input: one JSON List file. Each command runs in a',
@@ -264,7 +294,8 @@ export async function runBench(args: string[]): Promise<void> {
   const started = new Date();
   mkdirSync(DIR, { recursive: true });
   const calibration = calibrationMs();
-  process.stdout.write(`calibration loop ${calibration.toFixed(0)} ms\n`);
+  const memoryCalibration = memoryCalibrationMs();
+  process.stdout.write(`calibration loop ${calibration.toFixed(0)} ms, memory loop ${memoryCalibration.toFixed(0)} ms\n`);
   const results: TierResult[] = [];
   for (const tier of tiers) {
     const input = writeInput(tier, seed);
@@ -286,7 +317,7 @@ export async function runBench(args: string[]): Promise<void> {
     results.push({ tier, ...input, commands });
   }
   if (only) return;
-  const table = markdown(results, seed, load, calibration, started);
+  const table = markdown(results, seed, load, calibration, memoryCalibration, started);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length) {
     writeBenchmarkSection('open', table);
     process.stdout.write('open: figures written to BENCHMARKS.md\n');
