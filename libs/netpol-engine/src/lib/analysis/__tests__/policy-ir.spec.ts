@@ -3,7 +3,7 @@ import { IrContext } from '../policy-ir.util';
 import { PortSetTable } from '../port-set.util';
 
 describe('IrContext.portSpec', () => {
-  // One-entry lists take a lookup by number; the same entry twice takes the general path (text key).
+  // One-entry lists take a lookup by number; the same entry twice takes the general path (by a hash of the values).
   const general = (ctx: IrContext, port: NetworkPolicyPort): number => ctx.portSpec([port, port]);
 
   it('gives one-entry port lists the spec the general path gives them', () => {
@@ -42,5 +42,27 @@ describe('IrContext.portSpec', () => {
     const ctx = new IrContext(new PortSetTable());
     expect(ctx.portSpec([{ protocol: 'TCP', port: 0 }])).toBe(general(ctx, { protocol: 'TCP', port: 0 }));
     expect(ctx.portSpec([{ protocol: 'TCP', port: 0 }])).not.toBe(ctx.portSpec([{ protocol: 'TCP' }]));
+  });
+
+  it('tells apart port lists differing in one field, and finds a list again from another array with the same values', () => {
+    const ctx = new IrContext(new PortSetTable());
+    const lists: NetworkPolicyPort[][] = [
+      [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443 }],
+      [{ protocol: 'TCP', port: 80 }, { protocol: 'UDP', port: 443 }],
+      [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 443, endPort: 444 }],
+      [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 'https' }],
+      [{ protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 'http' }],
+      [{ protocol: 'TCP', port: 443 }, { protocol: 'TCP', port: 80 }, { protocol: 'TCP', port: 8080 }],
+      [{ port: 80, endPort: 90 }],
+      [{ port: 80, endPort: 91 }],
+    ];
+    const specs = lists.map((list) => ctx.portSpec(list));
+    expect(new Set(specs).size).toBe(lists.length);
+    // The same values in new objects: the same specs (also when asked in another order).
+    const copies = lists.map((list) => list.map((p) => ({ ...p })));
+    expect([...copies].reverse().map((list) => ctx.portSpec(list))).toEqual([...specs].reverse());
+    // Their meaning is kept: the range 80-90 and the list 80,443 resolve as such.
+    expect(ctx.ports.resolve(specs[6], 0)).toBe(ctx.ports.resolve(ctx.portSpec([{ protocol: 'TCP', port: 80, endPort: 90 }]), 0));
+    expect(ctx.ports.resolve(specs[0], 0)).not.toBe(ctx.ports.resolve(specs[1], 0));
   });
 });
