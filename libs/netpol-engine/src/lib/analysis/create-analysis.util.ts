@@ -11,6 +11,7 @@ import {
 } from './connectivity-engine.util';
 import { diffFlowSources, type FlowSource } from './connectivity-flows.util';
 import { evaluateConnection, type EvaluationContext } from './evaluate-connection.util';
+import { hashString, mix } from './hash.util';
 import type { AddressSet } from './ip-address.util';
 import { type FlowKeep, type FlowListing, listAggregatedFlows, listFlows, reachDataOf, workloadReachOf } from './flow-iteration.util';
 import type {
@@ -444,37 +445,44 @@ export function createAnalysis(input: AnalysisInput): Analysis {
 
 /**
  * One policy per `namespace/name` key, as a map keyed by it keeps them: in the place of the
- * first, the last one given. Looked up by namespace, then name; a namespace or name with a slash
- * (no valid object has one, but two such pairs can join to one key) by the joined key.
+ * first, the last one given. Found by a hash of namespace and name in an open-addressing table of
+ * indexes (a Map per namespace allocated 4.6 MB for 60,000 policies); the list is copied only from
+ * the first repeat on. A namespace or name with a slash (no valid object has one, but two such
+ * pairs can join to one key) is looked up by the joined key.
  */
 function uniqueByName(irs: PolicyIR[]): PolicyIR[] {
-  const places = new Map<string, Map<string, number>>();
+  const mask = (1 << (32 - Math.clz32(2 * irs.length + 1))) - 1;
+  // Per slot, the place in the output of a policy with that hash (-1: empty).
+  const slots = new Int32Array(mask + 1).fill(-1);
   const joinedPlaces = new Map<string, number>();
-  const out: PolicyIR[] = [];
-  let lastNamespace: string | undefined;
-  let lastNames: Map<string, number> | undefined;
-  for (const ir of irs) {
+  // The output, made at the first repeat: until then every policy is kept in its own place.
+  let out: PolicyIR[] | undefined;
+  for (let i = 0; i < irs.length; i++) {
+    const ir = irs[i];
+    const kept = out ? out.length : i;
+    let place: number | undefined;
     if (ir.namespace.includes('/') || ir.name.includes('/')) {
-      const place = joinedPlaces.get(ir.key);
-      if (place === undefined) {
-        joinedPlaces.set(ir.key, out.length);
-        out.push(ir);
-      } else out[place] = ir;
-      continue;
+      place = joinedPlaces.get(ir.key);
+      if (place === undefined) joinedPlaces.set(ir.key, kept);
+    } else {
+      for (let slot = mix(hashString(ir.namespace), hashString(ir.name)) & mask; ; slot = (slot + 1) & mask) {
+        const at = slots[slot];
+        if (at < 0) {
+          slots[slot] = kept;
+          break;
+        }
+        const other = (out ?? irs)[at];
+        if (other.name === ir.name && other.namespace === ir.namespace) {
+          place = at;
+          break;
+        }
+      }
     }
-    // Policies come namespace by namespace (a directory, a List): the last namespace's map is kept at hand.
-    let names = ir.namespace === lastNamespace ? lastNames : places.get(ir.namespace);
-    if (!names) {
-      names = new Map();
-      places.set(ir.namespace, names);
+    if (place === undefined) out?.push(ir);
+    else {
+      out ??= irs.slice(0, i);
+      out[place] = ir;
     }
-    lastNamespace = ir.namespace;
-    lastNames = names;
-    const place = names.get(ir.name);
-    if (place === undefined) {
-      names.set(ir.name, out.length);
-      out.push(ir);
-    } else out[place] = ir;
   }
-  return out.length === irs.length ? irs : out;
+  return out ?? irs;
 }

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+
 import type { NetworkPolicy, NetworkPolicySpec } from '../../manifest';
 import { createAnalysis, diffConnectivity, formatFlow, type Inventory } from '../index';
 
@@ -151,6 +153,21 @@ describe('diffConnectivity', () => {
     const analysis = createAnalysis({ inventory, policies: [openApi, denyAll, elsewhere, frontendEgress, closedApi] });
     expect(analysis.policies).toEqual([closedApi, denyAll, elsewhere, frontendEgress]);
     expect(analysis.connectivity()).toEqual([]);
+  });
+
+  it('keeps one policy per key among hundreds given, the last one in the place of the first, as a map of the keys does', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('prod', 'dev', 'prod/x', 'a'), fc.constantFrom('p', 'q', 'x/y', 'y', 'r1', 'r2', 'r3'), fc.boolean()), { maxLength: 300 }),
+        (entries) => {
+          const policies = entries.map(([namespace, name, isolates]): NetworkPolicy => ({ ...np(name, { podSelector: {}, ingress: isolates ? [] : [{}] }), metadata: { namespace, name } }));
+          const byKey = new Map<string, NetworkPolicy>();
+          for (const p of policies) byKey.set(`${p.metadata.namespace}/${p.metadata.name}`, p);
+          // By identity: each kept policy is the very object given last for its key.
+          expect(createAnalysis({ inventory, policies }).policies.map((p) => policies.indexOf(p))).toEqual([...byKey.values()].map((p) => policies.indexOf(p)));
+        },
+      ),
+    );
   });
 
   it('keys policies by their joined namespace/name, also where a slash makes two pairs one key', () => {
