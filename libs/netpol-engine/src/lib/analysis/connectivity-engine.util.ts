@@ -673,6 +673,15 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
   // Indexing a signature costs the size of its union: wide ones are tested per destination instead.
   const narrow = Math.max(256, count >>> 6);
   const seen = new Int32Array(count);
+  // The visitors of the narrow signatures' entries, made once (`sig` is the signature at hand):
+  // a closure per entry (45,000 at L) would capture a fresh `g` each time.
+  let sig = 0;
+  const countSink = (d: number): void => {
+    if (seen[d] !== sig) {
+      seen[d] = sig;
+      sinkStart[d + 1]++;
+    }
+  };
   for (let g = 1; g < sigCount; g++) {
     if (members[g].length === 0) continue;
     ctx.table('egress', g);
@@ -700,14 +709,8 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
       sigReach[g] = REACH_NARROW;
       narrowSigs.push(g);
       // Rules of one signature may overlap: count each destination once (`seen` holds the last g).
-      for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) {
-        reg.entryClasses[e].forEach((d) => {
-          if (seen[d] !== g) {
-            seen[d] = g;
-            sinkStart[d + 1]++;
-          }
-        });
-      }
+      sig = g;
+      for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) reg.entryClasses[e].forEach(countSink);
     }
   }
   // Compressed rows: counts, prefix sums, then a fill in ascending signature order.
@@ -715,15 +718,15 @@ function buildEgressReach(state: EngineState, members: Int32Array[]): EgressReac
   const sinkSigs = new Int32Array(sinkStart[count]);
   const cursor = sinkStart.slice(0, count);
   seen.fill(0);
-  for (const g of narrowSigs) {
-    for (let e = reg.tableStart[g]; e < reg.tableEnd[g]; e++) {
-      reg.entryClasses[e].forEach((d) => {
-        if (seen[d] !== g) {
-          seen[d] = g;
-          sinkSigs[cursor[d]++] = g;
-        }
-      });
+  const fillSink = (d: number): void => {
+    if (seen[d] !== sig) {
+      seen[d] = sig;
+      sinkSigs[cursor[d]++] = sig;
     }
+  };
+  for (let k = 0; k < narrowSigs.length; k++) {
+    sig = narrowSigs[k];
+    for (let e = reg.tableStart[sig]; e < reg.tableEnd[sig]; e++) reg.entryClasses[e].forEach(fillSink);
   }
   const unisolated = members[0] ?? new Int32Array(0);
   const reachesAllIds = Int32Array.from(reachesAll).sort();
