@@ -28,9 +28,14 @@ export interface PolicyIR {
  * Egress only when `egress` has at least one rule (an empty `egress: []` does not count).
  */
 export function effectivePolicyTypes(policy: NetworkPolicy): { ingress: boolean; egress: boolean } {
+  return { ingress: isolates(policy, 'Ingress'), egress: isolates(policy, 'Egress') };
+}
+
+/** Whether a policy isolates one direction (see `effectivePolicyTypes`), with no object made. */
+function isolates(policy: NetworkPolicy, type: 'Ingress' | 'Egress'): boolean {
   const types = policy.spec.policyTypes;
-  if (types && types.length > 0) return { ingress: types.includes('Ingress'), egress: types.includes('Egress') };
-  return { ingress: true, egress: (policy.spec.egress?.length ?? 0) > 0 };
+  if (types && types.length > 0) return types.includes(type);
+  return type === 'Ingress' || (policy.spec.egress?.length ?? 0) > 0;
 }
 
 /**
@@ -323,14 +328,18 @@ class PolicyIRObject implements PolicyIR {
 }
 
 export function toPolicyIR(policy: NetworkPolicy, ctx: IrContext): PolicyIR {
-  const types = effectivePolicyTypes(policy);
   const podSelector = policy.spec.podSelector ?? {};
   const podSelectorId = ctx.selectorId(podSelector);
-  const ingressStart = types.ingress ? ctx.ruleCount : -1;
-  if (types.ingress) for (const r of policy.spec.ingress ?? []) addRule(r.from, r.ports, ctx);
+  // Indexed loops and two booleans: no iterator, empty list or types object per policy (60,000 at L).
+  const isolatesIngress = isolates(policy, 'Ingress');
+  const ingressStart = isolatesIngress ? ctx.ruleCount : -1;
+  const ingress = isolatesIngress ? policy.spec.ingress : undefined;
+  for (let i = 0; ingress && i < ingress.length; i++) addRule(ingress[i].from, ingress[i].ports, ctx);
   const ingressEnd = ctx.ruleCount;
-  const egressStart = types.egress ? ctx.ruleCount : -1;
-  if (types.egress) for (const r of policy.spec.egress ?? []) addRule(r.to, r.ports, ctx);
+  const isolatesEgress = isolates(policy, 'Egress');
+  const egressStart = isolatesEgress ? ctx.ruleCount : -1;
+  const egress = isolatesEgress ? policy.spec.egress : undefined;
+  for (let i = 0; egress && i < egress.length; i++) addRule(egress[i].to, egress[i].ports, ctx);
   const egressEnd = ctx.ruleCount;
   return new PolicyIRObject(
     ctx.addPolicy(ingressStart, ingressEnd, egressStart, egressEnd),
