@@ -424,30 +424,39 @@ class LabelIndex {
  * `NotIn` and `DoesNotExist` give lists to remove (`exclude`), so a missing key matches them.
  */
 function selectorPostings(selector: LabelSelector, postings: LabelIndex): { include: Int32Array[]; exclude: Int32Array[] } {
+  // Module functions and indexed loops: no closure, iterator or empty object per selection computed (48,000 at L).
   const include: Int32Array[] = [];
   const exclude: Int32Array[] = [];
-  const posting = (key: string, value: string) => postings.of(key).byValue.get(value) ?? NO_IDS;
-  const anyOf = (key: string, values: readonly string[]): Int32Array => {
-    const lists = [...new Set(values)].map((v) => posting(key, v)).filter((l) => l.length > 0);
-    if (lists.length <= 1) return lists[0] ?? NO_IDS;
-    // Values of one key never share an id, so the lists are disjoint.
-    const merged = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
-    let k = 0;
-    for (const l of lists) {
-      merged.set(l, k);
-      k += l.length;
-    }
-    return merged.sort();
-  };
-  const matchLabels = selector.matchLabels ?? {};
-  for (const key in matchLabels) include.push(posting(key, matchLabels[key]));
-  for (const e of selector.matchExpressions ?? []) {
-    if (e.operator === 'In') include.push(anyOf(e.key, e.values ?? []));
-    else if (e.operator === 'NotIn') exclude.push(anyOf(e.key, e.values ?? []));
+  const matchLabels = selector.matchLabels;
+  if (matchLabels) for (const key in matchLabels) include.push(posting(postings, key, matchLabels[key]));
+  const expressions = selector.matchExpressions;
+  for (let i = 0; expressions && i < expressions.length; i++) {
+    const e = expressions[i];
+    if (e.operator === 'In') include.push(anyOf(postings, e.key, e.values ?? []));
+    else if (e.operator === 'NotIn') exclude.push(anyOf(postings, e.key, e.values ?? []));
     else if (e.operator === 'Exists') include.push(postings.of(e.key).all);
     else exclude.push(postings.of(e.key).all);
   }
   return { include, exclude };
+}
+
+/** The sorted ids with label `key` = `value`. */
+function posting(postings: LabelIndex, key: string, value: string): Int32Array {
+  return postings.of(key).byValue.get(value) ?? NO_IDS;
+}
+
+/** The sorted ids with label `key` set to one of `values`. */
+function anyOf(postings: LabelIndex, key: string, values: readonly string[]): Int32Array {
+  const lists = [...new Set(values)].map((v) => posting(postings, key, v)).filter((l) => l.length > 0);
+  if (lists.length <= 1) return lists[0] ?? NO_IDS;
+  // Values of one key never share an id, so the lists are disjoint.
+  const merged = new Int32Array(lists.reduce((n, l) => n + l.length, 0));
+  let k = 0;
+  for (const l of lists) {
+    merged.set(l, k);
+    k += l.length;
+  }
+  return merged.sort();
 }
 
 /** The sorted, unique union of some id lists. `scratch` is a zeroed byte per id, returned zeroed. */
