@@ -1,5 +1,6 @@
 import { ClassSet, type IdList } from './class-set.util';
 import type { ClassLayout } from './class-layout.util';
+import { grownColumn } from './int32-column.util';
 import type { AddressSet } from './ip-address.util';
 import { mix } from './hash.util';
 import { ALL_PIECES, buildPiecewise, NO_PIECES, type PiecewisePorts } from './piecewise-ports.util';
@@ -81,21 +82,21 @@ export class SignatureRegistry {
     const needed = this.count + signatures;
     if (needed > this.groupStart.length) {
       const size = Math.max(needed, this.groupStart.length * 2);
-      this.groupStart = grown(this.groupStart, size, 0);
-      this.groupCount = grown(this.groupCount, size, 0);
-      this.nextInBucket = grown(this.nextInBucket, size, -1);
-      this.hashes = grown(this.hashes, size, 0);
-      this.tableStart = grown(this.tableStart, size, -1);
-      this.tableEnd = grown(this.tableEnd, size, -1);
-      this.admitsAll = grown(this.admitsAll, size, 0);
-      this.sizeBound = grown(this.sizeBound, size, 0);
-      this.lookupCost = grown(this.lookupCost, size, 0);
-      this.addressStart = grown(this.addressStart, size, 0);
-      this.addressEnd = grown(this.addressEnd, size, 0);
-      this.externalPm = grown(this.externalPm, size, -1);
+      this.groupStart = grownColumn(this.groupStart, size, 0);
+      this.groupCount = grownColumn(this.groupCount, size, 0);
+      this.nextInBucket = grownColumn(this.nextInBucket, size, -1);
+      this.hashes = grownColumn(this.hashes, size, 0);
+      this.tableStart = grownColumn(this.tableStart, size, -1);
+      this.tableEnd = grownColumn(this.tableEnd, size, -1);
+      this.admitsAll = grownColumn(this.admitsAll, size, 0);
+      this.sizeBound = grownColumn(this.sizeBound, size, 0);
+      this.lookupCost = grownColumn(this.lookupCost, size, 0);
+      this.addressStart = grownColumn(this.addressStart, size, 0);
+      this.addressEnd = grownColumn(this.addressEnd, size, 0);
+      this.externalPm = grownColumn(this.externalPm, size, -1);
     }
     if (2 * needed > this.buckets.length) this.rehash(2 * needed);
-    if (this.groupsLength + groups > this.groups.length) this.groups = grown(this.groups, Math.max(this.groupsLength + groups, this.groups.length * 2), 0);
+    if (this.groupsLength + groups > this.groups.length) this.groups = grownColumn(this.groups, Math.max(this.groupsLength + groups, this.groups.length * 2), 0);
   }
 
   /** The signature of the group ids `list[from .. to - 1]` (ascending), registered when new. */
@@ -343,11 +344,11 @@ export class LayoutContext {
     const needed = this.groupSelected.length + groups;
     if (needed > this.groupPolicyStart.length) {
       const size = Math.max(needed, this.groupPolicyStart.length * 2);
-      this.groupPolicyStart = grown(this.groupPolicyStart, size, 0);
-      this.groupPolicyEnd = grown(this.groupPolicyEnd, size, 0);
+      this.groupPolicyStart = grownColumn(this.groupPolicyStart, size, 0);
+      this.groupPolicyEnd = grownColumn(this.groupPolicyEnd, size, 0);
     }
     const length = this.groupPoliciesLength + policies;
-    if (length > this.groupPolicies.length) this.groupPolicies = grown(this.groupPolicies, Math.max(length, this.groupPolicies.length * 2), 0);
+    if (length > this.groupPolicies.length) this.groupPolicies = grownColumn(this.groupPolicies, Math.max(length, this.groupPolicies.length * 2), 0);
   }
 
   /**
@@ -578,14 +579,6 @@ export class DirectionIndex {
     });
     return { index: new DirectionIndex(direction, classSig, reg), changed: Int32Array.from(changed) };
   }
-}
-
-/** A copy of `column` `size` long, the new places holding `fill`. */
-function grown(column: Int32Array, size: number, fill: number): Int32Array<ArrayBuffer> {
-  const copy = new Int32Array(size);
-  copy.set(column);
-  if (fill !== 0) copy.fill(fill, column.length);
-  return copy;
 }
 
 /** Appends `undefined` to `array` until it is `length` long (so that index `length` is written next, as a push). */

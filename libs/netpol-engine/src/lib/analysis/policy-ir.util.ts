@@ -1,5 +1,6 @@
 import type { LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from '../manifest';
 import { hashString, mix } from './hash.util';
+import { grownColumn } from './int32-column.util';
 import { ALL_ADDRESSES, type AddressSet, ipBlockAddresses, NO_ADDRESSES, unionAddressSets } from './ip-address.util';
 import { selectorKey } from './label-selector.util';
 import { ALL_PORT_RANGES, MAX_PORT, normalizePortRanges, PROTOCOL_SPAN, protocolIndex, type PortSetTable } from './port-set.util';
@@ -303,9 +304,7 @@ function addRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonl
 
 /** A copy of `column` at least `length` long and twice as long as it was. */
 function doubled(column: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const copy = new Int32Array(Math.max(length, column.length * 2));
-  copy.set(column);
-  return copy;
+  return grownColumn(column, Math.max(length, column.length * 2));
 }
 
 /** A policy's IR, its key joined on first use: an analysis of 60,000 policies seldom needs one. */
