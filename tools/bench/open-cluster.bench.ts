@@ -244,7 +244,7 @@ function markdown(results: TierResult[], seed: number, load: number[], calibrati
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')}–${new Date().toISOString().slice(11, 16)} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB,`,
     `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
     `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
-    `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${memoryCalibration.toFixed(0)} ms: higher than an idle machine's figure, other load contended for memory.`,
+    `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${memoryCalibration.toFixed(0)} ms (a figure above an idle machine's means other load contended for memory).`,
     '',
     'The "open" shape of `tools/bench/synthetic-cluster.ts`: the S, M and L tiers where about one team namespace in six has',
     'no policy at all and about one in twenty-four isolates ingress only. Input: one JSON List file. Each command runs in a',
