@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -110,6 +110,31 @@ export function memoryCalibrationMs(): number {
   const ms = now() - start;
   if (at < 0) throw new Error('unreachable: entries are array indexes');
   return ms;
+}
+
+/** Bytes the disk-write calibration writes: past the page cache's share a writer runs at the disk's speed. */
+const DISK_CALIBRATION_BYTES = 1024 * MB;
+
+/**
+ * A fixed write to the bench's folder: 1,024 MB in 64 MiB writes, then flushed to the disk
+ * (`fsync`), in MB/s. Writing every flow of open L (7.9 GB as JSON Lines) passes the share of
+ * memory the kernel keeps as dirty pages, after which the writer waits for the disk: its time
+ * follows this figure, which differs between machines of one kind by several times.
+ */
+export function diskWriteMbPerSecond(dir: string): number {
+  const file = join(dir, 'disk-calibration.bin');
+  const chunk = Buffer.alloc(64 * 2 ** 20, 0x61);
+  const fd = openSync(file, 'w');
+  const start = now();
+  try {
+    for (let written = 0; written < DISK_CALIBRATION_BYTES; ) written += writeSync(fd, chunk, 0, Math.min(chunk.length, DISK_CALIBRATION_BYTES - written));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  const seconds = (now() - start) / 1000;
+  rmSync(file);
+  return DISK_CALIBRATION_BYTES / MB / seconds;
 }
 
 function inputFile(tier: TierName): string {
@@ -237,14 +262,23 @@ function endToEnd(tier: TierName, index: number): { seconds: number; peakRssMb: 
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 
-function markdown(results: TierResult[], seed: number, load: number[], calibration: number, memoryCalibration: number, started: Date): string {
+/** The fixed loops and the disk write a run's figures compare by. */
+interface Calibration {
+  cpuMs: number;
+  memoryMs: number;
+  diskMbPerSecond: number;
+}
+
+function markdown(results: TierResult[], seed: number, load: number[], calibration: Calibration, started: Date): string {
   const lines: string[] = [];
   lines.push('## Open clusters through the CLI (`npm run bench -- open`)', '');
   lines.push(
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')}–${new Date().toISOString().slice(11, 16)} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB,`,
     `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
-    `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
-    `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${memoryCalibration.toFixed(0)} ms (a figure above an idle machine's means other load contended for memory).`,
+    `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.cpuMs.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
+    `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${calibration.memoryMs.toFixed(0)} ms (a figure above an idle machine's means other load contended for memory);`,
+    `a fixed write of ${DISK_CALIBRATION_BYTES / MB} MB to the bench's folder, flushed to the disk (\`diskWriteMbPerSecond\`), ran at ${calibration.diskMbPerSecond.toFixed(0)} MB/s: the every-flow`,
+    'commands write more than the kernel keeps as dirty pages (20 % of memory by default), and past that at about the disk\'s speed.',
     '',
     'The "open" shape of `tools/bench/synthetic-cluster.ts`: the S, M and L tiers where about one team namespace in six has',
     'no policy at all and about one in twenty-four isolates ingress only. Input: one JSON List file. Each command runs in a',
@@ -277,7 +311,7 @@ function markdown(results: TierResult[], seed: number, load: number[], calibrati
     lines.push(
       '',
       `On L: peak RSS at most ${peak.toFixed(0)} MB (${peak <= PEAK_TARGET_MB ? 'within' : '**over**'} ${PEAK_TARGET_MB} MB), most of it the parsed input; time ${over.length === 0 ? 'within every target' : `**over** its target for ${over.join(', ')}`}`,
-      `(measured with the calibration loop at ${calibration.toFixed(0)} ms; divide by the ratio to an idle machine's figure before comparing).`,
+      `(measured with the calibration loop at ${calibration.cpuMs.toFixed(0)} ms and the disk writing ${calibration.diskMbPerSecond.toFixed(0)} MB/s; divide by the ratio to an idle machine's figures before comparing).`,
     );
   }
   return lines.join('\n');
@@ -295,7 +329,8 @@ export async function runBench(args: string[]): Promise<void> {
   mkdirSync(DIR, { recursive: true });
   const calibration = calibrationMs();
   const memoryCalibration = memoryCalibrationMs();
-  process.stdout.write(`calibration loop ${calibration.toFixed(0)} ms, memory loop ${memoryCalibration.toFixed(0)} ms\n`);
+  const diskMbPerSecond = diskWriteMbPerSecond(DIR);
+  process.stdout.write(`calibration loop ${calibration.toFixed(0)} ms, memory loop ${memoryCalibration.toFixed(0)} ms, disk write ${diskMbPerSecond.toFixed(0)} MB/s\n`);
   const results: TierResult[] = [];
   for (const tier of tiers) {
     const input = writeInput(tier, seed);
@@ -317,7 +352,7 @@ export async function runBench(args: string[]): Promise<void> {
     results.push({ tier, ...input, commands });
   }
   if (only) return;
-  const table = markdown(results, seed, load, calibration, memoryCalibration, started);
+  const table = markdown(results, seed, load, { cpuMs: calibration, memoryMs: memoryCalibration, diskMbPerSecond }, started);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length) {
     writeBenchmarkSection('open', table);
     process.stdout.write('open: figures written to BENCHMARKS.md\n');
