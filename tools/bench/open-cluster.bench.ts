@@ -277,7 +277,7 @@ function markdown(results: TierResult[], seed: number, load: number[], calibrati
     `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
     `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.cpuMs.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
     `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${calibration.memoryMs.toFixed(0)} ms (a figure above an idle machine's means other load contended for memory);`,
-    `a fixed write of ${DISK_CALIBRATION_BYTES / MB} MB to the bench's folder, flushed to the disk (\`diskWriteMbPerSecond\`), ran at ${calibration.diskMbPerSecond.toFixed(0)} MB/s: the every-flow`,
+    `a fixed write of ${(DISK_CALIBRATION_BYTES / MB).toLocaleString('en-US')} MB to the bench's folder, flushed to the disk (\`diskWriteMbPerSecond\`), ran at ${calibration.diskMbPerSecond.toFixed(0)} MB/s: the every-flow`,
     'commands write more than the kernel keeps as dirty pages (20 % of memory by default), and past that at about the disk\'s speed.',
     '',
     'The "open" shape of `tools/bench/synthetic-cluster.ts`: the S, M and L tiers where about one team namespace in six has',
