@@ -81,22 +81,21 @@ export class SignatureRegistry {
   reserve(signatures: number, groups: number): void {
     const needed = this.count + signatures;
     if (needed > this.groupStart.length) {
-      const size = Math.max(needed, this.groupStart.length * 2);
-      this.groupStart = grownColumn(this.groupStart, size, 0);
-      this.groupCount = grownColumn(this.groupCount, size, 0);
-      this.nextInBucket = grownColumn(this.nextInBucket, size, -1);
-      this.hashes = grownColumn(this.hashes, size, 0);
-      this.tableStart = grownColumn(this.tableStart, size, -1);
-      this.tableEnd = grownColumn(this.tableEnd, size, -1);
-      this.admitsAll = grownColumn(this.admitsAll, size, 0);
-      this.sizeBound = grownColumn(this.sizeBound, size, 0);
-      this.lookupCost = grownColumn(this.lookupCost, size, 0);
-      this.addressStart = grownColumn(this.addressStart, size, 0);
-      this.addressEnd = grownColumn(this.addressEnd, size, 0);
-      this.externalPm = grownColumn(this.externalPm, size, -1);
+      this.groupStart = grownColumn(this.groupStart, needed, 0);
+      this.groupCount = grownColumn(this.groupCount, needed, 0);
+      this.nextInBucket = grownColumn(this.nextInBucket, needed, -1);
+      this.hashes = grownColumn(this.hashes, needed, 0);
+      this.tableStart = grownColumn(this.tableStart, needed, -1);
+      this.tableEnd = grownColumn(this.tableEnd, needed, -1);
+      this.admitsAll = grownColumn(this.admitsAll, needed, 0);
+      this.sizeBound = grownColumn(this.sizeBound, needed, 0);
+      this.lookupCost = grownColumn(this.lookupCost, needed, 0);
+      this.addressStart = grownColumn(this.addressStart, needed, 0);
+      this.addressEnd = grownColumn(this.addressEnd, needed, 0);
+      this.externalPm = grownColumn(this.externalPm, needed, -1);
     }
     if (2 * needed > this.buckets.length) this.rehash(2 * needed);
-    if (this.groupsLength + groups > this.groups.length) this.groups = grownColumn(this.groups, Math.max(this.groupsLength + groups, this.groups.length * 2), 0);
+    if (this.groupsLength + groups > this.groups.length) this.groups = grownColumn(this.groups, this.groupsLength + groups, 0);
   }
 
   /** The signature of the group ids `list[from .. to - 1]` (ascending), registered when new. */
@@ -343,12 +342,11 @@ export class LayoutContext {
   private reserveGroups(groups: number, policies: number): void {
     const needed = this.groupSelected.length + groups;
     if (needed > this.groupPolicyStart.length) {
-      const size = Math.max(needed, this.groupPolicyStart.length * 2);
-      this.groupPolicyStart = grownColumn(this.groupPolicyStart, size, 0);
-      this.groupPolicyEnd = grownColumn(this.groupPolicyEnd, size, 0);
+      this.groupPolicyStart = grownColumn(this.groupPolicyStart, needed, 0);
+      this.groupPolicyEnd = grownColumn(this.groupPolicyEnd, needed, 0);
     }
     const length = this.groupPoliciesLength + policies;
-    if (length > this.groupPolicies.length) this.groupPolicies = grownColumn(this.groupPolicies, Math.max(length, this.groupPolicies.length * 2), 0);
+    if (length > this.groupPolicies.length) this.groupPolicies = grownColumn(this.groupPolicies, length, 0);
   }
 
   /**

@@ -101,7 +101,7 @@ export class IrContext {
   /** Numbers a policy IR with the given rule ranges (see `policyRules`). */
   addPolicy(ingressStart: number, ingressEnd: number, egressStart: number, egressEnd: number): number {
     const at = 4 * this.policyCount;
-    if (at + 4 > this.policyRules.length) this.policyRules = doubled(this.policyRules, at + 4);
+    if (at + 4 > this.policyRules.length) this.policyRules = grownColumn(this.policyRules, at + 4);
     const rules = this.policyRules;
     rules[at] = ingressStart;
     rules[at + 1] = ingressEnd;
@@ -114,8 +114,8 @@ export class IrContext {
   addRuleSpec(spec: number): number {
     const r = this.ruleCount++;
     if (r >= this.ruleSpec.length) {
-      this.ruleSpec = doubled(this.ruleSpec, r + 1);
-      this.rulePeerIds = doubled(this.rulePeerIds, r + 1);
+      this.ruleSpec = grownColumn(this.ruleSpec, r + 1);
+      this.rulePeerIds = grownColumn(this.rulePeerIds, r + 1);
     }
     this.ruleSpec[r] = spec;
     return r;
@@ -124,7 +124,7 @@ export class IrContext {
   /** Appends a peer's two selector ids (see `peerSelectorIds`); returns where they start. */
   addPeerSelectorIds(namespaceSelectorId: number, podSelectorId: number): number {
     const at = this.peerSelectorCount;
-    if (at + 2 > this.peerSelectorIds.length) this.peerSelectorIds = doubled(this.peerSelectorIds, at + 2);
+    if (at + 2 > this.peerSelectorIds.length) this.peerSelectorIds = grownColumn(this.peerSelectorIds, at + 2);
     this.peerSelectorIds[at] = namespaceSelectorId;
     this.peerSelectorIds[at + 1] = podSelectorId;
     this.peerSelectorCount = at + 2;
@@ -300,11 +300,6 @@ function addRule(peers: readonly NetworkPolicyPeer[] | undefined, ports: readonl
   }
   ctx.rulePeers.push(peers);
   ctx.ruleAddresses.push(blocks > 1 ? ctx.intern(addresses) : addresses);
-}
-
-/** A copy of `column` at least `length` long and twice as long as it was. */
-function doubled(column: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  return grownColumn(column, Math.max(length, column.length * 2));
 }
 
 /** A policy's IR, its key joined on first use: an analysis of 60,000 policies seldom needs one. */
