@@ -130,12 +130,12 @@ export function diskWriteMbPerSecond(dir: string): number {
   try {
     for (let written = 0; written < DISK_CALIBRATION_BYTES; ) written += writeSync(fd, chunk, 0, Math.min(chunk.length, DISK_CALIBRATION_BYTES - written));
     fsyncSync(fd);
+    return DISK_CALIBRATION_BYTES / MB / ((now() - start) / 1000);
   } finally {
+    // Also when a write fails (a full disk): the gigabyte is not left behind.
     closeSync(fd);
+    rmSync(file, { force: true });
   }
-  const seconds = (now() - start) / 1000;
-  rmSync(file);
-  return DISK_CALIBRATION_BYTES / MB / seconds;
 }
 
 function inputFile(tier: TierName): string {
