@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -7,6 +8,7 @@ import type { MessagePort, Worker } from 'node:worker_threads';
 
 import { OutputThread } from '../output-thread.util';
 import { slowReader } from './slow-reader';
+import { REPO_ROOT } from './test-io';
 
 /** Chunks of 1 byte to 300 KiB (past a slot), random bytes, as a listing and a long line would write them. */
 function chunks(total: number): Buffer[] {
@@ -100,6 +102,28 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     closeSync(fd);
     expect([sut.starts, sut.threaded]).toEqual([1, false]);
     expect(sha1([readFileSync(path)])).toBe(sha1(parts));
+  });
+
+  it("the thread loads none of the process's --require preloads (a TypeScript hook, an agent): it starts as plain JavaScript", () => {
+    const marker = join(dir, 'preloaded.txt');
+    const preload = join(dir, 'preload.cjs');
+    writeFileSync(preload, `require('node:fs').appendFileSync(${JSON.stringify(marker)}, require('node:worker_threads').isMainThread ? 'main\\n' : 'thread\\n');\n`);
+    // Chunks of 64 KiB, 5 ms apart, until the thread (started past the first one) has taken over, for at most 10 s.
+    const script = `
+      const { OutputThread } = require(${JSON.stringify(join(REPO_ROOT, 'apps/cli/src/output-thread.util.ts'))});
+      const sut = new OutputThread(1, 1 << 16);
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      let chunks = 0;
+      for (; chunks < 2000 && !sut.threaded; chunks++) {
+        sut.write(Buffer.alloc(1 << 16, 97));
+        Atomics.wait(pause, 0, 0, 5);
+      }
+      sut.close();
+      process.stderr.write(sut.threaded + ' ' + chunks);`;
+    const child = spawnSync(process.execPath, ['-r', preload, '-r', '@swc-node/register', '-e', script], { cwd: REPO_ROOT, maxBuffer: 256 << 20 });
+    const [threaded, chunks] = child.stderr.toString().split(' ');
+    expect([child.status, threaded, child.stdout.length]).toEqual([0, 'true', Number(chunks) << 16]);
+    expect(readFileSync(marker, 'utf8')).toBe('main\n');
   });
 
   it('writes a short output itself: no thread starts below the threshold', () => {
