@@ -61,6 +61,9 @@ export function threadBundle(entry: string, prebuilt: string): ThreadBundle {
 export function startThreadPool<Task, Result>(bundle: ThreadBundle, options: { name: string; maxThreads: number; workerData?: unknown }): Piscina<Task, Result> {
   return new Piscina<Task, Result>({
     filename: bundle.filename,
+    // Not the process's options: `npm start` runs the API under `-r @swc-node/register`, which a thread
+    // would otherwise load too (the native addon that crashes a replaced thread, see threadBundle).
+    execArgv: [],
     name: options.name,
     minThreads: 0,
     maxThreads: options.maxThreads,

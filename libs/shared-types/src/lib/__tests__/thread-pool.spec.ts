@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +27,26 @@ describe('startThreadPool', () => {
       expect(pool.threads).toEqual([thread]);
     } finally {
       await pool.destroy();
+      bundle.dispose();
+    }
+  });
+
+  it("runs its threads without the process's --require preloads (the TypeScript hook `npm start` runs the API under)", () => {
+    const bundle = busyBundle();
+    const dir = mkdtempSync(join(tmpdir(), 'thread-pool-spec-'));
+    try {
+      const marker = join(dir, 'preloaded.txt');
+      const preload = join(dir, 'preload.cjs');
+      writeFileSync(preload, `require('node:fs').appendFileSync(${JSON.stringify(marker)}, require('node:worker_threads').isMainThread ? 'main\\n' : 'thread\\n');\n`);
+      const script = `
+        const { startThreadPool } = require(${JSON.stringify(join(__dirname, '..', 'thread-bundle.util.ts'))});
+        const pool = startThreadPool({ filename: ${JSON.stringify(bundle.filename)}, dispose() {} }, { name: 'echo', maxThreads: 1 });
+        pool.run(7).then((value) => { process.stderr.write(String(value)); return pool.destroy(); });`;
+      const child = spawnSync(process.execPath, ['-r', preload, '-r', '@swc-node/register', '-e', script], { cwd: join(__dirname, '..', '..', '..', '..', '..') });
+      expect([child.status, child.stderr.toString()]).toEqual([0, '7']);
+      expect(readFileSync(marker, 'utf8')).toBe('main\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
       bundle.dispose();
     }
   });
