@@ -8,6 +8,7 @@ import { connectivityOutput, writeConnectivity } from '../../apps/cli/src/comman
 import { writeSummary } from '../../apps/cli/src/commands/summary.command';
 import { loadValidManifests } from '../../apps/cli/src/input/load-manifests.util';
 import { OutputThread } from '../../apps/cli/src/output-thread.util';
+import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
 import { parseCommandArgs } from '../../apps/cli/src/parse-command-args.util';
 import { numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
@@ -236,7 +237,9 @@ function countLines(file: string): number {
 function child(tier: TierName, index: number): Promise<ChildResult> {
   const args = ['--max-old-space-size=4096', '-r', '@swc-node/register', __filename, '--child', String(index), '--tier', tier];
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    // In the allocator set-up bin/palisade.cjs gives the CLI.
+    const env = mallocTunablesEnv(process.env, process.platform) ?? process.env;
+    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);

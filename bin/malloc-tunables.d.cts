@@ -1,0 +1,3 @@
+/** See malloc-tunables.cjs. */
+export declare function mallocTunablesEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform | string): NodeJS.ProcessEnv | undefined;
+export declare const MALLOC_TUNABLE: string;
