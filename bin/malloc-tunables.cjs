@@ -3,11 +3,13 @@
 //
 // The engine keeps its large tables in typed arrays, whose memory comes from glibc's malloc: tens of
 // megabytes on a big cluster, each page of it touched for the first time during the analysis. On a
-// virtual machine a first touch costs about 10 µs a page (measured on a Firecracker guest: 400 MB in
-// 1.0–1.1 s), and `--aggregate namespace` on the bench's open L cluster touched 44,000 new pages.
-// `glibc.malloc.hugetlb=1` lets malloc ask for transparent huge pages (when the kernel's setting is
-// `madvise`, the default of most distributions), 2 MB a touch: 27,000 pages there, and 7 % of the
-// command's time. Only read at process start, hence the relaunch.
+// virtual machine a first touch costs about 10 µs a 4 KiB page (a Firecracker guest: 400 MB of a
+// fresh typed array written in 1.0–1.1 s, 0.62 s with huge pages), and `--aggregate namespace` on
+// the bench's open L cluster touched 44,000 new pages while it analysed and wrote. With
+// `glibc.malloc.hugetlb=1` malloc asks for transparent huge pages (when the kernel's setting is
+// `madvise`, the default of most distributions): 27,000 pages were left, V8's own heap's; the
+// analysis and output took 3–6 % less time, the whole run (reading included) 6 %. glibc reads
+// tunables at process start only, hence the relaunch in bin/palisade.cjs.
 
 const TUNABLE = 'glibc.malloc.hugetlb';
 const SETTING = `${TUNABLE}=1`;
