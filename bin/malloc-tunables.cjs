@@ -30,4 +30,14 @@ function mallocTunablesEnv(env, platform) {
   return { ...env, GLIBC_TUNABLES: current === '' ? SETTING : `${current}:${SETTING}` };
 }
 
-module.exports = { mallocTunablesEnv, MALLOC_TUNABLE: SETTING };
+/**
+ * Whether Node's inspector is asked for (`--inspect`, `--inspect-brk`, `--inspect-wait`, in the
+ * options or NODE_OPTIONS): a debugging session stays in the process it attached to (a relaunch
+ * would drop it, or on Node 20 find the port taken by the first process).
+ */
+function inspecting(execArgv, env) {
+  const options = [...execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return options.some((option) => /^--inspect(-brk|-wait)?(=|$)/.test(option));
+}
+
+module.exports = { mallocTunablesEnv, inspecting, MALLOC_TUNABLE: SETTING };

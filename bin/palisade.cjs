@@ -5,7 +5,7 @@
 const { constants } = require('node:os');
 const { join } = require('node:path');
 
-const { mallocTunablesEnv } = require('./malloc-tunables.cjs');
+const { inspecting, mallocTunablesEnv } = require('./malloc-tunables.cjs');
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
@@ -42,6 +42,8 @@ function relaunch(env) {
   });
 }
 
-const env = mallocTunablesEnv(process.env, process.platform);
+// Relaunched only as the script Node was started with (not when another script requires it), and
+// not under a debugger.
+const env = require.main === module && !inspecting(process.execArgv, process.env) ? mallocTunablesEnv(process.env, process.platform) : undefined;
 if (env) relaunch(env);
 else runCli();

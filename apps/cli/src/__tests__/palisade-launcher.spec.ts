@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 // The launcher's own module (bin/ is no project): what it decides is tested beside what it does.
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { mallocTunablesEnv } from '../../../../bin/malloc-tunables.cjs';
+import { inspecting, mallocTunablesEnv } from '../../../../bin/malloc-tunables.cjs';
 import { REPO_ROOT } from './test-io';
 
 interface Started {
@@ -27,11 +27,13 @@ describe('bin/palisade.cjs: the process the CLI runs in', { timeout: 120_000 }, 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   let runs = 0;
-  function start(args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'pipe' | 'ignore' = 'ignore'): Started {
+  /** `node [nodeOptions] -r <preload> bin/palisade.cjs args` (or `script` instead of the bin). */
+  function start(args: string[], env: NodeJS.ProcessEnv = {}, stdin: 'pipe' | 'ignore' = 'ignore', nodeOptions: string[] = [], script = join(REPO_ROOT, 'bin/palisade.cjs')): Started {
     const marks = join(dir, `marks-${runs++}.txt`);
     const base = { ...process.env };
     delete base.GLIBC_TUNABLES;
-    const child = spawn(process.execPath, ['-r', preload, join(REPO_ROOT, 'bin/palisade.cjs'), ...args], { cwd: REPO_ROOT, env: { ...base, ...env, MARKS: marks }, stdio: [stdin, 'pipe', 'pipe'] });
+    delete base.NODE_OPTIONS;
+    const child = spawn(process.execPath, [...nodeOptions, '-r', preload, script, ...args], { cwd: REPO_ROOT, env: { ...base, ...env, MARKS: marks }, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -71,6 +73,18 @@ describe('bin/palisade.cjs: the process the CLI runs in', { timeout: 120_000 }, 
     expect(optedOut.marks()).toEqual([{ pid: optedOut.child.pid, tunables: 'glibc.malloc.hugetlb=0' }]);
   });
 
+  it('stays in the first process under a debugger, and when another script requires it', async () => {
+    const debugged = start(['--version'], {}, 'ignore', ['--inspect=127.0.0.1:0']);
+    expect(await debugged.closed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^palisade /) });
+    expect(debugged.marks()).toEqual([{ pid: debugged.child.pid, tunables: '-' }]);
+
+    const wrapper = join(dir, 'wrapper.cjs');
+    writeFileSync(wrapper, `require(${JSON.stringify(join(REPO_ROOT, 'bin/palisade.cjs'))});\n`);
+    const required = start(['--version'], {}, 'ignore', [], wrapper);
+    expect(await required.closed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^palisade /) });
+    expect(required.marks()).toEqual([{ pid: required.child.pid, tunables: '-' }]);
+  });
+
   it('a signal sent to the process a caller started ends the CLI, and that process ends by it', async () => {
     // Reading standard input that stays open: the CLI waits until it is stopped.
     const sut = start(['connectivity', '-f', '-'], {}, 'pipe');
@@ -82,6 +96,14 @@ describe('bin/palisade.cjs: the process the CLI runs in', { timeout: 120_000 }, 
     sut.child.kill('SIGTERM');
     expect(await sut.closed).toMatchObject({ code: null, signal: 'SIGTERM' });
     expect(alive(cli)).toBe(false);
+  });
+
+  it('inspecting: --inspect, --inspect-brk and --inspect-wait, in the options or NODE_OPTIONS', () => {
+    expect(inspecting(['--inspect'], {})).toBe(true);
+    expect(inspecting(['--max-old-space-size=512', '--inspect-brk=0'], {})).toBe(true);
+    expect(inspecting([], { NODE_OPTIONS: '--enable-source-maps --inspect-wait=127.0.0.1:9230' })).toBe(true);
+    expect(inspecting(['--inspect-port=9230', '-r', 'x'], { NODE_OPTIONS: '--max-old-space-size=512' })).toBe(false);
+    expect(inspecting([], {})).toBe(false);
   });
 
   it('mallocTunablesEnv: only on Linux, adding to what is set, never twice', () => {
