@@ -8,7 +8,7 @@
 // the bench's open L cluster touched 44,000 new pages while it analysed and wrote. With
 // `glibc.malloc.hugetlb=1` malloc asks for transparent huge pages (when the kernel's setting is
 // `madvise`, the default of most distributions): 27,000 pages were left, V8's own heap's; the
-// analysis and output took 3–6 % less time, the whole run (reading included) 6 %. glibc reads
+// analysis and output took 3–7 % less time, the whole run (reading included) 6 %. glibc reads
 // tunables at process start only, hence the relaunch in bin/palisade.cjs.
 
 const TUNABLE = 'glibc.malloc.hugetlb';
@@ -40,4 +40,4 @@ function inspecting(execArgv, env) {
   return options.some((option) => /^--inspect(-brk|-wait)?(=|$)/.test(option));
 }
 
-module.exports = { mallocTunablesEnv, inspecting, MALLOC_TUNABLE: SETTING };
+module.exports = { mallocTunablesEnv, inspecting };

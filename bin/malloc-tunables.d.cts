@@ -1,4 +1,3 @@
 /** See malloc-tunables.cjs. */
 export declare function mallocTunablesEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform | string): NodeJS.ProcessEnv | undefined;
 export declare function inspecting(execArgv: readonly string[], env: NodeJS.ProcessEnv): boolean;
-export declare const MALLOC_TUNABLE: string;

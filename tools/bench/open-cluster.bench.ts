@@ -8,8 +8,8 @@ import { connectivityOutput, writeConnectivity } from '../../apps/cli/src/comman
 import { writeSummary } from '../../apps/cli/src/commands/summary.command';
 import { loadValidManifests } from '../../apps/cli/src/input/load-manifests.util';
 import { OutputThread } from '../../apps/cli/src/output-thread.util';
-import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
 import { parseCommandArgs } from '../../apps/cli/src/parse-command-args.util';
+import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
 import { numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { generateCluster, type TierName, TIERS } from './synthetic-cluster';
