@@ -223,8 +223,9 @@ async function runTier(serverUrl: string, tier: TierName, seed: number, runs: nu
     const snapshotMs = now() - start;
     start = now();
     // What POST .../versions/import stores, through the repository: the HTTP JSON body limit is 20 MB
-    // (L's policies are more) and the import's transaction has Prisma's default 5 s timeout.
-    const { contentHash, stored } = toStoredPolicies(parsePolicySetInput({ format: 'json', policies: cluster.policies }));
+    // (L's policies are more), the import's transaction has Prisma's default 5 s timeout, and L's 60,000
+    // policies are past POLICY_SET_MAX_DOCUMENTS' default (an API serving such a cluster raises it).
+    const { contentHash, stored } = toStoredPolicies(parsePolicySetInput({ format: 'json', policies: cluster.policies }, { maxDocuments: cluster.policies.length }));
     await api.app.get(PrismaService).$transaction(
       async (tx) => {
         await api?.app.get(ClusterRepository).lockByName(CLUSTER, tx);
