@@ -18,6 +18,10 @@ ENV NODE_ENV=production
 # Listen on every interface inside the container (the API and the worker default to 127.0.0.1).
 ENV HOST=0.0.0.0
 ENV PORT=3000
+# glibc's malloc on transparent huge pages (read at process start; the kernel's setting decides):
+# the analysis's large tables are typed arrays, and on a virtual machine each 4 KiB page costs about
+# 10 µs when first touched (README, "Image"). bin/palisade.cjs sets the same for the CLI.
+ENV GLIBC_TUNABLES=glibc.malloc.hugetlb=1
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist

@@ -1,5 +1,6 @@
 'use strict';
-// The C library's allocator settings the CLI runs with (see bin/palisade.cjs).
+// The C library's allocator settings the CLI runs with (see bin/palisade.cjs); `npm start` gives the
+// API and the sync worker the same (tools/start.ts), and the image sets them (Dockerfile).
 //
 // The engine keeps its large tables in typed arrays, whose memory comes from glibc's malloc: tens of
 // megabytes on a big cluster, each page of it touched for the first time during the analysis. On a

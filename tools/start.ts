@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 import { generateApiTokenSecret } from '../libs/auth/src/lib/api-token-secret.util';
+import { mallocTunablesEnv } from '../bin/malloc-tunables.cjs';
 import { DEFAULT_APPLICATION_ROLE, grantApplicationRole, withCredentials } from '../libs/persistence/src/lib/migrations/application-role';
 import { applyMigrations } from '../libs/persistence/src/lib/migrations/migration-runner';
 import { type EmbeddedDatabaseServer, startEmbeddedPostgres } from './embedded-postgres';
@@ -32,9 +33,10 @@ async function ensureDatabase(serverUrl: string, name: string): Promise<string> 
 
 function startApp(label: string, entry: string, env: NodeJS.ProcessEnv): ChildProcess {
   // exit-with-parent: the API and the worker stop when this launcher is gone, even if it was killed outright.
+  // malloc with huge pages, as the image and the CLI run (bin/malloc-tunables.cjs): the analysis's tables are typed arrays.
   return spawn(process.execPath, ['-r', join(root, 'tools', 'exit-with-parent.cjs'), '-r', '@swc-node/register', join(root, entry)], {
     cwd: root,
-    env: { ...env, SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
+    env: { ...(mallocTunablesEnv(env, process.platform) ?? env), SWC_NODE_PROJECT: join(root, 'tsconfig.json') },
     stdio: ['ignore', 'inherit', 'inherit'],
   }).once('spawn', () => say(`${label} starting`));
 }

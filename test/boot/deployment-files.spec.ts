@@ -44,6 +44,10 @@ describe('Dockerfile', () => {
     expect(instruction(production, 'COPY')).toEqual(['COPY package.json package-lock.json ./', 'COPY --from=build /app/dist ./dist', 'COPY prisma/migrations ./prisma/migrations']);
   });
 
+  it("runs with glibc's malloc on transparent huge pages, as bin/palisade.cjs runs the CLI", () => {
+    expect(instruction(production, 'ENV')).toContain('ENV GLIBC_TUNABLES=glibc.malloc.hugetlb=1');
+  });
+
   it('runs node on the compiled API as a non-root user, with a HEALTHCHECK on /healthz', () => {
     expect(instruction(production, 'USER')).toEqual(['USER node']);
     const cmd = JSON.parse(instruction(production, 'CMD')[0]?.slice('CMD '.length) ?? 'null') as unknown;

@@ -37,6 +37,18 @@ function descendants(pid: number): number[] {
   return found;
 }
 
+/**
+ * The variable `name` in the environment process `pid` started with (Linux). glibc splits
+ * GLIBC_TUNABLES in place as it reads it, so only its first tunable shows here.
+ */
+function environmentOf(pid: number, name: string): string | undefined {
+  const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((line) => line.startsWith(`${name}=`));
+  return entry?.slice(name.length + 1);
+}
+
+/** The processes among `pids` whose command line names `file`. */
+const running = (pids: number[], file: string): number[] => pids.filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(file)));
+
 const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
 
 async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
@@ -68,8 +80,8 @@ describe('npm start (the launcher)', () => {
   });
 
   /** `npm start`, resolved once it has said ready. */
-  async function startUntilReady(command: string, args: string[], port: number, workerPort: number): Promise<{ child: ChildProcess; output: () => string }> {
-    const child = spawn(command, args, { cwd: root, env: env(port, workerPort), stdio: ['ignore', 'pipe', 'pipe'] });
+  async function startUntilReady(command: string, args: string[], port: number, workerPort: number, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string }> {
+    const child = spawn(command, args, { cwd: root, env: { ...env(port, workerPort), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -107,6 +119,10 @@ describe('npm start (the launcher)', () => {
     // The launcher, the API and the worker, at least (npm's script shell execs the launcher).
     expect(processes.length, output()).toBeGreaterThanOrEqual(3);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    // The API and the worker run with glibc's malloc on huge pages (bin/malloc-tunables.cjs), as the image does.
+    const apps = [...running(processes, join('apps', 'api', 'src', 'main.ts')), ...running(processes, join('apps', 'sync-worker', 'src', 'main.ts'))];
+    expect(apps, output()).toHaveLength(2);
+    for (const pid of apps) expect(environmentOf(pid, 'GLIBC_TUNABLES')).toBe('glibc.malloc.hugetlb=1');
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
     npm.kill('SIGTERM');
     await exited;
@@ -117,9 +133,11 @@ describe('npm start (the launcher)', () => {
 
   it('the API and the worker stop by themselves when the launcher is killed outright', async () => {
     const [port, workerPort] = [await freePort(), await freePort()];
-    const { child: launcher, output } = await startUntilReady(process.execPath, ['-r', '@swc-node/register', join(root, 'tools', 'start.ts')], port, workerPort);
+    // A user's own huge pages setting is kept (`=0` opts out).
+    const { child: launcher, output } = await startUntilReady(process.execPath, ['-r', '@swc-node/register', join(root, 'tools', 'start.ts')], port, workerPort, { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
     const processes = descendants(launcher.pid as number);
     expect(processes.length, output()).toBeGreaterThanOrEqual(2);
+    expect(running(processes, join('apps', 'api', 'src', 'main.ts')).map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'))).toEqual(['glibc.malloc.hugetlb=0']);
     launcher.kill('SIGKILL');
     await until(() => processes.every((pid) => !alive(pid)), `the API and the worker to exit: ${processes.filter(alive).join(', ')}`);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
