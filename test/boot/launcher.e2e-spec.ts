@@ -119,16 +119,17 @@ describe('npm start (the launcher)', () => {
     // The launcher, the API and the worker, at least (npm's script shell execs the launcher).
     expect(processes.length, output()).toBeGreaterThanOrEqual(3);
     expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    // The API and the worker run with glibc's malloc on huge pages (bin/malloc-tunables.cjs), as the image does.
+    // Read before stopping, checked after (a failed check must not leave the processes running).
     const apps = [...running(processes, join('apps', 'api', 'src', 'main.ts')), ...running(processes, join('apps', 'sync-worker', 'src', 'main.ts'))];
-    expect(apps, output()).toHaveLength(2);
-    for (const pid of apps) expect(environmentOf(pid, 'GLIBC_TUNABLES')).toBe('glibc.malloc.hugetlb=1');
+    const tunables = apps.map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
     const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
     npm.kill('SIGTERM');
     await exited;
     await until(() => processes.every((pid) => !alive(pid)), `every process npm start began to exit: ${processes.filter(alive).join(', ')}`);
     expect(output()).toContain('palisade: stopped');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    // The API and the worker ran with glibc's malloc on huge pages (bin/malloc-tunables.cjs), as the image does.
+    expect(tunables, output()).toEqual(['glibc.malloc.hugetlb=1', 'glibc.malloc.hugetlb=1']);
   });
 
   it('the API and the worker stop by themselves when the launcher is killed outright', async () => {
@@ -137,10 +138,11 @@ describe('npm start (the launcher)', () => {
     const { child: launcher, output } = await startUntilReady(process.execPath, ['-r', '@swc-node/register', join(root, 'tools', 'start.ts')], port, workerPort, { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
     const processes = descendants(launcher.pid as number);
     expect(processes.length, output()).toBeGreaterThanOrEqual(2);
-    expect(running(processes, join('apps', 'api', 'src', 'main.ts')).map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'))).toEqual(['glibc.malloc.hugetlb=0']);
+    const tunables = running(processes, join('apps', 'api', 'src', 'main.ts')).map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
     launcher.kill('SIGKILL');
     await until(() => processes.every((pid) => !alive(pid)), `the API and the worker to exit: ${processes.filter(alive).join(', ')}`);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    expect(tunables).toEqual(['glibc.malloc.hugetlb=0']);
   });
 });
 
