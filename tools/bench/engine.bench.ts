@@ -16,12 +16,12 @@ import {
 import { stringify } from 'yaml';
 
 import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
-import { numberOption, optionValue } from './bench-options';
+import { type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { calibrationMs, memoryCalibrationMs } from './open-cluster.bench';
 import { generateCluster, type SyntheticCluster, type TierName, TIERS } from './synthetic-cluster';
 
-// `npm run bench -- engine [--tier S,M,L,stress] [--seed N] [--skip-parse] [--no-write] [--cpu-prof]`
+// `npm run bench -- engine [--tier S,M,L,stress] [--seed N] [--skip-parse] [--no-write] [--cpu-prof] [--node PATH]`
 // Each tier runs in child processes of its own (analysis, then parsing) so peak memory is per tier.
 
 const ROOT = join(__dirname, '../..');
@@ -258,7 +258,7 @@ function runParseChild(tier: TierName, seed: number): ParseResult {
 const childEnv = (): NodeJS.ProcessEnv => mallocTunablesEnv(process.env, process.platform) ?? process.env;
 const childTunables = (): string | undefined => childEnv()['GLIBC_TUNABLES'];
 
-function child(phase: 'analysis' | 'parse', tier: TierName, seed: number, cpuProf: boolean): Promise<AnalysisResult | ParseResult> {
+function child(node: NodeBinary, phase: 'analysis' | 'parse', tier: TierName, seed: number, cpuProf: boolean): Promise<AnalysisResult | ParseResult> {
   const nodeArgs = ['--expose-gc', '--max-old-space-size=16384'];
   if (cpuProf) {
     const dir = join(ROOT, '.bench', 'profiles');
@@ -267,7 +267,7 @@ function child(phase: 'analysis' | 'parse', tier: TierName, seed: number, cpuPro
   }
   const args = [...nodeArgs, '-r', '@swc-node/register', __filename, '--child', phase, '--tier', tier, '--seed', String(seed)];
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...childEnv(), SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(node.path, args, { cwd: ROOT, env: { ...childEnv(), SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -285,12 +285,12 @@ function vsTarget(ms: number, target: number | undefined): string {
   return target === undefined ? '–' : `${target} ms (${(ms / target).toFixed(2)}×${ms <= target ? '' : ' **over**'})`;
 }
 
-function markdown(results: { analysis: AnalysisResult; parse?: ParseResult }[], seed: number, load: number[], memory: number[]): string {
+function markdown(node: NodeBinary, results: { analysis: AnalysisResult; parse?: ParseResult }[], seed: number, load: number[], memory: number[]): string {
   const lines: string[] = [];
   const date = new Date().toISOString().slice(0, 10);
   lines.push('## Reachability engine (`npm run bench -- engine`)', '');
   lines.push(
-    `Measured ${date} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}; seed ${seed}; one thread;`,
+    `Measured ${date} on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${node.version}; seed ${seed}; one thread;`,
     `load average when the run started ${load.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min: other work on the machine inflates the figures).`,
     'Calibration: each tier\'s child first runs the fixed CPU-bound loop of `calibrationMs` (xorshift32, 2×10⁸ steps,',
     'tools/bench/open-cluster.bench.ts); compare runs on other machines as ratios to it ("÷ calibration"). CPU ms is the',
@@ -349,13 +349,14 @@ export async function runBench(args: string[]): Promise<void> {
   const seed = numberOption(args, 'seed', 20261126);
   const cpuProf = args.includes('--cpu-prof');
   const skipParse = args.includes('--skip-parse');
+  const node = nodeOption(args);
   const load = loadavg();
   const memory = [memoryCalibrationMs()];
   process.stdout.write(`memory loop ${memory[0].toFixed(0)} ms\n`);
   const results: { analysis: AnalysisResult; parse?: ParseResult }[] = [];
   for (const tier of tiers) {
-    const analysis = (await child('analysis', tier, seed, cpuProf)) as AnalysisResult;
-    const parse = skipParse ? undefined : ((await child('parse', tier, seed, cpuProf)) as ParseResult);
+    const analysis = (await child(node, 'analysis', tier, seed, cpuProf)) as AnalysisResult;
+    const parse = skipParse ? undefined : ((await child(node, 'parse', tier, seed, cpuProf)) as ParseResult);
     results.push({ analysis, parse });
     const t = TARGETS[tier];
     const conn = analysis.warm.buildMs + analysis.warm.connectivityMs;
@@ -368,7 +369,7 @@ export async function runBench(args: string[]): Promise<void> {
   }
   memory.push(memoryCalibrationMs());
   process.stdout.write(`memory loop ${memory[1].toFixed(0)} ms\n`);
-  const table = markdown(results, seed, load, memory);
+  const table = markdown(node, results, seed, load, memory);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length && !skipParse) {
     writeBenchmarkSection('engine', table);
     process.stdout.write('engine: figures written to BENCHMARKS.md\n');

@@ -10,11 +10,11 @@ import { loadValidManifests } from '../../apps/cli/src/input/load-manifests.util
 import { OutputThread } from '../../apps/cli/src/output-thread.util';
 import { parseCommandArgs } from '../../apps/cli/src/parse-command-args.util';
 import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
-import { numberOption, optionValue } from './bench-options';
+import { type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { generateCluster, type TierName, TIERS } from './synthetic-cluster';
 
-// `npm run bench -- open [--tier S,M,L] [--seed N] [--no-write] [--commands summary,aggregate,text,jsonl,either-end]`: the CLI on the open shape (about one
+// `npm run bench -- open [--tier S,M,L] [--seed N] [--no-write] [--commands summary,aggregate,text,jsonl,either-end] [--node PATH]`: the CLI on the open shape (about one
 // namespace in six without any policy), per command in a child process of its own: reading the input,
 // then analysis plus output written to a file, and the child's peak RSS; the same commands through
 // `node bin/palisade.cjs` under /usr/bin/time for the end-to-end wall time and maximum RSS. With
@@ -234,12 +234,12 @@ function countLines(file: string): number {
   return lines;
 }
 
-function child(tier: TierName, index: number): Promise<ChildResult> {
+function child(node: NodeBinary, tier: TierName, index: number): Promise<ChildResult> {
   const args = ['--max-old-space-size=4096', '-r', '@swc-node/register', __filename, '--child', String(index), '--tier', tier];
   return new Promise((resolve, reject) => {
     // In the allocator set-up bin/palisade.cjs gives the CLI.
     const env = mallocTunablesEnv(process.env, process.platform) ?? process.env;
-    const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(node.path, args, { cwd: ROOT, env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -252,11 +252,11 @@ function child(tier: TierName, index: number): Promise<ChildResult> {
 }
 
 /** `node bin/palisade.cjs …` under /usr/bin/time: wall seconds and maximum RSS (its own output to a file). */
-function endToEnd(tier: TierName, index: number): { seconds: number; peakRssMb: number } {
+function endToEnd(node: NodeBinary, tier: TierName, index: number): { seconds: number; peakRssMb: number } {
   const file = join(DIR, `e2e-${tier}-${index}.txt`);
   const out = openSync(file, 'w');
   const [name, ...rest] = COMMANDS[index].argv;
-  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', process.execPath, join(ROOT, 'bin/palisade.cjs'), name, inputFile(tier), ...rest], { cwd: ROOT, stdio: ['ignore', out, 'pipe'] });
+  const result = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', node.path, join(ROOT, 'bin/palisade.cjs'), name, inputFile(tier), ...rest], { cwd: ROOT, stdio: ['ignore', out, 'pipe'] });
   closeSync(out);
   rmSync(file);
   const match = /@@time ([\d.]+) (\d+)/.exec(result.stderr.toString());
@@ -273,12 +273,12 @@ interface Calibration {
   diskMbPerSecond: number;
 }
 
-function markdown(results: TierResult[], seed: number, load: number[], calibration: Calibration, started: Date): string {
+function markdown(node: NodeBinary, results: TierResult[], seed: number, load: number[], calibration: Calibration, started: Date): string {
   const lines: string[] = [];
   lines.push('## Open clusters through the CLI (`npm run bench -- open`)', '');
   lines.push(
     `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')}–${new Date().toISOString().slice(11, 16)} UTC on ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores), ${Math.round(totalmem() / 2 ** 30)} GiB,`,
-    `Node ${process.versions.node}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
+    `Node ${node.version}; seed ${seed}; load average at the start ${load.map((l) => l.toFixed(1)).join(' / ')}. Calibration: a fixed`,
     `CPU-bound loop (xorshift32, 2×10⁸ steps, \`calibrationMs\` in tools/bench/open-cluster.bench.ts) took ${calibration.cpuMs.toFixed(0)} ms: compare runs on other machines as ratios of it;`,
     `a fixed memory-bound loop (2×10⁶ dependent reads over 64 MB, \`memoryCalibrationMs\`) took ${calibration.memoryMs.toFixed(0)} ms (a figure above an idle machine's means other load contended for memory);`,
     `a fixed write of ${(DISK_CALIBRATION_BYTES / MB).toLocaleString('en-US')} MB to the bench's folder, flushed to the disk (\`diskWriteMbPerSecond\`), ran at ${calibration.diskMbPerSecond.toFixed(0)} MB/s: the every-flow`,
@@ -326,6 +326,7 @@ export async function runBench(args: string[]): Promise<void> {
   const tiers = (optionValue(args, 'tier')?.split(',') ?? TIER_ORDER) as TierName[];
   for (const t of tiers) if (!TIER_ORDER.includes(t)) throw new Error(`unknown tier ${t} (expected ${TIER_ORDER.join(', ')})`);
   const seed = numberOption(args, 'seed', 20261126);
+  const node = nodeOption(args);
   const only = optionValue(args, 'commands')?.split(',');
   for (const key of only ?? []) if (!COMMANDS.some((c) => c.key === key)) throw new Error(`unknown command ${key} (expected ${COMMANDS.map((c) => c.key).join(', ')})`);
   const load = loadavg();
@@ -347,11 +348,11 @@ export async function runBench(args: string[]): Promise<void> {
       if (only && !only.includes(COMMANDS[i].key)) continue;
       const runs: ChildResult[] = [];
       const short = COMMANDS[i].targetMs !== undefined && COMMANDS[i].targetMs <= SHORT_MS;
-      for (let run = 0; run < (short ? RUNS_SHORT : 1); run++) runs.push(await child(tier, i));
+      for (let run = 0; run < (short ? RUNS_SHORT : 1); run++) runs.push(await child(node, tier, i));
       runs.sort((a, b) => a.analysisOutputMs - b.analysisOutputMs);
       // The median run's times; the highest peak RSS of all runs.
       const inProcess = { ...runs[Math.floor(runs.length / 2)], peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)) };
-      const e2e = endToEnd(tier, i);
+      const e2e = endToEnd(node, tier, i);
       commands.push({ ...inProcess, e2eSeconds: e2e.seconds, e2ePeakRssMb: e2e.peakRssMb, runsMs: runs.map((r) => r.analysisOutputMs) });
       process.stdout.write(
         `open ${tier.padEnd(2)} ${COMMANDS[i].name.padEnd(36)} read ${fmt(inProcess.readMs)} ms  analysis+output ${fmt(inProcess.analysisOutputMs)} ms${runs.length > 1 ? ` (median of ${runs.map((r) => fmt(r.analysisOutputMs)).join(' / ')})` : ''} (writing ${fmt(inProcess.writeMs)})  lines ${inProcess.lines}  peak RSS ${inProcess.peakRssMb.toFixed(0)} MB  end to end ${e2e.seconds.toFixed(1)} s, ${e2e.peakRssMb.toFixed(0)} MB\n`,
@@ -361,7 +362,7 @@ export async function runBench(args: string[]): Promise<void> {
   }
   // A run of some commands prints its lines only: the table needs every command, and the disk's figure.
   if (only || diskMbPerSecond === undefined) return;
-  const table = markdown(results, seed, load, { cpuMs: calibration, memoryMs: memoryCalibration, diskMbPerSecond }, started);
+  const table = markdown(node, results, seed, load, { cpuMs: calibration, memoryMs: memoryCalibration, diskMbPerSecond }, started);
   if (!args.includes('--no-write') && tiers.length === TIER_ORDER.length) {
     writeBenchmarkSection('open', table);
     process.stdout.write('open: figures written to BENCHMARKS.md\n');
