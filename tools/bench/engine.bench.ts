@@ -298,7 +298,7 @@ function markdown(node: NodeBinary, results: { analysis: AnalysisResult; parse?:
     'see other load on a shared host\'s memory, which slows the analysis (mostly cache misses): the fixed memory-bound loop of',
     `\`memoryCalibrationMs\` (2×10⁶ dependent reads over 64 MB) took ${memory.map((m) => m.toFixed(0)).join(' ms before the tiers and ')} ms after them (a figure above an idle machine's means other load contended for memory).`,
     'Synthetic clusters from `tools/bench/synthetic-cluster.ts` (reproducible). Each tier runs in a fresh child process,',
-    `with \`GLIBC_TUNABLES=${childTunables() ?? ''}\` (glibc's malloc on huge pages, as the CLI and the API run the engine; README, "The process the CLI runs in").`,
+    `with \`GLIBC_TUNABLES=${childTunables() ?? ''}\` (the CLI and the API run the engine with \`glibc.malloc.hugetlb=1\`, malloc on huge pages; README, "The process the CLI runs in").`,
     '"Cold" is the first run in the process (includes JIT warm-up, what a one-shot CLI sees); "warm" the best of later',
     `runs on fresh analyses in the same process (what the API sees; ${Object.entries(WARM_RUNS).map(([t, n]) => `${t} ${n}`).join(', ')} runs, each after a full`,
     'collection and a 50 ms pause for its background sweeping), "median" the middle of those runs. Ratios are measured ÷ target (warm and median figures):',
