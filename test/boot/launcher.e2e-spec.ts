@@ -116,15 +116,21 @@ describe('npm start (the launcher)', () => {
     const [port, workerPort] = [await freePort(), await freePort()];
     const { child: npm, output } = await startUntilReady('npm', ['start'], port, workerPort);
     const processes = descendants(npm.pid as number);
+    // Read while running, checked once stopped: a failed check or read must not leave the processes running.
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
+    let tunables: (string | undefined)[] = [];
+    let health = 0;
+    try {
+      const apps = [...running(processes, join('apps', 'api', 'src', 'main.ts')), ...running(processes, join('apps', 'sync-worker', 'src', 'main.ts'))];
+      tunables = apps.map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
+      health = (await fetch(`http://127.0.0.1:${port}/healthz`)).status;
+    } finally {
+      npm.kill('SIGTERM');
+      await exited;
+    }
     // The launcher, the API and the worker, at least (npm's script shell execs the launcher).
     expect(processes.length, output()).toBeGreaterThanOrEqual(3);
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-    // Read before stopping, checked after (a failed check must not leave the processes running).
-    const apps = [...running(processes, join('apps', 'api', 'src', 'main.ts')), ...running(processes, join('apps', 'sync-worker', 'src', 'main.ts'))];
-    const tunables = apps.map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
-    const exited = new Promise<number | null>((resolve) => npm.once('exit', resolve));
-    npm.kill('SIGTERM');
-    await exited;
+    expect(health).toBe(200);
     await until(() => processes.every((pid) => !alive(pid)), `every process npm start began to exit: ${processes.filter(alive).join(', ')}`);
     expect(output()).toContain('palisade: stopped');
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
@@ -137,9 +143,13 @@ describe('npm start (the launcher)', () => {
     // A user's own huge pages setting is kept (`=0` opts out).
     const { child: launcher, output } = await startUntilReady(process.execPath, ['-r', '@swc-node/register', join(root, 'tools', 'start.ts')], port, workerPort, { GLIBC_TUNABLES: 'glibc.malloc.hugetlb=0' });
     const processes = descendants(launcher.pid as number);
+    let tunables: (string | undefined)[] = [];
+    try {
+      tunables = running(processes, join('apps', 'api', 'src', 'main.ts')).map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
+    } finally {
+      launcher.kill('SIGKILL');
+    }
     expect(processes.length, output()).toBeGreaterThanOrEqual(2);
-    const tunables = running(processes, join('apps', 'api', 'src', 'main.ts')).map((pid) => environmentOf(pid, 'GLIBC_TUNABLES'));
-    launcher.kill('SIGKILL');
     await until(() => processes.every((pid) => !alive(pid)), `the API and the worker to exit: ${processes.filter(alive).join(', ')}`);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
     expect(tunables).toEqual(['glibc.malloc.hugetlb=0']);
