@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
 
 /** The value after `--name` in a bench's arguments, if given. */
 export function optionValue(args: readonly string[], name: string): string | undefined {
@@ -28,4 +31,13 @@ export function nodeOption(args: readonly string[]): NodeBinary {
   const result = spawnSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`--node ${path}: does not run as Node (${result.error?.message ?? result.stderr.trim()})`);
   return { path, version: result.stdout.trim() };
+}
+
+/**
+ * The environment of a bench's child process: glibc's malloc on huge pages, as bin/palisade.cjs
+ * runs the CLI and `npm start` the API (`GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without),
+ * and SWC's project for the TypeScript it loads.
+ */
+export function childEnv(): NodeJS.ProcessEnv {
+  return { ...(mallocTunablesEnv(process.env, process.platform) ?? process.env), SWC_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json') };
 }

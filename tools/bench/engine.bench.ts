@@ -15,8 +15,7 @@ import {
 } from '@palisade/netpol-engine';
 import { stringify } from 'yaml';
 
-import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
-import { type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
+import { childEnv, type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { calibrationMs, memoryCalibrationMs } from './open-cluster.bench';
 import { generateCluster, type SyntheticCluster, type TierName, TIERS } from './synthetic-cluster';
@@ -254,10 +253,6 @@ function runParseChild(tier: TierName, seed: number): ParseResult {
   };
 }
 
-/** The tiers' environment: malloc with huge pages, as the CLI and the API run the engine (bin/malloc-tunables.cjs); `GLIBC_TUNABLES=glibc.malloc.hugetlb=0` measures without. */
-const childEnv = (): NodeJS.ProcessEnv => mallocTunablesEnv(process.env, process.platform) ?? process.env;
-const childTunables = (): string | undefined => childEnv()['GLIBC_TUNABLES'];
-
 function child(node: NodeBinary, phase: 'analysis' | 'parse', tier: TierName, seed: number, cpuProf: boolean): Promise<AnalysisResult | ParseResult> {
   const nodeArgs = ['--expose-gc', '--max-old-space-size=16384'];
   if (cpuProf) {
@@ -267,7 +262,7 @@ function child(node: NodeBinary, phase: 'analysis' | 'parse', tier: TierName, se
   }
   const args = [...nodeArgs, '-r', '@swc-node/register', __filename, '--child', phase, '--tier', tier, '--seed', String(seed)];
   return new Promise((resolve, reject) => {
-    const proc = spawn(node.path, args, { cwd: ROOT, env: { ...childEnv(), SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(node.path, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
@@ -298,7 +293,7 @@ function markdown(node: NodeBinary, results: { analysis: AnalysisResult; parse?:
     'see other load on a shared host\'s memory, which slows the analysis (mostly cache misses): the fixed memory-bound loop of',
     `\`memoryCalibrationMs\` (2×10⁶ dependent reads over 64 MB) took ${memory.map((m) => m.toFixed(0)).join(' ms before the tiers and ')} ms after them (a figure above an idle machine's means other load contended for memory).`,
     'Synthetic clusters from `tools/bench/synthetic-cluster.ts` (reproducible). Each tier runs in a fresh child process,',
-    `with \`GLIBC_TUNABLES=${childTunables() ?? ''}\` (the CLI and the API run the engine with \`glibc.malloc.hugetlb=1\`, malloc on huge pages; README, "The process the CLI runs in").`,
+    `with \`GLIBC_TUNABLES=${childEnv()['GLIBC_TUNABLES'] ?? ''}\` (the CLI and the API run the engine with \`glibc.malloc.hugetlb=1\`, malloc on huge pages; README, "The process the CLI runs in").`,
     '"Cold" is the first run in the process (includes JIT warm-up, what a one-shot CLI sees); "warm" the best of later',
     `runs on fresh analyses in the same process (what the API sees; ${Object.entries(WARM_RUNS).map(([t, n]) => `${t} ${n}`).join(', ')} runs, each after a full`,
     'collection and a 50 ms pause for its background sweeping), "median" the middle of those runs. Ratios are measured ÷ target (warm and median figures):',

@@ -9,8 +9,7 @@ import { writeSummary } from '../../apps/cli/src/commands/summary.command';
 import { loadValidManifests } from '../../apps/cli/src/input/load-manifests.util';
 import { OutputThread } from '../../apps/cli/src/output-thread.util';
 import { parseCommandArgs } from '../../apps/cli/src/parse-command-args.util';
-import { mallocTunablesEnv } from '../../bin/malloc-tunables.cjs';
-import { type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
+import { childEnv, type NodeBinary, nodeOption, numberOption, optionValue } from './bench-options';
 import { writeBenchmarkSection } from './benchmarks-file';
 import { generateCluster, type TierName, TIERS } from './synthetic-cluster';
 
@@ -238,8 +237,7 @@ function child(node: NodeBinary, tier: TierName, index: number): Promise<ChildRe
   const args = ['--max-old-space-size=4096', '-r', '@swc-node/register', __filename, '--child', String(index), '--tier', tier];
   return new Promise((resolve, reject) => {
     // In the allocator set-up bin/palisade.cjs gives the CLI.
-    const env = mallocTunablesEnv(process.env, process.platform) ?? process.env;
-    const proc = spawn(node.path, args, { cwd: ROOT, env: { ...env, SWC_NODE_PROJECT: join(ROOT, 'tsconfig.json') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const proc = spawn(node.path, args, { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
     proc.on('error', reject);
