@@ -194,6 +194,8 @@ function runCommandChild(tier: TierName, index: number): ChildResult {
       writeMs += now() - t;
       return room;
     },
+    // Lines as main.ts hands them over: joined by the output thread once it runs (writeMs: waiting for room in its queue).
+    stdoutLines: () => output.lines(written),
     stderr: (text) => void process.stderr.write(text),
   };
   const [name, ...rest] = command.argv;

@@ -1,3 +1,5 @@
+import type { PieceLines } from './output/piece-lines.type';
+
 /** Where a command writes and from where it resolves relative paths; tests pass buffers. */
 export interface CliIo {
   stdout(text: string): void;
@@ -11,6 +13,11 @@ export interface CliIo {
    * returns (main.ts: one buffer reused). Absent: writers allocate a chunk each.
    */
   stdoutRoom?(length: number): Uint8Array;
+  /**
+   * Lines of numbered pieces for the longest listings (see PieceLines); main.ts joins them on its
+   * output thread. Absent: writers join the lines themselves.
+   */
+  stdoutLines?(): PieceLines;
   stderr(text: string): void;
   cwd: string;
   /** All of standard input, for the path `-`; main.ts reads the process's, tests pass text. Absent: nothing to read. */

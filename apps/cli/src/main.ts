@@ -37,6 +37,7 @@ void Promise.resolve(
     stdout: (text) => writingStdout(() => stdout.write(Buffer.from(text, 'utf8'))),
     stdoutBytes: (bytes) => writingStdout(() => stdout.write(bytes)),
     stdoutRoom: (length) => stdout.room(length),
+    stdoutLines: () => stdout.lines(writingStdout),
     // After what standard output has queued: `2>&1` keeps the order in which the command wrote.
     stderr: (text) => {
       writingStdout(() => stdout.flush());

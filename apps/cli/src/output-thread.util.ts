@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
+import type { PieceLines } from './output/piece-lines.type';
 import { writeAllSync } from './write-all-sync.util';
 
 /** Control words of the shared buffer: chunks queued (by the command's thread), chunks written (by the output thread), state. */
@@ -24,6 +25,16 @@ const SLOT_BYTES = 1 << 17;
 const WAKE_AFTER = 4;
 /** How often a thread with nothing to write checks whether it was told to end. */
 const CLOSE_CHECK_MS = 50;
+/**
+ * A slot holds bytes to write (its length positive) or records of piece lines (its length the
+ * negated byte count): a line is three piece numbers (each ≥ 0); a piece is the word
+ * `-(byte length) - 2`, its bytes in the words after it; `RESET` forgets every piece (a new listing).
+ */
+const RESET = -1;
+/** Pieces longer than this go to no thread: the lines that name them are joined by the command's thread. */
+const MAX_PIECE_BYTES = 1 << 14;
+/** Bytes the output thread joins lines into before it writes them (a slot of records joins to about 800 KB of text). */
+const JOINED_BYTES = 1 << 20;
 /** Control words, then each slot's length, then the slots. */
 const LENGTHS_OFFSET = 16;
 const DATA_OFFSET = LENGTHS_OFFSET + 4 * SLOTS;
@@ -31,7 +42,9 @@ const DATA_OFFSET = LENGTHS_OFFSET + 4 * SLOTS;
 /**
  * The output thread, as plain JavaScript: it needs no TypeScript hook, and the compiled CLI
  * (dist/cli/main.js) carries it. It writes each queued slot whole, as writeAllSync does: a short
- * write is resumed, a full non-blocking descriptor (EAGAIN) tried again every millisecond.
+ * write is resumed, a full non-blocking descriptor (EAGAIN) tried again every millisecond. A slot
+ * of piece-line records is joined into text first (up to 1 MiB per write), and written before the
+ * slot counts as written.
  */
 const THREAD_SOURCE = `
 const { writeSync } = require('node:fs');
@@ -40,6 +53,52 @@ const { buffer, fd, port } = workerData;
 const control = new Int32Array(buffer, 0, 4);
 const lengths = new Int32Array(buffer, ${LENGTHS_OFFSET}, ${SLOTS});
 const idle = new Int32Array(new SharedArrayBuffer(4));
+const pieces = [];
+let joined = new Uint8Array(${JOINED_BYTES});
+function writeAll(bytes, length) {
+  for (let at = 0; at < length; ) {
+    try {
+      at += writeSync(fd, bytes, at, length - at);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(idle, 0, 0, 1);
+    }
+  }
+}
+function joinLines(start, byteLength) {
+  const words = new Int32Array(buffer, start, byteLength >> 2);
+  const raw = new Uint8Array(buffer, start, byteLength);
+  let used = 0;
+  for (let i = 0; i < words.length; ) {
+    const word = words[i];
+    if (word >= 0) {
+      const a = pieces[word];
+      const b = pieces[words[i + 1]];
+      const c = pieces[words[i + 2]];
+      i += 3;
+      const length = a.length + b.length + c.length;
+      if (used + length > joined.length) {
+        writeAll(joined, used);
+        used = 0;
+        if (length > joined.length) joined = new Uint8Array(length);
+      }
+      joined.set(a, used);
+      used += a.length;
+      joined.set(b, used);
+      used += b.length;
+      joined.set(c, used);
+      used += c.length;
+    } else if (word === ${RESET}) {
+      pieces.length = 0;
+      i++;
+    } else {
+      const length = -word - 2;
+      pieces.push(raw.slice(4 * (i + 1), 4 * (i + 1) + length));
+      i += 1 + ((length + 3) >> 2);
+    }
+  }
+  writeAll(joined, used);
+}
 function run() {
   if (Atomics.compareExchange(control, ${STATE}, ${STARTING}, ${READY}) !== ${STARTING}) return;
   for (let written = 0; ; written++) {
@@ -50,15 +109,10 @@ function run() {
       Atomics.wait(control, ${QUEUED}, queued, ${CLOSE_CHECK_MS});
     }
     const slot = written % ${SLOTS};
-    const bytes = new Uint8Array(buffer, ${DATA_OFFSET} + slot * ${SLOT_BYTES}, lengths[slot]);
-    for (let at = 0; at < bytes.length; ) {
-      try {
-        at += writeSync(fd, bytes, at, bytes.length - at);
-      } catch (e) {
-        if (e.code !== 'EAGAIN') throw e;
-        Atomics.wait(idle, 0, 0, 1);
-      }
-    }
+    const start = ${DATA_OFFSET} + slot * ${SLOT_BYTES};
+    const length = lengths[slot];
+    if (length < 0) joinLines(start, -length);
+    else writeAll(new Uint8Array(buffer, start, length), length);
     Atomics.store(control, ${WRITTEN}, written + 1);
     Atomics.notify(control, ${WRITTEN});
   }
@@ -121,6 +175,39 @@ export class OutputThread {
   room(length: number): Uint8Array {
     if (this.spare.length < length) this.spare = new Uint8Array(Math.max(length, SLOT_BYTES));
     return this.spare;
+  }
+
+  /**
+   * Lines of numbered pieces written through this output, in order with what `write` writes: the
+   * command's thread joins them until the output thread runs; from then on, whenever that thread
+   * keeps up, it joins them itself from records of piece numbers (12 bytes a line, not the line's
+   * text). `guard` runs each write and wait for room (main.ts: a reader that went away ends the
+   * CLI). One listing at a time.
+   */
+  lines(guard: (write: () => void) => void = (write) => write()): PieceLines {
+    return new PieceLineWriter(this, guard);
+  }
+
+  /** Whether the output thread takes chunks now (records of piece lines among them). */
+  takesRecords(): boolean {
+    return Atomics.load(this.control, STATE) === READY;
+  }
+
+  /** Slots queued that the output thread has not finished writing. */
+  waitingSlots(): number {
+    return this.queued - Atomics.load(this.control, WRITTEN);
+  }
+
+  /** Queues piece-line records (see RESET) for the thread, which must take chunks (`takesRecords`). */
+  queueRecords(records: Uint8Array): void {
+    if (Atomics.load(this.control, STATE) === FAILED) this.throwFailure();
+    this.waitForSlot();
+    const slot = this.queued % SLOTS;
+    this.data.set(records, slot * SLOT_BYTES);
+    this.lengths[slot] = -records.length;
+    Atomics.store(this.control, QUEUED, ++this.queued);
+    // A slot of records is several chunks' worth of work for the thread: woken for each one.
+    this.wake();
   }
 
   /** Writes `bytes` (or queues a copy for the thread); the caller may reuse them once this returns. */
@@ -218,5 +305,123 @@ export class OutputThread {
       this.failure = Object.assign(new Error(sent?.message ?? 'the output thread failed'), { code: sent?.code });
     }
     throw this.failure;
+  }
+}
+
+/** Bytes of a chunk of lines joined by the command's thread (before the output thread runs). */
+const JOIN_CHUNK_BYTES = 1 << 16;
+
+/**
+ * PieceLines through an OutputThread (see `OutputThread.lines`). Who joins a line depends on who
+ * has time: while the output thread has at most one slot waiting, lines go to it as records;
+ * while it is behind (writing is slower than listing: a file past the page cache's dirty limit, a
+ * slow pipe), this thread joins them and queues the bytes, so both threads stay busy. The choice
+ * is made again at each slot.
+ */
+class PieceLineWriter implements PieceLines {
+  private readonly pieces: Uint8Array[] = [];
+  /** Pieces the output thread has been given (it numbers them as they come, from its last RESET). */
+  private sent = 0;
+  /** Whether lines go to the output thread as records now; otherwise they are joined here. */
+  private recording = false;
+  /** Whether this listing's RESET was queued (the thread may hold a former listing's pieces). */
+  private reset = false;
+  /** A piece too long for a record was given: every line is joined here from then on. */
+  private joinedHere = false;
+  private readonly records = new Int32Array(SLOT_BYTES >> 2);
+  private readonly recordBytes = new Uint8Array(this.records.buffer);
+  private words = 0;
+  private chunk: Uint8Array = new Uint8Array(0);
+  private used = 0;
+
+  constructor(
+    private readonly output: OutputThread,
+    private readonly guard: (write: () => void) => void,
+  ) {}
+
+  piece(bytes: Uint8Array): number {
+    if (bytes.length > MAX_PIECE_BYTES && !this.joinedHere) {
+      // Lines queued so far go first; this and every later line is joined here, written behind them.
+      if (this.recording) this.queue();
+      this.recording = false;
+      this.joinedHere = true;
+    }
+    return this.pieces.push(bytes) - 1;
+  }
+
+  line(a: number, b: number, c: number): void {
+    if (this.recording) {
+      if (this.pieces.length > this.sent) this.define();
+      if (this.words + 3 > this.records.length) {
+        this.queue();
+        if (!this.choose()) return this.line(a, b, c);
+      }
+      const records = this.records;
+      const at = this.words;
+      records[at] = a;
+      records[at + 1] = b;
+      records[at + 2] = c;
+      this.words = at + 3;
+      return;
+    }
+    const pa = this.pieces[a];
+    const pb = this.pieces[b];
+    const pc = this.pieces[c];
+    const length = pa.length + pb.length + pc.length;
+    if (this.used + length > this.chunk.length) {
+      this.writeChunk();
+      if (this.choose()) return this.line(a, b, c);
+      this.chunk = this.output.room(Math.max(JOIN_CHUNK_BYTES, length));
+    }
+    const chunk = this.chunk;
+    let at = this.used;
+    chunk.set(pa, at);
+    at += pa.length;
+    chunk.set(pb, at);
+    at += pb.length;
+    chunk.set(pc, at);
+    this.used = at + pc.length;
+  }
+
+  end(): void {
+    if (this.words > 0) this.queue();
+    this.writeChunk();
+  }
+
+  /** Whether the next lines go to the output thread as records: it runs and has at most one slot waiting. */
+  private choose(): boolean {
+    this.recording = !this.joinedHere && this.output.takesRecords() && this.output.waitingSlots() <= 1;
+    if (this.recording && !this.reset) {
+      this.reset = true;
+      this.records[0] = RESET;
+      this.words = 1;
+    }
+    return this.recording;
+  }
+
+  /** Writes the lines joined here. */
+  private writeChunk(): void {
+    if (this.used === 0) return;
+    const bytes = this.chunk.subarray(0, this.used);
+    this.guard(() => this.output.write(bytes));
+    this.used = 0;
+  }
+
+  /** Appends the pieces the thread has not been given yet. */
+  private define(): void {
+    for (; this.sent < this.pieces.length; this.sent++) {
+      const bytes = this.pieces[this.sent];
+      const need = 1 + ((bytes.length + 3) >> 2);
+      if (this.words + need > this.records.length) this.queue();
+      this.records[this.words] = -bytes.length - 2;
+      this.recordBytes.set(bytes, 4 * (this.words + 1));
+      this.words += need;
+    }
+  }
+
+  private queue(): void {
+    const records = this.recordBytes.subarray(0, 4 * this.words);
+    this.guard(() => this.output.queueRecords(records));
+    this.words = 0;
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import type { MessagePort, Worker } from 'node:worker_threads';
 
+import type { PieceLines } from '../output/piece-lines.type';
 import { OutputThread } from '../output-thread.util';
 import { slowReader } from './slow-reader';
 import { REPO_ROOT } from './test-io';
@@ -22,6 +23,54 @@ function chunks(total: number): Buffer[] {
 }
 
 const sha1 = (parts: readonly Buffer[]) => createHash('sha1').update(Buffer.concat(parts)).digest('hex');
+
+/** Pieces as a listing has them: endpoints and port lists of 1 to 60 bytes (some of them multi-byte UTF-8), the last ones ending a line. */
+function pieces(count: number, seed: number): Buffer[] {
+  return Array.from({ length: count }, (_, i) => {
+    const text = `${'ns-ü'.repeat((i * seed) % 13)}/w${i}-${seed}`.slice(0, 1 + ((i * 31 + seed) % 60));
+    return Buffer.from(i % 3 === 2 ? `${text}\n` : text, 'utf8');
+  });
+}
+
+/**
+ * Writes `count` lines of pieces through `lines`, each piece given just before its first use (as a
+ * listing numbers endpoints as it meets them); returns the bytes expected.
+ */
+function writeLines(lines: PieceLines, all: readonly Buffer[], count: number, seed: number): Buffer[] {
+  const ids = new Map<number, number>();
+  const id = (k: number): number => {
+    let n = ids.get(k);
+    if (n === undefined) {
+      n = lines.piece(all[k]);
+      ids.set(k, n);
+    }
+    return n;
+  };
+  const expected: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    // Pieces spread over the listing: some first used only after the thread has taken over.
+    const span = Math.min(Math.floor(all.length / 3), 2 + Math.floor((i * all.length) / (3 * count)));
+    const [a, b, c] = [0, 1, 2].map((j) => 3 * ((i * 7919 + j * seed) % span) + j);
+    lines.line(id(a), id(b), id(c));
+    expected.push(all[a], all[b], all[c]);
+  }
+  lines.end();
+  return expected;
+}
+
+/** Counts the chunks of bytes written and the slots of piece-line records queued. */
+class Counting extends OutputThread {
+  writes = 0;
+  records = 0;
+  override write(bytes: Uint8Array): void {
+    this.writes++;
+    super.write(bytes);
+  }
+  override queueRecords(records: Uint8Array): void {
+    this.records++;
+    super.queueRecords(records);
+  }
+}
 
 describe(OutputThread.name, { timeout: 60_000 }, () => {
   let dir = '';
@@ -126,6 +175,79 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     expect(readFileSync(marker, 'utf8')).toBe('main\n');
   });
 
+  it('piece lines: the thread joins them once it runs, in order with plain writes, to a pipe whose reader comes late; a second listing numbers its pieces anew', async () => {
+    const { child, done, fd } = slowReader(500);
+    const sut = new Counting(fd, 1 << 20);
+    const guarded: string[] = [];
+    const guard = (write: () => void): void => {
+      guarded.push('write');
+      write();
+    };
+    const first = randomBytes(300_000);
+    sut.write(first);
+    // Joined here until the thread takes records, then 12 bytes a line: far more lines than slots.
+    const listing = writeLines(sut.lines(guard), pieces(30_000, 7), 400_000, 7);
+    expect(sut.threaded).toBe(true);
+    const between = randomBytes(200_000);
+    sut.write(between);
+    const again = writeLines(sut.lines(guard), pieces(900, 11), 50_000, 11);
+    sut.close();
+    child.stdin.end();
+    const all = [first, ...listing, between, ...again];
+    expect(await done).toBe(`${Buffer.concat(all).length} ${sha1(all)}`);
+    // Every write and wait for room went through the guard (main.ts: a reader gone ends the CLI).
+    expect(guarded.length).toBe(sut.records + sut.writes - 2);
+    // Joined here while the thread waited for the reader (bytes), by the thread once it kept up (records).
+    expect(sut.records).toBeGreaterThan(10);
+    expect(sut.writes).toBeGreaterThan(10);
+  });
+
+  it('piece lines: a piece too long for a record turns the joining back to the command\'s thread, behind what is queued', () => {
+    const path = join(dir, 'long-piece.txt');
+    const fd = openSync(path, 'w');
+    const sut = new Counting(fd, 64 << 10);
+    const lines = sut.lines();
+    const short = pieces(3000, 5);
+    const ids = short.map((p) => lines.piece(p));
+    const expected: Buffer[] = [];
+    const line = (a: number, b: number, c: number, bytes: Buffer[]) => {
+      lines.line(a, b, c);
+      expected.push(bytes[0], bytes[1], bytes[2]);
+    };
+    // Until the thread has taken records (it starts within milliseconds; a file takes chunks fast).
+    for (let i = 0; i < 2_000_000 && sut.records === 0; i++) line(ids[i % 3000], ids[(i * 3 + 1) % 3000], ids[2], [short[i % 3000], short[(i * 3 + 1) % 3000], short[2]]);
+    for (let i = 0; i < 5000; i++) line(ids[i % 3000], ids[1], ids[2], [short[i % 3000], short[1], short[2]]);
+    const long = Buffer.alloc(100_000, 'p');
+    const longId = lines.piece(long);
+    // Records queued so far go first (the lines before the long piece, when the thread was taking them).
+    const [records, writes] = [sut.records, sut.writes];
+    for (let i = 0; i < 5000; i++) line(ids[i % 3000], i % 2 ? longId : ids[4], ids[5], [short[i % 3000], i % 2 ? long : short[4], short[5]]);
+    lines.end();
+    // From the long piece on, every line joined here: no more records, about 250 MB in chunks of 64 KiB or more.
+    expect(sut.records).toBe(records);
+    expect(sut.writes - writes).toBeGreaterThan(1000);
+    sut.close();
+    closeSync(fd);
+    expect(sha1([readFileSync(path)])).toBe(sha1(expected));
+  });
+
+  it('piece lines without a thread to be had: joined and written by the command\'s thread', () => {
+    class NoThreads extends OutputThread {
+      protected override startThread(port: MessagePort): Worker {
+        port.close();
+        throw Object.assign(new Error('Worker threads are not allowed'), { code: 'ERR_ACCESS_DENIED' });
+      }
+    }
+    const path = join(dir, 'no-thread-lines.txt');
+    const fd = openSync(path, 'w');
+    const sut = new NoThreads(fd, 0);
+    const expected = writeLines(sut.lines(), pieces(5000, 3), 200_000, 3);
+    sut.close();
+    closeSync(fd);
+    expect(sut.threaded).toBe(false);
+    expect(sha1([readFileSync(path)])).toBe(sha1(expected));
+  });
+
   it('writes a short output itself: no thread starts below the threshold', () => {
     const path = join(dir, 'short.txt');
     const fd = openSync(path, 'w');
@@ -157,5 +279,34 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     expect(failure).toMatchObject({ code: 'EPIPE', message: expect.stringContaining('EPIPE') });
     // Failed once, it stays failed: the same error again, nothing more written.
     expect(() => sut.write(chunk)).toThrow(failure as Error);
+  });
+
+  it('piece lines: a write failing in the thread is thrown through the guard by a later line or by end, with its code', async () => {
+    const { child, done, fd } = slowReader(0);
+    const sut = new OutputThread(fd, 0);
+    const failures: unknown[] = [];
+    const lines = sut.lines((write) => {
+      try {
+        write();
+      } catch (e) {
+        failures.push(e);
+        throw e;
+      }
+    });
+    const all = pieces(300, 9);
+    const ids = all.map((p) => lines.piece(p));
+    for (let i = 0; i < 10_000_000 && !sut.threaded; i++) lines.line(ids[i % 300], ids[1], ids[2]);
+    expect(sut.threaded).toBe(true);
+    child.kill('SIGKILL');
+    let failure: unknown;
+    try {
+      for (let i = 0; i < 50_000_000; i++) lines.line(ids[i % 300], ids[1], ids[2]);
+      lines.end();
+    } catch (e) {
+      failure = e;
+    }
+    await done;
+    expect(failure).toMatchObject({ code: 'EPIPE', message: expect.stringContaining('EPIPE') });
+    expect(failures).toEqual([failure]);
   });
 });

@@ -20,9 +20,9 @@ export function connectivityOutput(args: CommandArgs): ConnectivityOutput {
   return { format: formatOption(COMMAND, args, FLOW_FORMATS, 'text'), aggregate: aggregateOption(COMMAND, args) };
 }
 
-/** The CLI's stdout as a flow sink: bytes where the CLI takes them. */
+/** The CLI's stdout as a flow sink: bytes and piece lines where the CLI takes them. */
 export function stdoutSink(io: CliIo): FlowSink {
-  return { text: (text) => io.stdout(text), bytes: io.stdoutBytes?.bind(io), room: io.stdoutRoom?.bind(io) };
+  return { text: (text) => io.stdout(text), bytes: io.stdoutBytes?.bind(io), room: io.stdoutRoom?.bind(io), lines: io.stdoutLines?.bind(io) };
 }
 
 /** The command once its input is read: analysis, then the flows written as they are listed. */

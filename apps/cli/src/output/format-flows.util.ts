@@ -1,5 +1,7 @@
 import { type AggregatedFlow, type Flow, type FlowVisitor, formatEndpoint, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
+import type { PieceLines } from './piece-lines.type';
+
 export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
 export type FlowFormat = (typeof FLOW_FORMATS)[number];
 
@@ -86,6 +88,11 @@ export interface FlowSink {
    * sink is done with it when `bytes` returns. Absent: each chunk is a new buffer.
    */
   room?(length: number): Uint8Array;
+  /**
+   * Lines of numbered pieces, for the formats of millions of lines (text, jsonl): the CLI's stdout
+   * joins them on its output thread. Absent: lines are joined into chunks for `bytes` (or `text`).
+   */
+  lines?(): PieceLines;
 }
 
 type AnyEndpoint = Flow['from'] | NamespaceEndpoint;
@@ -269,9 +276,22 @@ export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink |
     // Buffer.from takes small strings' bytes from a shared pool: several times as fast as TextEncoder's
     // encode, which gives each its own ArrayBuffer (tens of thousands of keys in a long listing).
     const utf8 = (piece: string): Uint8Array => Buffer.from(piece, 'utf8');
-    const from = endpointTexts(rows, (e) => utf8(text ? `${formatEndpoint(e)} => ` : `{"from":${json(e)},"to":`));
-    const to = endpointTexts(rows, (e) => utf8(text ? formatEndpoint(e) : json(e)));
-    const tail = portTexts(rows, (p) => utf8(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`));
+    const fromPiece = (e: AnyEndpoint): Uint8Array => utf8(text ? `${formatEndpoint(e)} => ` : `{"from":${json(e)},"to":`);
+    const toPiece = (e: AnyEndpoint): Uint8Array => utf8(text ? formatEndpoint(e) : json(e));
+    const tailPiece = (p: Ports): Uint8Array => utf8(text ? ` : ${formatPorts(p)}\n` : `,"ports":${json(p)}}\n`);
+    const lines = typeof sink === 'function' ? undefined : sink.lines?.();
+    if (lines) {
+      // Each piece numbered once; a line is three numbers, joined where the sink writes.
+      const from = endpointTexts(rows, (e) => lines.piece(fromPiece(e)));
+      const to = endpointTexts(rows, (e) => lines.piece(toPiece(e)));
+      const tail = portTexts(rows, (p) => lines.piece(tailPiece(p)));
+      rows.forEach((f, t, p) => lines.line(from.of(f), to.of(t), tail.of(p)));
+      lines.end();
+      return;
+    }
+    const from = endpointTexts(rows, fromPiece);
+    const to = endpointTexts(rows, toPiece);
+    const tail = portTexts(rows, tailPiece);
     // Chunks end at line ends, so each decodes alone; a leading U+FEFF is text, not a byte-order mark.
     const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
     const out = bytes ? new LineBytesWriter(bytes, typeof sink === 'function' ? undefined : sink.room?.bind(sink)) : new LineBytesWriter((b) => write(decoder.decode(b)));

@@ -173,6 +173,34 @@ describe(LineBytesWriter.name, () => {
     }
   });
 
+  it('text and jsonl: a sink that takes piece lines gets each endpoint and port list as a piece once, and a line as three piece numbers', () => {
+    // Endpoint objects shared between flows, as the engine's listings share them (pieces are per key).
+    const apis = Array.from({ length: 7 }, (_, k): WorkloadEndpoint => ({ ...api, name: `api-${k}-ü` }));
+    const many: Flow[] = [];
+    for (let i = 0; i < 3000; i++) many.push(flows[i % 2], { from: apis[i % 7], to: web, ports: flows[0].ports });
+    for (const format of ['text', 'jsonl'] as const) {
+      const pieces: string[] = [];
+      const lines: [number, number, number][] = [];
+      let ended = 0;
+      const chunks: Uint8Array[] = [];
+      const sink = {
+        text: () => expect.fail('no text when the sink takes lines'),
+        bytes: (b: Uint8Array) => chunks.push(b),
+        lines: () => ({
+          piece: (bytes: Uint8Array) => pieces.push(Buffer.from(bytes).toString('utf8')) - 1,
+          line: (a: number, b: number, c: number) => void lines.push([a, b, c]),
+          end: () => void ended++,
+        }),
+      };
+      writeFlows(() => flowRowsOf(many), format, sink);
+      expect([chunks.length, ended, lines.length]).toEqual([0, 1, many.length]);
+      // Sources web, api, api-0 … api-6; destinations api, the CIDR, web; port lists: two.
+      expect(pieces.length).toBe(9 + 3 + 2);
+      expect(new Set(pieces).size).toBe(pieces.length);
+      expect(lines.map(([a, b, c]) => pieces[a] + pieces[b] + pieces[c]).join('')).toBe(formatFlows(many, format));
+    }
+  });
+
   it('a text sink gets what the bytes decode to, a U+FEFF that starts a line kept at every chunk start', () => {
     const bom: Flow = { from: { ...api, namespace: '\ufeffprod' }, to: web, ports: flows[0].ports };
     const many = Array.from({ length: 4000 }, () => bom);
