@@ -144,6 +144,37 @@ class RenderedByKey<T, R> {
   }
 }
 
+/**
+ * The piece number of each key, given out on first use: an Int32Array read per endpoint of a line
+ * (three per line, millions of lines), not a holey array of boxed values.
+ */
+class PieceByKey<T> {
+  private ids = new Int32Array(1 << 10).fill(-1);
+
+  constructor(
+    private readonly value: (key: number) => T,
+    private readonly piece: (value: T) => number,
+  ) {}
+
+  of(key: number): number {
+    const ids = this.ids;
+    if (key < ids.length) {
+      const id = ids[key];
+      if (id >= 0) return id;
+    }
+    return this.numbered(key);
+  }
+
+  private numbered(key: number): number {
+    if (key >= this.ids.length) {
+      const grown = new Int32Array(Math.max(2 * this.ids.length, key + 1)).fill(-1);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    return (this.ids[key] = this.piece(this.value(key)));
+  }
+}
+
 const json = (value: object): string => JSON.stringify(value);
 // JSON.stringify(flow, null, 2) with every line indented four more spaces: values sit at depth 1, plus 4.
 const prettyValue = (value: object): string => JSON.stringify(value, null, 2).replace(/\n/g, '\n      ');
@@ -282,9 +313,10 @@ export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink |
     const lines = typeof sink === 'function' ? undefined : sink.lines?.();
     if (lines) {
       // Each piece numbered once; a line is three numbers, joined where the sink writes.
-      const from = endpointTexts(rows, (e) => lines.piece(fromPiece(e)));
-      const to = endpointTexts(rows, (e) => lines.piece(toPiece(e)));
-      const tail = portTexts(rows, (p) => lines.piece(tailPiece(p)));
+      const endpoint = (k: number) => rows.table.endpoint(k);
+      const from = new PieceByKey(endpoint, (e) => lines.piece(fromPiece(e)));
+      const to = new PieceByKey(endpoint, (e) => lines.piece(toPiece(e)));
+      const tail = new PieceByKey((k) => rows.table.ports(k), (p) => lines.piece(tailPiece(p)));
       rows.forEach((f, t, p) => lines.line(from.of(f), to.of(t), tail.of(p)));
       lines.end();
       return;
