@@ -1,5 +1,6 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
+import { joinLine } from './output/join-line.util';
 import type { PieceLines } from './output/piece-lines.type';
 import { writeAllSync } from './write-all-sync.util';
 
@@ -373,14 +374,7 @@ class PieceLineWriter implements PieceLines {
       if (this.choose()) return this.line(a, b, c);
       this.chunk = this.output.room(Math.max(JOIN_CHUNK_BYTES, length));
     }
-    const chunk = this.chunk;
-    let at = this.used;
-    chunk.set(pa, at);
-    at += pa.length;
-    chunk.set(pb, at);
-    at += pb.length;
-    chunk.set(pc, at);
-    this.used = at + pc.length;
+    this.used = joinLine(this.chunk, this.used, pa, pb, pc);
   }
 
   end(): void {

@@ -1,5 +1,6 @@
 import { type AggregatedFlow, type Flow, type FlowVisitor, formatEndpoint, formatPorts, type NamespaceEndpoint, type WorkloadEndpoint } from '@palisade/netpol-engine';
 
+import { joinLine } from './join-line.util';
 import type { PieceLines } from './piece-lines.type';
 
 export const FLOW_FORMATS = ['text', 'json', 'jsonl', 'csv', 'dot', 'md'] as const;
@@ -54,14 +55,7 @@ export class LineBytesWriter {
   line(a: Uint8Array, b: Uint8Array, c: Uint8Array): void {
     const length = a.length + b.length + c.length;
     if (this.used + length > this.chunk.length) this.startChunk(length);
-    const chunk = this.chunk;
-    let at = this.used;
-    chunk.set(a, at);
-    at += a.length;
-    chunk.set(b, at);
-    at += b.length;
-    chunk.set(c, at);
-    this.used = at + c.length;
+    this.used = joinLine(this.chunk, this.used, a, b, c);
   }
 
   flush(): void {
