@@ -287,8 +287,9 @@ function writeDot(flows: FlowList, workloads: readonly WorkloadEndpoint[], out: 
  * Writes flows in one of FLOW_FORMATS to `sink` (or a function taking text), a chunk at a time:
  * text is one `formatFlow` line per flow, jsonl one JSON flow per line, json `{"flows": [...]}`,
  * csv one row per port range, md a Markdown table. Each endpoint and port list is rendered once,
- * by key; text and jsonl, the formats of millions of lines, go as UTF-8 bytes when the sink takes them.
- * `workloads` are the DOT nodes drawn even without flows.
+ * by key; text and jsonl, the formats of millions of lines, go as piece lines when the sink takes
+ * them (each line three piece numbers), else as UTF-8 bytes when it takes those. `workloads` are
+ * the DOT nodes drawn even without flows.
  */
 export function writeFlows(flows: FlowList, format: FlowFormat, sink: FlowSink | ((text: string) => void), workloads: readonly WorkloadEndpoint[] = []): void {
   const write = typeof sink === 'function' ? sink : (text: string) => sink.text(text);
