@@ -202,13 +202,8 @@ export class OutputThread {
   /** Queues piece-line records (see RESET) for the thread, which must take chunks (`takesRecords`). */
   queueRecords(records: Uint8Array): void {
     if (Atomics.load(this.control, STATE) === FAILED) this.throwFailure();
-    this.waitForSlot();
-    const slot = this.queued % SLOTS;
-    this.data.set(records, slot * SLOT_BYTES);
-    this.lengths[slot] = -records.length;
-    Atomics.store(this.control, QUEUED, ++this.queued);
     // A slot of records is several chunks' worth of work for the thread: woken for each one.
-    this.wake();
+    this.enqueue(records, -records.length, 1);
   }
 
   /** Writes `bytes` (or queues a copy for the thread); the caller may reuse them once this returns. */
@@ -227,12 +222,20 @@ export class OutputThread {
       writeAllSync(this.fd, bytes);
       return;
     }
+    this.enqueue(bytes, bytes.length, WAKE_AFTER);
+  }
+
+  /**
+   * Copies `content` into the next slot once it is free, with `length` as the slot's length (negative:
+   * records), and wakes the thread once `wakeAfter` slots wait since it was last woken.
+   */
+  private enqueue(content: Uint8Array, length: number, wakeAfter: number): void {
     this.waitForSlot();
     const slot = this.queued % SLOTS;
-    this.data.set(bytes, slot * SLOT_BYTES);
-    this.lengths[slot] = bytes.length;
+    this.data.set(content, slot * SLOT_BYTES);
+    this.lengths[slot] = length;
     Atomics.store(this.control, QUEUED, ++this.queued);
-    if (this.queued - this.woken >= WAKE_AFTER) this.wake();
+    if (this.queued - this.woken >= wakeAfter) this.wake();
   }
 
   /**
