@@ -34,9 +34,10 @@ function pieces(count: number, seed: number): Buffer[] {
 
 /**
  * Writes `count` lines of pieces through `lines`, each piece given just before its first use (as a
- * listing numbers endpoints as it meets them); returns the bytes expected.
+ * listing numbers endpoints as it meets them), calling `beforeLine` (if any) before each; returns
+ * the bytes expected.
  */
-function writeLines(lines: PieceLines, all: readonly Buffer[], count: number, seed: number): Buffer[] {
+function writeLines(lines: PieceLines, all: readonly Buffer[], count: number, seed: number, beforeLine?: (i: number) => void): Buffer[] {
   const ids = new Map<number, number>();
   const id = (k: number): number => {
     let n = ids.get(k);
@@ -48,6 +49,7 @@ function writeLines(lines: PieceLines, all: readonly Buffer[], count: number, se
   };
   const expected: Buffer[] = [];
   for (let i = 0; i < count; i++) {
+    beforeLine?.(i);
     // Pieces spread over the listing: some first used only after the thread has taken over.
     const span = Math.min(Math.floor(all.length / 3), 2 + Math.floor((i * all.length) / (3 * count)));
     const [a, b, c] = [0, 1, 2].map((j) => 3 * ((i * 7919 + j * seed) % span) + j);
@@ -185,9 +187,23 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     };
     const first = randomBytes(300_000);
     sut.write(first);
-    // Joined here until the thread takes records, then 12 bytes a line: far more lines than slots.
-    const listing = writeLines(sut.lines(guard), pieces(30_000, 7), 400_000, 7);
+    // Joined here (bytes) before the thread runs, and while it waits for the reader (the first 500 ms).
+    // Whether the thread keeps up later depends on how the machine schedules the three of them: so
+    // from line 100,000 on, every 20,000 lines the listing waits until the thread has written all it
+    // was given (the reader reads meanwhile), and the next slot then goes to it as records (a slot of
+    // records holds ~10,900 lines, so no two waits share one).
+    const drained: number[] = [];
+    const waitForThread = (i: number): void => {
+      if (i < 100_000 || i % 20_000 !== 0) return;
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      for (const deadline = Date.now() + 20_000; sut.waitingSlots() > 0 && Date.now() < deadline; ) Atomics.wait(pause, 0, 0, 2);
+      drained.push(sut.waitingSlots());
+    };
+    const writesBefore = sut.writes;
+    const listing = writeLines(sut.lines(guard), pieces(30_000, 7), 400_000, 7, waitForThread);
+    const listingWrites = sut.writes - writesBefore;
     expect(sut.threaded).toBe(true);
+    expect(drained).toEqual(new Array(15).fill(0)); // lines 100,000, 120,000, …, 380,000
     const between = randomBytes(200_000);
     sut.write(between);
     const again = writeLines(sut.lines(guard), pieces(900, 11), 50_000, 11);
@@ -197,9 +213,11 @@ describe(OutputThread.name, { timeout: 60_000 }, () => {
     expect(await done).toBe(`${Buffer.concat(all).length} ${sha1(all)}`);
     // Every write and wait for room went through the guard (main.ts: a reader gone ends the CLI).
     expect(guarded.length).toBe(sut.records + sut.writes - 2);
-    // Joined here while the thread waited for the reader (bytes), by the thread once it kept up (records).
-    expect(sut.records).toBeGreaterThan(10);
-    expect(sut.writes).toBeGreaterThan(10);
+    // Joined here before the thread ran and while it waited for the reader (more than 10 chunks of
+    // 64 KiB: the lines before the thread starts, 1 MiB less the 300 KB written first, are 11 of
+    // them); by the thread once it kept up (a slot of records after each of the 15 waits at least).
+    expect(listingWrites).toBeGreaterThan(10);
+    expect(sut.records).toBeGreaterThanOrEqual(15);
   });
 
   it('piece lines: a piece too long for a record turns the joining back to the command\'s thread, behind what is queued', () => {
